@@ -1,0 +1,1 @@
+//! Embedded AWS reference data (filled by the catalog work).

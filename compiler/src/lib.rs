@@ -1,0 +1,14 @@
+//! The govc compiler: `.gov` source → checked program → (later) policy documents.
+//!
+//! Layers (BRIEF §3.2), each a plain data type in its own module; the steps between them are
+//! pure functions:
+//! - [`syntax`]: text → tokens → AST (surface statements and core rules, every node spanned);
+//! - [`check`]: AST + catalog → diagnostics (names, types, AWS reference data);
+//! - [`db`]: the salsa database that makes parse/resolve/check incremental for CLI and LSP.
+//!
+//! Reference data lives in [`catalog`]; diagnostics and their codes in [`diagnostics`].
+
+pub mod catalog;
+pub mod glob;
+pub mod suggest;
+pub mod syntax;

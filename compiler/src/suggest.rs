@@ -1,0 +1,1 @@
+//! "Did you mean" suggestions (filled by the catalog work).
