@@ -12,3 +12,4 @@ pub mod catalog;
 pub mod glob;
 pub mod suggest;
 pub mod syntax;
+pub mod diagnostics;

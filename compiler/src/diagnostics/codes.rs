@@ -1,0 +1,289 @@
+//! The diagnostic code registry. `docs/diagnostics.md` is generated from this table and a test
+//! fails when the two differ, so the index cannot drift from the code.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $code:ident : $sev:ident, $title:literal, $explain:literal; )*) => {
+        /// A stable diagnostic code. `E…` codes are errors, `W…` codes warnings.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $code, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$code, )* ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$code => stringify!($code), )* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$code => Severity::$sev, )* }
+            }
+
+            /// One line: what the code means.
+            pub fn title(self) -> &'static str {
+                match self { $( Code::$code => $title, )* }
+            }
+
+            /// The long explanation printed by `govc explain`.
+            pub fn explanation(self) -> &'static str {
+                match self { $( Code::$code => $explain, )* }
+            }
+
+            /// Accepts `E0200`, `e0200` and `0200`-style input from the command line.
+            pub fn parse(s: &str) -> Option<Code> {
+                let s = s.trim();
+                Code::ALL.iter().copied().find(|c| {
+                    c.as_str().eq_ignore_ascii_case(s) || c.as_str().get(1..) == Some(s)
+                })
+            }
+        }
+    };
+}
+
+codes! {
+    E0001: Error, "unexpected character",
+"The lexer met a character that cannot start any token: a control character, a NUL byte, a
+non-ASCII letter outside a string, or punctuation the language does not use.
+
+    deny model deepseek€        // `€` is not part of any word
+
+Names, region codes, model ids and actions are plain ASCII words. Anything else belongs inside
+double quotes.";
+
+    E0002: Error, "unterminated string",
+"A string literal has no closing `\"` before the end of its line. Strings cannot span lines.
+
+    deny service bedrock unless principal \"arn:aws:iam::111111111111:role/Admin
+
+Add the closing quote on the same line.";
+
+    E0003: Error, "unterminated block comment",
+"A `/*` comment is never closed with `*/`, so the rest of the file is a comment. Block comments
+do not nest. Close it with `*/`, or use `//` line comments.";
+
+    E0004: Error, "unexpected token",
+"The parser found a token that cannot appear at this point. The help line lists what could.
+Common causes: a missing `{` or `}`, a list item missing its comma, or a keyword used as a
+value. Keywords (`all`, `model`, `regions`, …) can be used as values by quoting them:
+
+    require tags \"all\" on inference_profile
+
+The parser recovers at the next statement or block, so later errors are still reported.";
+
+    E0005: Error, "unexpected end of file",
+"The file ends in the middle of a block or statement, usually because a `}` is missing. The
+help line lists what was expected.";
+
+    E0006: Error, "file is not valid UTF-8",
+"Source files must be UTF-8. The bytes at the reported position are not; they were replaced by
+U+FFFD to keep checking the rest of the file. Re-save the file as UTF-8.";
+
+    E0008: Error, "brackets nested too deep",
+"Brackets, braces and parentheses may nest at most 64 levels. No policy needs more; the limit
+keeps the compiler's memory and stack use bounded for any input. Conditions joined with `&&`
+or `||` need no extra parentheses: `a && b && c` is one flat list.";
+
+    E0009: Error, "unknown escape in string",
+"Strings know four escapes: `\\\"`, `\\\\`, `\\n` and `\\t`. Any other backslash sequence is
+rejected rather than guessed at. Write `\\\\` for a literal backslash.";
+
+    E0010: Error, "file too large",
+"A source file may be at most 256 MiB. Split the policies across several files and join them
+with `use \"other.gov\"`.";
+
+    E0100: Error, "unknown name",
+"A name is used that is not declared in this file, in a file it `use`s, or in the standard
+library. Targets (`root`, `ou`, `account`), policies (`scp`, `guardrail`, `identity`),
+controls and constants must be declared before they are referenced anywhere in the program.
+
+    attach models to prod        // `prod` must be declared in an `org` block
+
+If the declaration lives in another file, add `use \"that-file.gov\"`.";
+
+    E0101: Error, "duplicate name",
+"Two declarations have the same name. Policy, target and constant names share one namespace
+across the whole program (every file given to govc and every file they `use`), because
+policy names become output file names. Rename one of them.";
+
+    E0102: Error, "`use` cycle",
+"Files `use` each other in a cycle. A cycle has no first file to read, so it is refused; move
+the shared declarations into a third file that both `use`.";
+
+    E0103: Error, "file not found",
+"A `use \"path.gov\"` names a file that does not exist or cannot be read. Paths are relative to
+the file that contains the `use`.";
+
+    E0104: Error, "unknown standard-library module",
+"`use std::NAME` (or a path like `NAME::item`) names a module that is not in the standard
+library. The modules are listed in `stdlib/README.md`; `govc explain E0104` cannot list them
+for you, but the help line suggests the closest one.";
+
+    E0105: Error, "wrong kind of name",
+"A name refers to a declaration of the wrong kind, for example attaching an `identity` policy
+(IAM policies are attached to roles, not to organization targets), attaching a constant, or
+naming a policy where a target is expected.
+
+    attach playground to root    // `playground` is an identity policy
+
+`attach` takes `scp` and `guardrail` policies and organization targets.";
+
+    E0106: Error, "core rule outside a policy",
+"A `forbid`/`permit` rule must be written inside an `scp` or `identity` block, because the
+block decides which document the rule lands in and where it is attached:
+
+    scp direct_models {
+      forbid (action in bedrock::invoke, resource like \"arn:aws:bedrock:*::foundation-model/*\")
+        when { context[\"bedrock:InferenceProfileArn\"] is absent };
+    }";
+
+    E0107: Error, "organization declared twice",
+"A program has one organization. Two `org` blocks, two `root` entries, or two targets with the
+same id are refused because the compiler could not tell which one attachments refer to.";
+
+    E0108: Error, "invalid name",
+"Declared names are identifiers: letters, digits and `_`, not starting with a digit. Names
+become output file names and JSON keys, so `us-east-1` or `my.policy` are refused.";
+
+    E0109: Error, "unknown requirement",
+"`require` takes `application_inference_profile` (all Bedrock invocation must go through an
+application inference profile) or `tags K1, K2 on KIND`.";
+
+    E0110: Error, "invalid rule scope",
+"A core rule's scope names `principal`, `action` and `resource` at most once each, in that
+order, as in Cedar. SCPs cannot name principals directly: `principal == \"arn…\"` and
+`principal like \"arn…\"` become `aws:PrincipalArn` conditions.";
+
+    E0111: Error, "statement not allowed here",
+"The statement cannot appear in this kind of block. `scp` blocks take surface statements
+(`deny …`, `only …`, `require …`) and core rules; `identity` blocks take `allow …` statements
+and `permit`/`forbid` rules. An IAM identity policy cannot express `only regions` or
+`only models` allow-lists, and an SCP cannot grant with `allow …` (it only filters).";
+
+    E0112: Error, "missing required setting",
+"A block lacks a setting without which its output would be invalid or unsafe: a guardrail with
+no `in REGION use \"ARN\"` line, or a control with no `regions` list. The message names it.";
+
+    E0114: Error, "organization hierarchy cycle",
+"An OU or account is declared `under` itself, directly or through other OUs. The organization
+is a tree under its root.";
+
+    E0115: Error, "OUs nested too deep",
+"AWS Organizations allows five levels of OUs under the root (facts §1.1). The OU named here is
+at a deeper level and could not be created.";
+
+    E0200: Error, "unknown region",
+"The region code is not in the embedded region list (from botocore's partition data, see
+`docs/catalog.md`). Region codes are lowercase, like `us-east-1`. The help line suggests the
+closest known code.";
+
+    E0201: Error, "unknown service",
+"The service prefix is not an IAM service prefix in the embedded Service Authorization
+Reference data. Prefixes are lowercase, like `bedrock`, `bedrock-mantle`, `bedrock-agentcore`.";
+
+    E0202: Error, "unknown action",
+"The action is not listed for its service in the embedded Service Authorization Reference
+data. Action names are matched case-insensitively, as IAM does. If AWS added the action after
+the catalog was generated, refresh the catalog (`docs/catalog.md`).";
+
+    E0203: Error, "not an IAM action",
+"The name is an API operation, not an IAM action: AWS authorises it as another action, so a
+statement that names it matches nothing. `bedrock:Converse`, `bedrock:StartAsyncInvoke` and
+`bedrock:InvokeModelWithBidirectionalStream` are authorised as `bedrock:InvokeModel`;
+`bedrock:ConverseStream` as `bedrock:InvokeModelWithResponseStream` (facts §4.1). Name the
+action that is authorised; the help line says which.";
+
+    E0204: Error, "unknown condition key",
+"The condition key is neither a global `aws:` key nor a key of its service in the embedded
+Service Authorization Reference data. Key names are case-insensitive; tag keys are written
+`aws:RequestTag/NAME`, `aws:ResourceTag/NAME`, `aws:PrincipalTag/NAME`.";
+
+    E0205: Error, "unknown model id",
+"Here an exact Bedrock model id is needed (guardrail model lists and identity policies name
+base model ids, not patterns), and this one is not in the embedded model list. Model ids look
+like `anthropic.claude-3-opus-20240229-v1:0`. AWS adds models weekly; if the model is new,
+refresh the catalog.";
+
+    W0206: Warning, "model pattern matches no known model",
+"No model in the embedded list matches this pattern, so the statement has no effect on any
+model known today. Check the spelling (model ids are `provider.name`, lowercase). If the
+pattern is meant for future models, the warning can be ignored.";
+
+    E0207: Error, "value of the wrong type for its condition key",
+"The value cannot be a value of the key's type: a Bool key takes `true`/`false`, a Numeric key
+a number, an ARN key an `arn:` string, a Date key an ISO 8601 date or epoch seconds, an
+IPAddress key an IP or CIDR. A mistyped value makes IAM's comparison always false, which in a
+Deny silently lets the request through.";
+
+    E0208: Error, "set qualifier on a single-valued key",
+"`any`/`all` (`ForAnyValue:`/`ForAllValues:`) are for multivalued keys (SAR type `ArrayOf…`).
+On a single-valued key AWS warns that they 'might result in overly permissive policies':
+`ForAllValues` is true when the key is missing. Remove the qualifier.";
+
+    E0209: Error, "multivalued key needs `any` or `all`",
+"The key is multivalued (SAR type `ArrayOf…`); comparing it without a set qualifier is an
+error in IAM Access Analyzer (MISSING_QUALIFIER). Say `any context[\"aws:TagKeys\"] in [..]`
+(some value matches, `ForAnyValue:`) or `all context[…] in [..]` (every value matches,
+`ForAllValues:`, also true when the key is absent).";
+
+    E0210: Error, "invalid identifier format",
+"An organization id has the wrong shape. Account ids are 12 digits; OU ids look like
+`ou-a1b2-33333333`; root ids like `r-a1b2`.";
+
+    E0211: Error, "invalid ARN",
+"The string is not an ARN of the expected shape: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
+Principal exemptions expect IAM or STS ARNs (`arn:aws:iam::111111111111:role/Name`).";
+
+    E0212: Error, "invalid guardrail identifier",
+"A `BEDROCK_POLICY` guardrail identifier must be a guardrail ARN with a numeric version
+(`arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID:VERSION`, not DRAFT), created in the region it
+is enforced in (facts §2.1). AWS says a malformed identifier makes all Bedrock calls across
+the target fail.";
+
+    E0213: Error, "unknown resource kind",
+"The resource kind is not one the statement knows. Kinds are Bedrock resource types written
+with `_`: `model` (foundation models), `inference_profile` (system inference profiles),
+`application_inference_profile`, `guardrail`, …; `require tags … on` takes taggable kinds.";
+
+    W0214: Warning, "action pattern matches no action",
+"No action in the embedded catalog matches this wildcard, so the statement covers nothing
+known today. Check the spelling; if the actions are newer than the catalog, refresh it.";
+
+    E0215: Error, "operator does not apply to this key's type",
+"The comparison is not defined for the key's type: `<`/`>` need a Numeric or Date key, `like`
+a String or ARN key. The message names the key's type.";
+
+    E0216: Error, "invalid limit",
+"`limits` takes a preset (`current`: 10,240 characters and 10 SCPs per target; `legacy`: 5,120
+and 5) or settings `scp_size = N` (1–10,240) and `scp_per_target = N` (1–10). Limits cannot be
+raised above what AWS accepts (facts §1.1).";
+
+    E0217: Error, "invalid setting value",
+"The value is not one of those the setting accepts; the help line lists them. For example
+`input_tags` takes `honor` or `ignore`, `guarding` takes `system`/`messages` with
+`selective`/`comprehensive`, and `deny api_keys` takes `long_term`, `short_term` or `all`.";
+
+    W0218: Warning, "model is retired",
+"The model id was removed from Bedrock (the catalog records the date it disappeared). A
+policy naming it does no harm but no longer matches anything in use.";
+
+    E0219: Error, "expected a single value",
+"A list was given where the statement takes one value, such as a test's action or resource.";
+
+    E0300: Error, "control target must be an OU",
+"`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
+units, not on the root or on accounts (seed 003; facts §6).";
+}

@@ -1,0 +1,386 @@
+//! Renderers: human (codespan-reporting, rustc style) and JSON. Both take the files' texts by
+//! path through a lookup function, so they work the same for the CLI and for tests.
+
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity};
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::{self, Config};
+use serde_json::json;
+
+use super::{Diagnostic, Severity};
+use crate::syntax::Span;
+
+/// Source lines longer than this are shown as an excerpt around the span, so a 2 MB line never
+/// floods the terminal.
+const MAX_SHOWN_LINE: usize = 240;
+
+/// Line starts of a text, for byte offset → (line, column).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line containing `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(0)
+    }
+
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.line_start(line).min(text.len());
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len())
+            .min(text.len())
+            .max(start);
+        start..end
+    }
+
+    /// 1-based line and 1-based column counted in characters, as editors and rustc show them.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line(offset);
+        let start = self.line_start(line).min(offset);
+        let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0);
+        (line + 1, col + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
+/// One entry of the per-render file table: a whole file, or an excerpt of one long line.
+struct Entry<'a> {
+    name: String,
+    text: &'a str,
+    index: Option<LineIndex>,
+    /// For excerpts: real 0-based line number, and characters cut from the line's start.
+    line_base: usize,
+    col_base: usize,
+}
+
+struct RenderFiles<'a> {
+    entries: Vec<Entry<'a>>,
+}
+
+impl<'a> Files<'a> for RenderFiles<'a> {
+    type FileId = usize;
+    type Name = &'a str;
+
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        self.entries.get(id).map(|e| e.name.as_str()).ok_or(FilesError::FileMissing)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        self.entries.get(id).map(|e| e.text).ok_or(FilesError::FileMissing)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let e = self.entries.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(match &e.index {
+            Some(ix) => ix.line(byte_index),
+            None => 0,
+        })
+    }
+
+    fn line_number(&'a self, id: usize, line_index: usize) -> Result<usize, FilesError> {
+        let e = self.entries.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(e.line_base + line_index + 1)
+    }
+
+    fn column_number(&'a self, id: usize, line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let e = self.entries.get(id).ok_or(FilesError::FileMissing)?;
+        let range = self.line_range(id, line_index)?;
+        let end = floor_char_boundary(e.text, byte_index.clamp(range.start, range.end));
+        let col = e.text.get(range.start..end).map(|s| s.chars().count()).unwrap_or(0);
+        Ok(e.col_base + col + 1)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let e = self.entries.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(match &e.index {
+            Some(ix) => ix.line_range(e.text, line_index),
+            None => 0..e.text.len(),
+        })
+    }
+}
+
+/// Options for the human renderer.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// At most this many diagnostics are shown; a summary line counts the rest.
+    pub max_shown: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            max_shown: 100,
+        }
+    }
+}
+
+/// Renders diagnostics (already sorted by the caller) like rustc, then a summary line.
+pub fn render_human<'t>(
+    diags: &[Diagnostic],
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+    opts: HumanOptions,
+) -> String {
+    let mut out = String::new();
+    for d in diags.iter().take(opts.max_shown) {
+        render_one(&mut out, d, text_of, opts.color);
+    }
+    let hidden = diags.len().saturating_sub(opts.max_shown);
+    if hidden > 0 {
+        out.push_str(&format!(
+            "note: {hidden} more diagnostic{} not shown (use `--format json` for all of them)\n\n",
+            if hidden == 1 { "" } else { "s" }
+        ));
+    }
+    let errors = diags.iter().filter(|d| d.severity() == Severity::Error).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 || warnings > 0 {
+        out.push_str(&summary(errors, warnings));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => format!("{} emitted", plural(w, "warning")),
+        (e, 0) => format!("{} emitted", plural(e, "error")),
+        (e, w) => format!("{} and {} emitted", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+fn render_one<'t>(out: &mut String, d: &Diagnostic, text_of: &dyn Fn(&str) -> Option<&'t str>, color: bool) {
+    let mut files = RenderFiles { entries: Vec::new() };
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+
+    let mut wanted: Vec<(&str, Span, String, bool)> =
+        vec![(d.file.as_str(), d.span, d.label.clone().unwrap_or_default(), true)];
+    for l in &d.secondary {
+        wanted.push((l.file.as_deref().unwrap_or(&d.file), l.span, l.message.clone(), false));
+    }
+    for (file, span, msg, primary) in wanted {
+        let Some(text) = text_of(file) else { continue };
+        let (id, range) = add_entry(&mut files, file, text, span, &mut notes);
+        let label = if primary {
+            CsLabel::primary(id, range)
+        } else {
+            CsLabel::secondary(id, range)
+        };
+        labels.push(label.with_message(msg));
+    }
+
+    let severity = match d.severity() {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+    };
+    let mut all_notes: Vec<String> = Vec::new();
+    if let Some(h) = &d.help {
+        all_notes.push(format!("help: {h}"));
+    }
+    all_notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
+    all_notes.extend(notes);
+    let cs = CsDiagnostic::new(severity)
+        .with_code(d.code.as_str())
+        .with_message(d.message.clone())
+        .with_labels(labels)
+        .with_notes(all_notes);
+    let config = Config::default();
+    let mut buf = String::new();
+    let res = if color {
+        let mut w = AnsiWriter::new(&mut buf);
+        term::emit_to_write_style(&mut w, &config, &files, &cs)
+    } else {
+        term::emit_into_string(&config, &files, &cs).map(|s| buf.push_str(&s))
+    };
+    if res.is_err() {
+        // A span outside its file (a compiler bug) still yields the message and the location.
+        buf = format!("{}[{}]: {}\n  --> {}\n", d.severity().as_str(), d.code.as_str(), d.message, d.file);
+    }
+    out.push_str(&buf);
+    out.push('\n');
+}
+
+fn add_entry<'a>(
+    files: &mut RenderFiles<'a>,
+    name: &str,
+    text: &'a str,
+    span: Span,
+    notes: &mut Vec<String>,
+) -> (usize, Range<usize>) {
+    let start = floor_char_boundary(text, (span.start as usize).min(text.len()));
+    let end = ceil_char_boundary(text, (span.end as usize).min(text.len()).max(start));
+    let index = LineIndex::new(text);
+    let line = index.line(start);
+    let lr = index.line_range(text, line);
+    if lr.len() <= MAX_SHOWN_LINE {
+        if let Some(pos) = files.entries.iter().position(|e| e.name == name && e.index.is_some()) {
+            return (pos, start..end);
+        }
+        files.entries.push(Entry {
+            name: name.to_string(),
+            text,
+            index: Some(index),
+            line_base: 0,
+            col_base: 0,
+        });
+        return (files.entries.len() - 1, start..end);
+    }
+    // Excerpt: a window of the long line around the span's start.
+    let half = MAX_SHOWN_LINE / 2;
+    let ex_start = floor_char_boundary(text, start.saturating_sub(half).max(lr.start));
+    let ex_end = ceil_char_boundary(text, (start + half).min(lr.end));
+    let excerpt = text.get(ex_start..ex_end).unwrap_or("");
+    let excerpt = excerpt.trim_end_matches(['\n', '\r']);
+    let col_base = text.get(lr.start..ex_start).map(|s| s.chars().count()).unwrap_or(0);
+    files.entries.push(Entry {
+        name: name.to_string(),
+        text: excerpt,
+        index: None,
+        line_base: line,
+        col_base,
+    });
+    let rel_start = (start - ex_start).min(excerpt.len());
+    let rel_end = end.saturating_sub(ex_start).clamp(rel_start, excerpt.len());
+    notes.push(format!(
+        "note: line {} is {} bytes long; showing bytes {}..{} of it",
+        line + 1,
+        lr.len(),
+        ex_start - lr.start,
+        ex_end - lr.start
+    ));
+    (files.entries.len() - 1, rel_start..rel_end)
+}
+
+/// `WriteColor` into a String with ANSI escapes, so colour output can be captured and tested.
+struct AnsiWriter<'a> {
+    buf: &'a mut String,
+}
+
+impl<'a> AnsiWriter<'a> {
+    fn new(buf: &'a mut String) -> Self {
+        AnsiWriter { buf }
+    }
+}
+
+impl std::io::Write for AnsiWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.push_str(&String::from_utf8_lossy(data));
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl codespan_reporting::term::termcolor::WriteColor for AnsiWriter<'_> {
+    fn supports_color(&self) -> bool {
+        true
+    }
+    fn set_color(&mut self, spec: &codespan_reporting::term::termcolor::ColorSpec) -> std::io::Result<()> {
+        use codespan_reporting::term::termcolor::Color;
+        let mut codes: Vec<String> = Vec::new();
+        if spec.bold() {
+            codes.push("1".into());
+        }
+        if let Some(c) = spec.fg() {
+            let n = match c {
+                Color::Black => 30,
+                Color::Red => 31,
+                Color::Green => 32,
+                Color::Yellow => 33,
+                Color::Blue => 34,
+                Color::Magenta => 35,
+                Color::Cyan => 36,
+                _ => 37,
+            };
+            codes.push((if spec.intense() { n + 60 } else { n }).to_string());
+        }
+        if !codes.is_empty() {
+            self.buf.push_str(&format!("\x1b[{}m", codes.join(";")));
+        }
+        Ok(())
+    }
+    fn reset(&mut self) -> std::io::Result<()> {
+        self.buf.push_str("\x1b[0m");
+        Ok(())
+    }
+}
+
+/// JSON: an array with one object per diagnostic (never capped; for CI tools).
+pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
+    let mut cache: Vec<(&str, LineIndex)> = Vec::new();
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let text = text_of(&d.file).unwrap_or("");
+            let idx = match cache.iter().position(|(f, _)| *f == d.file.as_str()) {
+                Some(i) => i,
+                None => {
+                    cache.push((d.file.as_str(), LineIndex::new(text)));
+                    cache.len() - 1
+                }
+            };
+            let (line, column, end_line, end_column) = match cache.get(idx) {
+                Some((_, ix)) => {
+                    let (l, c) = ix.line_col(text, d.span.start as usize);
+                    let (el, ec) = ix.line_col(text, d.span.end as usize);
+                    (l, c, el, ec)
+                }
+                None => (1, 1, 1, 1),
+            };
+            let mut o = json!({
+                "code": d.code.as_str(),
+                "severity": d.severity().as_str(),
+                "message": d.message,
+                "file": d.file,
+                "line": line,
+                "column": column,
+                "end": { "line": end_line, "column": end_column },
+                "help": d.help,
+            });
+            if let (Some(fix), Some(map)) = (&d.fix, o.as_object_mut()) {
+                map.insert("fix".into(), json!({ "replacement": fix.replacement }));
+            }
+            o
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+}

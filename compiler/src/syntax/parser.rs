@@ -1,0 +1,307 @@
+//! The parser driver: lex, guard nesting depth, run the LALR parser with error recovery, and turn
+//! every lexical and syntax error into a coded diagnostic. Parsing never fails: it returns the
+//! AST it could build and the diagnostics, never a `Result`.
+
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+use super::ast::{File, Ident, Str};
+use super::grammar::FileParser;
+use super::lexer::{self, LexError, LexErrorKind, Tok};
+use super::Span;
+use crate::diagnostics::{Code, Diagnostic};
+
+/// Brackets deeper than this are refused before parsing: no real policy nests this far, and the
+/// limit keeps every later recursive pass (and dropping the AST) far from the stack's end.
+pub const MAX_NESTING: usize = 64;
+
+/// Files longer than this are refused (a `u32` span must reach every byte, with room to spare).
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
+pub struct Parsed {
+    pub file: File,
+    pub comments: Vec<lexer::Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub(crate) fn mk_str(input: &str, l: usize, r: usize) -> Str {
+    let raw = input.get(l..r).unwrap_or("");
+    Str {
+        value: lexer::unescape(raw),
+        span: Span::new(l, r),
+    }
+}
+
+pub(crate) fn mk_ident(name: &str, l: usize, r: usize) -> Ident {
+    Ident {
+        name: name.to_string(),
+        span: Span::new(l, r),
+    }
+}
+
+pub fn parse(src: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    if src.len() > MAX_FILE_BYTES {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E0010,
+                Span::new(0, 0),
+                format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", src.len()),
+            )
+            .with_help("split the policies across several files joined with `use`"),
+        );
+        return Parsed {
+            file: File::default(),
+            comments: vec![],
+            diagnostics,
+        };
+    }
+    let lexed = lexer::lex(src);
+    for e in &lexed.errors {
+        diagnostics.push(lex_diagnostic(src, e));
+    }
+    for (l, tok, r) in &lexed.tokens {
+        if let Tok::Str(_) = tok {
+            let raw = src.get(*l..*r).unwrap_or("");
+            for bad in lexer::string_escape_errors(raw) {
+                let text = raw.get(bad.clone()).unwrap_or("\\");
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0009,
+                        Span::new(l + bad.start, l + bad.end),
+                        format!("unknown escape `{text}` in string"),
+                    )
+                    .with_label("unknown escape")
+                    .with_help(r#"the escapes are `\"`, `\\`, `\n` and `\t`; write `\\` for a backslash"#),
+                );
+            }
+        }
+    }
+
+    if let Some(span) = too_deep(&lexed.tokens) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E0008,
+                span,
+                format!("brackets nested more than {MAX_NESTING} deep"),
+            )
+            .with_label("too deep")
+            .with_help("flatten the condition: `&&` and `||` chains need no extra parentheses"),
+        );
+        return Parsed {
+            file: File::default(),
+            comments: lexed.comments,
+            diagnostics,
+        };
+    }
+
+    let mut recovered: Vec<ErrorRecovery<usize, Tok<'_>, LexError>> = Vec::new();
+    let tokens = lexed.tokens.iter().map(|&t| Ok::<_, LexError>(t));
+    let result = FileParser::new().parse(src, &mut recovered, tokens);
+    let file = match result {
+        Ok(file) => file,
+        Err(e) => {
+            diagnostics.push(syntax_diagnostic(src, &e, &lexed.errors));
+            File::default()
+        }
+    };
+    for r in &recovered {
+        diagnostics.push(syntax_diagnostic(src, &r.error, &lexed.errors));
+    }
+    // A lexical error already reported also makes the parser stumble at the same place; keep one.
+    dedup_same_span(&mut diagnostics);
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Parsed {
+        file,
+        comments: lexed.comments,
+        diagnostics,
+    }
+}
+
+fn too_deep(tokens: &[(usize, Tok<'_>, usize)]) -> Option<Span> {
+    let mut depth = 0usize;
+    for (l, t, r) in tokens {
+        match t {
+            Tok::LBrace | Tok::LParen | Tok::LBracket => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(Span::new(*l, *r));
+                }
+            }
+            Tok::RBrace | Tok::RParen | Tok::RBracket => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn dedup_same_span(diags: &mut Vec<Diagnostic>) {
+    let lexical: Vec<Span> = diags
+        .iter()
+        .filter(|d| matches!(d.code, Code::E0001 | Code::E0002 | Code::E0003))
+        .map(|d| d.span)
+        .collect();
+    diags.retain(|d| {
+        !(d.code == Code::E0004
+            && lexical
+                .iter()
+                .any(|s| s.start <= d.span.start && d.span.end <= s.end.max(s.start + 1)))
+    });
+}
+
+fn lex_diagnostic(src: &str, e: &LexError) -> Diagnostic {
+    match e.kind {
+        LexErrorKind::InvalidChar => {
+            let text = src.get(e.span.range()).unwrap_or("");
+            let shown = describe_chars(text);
+            Diagnostic::new(Code::E0001, e.span, format!("unexpected {shown}"))
+                .with_label("not part of the language")
+                .with_help("names, regions, models and actions are plain ASCII words; put anything else in double quotes")
+        }
+        LexErrorKind::UnterminatedString => Diagnostic::new(
+            Code::E0002,
+            e.span,
+            "unterminated string".to_string(),
+        )
+        .with_label("this string has no closing `\"`")
+        .with_help("close the string with `\"` on the same line"),
+        LexErrorKind::UnterminatedComment => Diagnostic::new(
+            Code::E0003,
+            e.span,
+            "unterminated block comment".to_string(),
+        )
+        .with_label("this comment is never closed")
+        .with_help("close the comment with `*/`"),
+    }
+}
+
+fn describe_chars(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => format!("character {}", describe_char(c)),
+        (Some(c), Some(_)) => format!(
+            "characters starting with {} ({} bytes)",
+            describe_char(c),
+            text.len()
+        ),
+        _ => "input".to_string(),
+    }
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_control() || c == '\u{FFFD}' || c.is_whitespace() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("`{c}` (U+{:04X})", c as u32)
+    }
+}
+
+fn expected_list(expected: &[String]) -> String {
+    // lalrpop lists terminals by their grammar names; show them as the user would type them.
+    let mut names: Vec<String> = expected
+        .iter()
+        .map(|e| match e.as_str() {
+            "STR" => "a string".to_string(),
+            "WORD" => "a word".to_string(),
+            "ERROR" => String::new(),
+            other => format!("`{}`", other.trim_matches('"')),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    match names.len() {
+        0 => String::new(),
+        1..=8 => names.join(", "),
+        n => format!("{} or one of {} others", names[..6].join(", "), n - 6),
+    }
+}
+
+fn syntax_diagnostic(src: &str, e: &ParseError<usize, Tok<'_>, LexError>, _lex: &[LexError]) -> Diagnostic {
+    match e {
+        ParseError::InvalidToken { location } => Diagnostic::new(
+            Code::E0001,
+            Span::new(*location, *location + 1),
+            "invalid token".to_string(),
+        )
+        .with_help("remove the character"),
+        ParseError::UnrecognizedEof { location, expected } => {
+            let exp = expected_list(expected);
+            let mut d = Diagnostic::new(
+                Code::E0005,
+                Span::new(*location, *location),
+                "unexpected end of file".to_string(),
+            )
+            .with_label("the file ends here");
+            d = if exp.is_empty() {
+                d.with_help("the last block or statement is incomplete")
+            } else {
+                d.with_help(format!("expected {exp}"))
+            };
+            d
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => {
+            let exp = expected_list(expected);
+            let found = match tok {
+                Tok::Str(_) => format!("string {}", src.get(*l..*r).unwrap_or("")),
+                other => other.describe(),
+            };
+            let mut d = Diagnostic::new(
+                Code::E0004,
+                Span::new(*l, *r),
+                format!("unexpected {found}"),
+            )
+            .with_label("unexpected here");
+            d = if exp.is_empty() {
+                d.with_help("this statement is not valid here; see `govc explain E0004`")
+            } else {
+                d.with_help(format!("expected {exp}"))
+            };
+            if tok.is_keyword() {
+                d = d.with_note(format!(
+                    "`{}` is a keyword; to use it as a value, write it in quotes",
+                    tok.text()
+                ));
+            }
+            d
+        }
+        ParseError::ExtraToken { token: (l, tok, r) } => Diagnostic::new(
+            Code::E0004,
+            Span::new(*l, *r),
+            format!("unexpected {}", tok.describe()),
+        )
+        .with_help("remove it"),
+        ParseError::User { error } => lex_diagnostic(src, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brief_lines_parse() {
+        let src = "scp s {\n  require tags CostCenter, Team on inference_profile\n  deny model deepseek*\n  only regions us-east-1, us-west-2\n}\n";
+        let p = parse(src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.file.items.len(), 1);
+    }
+
+    #[test]
+    fn errors_in_two_blocks_are_both_reported() {
+        let src = "scp a { deny model } scp b { only regions , } scp c { deny all }";
+        let p = parse(src);
+        assert_eq!(p.diagnostics.len(), 2, "{:#?}", p.diagnostics);
+        assert_eq!(p.file.items.len(), 3);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = "(".repeat(100_000);
+        let p = parse(&src);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, Code::E0008);
+    }
+}
