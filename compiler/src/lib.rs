@@ -6,10 +6,14 @@
 //! - [`check`]: AST + catalog → diagnostics (names, types, AWS reference data);
 //! - [`db`]: the salsa database that makes parse/resolve/check incremental for CLI and LSP.
 //!
-//! Reference data lives in [`catalog`]; diagnostics and their codes in [`diagnostics`].
+//! Reference data lives in [`catalog`], the standard library in [`stdlib`], diagnostics and
+//! their codes in [`diagnostics`].
 
 pub mod catalog;
+pub mod check;
+pub mod db;
+pub mod diagnostics;
 pub mod glob;
+pub mod stdlib;
 pub mod suggest;
 pub mod syntax;
-pub mod diagnostics;

@@ -1,0 +1,1005 @@
+//! Semantic checks (BRIEF §6, those that need no lowering): names and scopes, the organization
+//! tree, and every value checked against the catalog by the type its position expects. Pure
+//! functions over the ASTs and the [`Index`]; the salsa layer caches them per file.
+
+pub mod index;
+pub mod values;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::catalog::{catalog, KeyType};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::*;
+use crate::syntax::Span;
+pub use index::{Decl, DeclKind, Index, Resolved, UseEdge, UseTarget};
+use values::{check_literal, Expect};
+
+/// Kinds accepted by `require tags … on KIND`; both mean application inference profiles, the
+/// only taggable inference profiles (system profiles carry no tags, facts §4.4).
+const TAGGABLE_KINDS: &[&str] = &["inference_profile", "application_inference_profile"];
+const REQUIREMENTS: &[&str] = &["application_inference_profile"];
+const API_KEY_KINDS: &[&str] = &["long_term", "short_term", "all"];
+/// Maximum OU depth under the root (facts §1.1).
+const MAX_OU_DEPTH: usize = 5;
+
+/// Checks one file (a user file or a stdlib module). Diagnostics may point into other files
+/// (a constant's element is reported where it is written); callers deduplicate.
+pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        index,
+        path,
+        diags: Vec::new(),
+        expanding: Vec::new(),
+        checked_consts: HashSet::new(),
+    };
+    for item in &file.items {
+        c.item(item);
+    }
+    c.diags
+}
+
+/// Checks that concern the whole program: duplicate names, `use` cycles, the organization.
+pub fn check_program(index: &Index) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (name, decls) in &index.decls {
+        if let [first, rest @ ..] = decls.as_slice() {
+            for d in rest {
+                diags.push(
+                    Diagnostic::new(Code::E0101, d.span, format!("`{name}` is declared more than once"))
+                        .in_file(&d.file)
+                        .with_label(format!("{} named `{name}` again", d.kind.describe()))
+                        .with_secondary(Some(first.file.clone()), first.span, "first declared here")
+                        .with_help("names are unique across the whole program; rename one of them"),
+                );
+            }
+        }
+    }
+    for (file, span, cycle) in index::use_cycles(index) {
+        diags.push(
+            Diagnostic::new(Code::E0102, span, "`use` cycle")
+                .in_file(&file)
+                .with_label("this `use` closes a cycle")
+                .with_note(format!("cycle: {}", cycle.join(" → ")))
+                .with_help("move the shared declarations into a file that both can `use`"),
+        );
+    }
+    org_checks(index, &mut diags);
+    diags
+}
+
+fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
+    let targets: Vec<&Decl> = index.decls.values().flatten().filter(|d| d.kind.is_target()).collect();
+    let roots: Vec<&&Decl> = targets.iter().filter(|d| d.kind == DeclKind::Root).collect();
+    let mut seen_files: Vec<&str> = Vec::new();
+    for t in &targets {
+        if !seen_files.contains(&t.file.as_str()) {
+            seen_files.push(&t.file);
+        }
+    }
+    if let [first, rest @ ..] = roots.as_slice() {
+        for r in rest {
+            diags.push(
+                Diagnostic::new(Code::E0107, r.span, "the organization root is declared twice")
+                    .in_file(&r.file)
+                    .with_label("second root")
+                    .with_secondary(Some(first.file.clone()), first.span, "first root")
+                    .with_help("a program describes one organization; keep one `org` block"),
+            );
+        }
+    }
+    // Target ids are unique.
+    let mut by_id: HashMap<&str, &Decl> = HashMap::new();
+    for t in &targets {
+        let Some((id, span)) = &t.target_id else { continue };
+        if let Some(first) = by_id.get(id.as_str()) {
+            diags.push(
+                Diagnostic::new(Code::E0107, *span, format!("id `{id}` is declared twice"))
+                    .in_file(&t.file)
+                    .with_label(format!("`{}` has the same id", t.name))
+                    .with_secondary(Some(first.file.clone()), first.span, format!("`{}` has it first", first.name))
+                    .with_help("each target has its own id"),
+            );
+        } else {
+            by_id.insert(id, t);
+        }
+        let (ok, shape) = match t.kind {
+            DeclKind::Root => (is_id(id, "r-", 4, 32, None), "`r-` and 4–32 lowercase letters or digits"),
+            DeclKind::Ou => (
+                is_id(id, "ou-", 4, 32, Some((8, 32))),
+                "`ou-`, 4–32 lowercase letters or digits, `-`, and 8–32 more",
+            ),
+            _ => (values::is_account_id(id), "12 digits"),
+        };
+        if !ok {
+            diags.push(
+                Diagnostic::new(Code::E0210, *span, format!("`{id}` is not a valid {} id", kind_word(t.kind)))
+                    .in_file(&t.file)
+                    .with_label("malformed id")
+                    .with_help(format!("{} ids are {shape}", kind_word(t.kind))),
+            );
+        }
+    }
+    // Parents: declared, an OU or the root, no cycles, depth within the AWS limit.
+    let by_name: HashMap<&str, &Decl> = targets.iter().map(|d| (d.name.as_str(), *d)).collect();
+    for t in &targets {
+        let Some(parent) = &t.parent else { continue };
+        match by_name.get(parent.name.as_str()) {
+            None => diags.push(
+                Diagnostic::new(Code::E0100, parent.span, format!("unknown OU `{}`", parent.name))
+                    .in_file(&t.file)
+                    .with_label("not declared in the organization")
+                    .with_help(match did_you_mean(&parent.name, by_name.keys().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "declare it with `ou NAME = \"ou-…\"`".to_string(),
+                    }),
+            ),
+            Some(p) if p.kind == DeclKind::Account => diags.push(
+                Diagnostic::new(Code::E0105, parent.span, format!("`{}` is an account, not an OU", parent.name))
+                    .in_file(&t.file)
+                    .with_label("accounts cannot contain anything")
+                    .with_help("`under` names an OU or `root`"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for t in &targets {
+        if t.kind == DeclKind::Root {
+            continue;
+        }
+        // Walk up; a cycle revisits a name, the depth counts OUs above an account or OU.
+        let mut seen: Vec<&str> = vec![t.name.as_str()];
+        let mut depth = usize::from(t.kind == DeclKind::Ou);
+        let mut cur = *t;
+        while let Some(p) = cur.parent.as_ref().and_then(|p| by_name.get(p.name.as_str())) {
+            if seen.contains(&p.name.as_str()) {
+                if p.name == t.name {
+                    diags.push(
+                        Diagnostic::new(Code::E0114, t.span, format!("`{}` is under itself", t.name))
+                            .in_file(&t.file)
+                            .with_label("part of a cycle")
+                            .with_note(format!("cycle: {} → {}", seen.join(" → "), p.name))
+                            .with_help("each OU and account has one parent, ending at `root`"),
+                    );
+                }
+                break;
+            }
+            seen.push(&p.name);
+            if p.kind == DeclKind::Ou {
+                depth += 1;
+            }
+            cur = p;
+        }
+        if t.kind == DeclKind::Ou && depth > MAX_OU_DEPTH {
+            diags.push(
+                Diagnostic::new(Code::E0115, t.span, format!("OU `{}` is {depth} levels below the root", t.name))
+                    .in_file(&t.file)
+                    .with_label(format!("the limit is {MAX_OU_DEPTH}"))
+                    .with_help("AWS Organizations allows five levels of OUs under the root"),
+            );
+        }
+    }
+}
+
+fn kind_word(k: DeclKind) -> &'static str {
+    match k {
+        DeclKind::Root => "root",
+        DeclKind::Ou => "OU",
+        _ => "account",
+    }
+}
+
+fn is_id(s: &str, prefix: &str, min: usize, max: usize, second: Option<(usize, usize)>) -> bool {
+    let Some(rest) = s.strip_prefix(prefix) else { return false };
+    let part_ok = |p: &str, lo: usize, hi: usize| (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    match second {
+        None => part_ok(rest, min, max),
+        Some((lo, hi)) => match rest.split_once('-') {
+            Some((a, b)) => part_ok(a, min, max) && part_ok(b, lo, hi),
+            None => false,
+        },
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Scp,
+    Identity,
+}
+
+struct Checker<'a> {
+    index: &'a Index,
+    path: &'a str,
+    diags: Vec<Diagnostic>,
+    /// Constants being expanded (cycle guard).
+    expanding: Vec<(String, String)>,
+    /// (file, const name, expectation) already checked, so a constant used ten times is
+    /// reported once.
+    checked_consts: HashSet<(String, String, Expect)>,
+}
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, d: Diagnostic) {
+        let d = if d.file.is_empty() { d.in_file(self.path) } else { d };
+        self.diags.push(d);
+    }
+
+    fn item(&mut self, item: &Item) {
+        match &item.kind {
+            ItemKind::UseFile(s) => self.use_edge(s.span),
+            ItemKind::UseModule(p) => self.use_edge(p.span),
+            ItemKind::Org(org) => self.org(org),
+            ItemKind::Const(c) => {
+                self.decl_name(&c.name);
+                if let ValueKind::Path(_) | ValueKind::Word(_) | ValueKind::Str(_) | ValueKind::Bool(_) | ValueKind::List(_) = &c.value.kind {
+                    // Elements are typed where the constant is used; here only names are resolved.
+                    self.resolve_names_in(&c.value);
+                }
+            }
+            ItemKind::Scp(p) => {
+                self.decl_name(&p.name);
+                for s in &p.stmts {
+                    self.stmt(s, Block::Scp);
+                }
+            }
+            ItemKind::Identity(p) => {
+                self.decl_name(&p.name);
+                for s in &p.stmts {
+                    self.stmt(s, Block::Identity);
+                }
+            }
+            ItemKind::Guardrail(g) => self.guardrail(g),
+            ItemKind::Control(c) => self.control(c),
+            ItemKind::Attach(a) => self.attach(a),
+            ItemKind::Test(t) => self.test(t),
+            ItemKind::Rule(r) => {
+                self.push(
+                    Diagnostic::new(Code::E0106, r.effect_span, "core rule outside a policy block")
+                        .with_label("this rule belongs to no policy")
+                        .with_help("put it inside an `scp NAME { … }` (or `identity NAME { … }`) block"),
+                );
+                self.rule(r);
+            }
+            ItemKind::Error => {}
+        }
+    }
+
+    fn use_edge(&mut self, span: Span) {
+        let edges = self.index.uses.get(self.path).cloned().unwrap_or_default();
+        for e in edges.iter().filter(|e| e.span == span) {
+            if let UseTarget::Missing(what) = &e.target {
+                let d = if what.starts_with("std::") || !what.ends_with(".gov") && !what.contains('/') {
+                    let name = what.trim_start_matches("std::");
+                    let modules: Vec<&str> = self.index.modules.keys().map(String::as_str).collect();
+                    let mut d = Diagnostic::new(Code::E0104, span, format!("no stdlib module `{name}`")).with_label("unknown module");
+                    d = match did_you_mean(name, modules.iter().copied()) {
+                        Some(s) => d.with_help(format!("did you mean `std::{s}`? the modules are {}", modules.join(", "))),
+                        None => d.with_help(format!("the modules are {}", modules.join(", "))),
+                    };
+                    d
+                } else {
+                    Diagnostic::new(Code::E0103, span, format!("cannot read `{what}`"))
+                        .with_label("file not found")
+                        .with_help("`use` paths are relative to the file that contains them")
+                };
+                self.push(d);
+            }
+        }
+    }
+
+    fn decl_name(&mut self, name: &Ident) {
+        if !is_identifier(&name.name) {
+            self.push(
+                Diagnostic::new(Code::E0108, name.span, format!("`{}` is not a valid name", name.name))
+                    .with_label("names are letters, digits and `_`")
+                    .with_help(format!("try `{}`", name.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))),
+            );
+        }
+    }
+
+    // ----- values -----------------------------------------------------------------------------
+
+    /// Resolves names inside a constant's value without typing it (typing happens at use sites).
+    fn resolve_names_in(&mut self, v: &Value) {
+        match &v.kind {
+            ValueKind::Path(p) => {
+                self.resolve_path(p);
+            }
+            ValueKind::List(items) => {
+                for i in items {
+                    self.resolve_names_in(i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resolve_path(&mut self, p: &Path) -> Option<&'a Decl> {
+        let segs: Vec<&str> = p.segments.iter().map(|s| s.name.as_str()).collect();
+        match self.index.resolve_path(&segs) {
+            Ok(d) => Some(d),
+            Err(index::PathError::NoModule(m)) => {
+                let modules: Vec<&str> = self.index.modules.keys().map(String::as_str).collect();
+                let mut d = Diagnostic::new(Code::E0104, p.span, format!("no stdlib module `{m}`")).with_label("unknown module");
+                d = match did_you_mean(&m, modules.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!("the modules are {}", modules.join(", "))),
+                };
+                self.push(d);
+                None
+            }
+            Err(index::PathError::NoItem(m, item)) => {
+                let items: Vec<&str> = self.index.modules.get(&m).map(|i| i.keys().map(String::as_str).collect()).unwrap_or_default();
+                let mut d = Diagnostic::new(Code::E0100, p.span, format!("module `{m}` has no item `{item}`")).with_label("unknown name");
+                d = match did_you_mean(&item, items.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{m}::{s}`?")),
+                    None => d.with_help(format!("`{m}` defines {}", items.join(", "))),
+                };
+                self.push(d);
+                None
+            }
+            Err(index::PathError::Shape) => {
+                self.push(
+                    Diagnostic::new(Code::E0100, p.span, format!("`{}` is not a stdlib name", p.to_text()))
+                        .with_label("expected `module::item`")
+                        .with_help("stdlib names are written `module::item`, e.g. `bedrock::invoke`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn values(&mut self, vs: &[Value], expect: Expect) {
+        for v in vs {
+            self.value(v, expect);
+        }
+    }
+
+    /// Checks a value (expanding constants) against what its position expects.
+    fn value(&mut self, v: &Value, expect: Expect) {
+        match &v.kind {
+            ValueKind::List(items) => self.values(items, expect),
+            ValueKind::Path(p) => {
+                if let Some(d) = self.resolve_path(p) {
+                    self.expand_const(d, expect, p.span);
+                }
+            }
+            ValueKind::Word(w) => {
+                if is_identifier(w) {
+                    match self.index.resolve(self.path, w) {
+                        Resolved::Decl(d) if d.kind.is_value() => {
+                            self.expand_const(d, expect, v.span);
+                            return;
+                        }
+                        Resolved::NotInScope(d) if d.kind.is_value() => {
+                            self.push(
+                                Diagnostic::new(Code::E0100, v.span, format!("`{w}` is not in scope here"))
+                                    .with_label(format!("{} declared in another file", d.kind.describe()))
+                                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                                    .with_help(format!("add `use \"{}\"` to this file", relative_use(self.path, &d.file))),
+                            );
+                            return;
+                        }
+                        _ => {}
+                    }
+                }
+                self.literal(w, v.span, expect, false);
+            }
+            ValueKind::Str(s) => self.literal(s, v.span, expect, true),
+            ValueKind::Bool(b) => {
+                let text = if *b { "true" } else { "false" };
+                match expect {
+                    Expect::Key(_) | Expect::Text => self.literal(text, v.span, expect, false),
+                    _ => self.push(
+                        Diagnostic::new(Code::E0207, v.span, format!("`{text}` is not {}", expect.describe()))
+                            .with_label("a boolean")
+                            .with_help(format!("expected {}", expect.describe())),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn literal(&mut self, text: &str, span: Span, expect: Expect, quoted: bool) {
+        // A quoted literal's span includes its quotes; point inside them.
+        let inner = if quoted && span.len() >= 2 { Span::new(span.start as usize + 1, span.end as usize - 1) } else { span };
+        if let Some(mut d) = check_literal(text, inner, expect, quoted) {
+            // For an identifier-shaped word, a visible constant's name may be what was meant.
+            if is_identifier(text) && d.fix.is_none() {
+                let names: Vec<String> = self.index.visible_names(self.path).iter().filter(|d| d.kind.is_value()).map(|d| d.name.clone()).collect();
+                if let Some(s) = did_you_mean(text, names.iter().map(String::as_str)) {
+                    d = d.with_suggestion(s);
+                }
+            }
+            self.push(d);
+        }
+    }
+
+    fn expand_const(&mut self, d: &'a Decl, expect: Expect, use_span: Span) {
+        let key = (d.file.clone(), d.name.clone());
+        if self.expanding.contains(&key) {
+            self.push(
+                Diagnostic::new(Code::E0100, use_span, format!("`{}` is defined in terms of itself", d.name))
+                    .with_label("refers back to itself")
+                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                    .with_help("a constant cannot contain itself, directly or through other constants"),
+            );
+            return;
+        }
+        if !self.checked_consts.insert((d.file.clone(), d.name.clone(), expect)) {
+            return;
+        }
+        let Some(value) = &d.value else { return };
+        // Elements are resolved in the constant's own file and reported there.
+        let saved = self.path;
+        self.path = leak_path(self.index, &d.file).unwrap_or(saved);
+        self.expanding.push(key);
+        self.value(value, expect);
+        self.expanding.pop();
+        self.path = saved;
+    }
+
+    fn target_ref(&mut self, name: &Ident) -> Option<&'a Decl> {
+        match self.index.resolve(self.path, &name.name) {
+            Resolved::Decl(d) if d.kind.is_target() => Some(d),
+            Resolved::Decl(d) => {
+                self.push(
+                    Diagnostic::new(Code::E0105, name.span, format!("`{}` is {}, not an organization target", name.name, d.kind.describe()))
+                        .with_label("expected a root, OU or account")
+                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                        .with_help("targets are declared in the `org` block"),
+                );
+                None
+            }
+            Resolved::NotInScope(d) => {
+                self.push(
+                    Diagnostic::new(Code::E0100, name.span, format!("`{}` is not in scope here", name.name))
+                        .with_label(format!("{} declared in another file", d.kind.describe()))
+                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                        .with_help(format!("add `use \"{}\"` to this file", relative_use(self.path, &d.file))),
+                );
+                None
+            }
+            Resolved::Unknown => {
+                let names: Vec<String> = self.index.visible_names(self.path).iter().filter(|d| d.kind.is_target()).map(|d| d.name.clone()).collect();
+                let mut d = Diagnostic::new(Code::E0100, name.span, format!("unknown target `{}`", name.name)).with_label("not declared");
+                d = match did_you_mean(&name.name, names.iter().map(String::as_str)) {
+                    Some(s) => d.with_suggestion(s),
+                    None => d.with_help("declare targets in an `org` block: `ou NAME = \"ou-…\"`, `account NAME = \"…\"`"),
+                };
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    // ----- org --------------------------------------------------------------------------------
+
+    fn org(&mut self, org: &Org) {
+        for e in &org.entries {
+            match &e.kind {
+                OrgEntryKind::Ou { name, .. } | OrgEntryKind::Account { name, .. } => self.decl_name(name),
+                OrgEntryKind::LimitsPreset(p) => {
+                    if !matches!(p.name.as_str(), "legacy" | "current") {
+                        let mut d = Diagnostic::new(Code::E0216, p.span, format!("unknown limits preset `{}`", p.name)).with_label("not a preset");
+                        d = match did_you_mean(&p.name, ["legacy", "current"]) {
+                            Some(s) => d.with_suggestion(s),
+                            None => d.with_help("the presets are `current` (10,240 characters, 10 SCPs per target) and `legacy` (5,120, 5)"),
+                        };
+                        self.push(d);
+                    }
+                }
+                OrgEntryKind::Limits(settings) => {
+                    for (name, value) in settings {
+                        let max = match name.name.as_str() {
+                            "scp_size" => 10_240,
+                            "scp_per_target" => 10,
+                            other => {
+                                let mut d = Diagnostic::new(Code::E0216, name.span, format!("unknown limit `{other}`")).with_label("not a limit");
+                                d = match did_you_mean(other, ["scp_size", "scp_per_target"]) {
+                                    Some(s) => d.with_suggestion(s),
+                                    None => d.with_help("the limits are `scp_size` and `scp_per_target`"),
+                                };
+                                self.push(d);
+                                continue;
+                            }
+                        };
+                        let n = match &value.kind {
+                            ValueKind::Word(w) | ValueKind::Str(w) => w.replace('_', "").parse::<u64>().ok(),
+                            _ => None,
+                        };
+                        if !n.is_some_and(|n| (1..=max).contains(&n)) {
+                            self.push(
+                                Diagnostic::new(Code::E0216, value.span, format!("`{}` must be a number from 1 to {max}", name.name))
+                                    .with_label("out of range")
+                                    .with_help("limits can be lowered below what AWS allows, never raised above it (facts §1.1)"),
+                            );
+                        }
+                    }
+                }
+                OrgEntryKind::Root { .. } | OrgEntryKind::Error => {}
+            }
+        }
+    }
+
+    // ----- policy statements ------------------------------------------------------------------
+
+    fn not_here(&mut self, span: Span, what: &str, block: Block) {
+        let (here, help) = match block {
+            Block::Scp => ("an `scp` block", "SCPs only filter permissions; grant them in an `identity` policy, or write a `permit` rule"),
+            Block::Identity => ("an `identity` block", "identity policies grant with `allow …` or `permit`; put organization-wide restrictions in an `scp` block"),
+        };
+        self.push(
+            Diagnostic::new(Code::E0111, span, format!("{what} cannot appear in {here}"))
+                .with_label("not allowed here")
+                .with_help(help),
+        );
+    }
+
+    fn stmt(&mut self, s: &Stmt, block: Block) {
+        let scp_only = |k: &StmtKind| !matches!(k, StmtKind::Allow(_) | StmtKind::Rule(_) | StmtKind::Error);
+        if block == Block::Identity && scp_only(&s.kind) {
+            self.not_here(s.span, "this statement", block);
+        }
+        match &s.kind {
+            StmtKind::Require(w) => {
+                if !REQUIREMENTS.contains(&w.name.as_str()) {
+                    let mut d = Diagnostic::new(Code::E0109, w.span, format!("unknown requirement `{}`", w.name)).with_label("not a requirement");
+                    d = match did_you_mean(&w.name, REQUIREMENTS.iter().copied()) {
+                        Some(x) => d.with_suggestion(x),
+                        None => d.with_help("write `require application_inference_profile` or `require tags K, … on inference_profile`"),
+                    };
+                    self.push(d);
+                }
+            }
+            StmtKind::RequireTags { tags, on } => {
+                self.values(tags, Expect::TagKey);
+                if !TAGGABLE_KINDS.contains(&on.name.as_str()) {
+                    let mut d = Diagnostic::new(Code::E0213, on.span, format!("`{}` is not a taggable resource kind", on.name)).with_label("unknown kind");
+                    d = match did_you_mean(&on.name, TAGGABLE_KINDS.iter().copied()) {
+                        Some(x) => d.with_suggestion(x),
+                        None => d.with_help("tags can be required on `inference_profile` (application inference profiles)"),
+                    };
+                    self.push(d);
+                }
+            }
+            StmtKind::DenyModels { models, clauses } => {
+                self.values(models, Expect::ModelPattern);
+                self.clauses(clauses);
+            }
+            StmtKind::OnlyModels { models } => self.values(models, Expect::ModelPattern),
+            StmtKind::OnlyRegions { regions, services, clauses } => {
+                self.values(regions, Expect::Region);
+                self.values(services, Expect::Service);
+                self.clauses(clauses);
+            }
+            StmtKind::DenyServices { services, clauses } => {
+                self.values(services, Expect::Service);
+                self.clauses(clauses);
+            }
+            StmtKind::DenyAll { clauses } => self.clauses(clauses),
+            StmtKind::DenyApiKeys { kind, clauses } => {
+                if let Some(k) = kind {
+                    if !API_KEY_KINDS.contains(&k.name.as_str()) {
+                        let mut d = Diagnostic::new(Code::E0217, k.span, format!("`{}` is not an API key kind", k.name)).with_label("unknown kind");
+                        d = match did_you_mean(&k.name, API_KEY_KINDS.iter().copied()) {
+                            Some(x) => d.with_suggestion(x),
+                            None => d.with_help("write `long_term`, `short_term` or `all`"),
+                        };
+                        self.push(d);
+                    }
+                }
+                self.clauses(clauses);
+            }
+            StmtKind::DenyActions { actions, resources, clauses } => {
+                self.values(actions, Expect::Action);
+                self.values(resources, Expect::ResourceArn);
+                self.clauses(clauses);
+            }
+            StmtKind::Allow(a) => {
+                if block == Block::Scp {
+                    self.not_here(s.span, "`allow`", block);
+                }
+                self.allow(a);
+            }
+            StmtKind::Rule(r) => self.rule(r),
+            StmtKind::Error => {}
+        }
+    }
+
+    fn allow(&mut self, a: &Allow) {
+        if let AllowWhat::Actions(actions) = &a.what {
+            self.values(actions, Expect::Action);
+        }
+        match &a.kind {
+            None => self.values(&a.resources, Expect::ResourceArn),
+            Some(k) => {
+                let kinds = resource_kinds();
+                match k.name.as_str() {
+                    "model" => self.values(&a.resources, Expect::ModelPattern),
+                    name if kinds.iter().any(|x| x == name) => self.values(&a.resources, Expect::Text),
+                    name => {
+                        let mut d = Diagnostic::new(Code::E0213, k.span, format!("unknown resource kind `{name}`")).with_label("not a Bedrock resource type");
+                        d = match did_you_mean(name, kinds.iter().map(String::as_str).chain(["model"])) {
+                            Some(x) => d.with_suggestion(x),
+                            None => d.with_help("kinds are Bedrock resource types with `_`: `model`, `inference_profile`, `application_inference_profile`, …"),
+                        };
+                        self.push(d);
+                    }
+                }
+            }
+        }
+        if let Some(acct) = &a.account {
+            self.value(acct, Expect::AccountId);
+        }
+        self.clauses(&a.clauses);
+    }
+
+    fn clauses(&mut self, clauses: &[Clause]) {
+        for c in clauses {
+            match &c.pred {
+                SurfacePred::Region(v) => self.value(v, Expect::Region),
+                SurfacePred::Principal(v) => self.value(v, Expect::PrincipalArn),
+                SurfacePred::PrincipalAccount(v) => self.value(v, Expect::AccountId),
+                SurfacePred::ViaMcp(v) => {
+                    if let Some(v) = v {
+                        self.value(v, Expect::Text);
+                    }
+                }
+                SurfacePred::Cond(cond) => self.cond(cond),
+            }
+        }
+    }
+
+    // ----- core rules -------------------------------------------------------------------------
+
+    fn rule(&mut self, r: &Rule) {
+        let mut last: Option<ScopeVar> = None;
+        let order = |v: ScopeVar| match v {
+            ScopeVar::Principal => 0,
+            ScopeVar::Action => 1,
+            ScopeVar::Resource => 2,
+        };
+        for e in &r.scope {
+            if let Some(prev) = last {
+                if order(e.var) <= order(prev) {
+                    self.push(
+                        Diagnostic::new(Code::E0110, e.var_span, "scope entries must be `principal`, `action`, `resource`, each at most once, in that order")
+                            .with_label(if e.var == prev { "repeated" } else { "out of order" })
+                            .with_help("write `(principal …, action …, resource …)`; leave out what is unconstrained"),
+                    );
+                }
+            }
+            last = Some(e.var);
+            let Some((op, value)) = &e.constraint else { continue };
+            let expect = match e.var {
+                ScopeVar::Principal => Expect::PrincipalArn,
+                ScopeVar::Action => Expect::Action,
+                ScopeVar::Resource => Expect::ResourceArn,
+            };
+            if matches!(op, ScopeOp::Eq | ScopeOp::NotEq | ScopeOp::Like | ScopeOp::NotLike) {
+                self.single(value);
+            }
+            self.value(value, expect);
+        }
+        for c in &r.clauses {
+            self.cond(&c.cond);
+        }
+    }
+
+    fn single(&mut self, v: &Value) {
+        if let ValueKind::List(_) = v.kind {
+            self.push(
+                Diagnostic::new(Code::E0219, v.span, "a list is not allowed here")
+                    .with_label("expected one value")
+                    .with_help("use `in [..]` to compare with several values"),
+            );
+        }
+    }
+
+    fn cond(&mut self, c: &Cond) {
+        // Nesting is bounded by the parser's bracket limit, so recursion depth is too.
+        match c {
+            Cond::And(v, _) | Cond::Or(v, _) => {
+                for x in v {
+                    self.cond(x);
+                }
+            }
+            Cond::Not(x, _) => self.cond(x),
+            Cond::Pred(p) => self.pred(p),
+        }
+    }
+
+    fn pred(&mut self, p: &Pred) {
+        let cat = catalog();
+        let key_span = Span::new(p.key.span.start as usize + 1, (p.key.span.end as usize).saturating_sub(1).max(p.key.span.start as usize + 1));
+        let Some(key) = cat.condition_key(&p.key.value) else {
+            let mut d = Diagnostic::new(Code::E0204, key_span, format!("unknown condition key `{}`", p.key.value)).with_label("not a known condition key");
+            d = match did_you_mean(&p.key.value, cat.condition_key_names()) {
+                Some(s) => d.with_suggestion(s),
+                None => d.with_help("keys are global `aws:` keys or `service:Key`; tag keys are `aws:RequestTag/NAME`"),
+            };
+            self.push(d);
+            return;
+        };
+        let ty = key.ty;
+        let null_check = matches!(p.op, PredOp::Absent | PredOp::Present);
+        match (p.qualifier, ty.is_multivalued()) {
+            (Some((_, span)), false) => self.push(
+                Diagnostic::new(Code::E0208, span, format!("`{}` is single-valued ({})", key.name, ty.name()))
+                    .with_label("set qualifier on a single-valued key")
+                    .with_help("remove `any`/`all`; they are for multivalued (`ArrayOf…`) keys"),
+            ),
+            (None, true) if !null_check => self.push(
+                Diagnostic::new(Code::E0209, p.span, format!("`{}` is multivalued ({}); say `any` or `all`", key.name, ty.name()))
+                    .with_label("missing set qualifier")
+                    .with_help(format!("write `any context[\"{}\"] …` (some value matches) or `all context[…] …` (every value matches)", p.key.value)),
+            ),
+            _ => {}
+        }
+        let elem = ty.element();
+        let op_ok = match &p.op {
+            PredOp::Absent | PredOp::Present => true,
+            PredOp::Cmp(CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, _) => matches!(elem, KeyType::Numeric | KeyType::Date),
+            PredOp::Like(_) | PredOp::NotLike(_) => matches!(elem, KeyType::String | KeyType::Arn),
+            PredOp::Cmp(CmpOp::Ne, _) | PredOp::NotIn(_) => !matches!(elem, KeyType::Bool | KeyType::Binary),
+            PredOp::Cmp(CmpOp::Eq, _) | PredOp::In(_) => true,
+        };
+        if !op_ok {
+            self.push(
+                Diagnostic::new(Code::E0215, p.op_span, format!("this comparison does not apply to `{}` ({})", key.name, ty.name()))
+                    .with_label("operator not defined for this type")
+                    .with_help(match elem {
+                        KeyType::Bool => "Bool keys are compared with `==` (IAM's `Bool` operator has no negated form): write `== false`",
+                        KeyType::Binary => "Binary keys are compared with `==`",
+                        _ => "`<`/`>` need a Numeric or Date key; `like` needs a String or ARN key",
+                    }),
+            );
+            return;
+        }
+        let expect = Expect::Key(elem);
+        match &p.op {
+            PredOp::Absent | PredOp::Present => {}
+            PredOp::Cmp(_, v) | PredOp::Like(v) | PredOp::NotLike(v) => {
+                self.single(v);
+                self.value(v, expect);
+            }
+            PredOp::In(v) | PredOp::NotIn(v) => self.value(v, expect),
+        }
+    }
+
+    // ----- guardrails, controls, attachments, tests -------------------------------------------
+
+    fn guardrail(&mut self, g: &Guardrail) {
+        self.decl_name(&g.name);
+        let mut regions: BTreeMap<String, Span> = BTreeMap::new();
+        let mut has_use = false;
+        for s in &g.stmts {
+            match &s.kind {
+                GuardStmtKind::Use { region, guardrail } => {
+                    has_use = true;
+                    self.value(region, Expect::Region);
+                    let region_text = match &region.kind {
+                        ValueKind::Word(w) | ValueKind::Str(w) => Some(w.clone()),
+                        _ => None,
+                    };
+                    if let Some(r) = &region_text {
+                        if let Some(first) = regions.get(r) {
+                            let first = *first;
+                            self.push(
+                                Diagnostic::new(Code::E0101, region.span, format!("region `{r}` has two guardrails"))
+                                    .with_label("second configuration for this region")
+                                    .with_secondary(None, first, "first here")
+                                    .with_help("one guardrail per region per policy"),
+                            );
+                        } else {
+                            regions.insert(r.clone(), region.span);
+                        }
+                    }
+                    self.guardrail_arn(guardrail, region_text.as_deref());
+                }
+                GuardStmtKind::InputTags(v) => self.one_of(v, &["honor", "ignore"], "`input_tags`"),
+                GuardStmtKind::Guarding(pairs) => {
+                    for (what, mode) in pairs {
+                        self.one_of(what, &["system", "messages"], "`guarding`");
+                        self.one_of(mode, &["selective", "comprehensive"], "a guarding mode");
+                    }
+                }
+                GuardStmtKind::Models { include, exclude, .. } => {
+                    self.values(include, Expect::ModelId);
+                    self.values(exclude, Expect::ModelId);
+                }
+                GuardStmtKind::Lock | GuardStmtKind::Error => {}
+            }
+        }
+        if !has_use {
+            self.push(
+                Diagnostic::new(Code::E0112, g.name.span, format!("guardrail `{}` names no guardrail", g.name.name))
+                    .with_label("no `in REGION use \"ARN\"` line")
+                    .with_help("add `in us-east-1 use \"arn:aws:bedrock:us-east-1:ACCOUNT:guardrail/ID:VERSION\"`"),
+            );
+        }
+    }
+
+    fn guardrail_arn(&mut self, s: &Str, region: Option<&str>) {
+        let inner = Span::new(s.span.start as usize + 1, (s.span.end as usize).saturating_sub(1).max(s.span.start as usize + 1));
+        let parts: Vec<&str> = s.value.splitn(6, ':').collect();
+        let err = |msg: String, help: &str| Diagnostic::new(Code::E0212, inner, msg).with_label("invalid guardrail identifier").with_help(help.to_string());
+        let shape = "write `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID:VERSION` with a numeric version";
+        let [arn, partition, service, arn_region, account, resource] = parts.as_slice() else {
+            self.push(err(format!("`{}` is not a guardrail ARN", s.value), shape));
+            return;
+        };
+        let (gid, version) = resource.strip_prefix("guardrail/").and_then(|r| r.split_once(':')).unwrap_or(("", ""));
+        if *arn != "arn" || !partition.starts_with("aws") || *service != "bedrock" || !values::is_account_id(account) || gid.is_empty() || !gid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.push(err(format!("`{}` is not a guardrail ARN", s.value), shape));
+            return;
+        }
+        if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+            self.push(err(
+                format!("guardrail version `{version}` is not a number"),
+                "organization policies need a published, numbered guardrail version, not DRAFT (facts §2.1)",
+            ));
+            return;
+        }
+        if let Some(r) = region {
+            if *arn_region != r {
+                self.push(
+                    err(
+                        format!("the guardrail is in `{arn_region}` but enforced in `{r}`"),
+                        "a guardrail must be created and used in the region it is enforced in (facts §2.1)",
+                    )
+                    .with_label("region differs"),
+                );
+            }
+        }
+    }
+
+    fn one_of(&mut self, v: &Ident, allowed: &[&str], what: &str) {
+        if allowed.contains(&v.name.as_str()) {
+            return;
+        }
+        let mut d = Diagnostic::new(Code::E0217, v.span, format!("`{}` is not a valid value for {what}", v.name)).with_label("invalid value");
+        d = match did_you_mean(&v.name, allowed.iter().copied()) {
+            Some(x) => d.with_suggestion(x),
+            None => d.with_help(format!("expected one of: {}", allowed.join(", "))),
+        };
+        self.push(d);
+    }
+
+    fn control(&mut self, c: &Control) {
+        self.decl_name(&c.name);
+        for t in &c.targets {
+            if let Some(d) = self.target_ref(t) {
+                if d.kind != DeclKind::Ou {
+                    self.push(
+                        Diagnostic::new(Code::E0300, t.span, format!("`{}` is {}; CT.MULTISERVICE.PV.1 applies to OUs only", t.name, d.kind.describe()))
+                            .with_label("not an OU")
+                            .with_help("enable the control on the OU that contains the accounts"),
+                    );
+                }
+            }
+        }
+        let mut has_regions = false;
+        for s in &c.stmts {
+            match &s.kind {
+                ControlStmtKind::Regions(v) => {
+                    has_regions = true;
+                    self.values(v, Expect::Region);
+                }
+                ControlStmtKind::ExemptActions(v) => self.values(v, Expect::Action),
+                ControlStmtKind::ExemptPrincipals(v) => self.values(v, Expect::PrincipalArn),
+                ControlStmtKind::Error => {}
+            }
+        }
+        if !has_regions {
+            self.push(
+                Diagnostic::new(Code::E0112, c.name.span, format!("control `{}` has no `regions`", c.name.name))
+                    .with_label("AllowedRegions is mandatory")
+                    .with_help("add `regions us-east-1, …`: the regions the OU may use"),
+            );
+        }
+    }
+
+    fn attach(&mut self, a: &Attach) {
+        for p in &a.policies {
+            match self.index.resolve(self.path, &p.name) {
+                Resolved::Decl(d) if matches!(d.kind, DeclKind::Scp | DeclKind::Guardrail) => {}
+                Resolved::Decl(d) => {
+                    let help = match d.kind {
+                        DeclKind::Identity => "identity policies are attached to IAM roles and users, not to organization targets",
+                        DeclKind::Control => "a control names its OUs itself: `control NAME on OU { … }`",
+                        _ => "`attach` takes `scp` and `guardrail` policies",
+                    };
+                    self.push(
+                        Diagnostic::new(Code::E0105, p.span, format!("`{}` is {}, which cannot be attached", p.name, d.kind.describe()))
+                            .with_label("not attachable")
+                            .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                            .with_help(help),
+                    );
+                }
+                Resolved::NotInScope(d) => self.push(
+                    Diagnostic::new(Code::E0100, p.span, format!("`{}` is not in scope here", p.name))
+                        .with_label(format!("{} declared in another file", d.kind.describe()))
+                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                        .with_help(format!("add `use \"{}\"` to this file", relative_use(self.path, &d.file))),
+                ),
+                Resolved::Unknown => {
+                    let names: Vec<String> = self
+                        .index
+                        .visible_names(self.path)
+                        .iter()
+                        .filter(|d| matches!(d.kind, DeclKind::Scp | DeclKind::Guardrail))
+                        .map(|d| d.name.clone())
+                        .collect();
+                    let mut d = Diagnostic::new(Code::E0100, p.span, format!("unknown policy `{}`", p.name)).with_label("not declared");
+                    d = match did_you_mean(&p.name, names.iter().map(String::as_str)) {
+                        Some(s) => d.with_suggestion(s),
+                        None => d.with_help("declare it with `scp NAME { … }` or `guardrail NAME { … }`, or `use` the file that does"),
+                    };
+                    self.push(d);
+                }
+            }
+        }
+        for t in &a.targets {
+            self.target_ref(t);
+        }
+    }
+
+    fn test(&mut self, t: &Test) {
+        self.target_ref(&t.target);
+        for e in &t.expects {
+            let ExpectKind::Case { action, resource, region, context, .. } = &e.kind else { continue };
+            self.single(action);
+            self.value(action, Expect::Action);
+            self.single(resource);
+            self.value(resource, Expect::ResourceArn);
+            if let Some(r) = region {
+                self.single(r);
+                self.value(r, Expect::Region);
+            }
+            for (k, v) in context {
+                let cat = catalog();
+                let inner = Span::new(k.span.start as usize + 1, (k.span.end as usize).saturating_sub(1).max(k.span.start as usize + 1));
+                match cat.condition_key(&k.value) {
+                    Some(key) => {
+                        let ty = key.ty;
+                        if !ty.is_multivalued() {
+                            self.single(v);
+                        }
+                        self.value(v, Expect::Key(ty.element()));
+                    }
+                    None => {
+                        let mut d = Diagnostic::new(Code::E0204, inner, format!("unknown condition key `{}`", k.value)).with_label("not a known condition key");
+                        d = match did_you_mean(&k.value, cat.condition_key_names()) {
+                            Some(s) => d.with_suggestion(s),
+                            None => d.with_help("request context keys are global `aws:` keys or `service:Key`"),
+                        };
+                        self.push(d);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Bedrock resource types written with `_` (`inference_profile`), for `allow … on KIND`.
+fn resource_kinds() -> Vec<String> {
+    catalog().resource_types("bedrock").iter().map(|r| r.name.replace('-', "_")).collect()
+}
+
+/// The path to write in `use "…"` from `from` to reach `to`.
+fn relative_use(from: &str, to: &str) -> String {
+    let dir = from.rfind('/').and_then(|i| from.get(..=i)).unwrap_or("");
+    to.strip_prefix(dir).unwrap_or(to).to_string()
+}
+
+/// The index's own copy of a file path, so the checker can switch files while borrowing it.
+fn leak_path<'a>(index: &'a Index, file: &str) -> Option<&'a str> {
+    index.files.iter().find(|f| f.as_str() == file).map(String::as_str)
+}

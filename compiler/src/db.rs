@@ -1,0 +1,222 @@
+//! The incremental database (salsa), shared by `govc check` and the language server. Inputs are
+//! file texts; parsing, the program index and checking are tracked queries, so an edit re-runs
+//! only what depends on the changed file. File system access stays outside: [`load`] reads
+//! files and registers them as inputs; every query is pure.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::check::{self, Index, UseEdge, UseTarget};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::stdlib;
+use crate::syntax::{self, ast, Span};
+
+/// One source file: its path (as the user wrote it, normalised) and its text. `utf8_error` is
+/// the byte offset of the first invalid UTF-8 sequence in the bytes the text was decoded from.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+    pub utf8_error: Option<u32>,
+}
+
+/// The program: every loaded file by path, and the files the user named.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: BTreeMap<String, SourceFile>,
+    #[returns(ref)]
+    pub roots: Vec<String>,
+}
+
+#[salsa::db]
+pub trait Db: salsa::Database {}
+
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+#[salsa::db]
+impl Db for Database {}
+
+/// A parsed file and its lexical and syntax diagnostics.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ParsedFile {
+    pub ast: ast::File,
+    pub comments: Vec<syntax::lexer::Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<ParsedFile> {
+    let path = file.path(db);
+    let parsed = syntax::parse(file.text(db));
+    let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics.into_iter().map(|d| d.in_file(path)).collect();
+    if let Some(at) = file.utf8_error(db) {
+        diagnostics.insert(
+            0,
+            Diagnostic::new(Code::E0006, Span::new(at as usize, at as usize + 1), "file is not valid UTF-8")
+                .in_file(path)
+                .with_label("invalid UTF-8 starts here")
+                .with_help("re-save the file as UTF-8; invalid bytes were read as U+FFFD"),
+        );
+    }
+    Arc::new(ParsedFile {
+        ast: parsed.file,
+        comments: parsed.comments,
+        diagnostics,
+    })
+}
+
+/// What a file's `use` items name, resolved against the loaded files and the stdlib.
+pub fn resolve_uses(path: &str, ast: &ast::File, is_loaded: &dyn Fn(&str) -> bool) -> Vec<UseEdge> {
+    let mut out = Vec::new();
+    for item in &ast.items {
+        match &item.kind {
+            ast::ItemKind::UseFile(s) => {
+                let target = check::index::join_use_path(path, &s.value);
+                out.push(UseEdge {
+                    target: if is_loaded(&target) { UseTarget::File(target) } else { UseTarget::Missing(s.value.clone()) },
+                    span: s.span,
+                });
+            }
+            ast::ItemKind::UseModule(p) => {
+                let segs: Vec<&str> = p.segments.iter().map(|s| s.name.as_str()).collect();
+                let name = match segs.as_slice() {
+                    ["std", m] => Some(*m),
+                    _ => None,
+                };
+                let target = match name {
+                    Some(m) if stdlib::module(m).is_some() => UseTarget::Module(m.to_string()),
+                    _ => UseTarget::Missing(format!("std::{}", segs.last().copied().unwrap_or(""))),
+                };
+                out.push(UseEdge { target, span: p.span });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn program_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
+    let files = ws.files(db);
+    let mut parsed: Vec<(&str, Arc<ParsedFile>)> = Vec::new();
+    // User files first in the order given, then the rest in path order; stdlib last.
+    let mut order: Vec<&str> = ws.roots(db).iter().map(String::as_str).filter(|p| files.contains_key(*p)).collect();
+    let rest: BTreeSet<&str> = files.keys().map(String::as_str).filter(|p| !order.contains(p)).collect();
+    let (std_files, user_rest): (Vec<&str>, Vec<&str>) = rest.into_iter().partition(|p| Index::is_std(p));
+    order.extend(user_rest);
+    order.extend(std_files);
+    let mut uses = BTreeMap::new();
+    for path in order {
+        let Some(f) = files.get(path) else { continue };
+        let p = parse_file(db, *f).clone();
+        uses.insert(path.to_string(), resolve_uses(path, &p.ast, &|t| files.contains_key(t)));
+        parsed.push((path, p));
+    }
+    let views: Vec<(&str, &ast::File)> = parsed.iter().map(|(p, f)| (*p, &f.ast)).collect();
+    Arc::new(Index::build(&views, uses))
+}
+
+/// Diagnostics of one file: syntax, then semantics (which may point into other files).
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Diagnostic>> {
+    let parsed = parse_file(db, file);
+    let index = program_index(db, ws);
+    let mut out = parsed.diagnostics.clone();
+    out.extend(check::check_file(index, file.path(db), &parsed.ast));
+    Arc::new(out)
+}
+
+/// Every diagnostic of the program, sorted by file order and position, without duplicates.
+#[salsa::tracked(returns(ref))]
+pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
+    let index = program_index(db, ws);
+    let files = ws.files(db);
+    let mut all: Vec<Diagnostic> = check::check_program(index);
+    for path in &index.files {
+        if let Some(f) = files.get(path) {
+            all.extend(file_diagnostics(db, ws, *f).iter().cloned());
+        }
+    }
+    let rank: BTreeMap<&str, usize> = index.files.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    all.sort_by(|a, b| {
+        let ra = rank.get(a.file.as_str()).copied().unwrap_or(usize::MAX);
+        let rb = rank.get(b.file.as_str()).copied().unwrap_or(usize::MAX);
+        (ra, a.span.start, a.span.end, a.code, &a.message).cmp(&(rb, b.span.start, b.span.end, b.code, &b.message))
+    });
+    all.dedup();
+    Arc::new(all)
+}
+
+/// Bytes → text, remembering where the first invalid UTF-8 sequence was.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<u32>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (text, Some(u32::try_from(at).unwrap_or(u32::MAX)))
+        }
+    }
+}
+
+/// Loads the named files and, transitively, every file they `use`, plus the stdlib, into a new
+/// workspace. `read` supplies file contents (the file system for the CLI, editor buffers for the
+/// language server); a file it cannot read is left out and reported by the check of the `use`
+/// that names it. Root files that cannot be read are returned as errors.
+pub fn load(
+    db: &mut Database,
+    roots: &[String],
+    read: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+) -> (Workspace, Vec<(String, std::io::Error)>) {
+    let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
+    let mut failed = Vec::new();
+    let mut root_paths = Vec::new();
+    let mut queue: Vec<String> = Vec::new();
+    for r in roots {
+        let p = check::index::normalize_path(r);
+        if !root_paths.contains(&p) {
+            root_paths.push(p.clone());
+            queue.push(p);
+        }
+    }
+    let mut tried: BTreeSet<String> = BTreeSet::new();
+    while let Some(path) = queue.pop() {
+        if !tried.insert(path.clone()) {
+            continue;
+        }
+        match read(&path) {
+            Ok(bytes) => {
+                let (text, bad) = decode(bytes);
+                let f = SourceFile::new(db, path.clone(), text, bad);
+                let parsed = parse_file(db, f);
+                for item in &parsed.ast.items {
+                    if let ast::ItemKind::UseFile(s) = &item.kind {
+                        queue.push(check::index::join_use_path(&path, &s.value));
+                    }
+                }
+                files.insert(path, f);
+            }
+            Err(e) => {
+                if root_paths.contains(&path) {
+                    failed.push((path, e));
+                }
+            }
+        }
+    }
+    for (name, text) in stdlib::MODULES {
+        let path = format!("{}{name}.gov", check::index::STD_PREFIX);
+        files.insert(path.clone(), SourceFile::new(db, path, text.to_string(), None));
+    }
+    root_paths.retain(|p| files.contains_key(p));
+    (Workspace::new(db, files, root_paths), failed)
+}

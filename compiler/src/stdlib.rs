@@ -1,0 +1,14 @@
+//! The standard library, written in the language itself (`stdlib/*.gov`) and embedded so the
+//! sugar's meaning is always available and always the same as the documented text.
+
+/// Module name → source.
+pub const MODULES: &[(&str, &str)] = &[
+    ("bedrock", include_str!("../../stdlib/bedrock.gov")),
+    ("cris", include_str!("../../stdlib/cris.gov")),
+    ("mcp", include_str!("../../stdlib/mcp.gov")),
+    ("models", include_str!("../../stdlib/models.gov")),
+];
+
+pub fn module(name: &str) -> Option<&'static str> {
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
