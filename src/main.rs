@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use govc_compiler::db::{self, Database};
-use govc_compiler::diagnostics::render::{render_human, render_json, summary, HumanOptions};
+use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
 use govc_compiler::diagnostics::{Code, Severity};
 
 #[derive(Parser)]
@@ -167,13 +167,8 @@ fn check(paths: &[String], format: Format, color: ColorChoice, max: usize) -> Ex
                 ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             };
             let text = render_human(diags, &text_of, HumanOptions { color, max_shown: max });
-            let mut err = std::io::stderr().lock();
-            let _ = err.write_all(text.as_bytes());
-            if diags.is_empty() {
-                let _ = writeln!(err, "checked {} file{}: no problems", files.len(), if files.len() == 1 { "" } else { "s" });
-            } else if errors == 0 {
-                let _ = summary(0, 0);
-            }
+            // A clean program prints nothing, like a compiler.
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }
     }
     if errors > 0 {

@@ -1,0 +1,128 @@
+//! End-to-end tests of the `govc` binary: exit codes, human and JSON output.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn govc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run govc: {e}"))
+}
+
+fn tmp(name: &str, text: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("govc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+    p
+}
+
+#[test]
+fn examples_check_clean_and_silent() {
+    let out = govc(&["check", "examples/"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.is_empty(), "a clean check prints nothing: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn errors_exit_1_with_rustc_style_output() {
+    let p = tmp("typo.gov", b"scp s {\n  only regions us-est-1\n}\n");
+    let out = govc(&["check", p.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error[E0200]: unknown region `us-est-1`"), "{err}");
+    assert!(err.contains("typo.gov:2:16"), "{err}");
+    assert!(err.contains("did you mean `us-east-1`?"), "{err}");
+    assert!(!err.contains('\x1b'), "no colour when not a terminal: {err}");
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let p = tmp("json.gov", b"scp s {\n  deny model deepseek*\n  only regions us-est-1\n  deny action bedrock:Converse\n}\n");
+    let out = govc(&["check", "--format", "json", p.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let items = v.as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{v:#}");
+    let first = &items[0];
+    for field in ["code", "severity", "message", "file", "line", "column", "end", "help"] {
+        assert!(first.get(field).is_some(), "missing {field}: {first:#}");
+    }
+    assert_eq!(first["code"], "E0200");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["column"], 16);
+    assert_eq!(first["end"]["column"], 24);
+    assert_eq!(items[1]["code"], "E0203");
+}
+
+#[test]
+fn colour_only_when_asked_and_not_with_no_color() {
+    let p = tmp("colour.gov", b"scp s { only regions nowhere }\n");
+    let path = p.to_str().unwrap_or_default();
+    let out = govc(&["check", "--color", "always", path]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains('\x1b'));
+    let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args(["check", path])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\x1b'));
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    assert_eq!(govc(&["check", "does/not/exist.gov"]).status.code(), Some(2));
+    assert_eq!(govc(&["check"]).status.code(), Some(2));
+    assert_eq!(govc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(govc(&["explain", "E9999"]).status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_the_long_text() {
+    let out = govc(&["explain", "E0203"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not an IAM action"), "{text}");
+    assert!(text.contains("bedrock:InvokeModel"), "{text}");
+    let list = govc(&["explain"]);
+    assert!(String::from_utf8_lossy(&list.stdout).lines().count() > 30);
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let p = tmp("warn.gov", b"scp s { deny model nosuchprovider* }\n");
+    let out = govc(&["check", p.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning[W0206]"));
+}
+
+#[test]
+fn diagnostics_are_capped_with_a_count() {
+    let mut src = String::from("scp s {\n");
+    for _ in 0..500 {
+        src.push_str("  only regions nowhere-1\n");
+    }
+    src.push_str("}\n");
+    let p = tmp("many.gov", src.as_bytes());
+    let out = govc(&["check", "--max-diagnostics", "10", p.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("error[E0200]").count(), 10);
+    assert!(err.contains("490 more diagnostics not shown"), "{err}");
+    assert!(err.contains("500 errors emitted"), "{err}");
+}
+
+#[test]
+fn binary_junk_is_diagnosed_not_crashed() {
+    let p = tmp("junk.gov", &[0xff, 0xfe, 0x00, b'{', b'"', 0x80, b'\n', b'}']);
+    let out = govc(&["check", p.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0006"));
+}

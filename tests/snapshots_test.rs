@@ -1,0 +1,67 @@
+//! Snapshot tests as data: the parse tree of every example and stdlib module, and the rendered
+//! diagnostics of every file in the bad-input corpus (`tests/bad/*.gov`).
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
+
+use govc_compiler::db::{self, Database};
+use govc_compiler::diagnostics::render::{render_human, HumanOptions};
+
+fn check_files(paths: &[String]) -> (Database, db::Workspace) {
+    let mut database = Database::default();
+    let (ws, failed) = db::load(&mut database, paths, &|p| std::fs::read(p));
+    assert!(failed.is_empty(), "{failed:?}");
+    (database, ws)
+}
+
+#[test]
+fn parse_trees_of_examples_and_stdlib() {
+    insta::glob!("..", "{examples,stdlib}/*.gov", |path| {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+        let parsed = govc_compiler::syntax::parse(&text);
+        assert!(parsed.diagnostics.is_empty(), "{}: {:#?}", path.display(), parsed.diagnostics);
+        insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
+            insta::assert_debug_snapshot!("parse", parsed.file);
+        });
+    });
+}
+
+#[test]
+fn every_example_checks_clean() {
+    let mut paths: Vec<String> = std::fs::read_dir("examples")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".gov"))
+        .collect();
+    paths.sort();
+    // Each example alone, and all of them together as one program.
+    for p in &paths {
+        let (database, ws) = check_files(std::slice::from_ref(p));
+        let diags = db::program_diagnostics(&database, ws);
+        assert!(diags.is_empty(), "{p}: {diags:#?}");
+    }
+    let (database, ws) = check_files(&paths);
+    let diags = db::program_diagnostics(&database, ws);
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn bad_inputs_have_snapshot_diagnostics() {
+    insta::glob!("bad/*.gov", |path| {
+        let rel = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path)
+            .to_string_lossy()
+            .trim_start_matches('/')
+            .to_string();
+        let (database, ws) = check_files(std::slice::from_ref(&rel));
+        let diags = db::program_diagnostics(&database, ws);
+        let files = ws.files(&database);
+        let text_of = |p: &str| files.get(p).map(|f| f.text(&database).as_str());
+        let out = render_human(diags, &text_of, HumanOptions { color: false, max_shown: 50 });
+        assert!(diags.iter().any(|d| d.is_error()), "{rel} should have errors:\n{out}");
+        insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!("bad", out);
+        });
+    });
+}
