@@ -5,9 +5,10 @@
 //! The matcher works on `char`s (so `?` is one Unicode scalar value, never one byte) and is
 //! iterative: it keeps only the position of the last `*` seen and, on a mismatch, lets that star
 //! absorb one more character. This is correct for patterns made of `*` and `?` alone, because an
-//! earlier star never has to be revisited once a later star has matched. Cost: O(|pattern| +
-//! |text|) for patterns with at most one `*`, and O(|pattern| · |text|) in the worst case — never
-//! exponential, no recursion, no allocation beyond the two `char` buffers.
+//! earlier star never has to be revisited once a later star has matched. Cost: one pass over the
+//! text when the pattern has no `*` or the text has no near-misses after a star; O(|pattern| ·
+//! |text|) in the worst case (the segment after the last star re-tried at each text position) —
+//! never exponential, no recursion, O(1) memory beyond the two `char` buffers.
 
 /// Whether `text` matches the IAM wildcard `pattern` as a whole.
 ///
