@@ -460,3 +460,66 @@ fn suggestions_work_on_catalog_names() {
         None
     );
 }
+
+#[test]
+fn generated_cris_stdlib_lexes_and_agrees_with_the_catalog() {
+    use crate::syntax::lexer::{lex, Tok};
+    let src = include_str!("../../../stdlib/cris.gov");
+    let lexed = lex(src);
+    assert!(lexed.errors.is_empty(), "{:?}", lexed.errors);
+    let toks: Vec<Tok<'_>> = lexed.tokens.iter().map(|(_, t, _)| *t).collect();
+    // Each `set NAME = [w, …]`: the name is a plain word, never a keyword.
+    let mut sets: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut it = toks.iter().peekable();
+    while let Some(t) = it.next() {
+        if *t != Tok::KwSet {
+            continue;
+        }
+        let name = match it.next() {
+            Some(Tok::Word(w)) => *w,
+            _ => "",
+        };
+        assert!(!name.is_empty(), "a set name is not a plain word");
+        assert_eq!(it.next(), Some(&Tok::Assign));
+        assert_eq!(it.next(), Some(&Tok::LBracket));
+        let mut items = Vec::new();
+        while let Some(Tok::Word(w)) = it.peek() {
+            items.push(*w);
+            it.next();
+            if it.peek() == Some(&&Tok::Comma) {
+                it.next();
+            }
+        }
+        assert_eq!(it.next(), Some(&Tok::RBracket));
+        sets.push((name, items));
+    }
+    let geos: std::collections::BTreeSet<&str> = c()
+        .inference_profiles()
+        .iter()
+        .filter(|p| !p.is_global())
+        .map(|p| p.geo.as_str())
+        .collect();
+    assert_eq!(sets.len(), geos.len() + 1);
+    for (name, regions) in &sets {
+        assert!(regions.iter().all(|r| c().region(r).is_some()), "{name}");
+        assert!(
+            regions.windows(2).all(|w| w.first() < w.last()),
+            "{name} sorted"
+        );
+    }
+    let us = sets
+        .iter()
+        .find(|(n, _)| *n == "us")
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
+    assert!(["us-east-1", "us-east-2", "us-west-2"]
+        .iter()
+        .all(|r| us.contains(r)));
+    assert!(
+        sets.iter().any(|(n, _)| *n == "in_"),
+        "`in` is a keyword: the set is `in_`"
+    );
+    assert!(sets
+        .iter()
+        .any(|(n, r)| *n == "sources_global" && r.contains(&"us-east-1")));
+}
