@@ -11,7 +11,12 @@ use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions
 use govc_compiler::diagnostics::{Code, Severity};
 
 #[derive(Parser)]
-#[command(name = "govc", version, about = "Compiler for .gov AI-governance policies", propagate_version = true)]
+#[command(
+    name = "govc",
+    version,
+    about = "Compiler for .gov AI-governance policies",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -60,7 +65,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // clap exits 0 for --help/--version and 2 for usage errors; keep that split.
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
@@ -89,11 +98,19 @@ fn explain(code: Option<&str>) -> ExitCode {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
                 };
-                let _ = writeln!(out, "{} ({kind}): {}\n\n{}", c.as_str(), c.title(), c.explanation());
+                let _ = writeln!(
+                    out,
+                    "{} ({kind}): {}\n\n{}",
+                    c.as_str(),
+                    c.title(),
+                    c.explanation()
+                );
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("error: `{s}` is not a govc diagnostic code; `govc explain` lists them all");
+                eprintln!(
+                    "error: `{s}` is not a govc diagnostic code; `govc explain` lists them all"
+                );
                 ExitCode::from(2)
             }
         },
@@ -164,9 +181,19 @@ fn check(paths: &[String], format: Format, color: ColorChoice, max: usize) -> Ex
             let color = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                ColorChoice::Auto => {
+                    std::io::stderr().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
             };
-            let text = render_human(diags, &text_of, HumanOptions { color, max_shown: max });
+            let text = render_human(
+                diags,
+                &text_of,
+                HumanOptions {
+                    color,
+                    max_shown: max,
+                },
+            );
             // A clean program prints nothing, like a compiler.
             let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }

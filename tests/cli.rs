@@ -1,6 +1,11 @@
 //! End-to-end tests of the `govc` binary: exit codes, human and JSON output.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -25,9 +30,18 @@ fn tmp(name: &str, text: &[u8]) -> PathBuf {
 #[test]
 fn examples_check_clean_and_silent() {
     let out = govc(&["check", "examples/"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
-    assert!(out.stderr.is_empty(), "a clean check prints nothing: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "a clean check prints nothing: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -36,10 +50,16 @@ fn errors_exit_1_with_rustc_style_output() {
     let out = govc(&["check", p.to_str().unwrap_or_default()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("error[E0200]: unknown region `us-est-1`"), "{err}");
+    assert!(
+        err.contains("error[E0200]: unknown region `us-est-1`"),
+        "{err}"
+    );
     assert!(err.contains("typo.gov:2:16"), "{err}");
     assert!(err.contains("did you mean `us-east-1`?"), "{err}");
-    assert!(!err.contains('\x1b'), "no colour when not a terminal: {err}");
+    assert!(
+        !err.contains('\x1b'),
+        "no colour when not a terminal: {err}"
+    );
 }
 
 #[test]
@@ -47,11 +67,14 @@ fn json_output_has_the_documented_fields() {
     let p = tmp("json.gov", b"scp s {\n  deny model deepseek*\n  only regions us-est-1\n  deny action bedrock:Converse\n}\n");
     let out = govc(&["check", "--format", "json", p.to_str().unwrap_or_default()]);
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     let items = v.as_array().cloned().unwrap_or_default();
     assert_eq!(items.len(), 2, "{v:#}");
     let first = &items[0];
-    for field in ["code", "severity", "message", "file", "line", "column", "end", "help"] {
+    for field in [
+        "code", "severity", "message", "file", "line", "column", "end", "help",
+    ] {
         assert!(first.get(field).is_some(), "missing {field}: {first:#}");
     }
     assert_eq!(first["code"], "E0200");
@@ -78,7 +101,10 @@ fn colour_only_when_asked_and_not_with_no_color() {
 
 #[test]
 fn usage_and_io_failures_exit_2() {
-    assert_eq!(govc(&["check", "does/not/exist.gov"]).status.code(), Some(2));
+    assert_eq!(
+        govc(&["check", "does/not/exist.gov"]).status.code(),
+        Some(2)
+    );
     assert_eq!(govc(&["check"]).status.code(), Some(2));
     assert_eq!(govc(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(govc(&["explain", "E9999"]).status.code(), Some(2));
@@ -111,7 +137,12 @@ fn diagnostics_are_capped_with_a_count() {
     }
     src.push_str("}\n");
     let p = tmp("many.gov", src.as_bytes());
-    let out = govc(&["check", "--max-diagnostics", "10", p.to_str().unwrap_or_default()]);
+    let out = govc(&[
+        "check",
+        "--max-diagnostics",
+        "10",
+        p.to_str().unwrap_or_default(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("error[E0200]").count(), 10);
@@ -121,8 +152,16 @@ fn diagnostics_are_capped_with_a_count() {
 
 #[test]
 fn binary_junk_is_diagnosed_not_crashed() {
-    let p = tmp("junk.gov", &[0xff, 0xfe, 0x00, b'{', b'"', 0x80, b'\n', b'}']);
+    let p = tmp(
+        "junk.gov",
+        &[0xff, 0xfe, 0x00, b'{', b'"', 0x80, b'\n', b'}'],
+    );
     let out = govc(&["check", p.to_str().unwrap_or_default()]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0006"));
 }

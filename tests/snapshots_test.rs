@@ -1,7 +1,12 @@
 //! Snapshot tests as data: the parse tree of every example and stdlib module, and the rendered
 //! diagnostics of every file in the bad-input corpus (`tests/bad/*.gov`).
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
 
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, HumanOptions};
@@ -18,7 +23,12 @@ fn parse_trees_of_examples_and_stdlib() {
     insta::glob!("..", "{examples,stdlib}/*.gov", |path| {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
         let parsed = govc_compiler::syntax::parse(&text);
-        assert!(parsed.diagnostics.is_empty(), "{}: {:#?}", path.display(), parsed.diagnostics);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{}: {:#?}",
+            path.display(),
+            parsed.diagnostics
+        );
         insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
             insta::assert_debug_snapshot!("parse", parsed.file);
         });
@@ -58,8 +68,18 @@ fn bad_inputs_have_snapshot_diagnostics() {
         let diags = db::program_diagnostics(&database, ws);
         let files = ws.files(&database);
         let text_of = |p: &str| files.get(p).map(|f| f.text(&database).as_str());
-        let out = render_human(diags, &text_of, HumanOptions { color: false, max_shown: 50 });
-        assert!(diags.iter().any(|d| d.is_error()), "{rel} should have errors:\n{out}");
+        let out = render_human(
+            diags,
+            &text_of,
+            HumanOptions {
+                color: false,
+                max_shown: 50,
+            },
+        );
+        assert!(
+            diags.iter().any(|d| d.is_error()),
+            "{rel} should have errors:\n{out}"
+        );
         insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!("bad", out);
         });

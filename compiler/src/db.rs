@@ -58,14 +58,23 @@ pub struct ParsedFile {
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<ParsedFile> {
     let path = file.path(db);
     let parsed = syntax::parse(file.text(db));
-    let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics.into_iter().map(|d| d.in_file(path)).collect();
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .map(|d| d.in_file(path))
+        .collect();
     if let Some(at) = file.utf8_error(db) {
+        let at = *at as usize;
         diagnostics.insert(
             0,
-            Diagnostic::new(Code::E0006, Span::new(at as usize, at as usize + 1), "file is not valid UTF-8")
-                .in_file(path)
-                .with_label("invalid UTF-8 starts here")
-                .with_help("re-save the file as UTF-8; invalid bytes were read as U+FFFD"),
+            Diagnostic::new(
+                Code::E0006,
+                Span::new(at, at + 1),
+                "file is not valid UTF-8",
+            )
+            .in_file(path)
+            .with_label("invalid UTF-8 starts here")
+            .with_help("re-save the file as UTF-8; invalid bytes were read as U+FFFD"),
         );
     }
     Arc::new(ParsedFile {
@@ -83,7 +92,11 @@ pub fn resolve_uses(path: &str, ast: &ast::File, is_loaded: &dyn Fn(&str) -> boo
             ast::ItemKind::UseFile(s) => {
                 let target = check::index::join_use_path(path, &s.value);
                 out.push(UseEdge {
-                    target: if is_loaded(&target) { UseTarget::File(target) } else { UseTarget::Missing(s.value.clone()) },
+                    target: if is_loaded(&target) {
+                        UseTarget::File(target)
+                    } else {
+                        UseTarget::Missing(s.value.clone())
+                    },
                     span: s.span,
                 });
             }
@@ -97,7 +110,10 @@ pub fn resolve_uses(path: &str, ast: &ast::File, is_loaded: &dyn Fn(&str) -> boo
                     Some(m) if stdlib::module(m).is_some() => UseTarget::Module(m.to_string()),
                     _ => UseTarget::Missing(format!("std::{}", segs.last().copied().unwrap_or(""))),
                 };
-                out.push(UseEdge { target, span: p.span });
+                out.push(UseEdge {
+                    target,
+                    span: p.span,
+                });
             }
             _ => {}
         }
@@ -110,16 +126,29 @@ pub fn program_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
     let files = ws.files(db);
     let mut parsed: Vec<(&str, Arc<ParsedFile>)> = Vec::new();
     // User files first in the order given, then the rest in path order; stdlib last.
-    let mut order: Vec<&str> = ws.roots(db).iter().map(String::as_str).filter(|p| files.contains_key(*p)).collect();
-    let rest: BTreeSet<&str> = files.keys().map(String::as_str).filter(|p| !order.contains(p)).collect();
-    let (std_files, user_rest): (Vec<&str>, Vec<&str>) = rest.into_iter().partition(|p| Index::is_std(p));
+    let mut order: Vec<&str> = ws
+        .roots(db)
+        .iter()
+        .map(String::as_str)
+        .filter(|p| files.contains_key(*p))
+        .collect();
+    let rest: BTreeSet<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !order.contains(p))
+        .collect();
+    let (std_files, user_rest): (Vec<&str>, Vec<&str>) =
+        rest.into_iter().partition(|p| Index::is_std(p));
     order.extend(user_rest);
     order.extend(std_files);
     let mut uses = BTreeMap::new();
     for path in order {
         let Some(f) = files.get(path) else { continue };
         let p = parse_file(db, *f).clone();
-        uses.insert(path.to_string(), resolve_uses(path, &p.ast, &|t| files.contains_key(t)));
+        uses.insert(
+            path.to_string(),
+            resolve_uses(path, &p.ast, &|t| files.contains_key(t)),
+        );
         parsed.push((path, p));
     }
     let views: Vec<(&str, &ast::File)> = parsed.iter().map(|(p, f)| (*p, &f.ast)).collect();
@@ -147,11 +176,22 @@ pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
             all.extend(file_diagnostics(db, ws, *f).iter().cloned());
         }
     }
-    let rank: BTreeMap<&str, usize> = index.files.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    let rank: BTreeMap<&str, usize> = index
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
     all.sort_by(|a, b| {
         let ra = rank.get(a.file.as_str()).copied().unwrap_or(usize::MAX);
         let rb = rank.get(b.file.as_str()).copied().unwrap_or(usize::MAX);
-        (ra, a.span.start, a.span.end, a.code, &a.message).cmp(&(rb, b.span.start, b.span.end, b.code, &b.message))
+        (ra, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            rb,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
     });
     all.dedup();
     Arc::new(all)
@@ -215,7 +255,10 @@ pub fn load(
     }
     for (name, text) in stdlib::MODULES {
         let path = format!("{}{name}.gov", check::index::STD_PREFIX);
-        files.insert(path.clone(), SourceFile::new(db, path, text.to_string(), None));
+        files.insert(
+            path.clone(),
+            SourceFile::new(db, path, text.to_string(), None),
+        );
     }
     root_paths.retain(|p| files.contains_key(p));
     (Workspace::new(db, files, root_paths), failed)

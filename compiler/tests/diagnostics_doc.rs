@@ -1,7 +1,12 @@
 //! `docs/diagnostics.md` is generated from the code registry; this test fails when they differ.
 //! Regenerate with `GOVC_BLESS=1 cargo test -p govc-compiler --test diagnostics_doc`.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
 
 use govc_compiler::diagnostics::{Code, Severity};
 
@@ -20,10 +25,20 @@ fn render() -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        s.push_str(&format!("| [{0}](#{1}) | {sev} | {2} |\n", c.as_str(), c.as_str().to_lowercase(), c.title()));
+        s.push_str(&format!(
+            "| [{0}](#{1}) | {sev} | {2} |\n",
+            c.as_str(),
+            c.as_str().to_lowercase(),
+            c.title()
+        ));
     }
     for c in Code::ALL {
-        s.push_str(&format!("\n## {}\n\n**{}**\n\n{}\n", c.as_str(), c.title(), c.explanation()));
+        s.push_str(&format!(
+            "\n## {}\n\n**{}**\n\n{}\n",
+            c.as_str(),
+            c.title(),
+            c.explanation()
+        ));
     }
     s
 }

@@ -213,10 +213,20 @@ impl Index {
             .filter(|d| visible.contains(&d.file.as_str()))
             .collect();
         for m in self.used_modules(file) {
-            out.extend(self.modules.get(m).into_iter().flat_map(|items| items.values()));
+            out.extend(
+                self.modules
+                    .get(m)
+                    .into_iter()
+                    .flat_map(|items| items.values()),
+            );
         }
         if let Some(m) = Index::module_name(file) {
-            out.extend(self.modules.get(m).into_iter().flat_map(|items| items.values()));
+            out.extend(
+                self.modules
+                    .get(m)
+                    .into_iter()
+                    .flat_map(|items| items.values()),
+            );
         }
         out
     }
@@ -254,7 +264,8 @@ fn declarations(path: &str, file: &ast::File) -> Vec<Decl> {
                             target_id: Some((id.value.clone(), id.span)),
                             parent: None,
                         }),
-                        OrgEntryKind::Ou { name, id, parent } | OrgEntryKind::Account { name, id, parent } => {
+                        OrgEntryKind::Ou { name, id, parent }
+                        | OrgEntryKind::Account { name, id, parent } => {
                             let kind = if matches!(e.kind, OrgEntryKind::Ou { .. }) {
                                 DeclKind::Ou
                             } else {
@@ -384,7 +395,10 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(join_use_path("examples/organization.gov", "org.gov"), "examples/org.gov");
+        assert_eq!(
+            join_use_path("examples/organization.gov", "org.gov"),
+            "examples/org.gov"
+        );
         assert_eq!(join_use_path("examples/a.gov", "../lib/b.gov"), "lib/b.gov");
         assert_eq!(join_use_path("a.gov", "./b.gov"), "b.gov");
         assert_eq!(normalize_path("../x/./y/../z.gov"), "../x/z.gov");

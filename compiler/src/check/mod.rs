@@ -46,11 +46,15 @@ pub fn check_program(index: &Index) -> Vec<Diagnostic> {
         if let [first, rest @ ..] = decls.as_slice() {
             for d in rest {
                 diags.push(
-                    Diagnostic::new(Code::E0101, d.span, format!("`{name}` is declared more than once"))
-                        .in_file(&d.file)
-                        .with_label(format!("{} named `{name}` again", d.kind.describe()))
-                        .with_secondary(Some(first.file.clone()), first.span, "first declared here")
-                        .with_help("names are unique across the whole program; rename one of them"),
+                    Diagnostic::new(
+                        Code::E0101,
+                        d.span,
+                        format!("`{name}` is declared more than once"),
+                    )
+                    .in_file(&d.file)
+                    .with_label(format!("{} named `{name}` again", d.kind.describe()))
+                    .with_secondary(Some(first.file.clone()), first.span, "first declared here")
+                    .with_help("names are unique across the whole program; rename one of them"),
                 );
             }
         }
@@ -69,8 +73,16 @@ pub fn check_program(index: &Index) -> Vec<Diagnostic> {
 }
 
 fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
-    let targets: Vec<&Decl> = index.decls.values().flatten().filter(|d| d.kind.is_target()).collect();
-    let roots: Vec<&&Decl> = targets.iter().filter(|d| d.kind == DeclKind::Root).collect();
+    let targets: Vec<&Decl> = index
+        .decls
+        .values()
+        .flatten()
+        .filter(|d| d.kind.is_target())
+        .collect();
+    let roots: Vec<&&Decl> = targets
+        .iter()
+        .filter(|d| d.kind == DeclKind::Root)
+        .collect();
     let mut seen_files: Vec<&str> = Vec::new();
     for t in &targets {
         if !seen_files.contains(&t.file.as_str()) {
@@ -80,31 +92,44 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
     if let [first, rest @ ..] = roots.as_slice() {
         for r in rest {
             diags.push(
-                Diagnostic::new(Code::E0107, r.span, "the organization root is declared twice")
-                    .in_file(&r.file)
-                    .with_label("second root")
-                    .with_secondary(Some(first.file.clone()), first.span, "first root")
-                    .with_help("a program describes one organization; keep one `org` block"),
+                Diagnostic::new(
+                    Code::E0107,
+                    r.span,
+                    "the organization root is declared twice",
+                )
+                .in_file(&r.file)
+                .with_label("second root")
+                .with_secondary(Some(first.file.clone()), first.span, "first root")
+                .with_help("a program describes one organization; keep one `org` block"),
             );
         }
     }
     // Target ids are unique.
     let mut by_id: HashMap<&str, &Decl> = HashMap::new();
     for t in &targets {
-        let Some((id, span)) = &t.target_id else { continue };
+        let Some((id, span)) = &t.target_id else {
+            continue;
+        };
         if let Some(first) = by_id.get(id.as_str()) {
             diags.push(
                 Diagnostic::new(Code::E0107, *span, format!("id `{id}` is declared twice"))
                     .in_file(&t.file)
                     .with_label(format!("`{}` has the same id", t.name))
-                    .with_secondary(Some(first.file.clone()), first.span, format!("`{}` has it first", first.name))
+                    .with_secondary(
+                        Some(first.file.clone()),
+                        first.span,
+                        format!("`{}` has it first", first.name),
+                    )
                     .with_help("each target has its own id"),
             );
         } else {
             by_id.insert(id, t);
         }
         let (ok, shape) = match t.kind {
-            DeclKind::Root => (is_id(id, "r-", 4, 32, None), "`r-` and 4–32 lowercase letters or digits"),
+            DeclKind::Root => (
+                is_id(id, "r-", 4, 32, None),
+                "`r-` and 4–32 lowercase letters or digits",
+            ),
             DeclKind::Ou => (
                 is_id(id, "ou-", 4, 32, Some((8, 32))),
                 "`ou-`, 4–32 lowercase letters or digits, `-`, and 8–32 more",
@@ -113,10 +138,14 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
         };
         if !ok {
             diags.push(
-                Diagnostic::new(Code::E0210, *span, format!("`{id}` is not a valid {} id", kind_word(t.kind)))
-                    .in_file(&t.file)
-                    .with_label("malformed id")
-                    .with_help(format!("{} ids are {shape}", kind_word(t.kind))),
+                Diagnostic::new(
+                    Code::E0210,
+                    *span,
+                    format!("`{id}` is not a valid {} id", kind_word(t.kind)),
+                )
+                .in_file(&t.file)
+                .with_label("malformed id")
+                .with_help(format!("{} ids are {shape}", kind_word(t.kind))),
             );
         }
     }
@@ -126,19 +155,29 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
         let Some(parent) = &t.parent else { continue };
         match by_name.get(parent.name.as_str()) {
             None => diags.push(
-                Diagnostic::new(Code::E0100, parent.span, format!("unknown OU `{}`", parent.name))
-                    .in_file(&t.file)
-                    .with_label("not declared in the organization")
-                    .with_help(match did_you_mean(&parent.name, by_name.keys().copied()) {
+                Diagnostic::new(
+                    Code::E0100,
+                    parent.span,
+                    format!("unknown OU `{}`", parent.name),
+                )
+                .in_file(&t.file)
+                .with_label("not declared in the organization")
+                .with_help(
+                    match did_you_mean(&parent.name, by_name.keys().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "declare it with `ou NAME = \"ou-…\"`".to_string(),
-                    }),
+                    },
+                ),
             ),
             Some(p) if p.kind == DeclKind::Account => diags.push(
-                Diagnostic::new(Code::E0105, parent.span, format!("`{}` is an account, not an OU", parent.name))
-                    .in_file(&t.file)
-                    .with_label("accounts cannot contain anything")
-                    .with_help("`under` names an OU or `root`"),
+                Diagnostic::new(
+                    Code::E0105,
+                    parent.span,
+                    format!("`{}` is an account, not an OU", parent.name),
+                )
+                .in_file(&t.file)
+                .with_label("accounts cannot contain anything")
+                .with_help("`under` names an OU or `root`"),
             ),
             Some(_) => {}
         }
@@ -151,15 +190,23 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
         let mut seen: Vec<&str> = vec![t.name.as_str()];
         let mut depth = usize::from(t.kind == DeclKind::Ou);
         let mut cur = *t;
-        while let Some(p) = cur.parent.as_ref().and_then(|p| by_name.get(p.name.as_str())) {
+        while let Some(p) = cur
+            .parent
+            .as_ref()
+            .and_then(|p| by_name.get(p.name.as_str()))
+        {
             if seen.contains(&p.name.as_str()) {
                 if p.name == t.name {
                     diags.push(
-                        Diagnostic::new(Code::E0114, t.span, format!("`{}` is under itself", t.name))
-                            .in_file(&t.file)
-                            .with_label("part of a cycle")
-                            .with_note(format!("cycle: {} → {}", seen.join(" → "), p.name))
-                            .with_help("each OU and account has one parent, ending at `root`"),
+                        Diagnostic::new(
+                            Code::E0114,
+                            t.span,
+                            format!("`{}` is under itself", t.name),
+                        )
+                        .in_file(&t.file)
+                        .with_label("part of a cycle")
+                        .with_note(format!("cycle: {} → {}", seen.join(" → "), p.name))
+                        .with_help("each OU and account has one parent, ending at `root`"),
                     );
                 }
                 break;
@@ -172,10 +219,14 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
         }
         if t.kind == DeclKind::Ou && depth > MAX_OU_DEPTH {
             diags.push(
-                Diagnostic::new(Code::E0115, t.span, format!("OU `{}` is {depth} levels below the root", t.name))
-                    .in_file(&t.file)
-                    .with_label(format!("the limit is {MAX_OU_DEPTH}"))
-                    .with_help("AWS Organizations allows five levels of OUs under the root"),
+                Diagnostic::new(
+                    Code::E0115,
+                    t.span,
+                    format!("OU `{}` is {depth} levels below the root", t.name),
+                )
+                .in_file(&t.file)
+                .with_label(format!("the limit is {MAX_OU_DEPTH}"))
+                .with_help("AWS Organizations allows five levels of OUs under the root"),
             );
         }
     }
@@ -190,8 +241,14 @@ fn kind_word(k: DeclKind) -> &'static str {
 }
 
 fn is_id(s: &str, prefix: &str, min: usize, max: usize, second: Option<(usize, usize)>) -> bool {
-    let Some(rest) = s.strip_prefix(prefix) else { return false };
-    let part_ok = |p: &str, lo: usize, hi: usize| (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let Some(rest) = s.strip_prefix(prefix) else {
+        return false;
+    };
+    let part_ok = |p: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&p.len())
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
     match second {
         None => part_ok(rest, min, max),
         Some((lo, hi)) => match rest.split_once('-') {
@@ -203,7 +260,8 @@ fn is_id(s: &str, prefix: &str, min: usize, max: usize, second: Option<(usize, u
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -225,7 +283,11 @@ struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     fn push(&mut self, d: Diagnostic) {
-        let d = if d.file.is_empty() { d.in_file(self.path) } else { d };
+        let d = if d.file.is_empty() {
+            d.in_file(self.path)
+        } else {
+            d
+        };
         self.diags.push(d);
     }
 
@@ -236,10 +298,8 @@ impl<'a> Checker<'a> {
             ItemKind::Org(org) => self.org(org),
             ItemKind::Const(c) => {
                 self.decl_name(&c.name);
-                if let ValueKind::Path(_) | ValueKind::Word(_) | ValueKind::Str(_) | ValueKind::Bool(_) | ValueKind::List(_) = &c.value.kind {
-                    // Elements are typed where the constant is used; here only names are resolved.
-                    self.resolve_names_in(&c.value);
-                }
+                // Elements are typed where the constant is used; here only names are resolved.
+                self.resolve_names_in(&c.value);
             }
             ItemKind::Scp(p) => {
                 self.decl_name(&p.name);
@@ -259,9 +319,15 @@ impl<'a> Checker<'a> {
             ItemKind::Test(t) => self.test(t),
             ItemKind::Rule(r) => {
                 self.push(
-                    Diagnostic::new(Code::E0106, r.effect_span, "core rule outside a policy block")
-                        .with_label("this rule belongs to no policy")
-                        .with_help("put it inside an `scp NAME { … }` (or `identity NAME { … }`) block"),
+                    Diagnostic::new(
+                        Code::E0106,
+                        r.effect_span,
+                        "core rule outside a policy block",
+                    )
+                    .with_label("this rule belongs to no policy")
+                    .with_help(
+                        "put it inside an `scp NAME { … }` (or `identity NAME { … }`) block",
+                    ),
                 );
                 self.rule(r);
             }
@@ -273,12 +339,20 @@ impl<'a> Checker<'a> {
         let edges = self.index.uses.get(self.path).cloned().unwrap_or_default();
         for e in edges.iter().filter(|e| e.span == span) {
             if let UseTarget::Missing(what) = &e.target {
-                let d = if what.starts_with("std::") || !what.ends_with(".gov") && !what.contains('/') {
+                let d = if what.starts_with("std::")
+                    || !what.ends_with(".gov") && !what.contains('/')
+                {
                     let name = what.trim_start_matches("std::");
-                    let modules: Vec<&str> = self.index.modules.keys().map(String::as_str).collect();
-                    let mut d = Diagnostic::new(Code::E0104, span, format!("no stdlib module `{name}`")).with_label("unknown module");
+                    let modules: Vec<&str> =
+                        self.index.modules.keys().map(String::as_str).collect();
+                    let mut d =
+                        Diagnostic::new(Code::E0104, span, format!("no stdlib module `{name}`"))
+                            .with_label("unknown module");
                     d = match did_you_mean(name, modules.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `std::{s}`? the modules are {}", modules.join(", "))),
+                        Some(s) => d.with_help(format!(
+                            "did you mean `std::{s}`? the modules are {}",
+                            modules.join(", ")
+                        )),
                         None => d.with_help(format!("the modules are {}", modules.join(", "))),
                     };
                     d
@@ -295,9 +369,16 @@ impl<'a> Checker<'a> {
     fn decl_name(&mut self, name: &Ident) {
         if !is_identifier(&name.name) {
             self.push(
-                Diagnostic::new(Code::E0108, name.span, format!("`{}` is not a valid name", name.name))
-                    .with_label("names are letters, digits and `_`")
-                    .with_help(format!("try `{}`", name.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))),
+                Diagnostic::new(
+                    Code::E0108,
+                    name.span,
+                    format!("`{}` is not a valid name", name.name),
+                )
+                .with_label("names are letters, digits and `_`")
+                .with_help(format!(
+                    "try `{}`",
+                    name.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                )),
             );
         }
     }
@@ -325,7 +406,8 @@ impl<'a> Checker<'a> {
             Ok(d) => Some(d),
             Err(index::PathError::NoModule(m)) => {
                 let modules: Vec<&str> = self.index.modules.keys().map(String::as_str).collect();
-                let mut d = Diagnostic::new(Code::E0104, p.span, format!("no stdlib module `{m}`")).with_label("unknown module");
+                let mut d = Diagnostic::new(Code::E0104, p.span, format!("no stdlib module `{m}`"))
+                    .with_label("unknown module");
                 d = match did_you_mean(&m, modules.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!("the modules are {}", modules.join(", "))),
@@ -334,8 +416,18 @@ impl<'a> Checker<'a> {
                 None
             }
             Err(index::PathError::NoItem(m, item)) => {
-                let items: Vec<&str> = self.index.modules.get(&m).map(|i| i.keys().map(String::as_str).collect()).unwrap_or_default();
-                let mut d = Diagnostic::new(Code::E0100, p.span, format!("module `{m}` has no item `{item}`")).with_label("unknown name");
+                let items: Vec<&str> = self
+                    .index
+                    .modules
+                    .get(&m)
+                    .map(|i| i.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let mut d = Diagnostic::new(
+                    Code::E0100,
+                    p.span,
+                    format!("module `{m}` has no item `{item}`"),
+                )
+                .with_label("unknown name");
                 d = match did_you_mean(&item, items.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{m}::{s}`?")),
                     None => d.with_help(format!("`{m}` defines {}", items.join(", "))),
@@ -345,9 +437,13 @@ impl<'a> Checker<'a> {
             }
             Err(index::PathError::Shape) => {
                 self.push(
-                    Diagnostic::new(Code::E0100, p.span, format!("`{}` is not a stdlib name", p.to_text()))
-                        .with_label("expected `module::item`")
-                        .with_help("stdlib names are written `module::item`, e.g. `bedrock::invoke`"),
+                    Diagnostic::new(
+                        Code::E0100,
+                        p.span,
+                        format!("`{}` is not a stdlib name", p.to_text()),
+                    )
+                    .with_label("expected `module::item`")
+                    .with_help("stdlib names are written `module::item`, e.g. `bedrock::invoke`"),
                 );
                 None
             }
@@ -378,10 +474,20 @@ impl<'a> Checker<'a> {
                         }
                         Resolved::NotInScope(d) if d.kind.is_value() => {
                             self.push(
-                                Diagnostic::new(Code::E0100, v.span, format!("`{w}` is not in scope here"))
-                                    .with_label(format!("{} declared in another file", d.kind.describe()))
-                                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                                    .with_help(format!("add `use \"{}\"` to this file", relative_use(self.path, &d.file))),
+                                Diagnostic::new(
+                                    Code::E0100,
+                                    v.span,
+                                    format!("`{w}` is not in scope here"),
+                                )
+                                .with_label(format!(
+                                    "{} declared in another file",
+                                    d.kind.describe()
+                                ))
+                                .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                                .with_help(format!(
+                                    "add `use \"{}\"` to this file",
+                                    relative_use(self.path, &d.file)
+                                )),
                             );
                             return;
                         }
@@ -396,9 +502,13 @@ impl<'a> Checker<'a> {
                 match expect {
                     Expect::Key(_) | Expect::Text => self.literal(text, v.span, expect, false),
                     _ => self.push(
-                        Diagnostic::new(Code::E0207, v.span, format!("`{text}` is not {}", expect.describe()))
-                            .with_label("a boolean")
-                            .with_help(format!("expected {}", expect.describe())),
+                        Diagnostic::new(
+                            Code::E0207,
+                            v.span,
+                            format!("`{text}` is not {}", expect.describe()),
+                        )
+                        .with_label("a boolean")
+                        .with_help(format!("expected {}", expect.describe())),
                     ),
                 }
             }
@@ -407,11 +517,21 @@ impl<'a> Checker<'a> {
 
     fn literal(&mut self, text: &str, span: Span, expect: Expect, quoted: bool) {
         // A quoted literal's span includes its quotes; point inside them.
-        let inner = if quoted && span.len() >= 2 { Span::new(span.start as usize + 1, span.end as usize - 1) } else { span };
+        let inner = if quoted && span.len() >= 2 {
+            Span::new(span.start as usize + 1, span.end as usize - 1)
+        } else {
+            span
+        };
         if let Some(mut d) = check_literal(text, inner, expect, quoted) {
             // For an identifier-shaped word, a visible constant's name may be what was meant.
             if is_identifier(text) && d.fix.is_none() {
-                let names: Vec<String> = self.index.visible_names(self.path).iter().filter(|d| d.kind.is_value()).map(|d| d.name.clone()).collect();
+                let names: Vec<String> = self
+                    .index
+                    .visible_names(self.path)
+                    .iter()
+                    .filter(|d| d.kind.is_value())
+                    .map(|d| d.name.clone())
+                    .collect();
                 if let Some(s) = did_you_mean(text, names.iter().map(String::as_str)) {
                     d = d.with_suggestion(s);
                 }
@@ -424,14 +544,21 @@ impl<'a> Checker<'a> {
         let key = (d.file.clone(), d.name.clone());
         if self.expanding.contains(&key) {
             self.push(
-                Diagnostic::new(Code::E0100, use_span, format!("`{}` is defined in terms of itself", d.name))
-                    .with_label("refers back to itself")
-                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                    .with_help("a constant cannot contain itself, directly or through other constants"),
+                Diagnostic::new(
+                    Code::E0100,
+                    use_span,
+                    format!("`{}` is defined in terms of itself", d.name),
+                )
+                .with_label("refers back to itself")
+                .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                .with_help("a constant cannot contain itself, directly or through other constants"),
             );
             return;
         }
-        if !self.checked_consts.insert((d.file.clone(), d.name.clone(), expect)) {
+        if !self
+            .checked_consts
+            .insert((d.file.clone(), d.name.clone(), expect))
+        {
             return;
         }
         let Some(value) = &d.value else { return };
@@ -449,25 +576,51 @@ impl<'a> Checker<'a> {
             Resolved::Decl(d) if d.kind.is_target() => Some(d),
             Resolved::Decl(d) => {
                 self.push(
-                    Diagnostic::new(Code::E0105, name.span, format!("`{}` is {}, not an organization target", name.name, d.kind.describe()))
-                        .with_label("expected a root, OU or account")
-                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                        .with_help("targets are declared in the `org` block"),
+                    Diagnostic::new(
+                        Code::E0105,
+                        name.span,
+                        format!(
+                            "`{}` is {}, not an organization target",
+                            name.name,
+                            d.kind.describe()
+                        ),
+                    )
+                    .with_label("expected a root, OU or account")
+                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                    .with_help("targets are declared in the `org` block"),
                 );
                 None
             }
             Resolved::NotInScope(d) => {
                 self.push(
-                    Diagnostic::new(Code::E0100, name.span, format!("`{}` is not in scope here", name.name))
-                        .with_label(format!("{} declared in another file", d.kind.describe()))
-                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                        .with_help(format!("add `use \"{}\"` to this file", relative_use(self.path, &d.file))),
+                    Diagnostic::new(
+                        Code::E0100,
+                        name.span,
+                        format!("`{}` is not in scope here", name.name),
+                    )
+                    .with_label(format!("{} declared in another file", d.kind.describe()))
+                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                    .with_help(format!(
+                        "add `use \"{}\"` to this file",
+                        relative_use(self.path, &d.file)
+                    )),
                 );
                 None
             }
             Resolved::Unknown => {
-                let names: Vec<String> = self.index.visible_names(self.path).iter().filter(|d| d.kind.is_target()).map(|d| d.name.clone()).collect();
-                let mut d = Diagnostic::new(Code::E0100, name.span, format!("unknown target `{}`", name.name)).with_label("not declared");
+                let names: Vec<String> = self
+                    .index
+                    .visible_names(self.path)
+                    .iter()
+                    .filter(|d| d.kind.is_target())
+                    .map(|d| d.name.clone())
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::E0100,
+                    name.span,
+                    format!("unknown target `{}`", name.name),
+                )
+                .with_label("not declared");
                 d = match did_you_mean(&name.name, names.iter().map(String::as_str)) {
                     Some(s) => d.with_suggestion(s),
                     None => d.with_help("declare targets in an `org` block: `ou NAME = \"ou-…\"`, `account NAME = \"…\"`"),
@@ -483,10 +636,17 @@ impl<'a> Checker<'a> {
     fn org(&mut self, org: &Org) {
         for e in &org.entries {
             match &e.kind {
-                OrgEntryKind::Ou { name, .. } | OrgEntryKind::Account { name, .. } => self.decl_name(name),
+                OrgEntryKind::Ou { name, .. } | OrgEntryKind::Account { name, .. } => {
+                    self.decl_name(name)
+                }
                 OrgEntryKind::LimitsPreset(p) => {
                     if !matches!(p.name.as_str(), "legacy" | "current") {
-                        let mut d = Diagnostic::new(Code::E0216, p.span, format!("unknown limits preset `{}`", p.name)).with_label("not a preset");
+                        let mut d = Diagnostic::new(
+                            Code::E0216,
+                            p.span,
+                            format!("unknown limits preset `{}`", p.name),
+                        )
+                        .with_label("not a preset");
                         d = match did_you_mean(&p.name, ["legacy", "current"]) {
                             Some(s) => d.with_suggestion(s),
                             None => d.with_help("the presets are `current` (10,240 characters, 10 SCPs per target) and `legacy` (5,120, 5)"),
@@ -500,17 +660,26 @@ impl<'a> Checker<'a> {
                             "scp_size" => 10_240,
                             "scp_per_target" => 10,
                             other => {
-                                let mut d = Diagnostic::new(Code::E0216, name.span, format!("unknown limit `{other}`")).with_label("not a limit");
+                                let mut d = Diagnostic::new(
+                                    Code::E0216,
+                                    name.span,
+                                    format!("unknown limit `{other}`"),
+                                )
+                                .with_label("not a limit");
                                 d = match did_you_mean(other, ["scp_size", "scp_per_target"]) {
                                     Some(s) => d.with_suggestion(s),
-                                    None => d.with_help("the limits are `scp_size` and `scp_per_target`"),
+                                    None => d.with_help(
+                                        "the limits are `scp_size` and `scp_per_target`",
+                                    ),
                                 };
                                 self.push(d);
                                 continue;
                             }
                         };
                         let n = match &value.kind {
-                            ValueKind::Word(w) | ValueKind::Str(w) => w.replace('_', "").parse::<u64>().ok(),
+                            ValueKind::Word(w) | ValueKind::Str(w) => {
+                                w.replace('_', "").parse::<u64>().ok()
+                            }
                             _ => None,
                         };
                         if !n.is_some_and(|n| (1..=max).contains(&n)) {
@@ -542,14 +711,20 @@ impl<'a> Checker<'a> {
     }
 
     fn stmt(&mut self, s: &Stmt, block: Block) {
-        let scp_only = |k: &StmtKind| !matches!(k, StmtKind::Allow(_) | StmtKind::Rule(_) | StmtKind::Error);
+        let scp_only =
+            |k: &StmtKind| !matches!(k, StmtKind::Allow(_) | StmtKind::Rule(_) | StmtKind::Error);
         if block == Block::Identity && scp_only(&s.kind) {
             self.not_here(s.span, "this statement", block);
         }
         match &s.kind {
             StmtKind::Require(w) => {
                 if !REQUIREMENTS.contains(&w.name.as_str()) {
-                    let mut d = Diagnostic::new(Code::E0109, w.span, format!("unknown requirement `{}`", w.name)).with_label("not a requirement");
+                    let mut d = Diagnostic::new(
+                        Code::E0109,
+                        w.span,
+                        format!("unknown requirement `{}`", w.name),
+                    )
+                    .with_label("not a requirement");
                     d = match did_you_mean(&w.name, REQUIREMENTS.iter().copied()) {
                         Some(x) => d.with_suggestion(x),
                         None => d.with_help("write `require application_inference_profile` or `require tags K, … on inference_profile`"),
@@ -560,7 +735,12 @@ impl<'a> Checker<'a> {
             StmtKind::RequireTags { tags, on } => {
                 self.values(tags, Expect::TagKey);
                 if !TAGGABLE_KINDS.contains(&on.name.as_str()) {
-                    let mut d = Diagnostic::new(Code::E0213, on.span, format!("`{}` is not a taggable resource kind", on.name)).with_label("unknown kind");
+                    let mut d = Diagnostic::new(
+                        Code::E0213,
+                        on.span,
+                        format!("`{}` is not a taggable resource kind", on.name),
+                    )
+                    .with_label("unknown kind");
                     d = match did_you_mean(&on.name, TAGGABLE_KINDS.iter().copied()) {
                         Some(x) => d.with_suggestion(x),
                         None => d.with_help("tags can be required on `inference_profile` (application inference profiles)"),
@@ -573,7 +753,11 @@ impl<'a> Checker<'a> {
                 self.clauses(clauses);
             }
             StmtKind::OnlyModels { models } => self.values(models, Expect::ModelPattern),
-            StmtKind::OnlyRegions { regions, services, clauses } => {
+            StmtKind::OnlyRegions {
+                regions,
+                services,
+                clauses,
+            } => {
                 self.values(regions, Expect::Region);
                 self.values(services, Expect::Service);
                 self.clauses(clauses);
@@ -586,7 +770,12 @@ impl<'a> Checker<'a> {
             StmtKind::DenyApiKeys { kind, clauses } => {
                 if let Some(k) = kind {
                     if !API_KEY_KINDS.contains(&k.name.as_str()) {
-                        let mut d = Diagnostic::new(Code::E0217, k.span, format!("`{}` is not an API key kind", k.name)).with_label("unknown kind");
+                        let mut d = Diagnostic::new(
+                            Code::E0217,
+                            k.span,
+                            format!("`{}` is not an API key kind", k.name),
+                        )
+                        .with_label("unknown kind");
                         d = match did_you_mean(&k.name, API_KEY_KINDS.iter().copied()) {
                             Some(x) => d.with_suggestion(x),
                             None => d.with_help("write `long_term`, `short_term` or `all`"),
@@ -596,7 +785,11 @@ impl<'a> Checker<'a> {
                 }
                 self.clauses(clauses);
             }
-            StmtKind::DenyActions { actions, resources, clauses } => {
+            StmtKind::DenyActions {
+                actions,
+                resources,
+                clauses,
+            } => {
                 self.values(actions, Expect::Action);
                 self.values(resources, Expect::ResourceArn);
                 self.clauses(clauses);
@@ -622,9 +815,16 @@ impl<'a> Checker<'a> {
                 let kinds = resource_kinds();
                 match k.name.as_str() {
                     "model" => self.values(&a.resources, Expect::ModelPattern),
-                    name if kinds.iter().any(|x| x == name) => self.values(&a.resources, Expect::Text),
+                    name if kinds.iter().any(|x| x == name) => {
+                        self.values(&a.resources, Expect::Text)
+                    }
                     name => {
-                        let mut d = Diagnostic::new(Code::E0213, k.span, format!("unknown resource kind `{name}`")).with_label("not a Bedrock resource type");
+                        let mut d = Diagnostic::new(
+                            Code::E0213,
+                            k.span,
+                            format!("unknown resource kind `{name}`"),
+                        )
+                        .with_label("not a Bedrock resource type");
                         d = match did_you_mean(name, kinds.iter().map(String::as_str).chain(["model"])) {
                             Some(x) => d.with_suggestion(x),
                             None => d.with_help("kinds are Bedrock resource types with `_`: `model`, `inference_profile`, `application_inference_profile`, …"),
@@ -676,13 +876,18 @@ impl<'a> Checker<'a> {
                 }
             }
             last = Some(e.var);
-            let Some((op, value)) = &e.constraint else { continue };
+            let Some((op, value)) = &e.constraint else {
+                continue;
+            };
             let expect = match e.var {
                 ScopeVar::Principal => Expect::PrincipalArn,
                 ScopeVar::Action => Expect::Action,
                 ScopeVar::Resource => Expect::ResourceArn,
             };
-            if matches!(op, ScopeOp::Eq | ScopeOp::NotEq | ScopeOp::Like | ScopeOp::NotLike) {
+            if matches!(
+                op,
+                ScopeOp::Eq | ScopeOp::NotEq | ScopeOp::Like | ScopeOp::NotLike
+            ) {
                 self.single(value);
             }
             self.value(value, expect);
@@ -717,9 +922,19 @@ impl<'a> Checker<'a> {
 
     fn pred(&mut self, p: &Pred) {
         let cat = catalog();
-        let key_span = Span::new(p.key.span.start as usize + 1, (p.key.span.end as usize).saturating_sub(1).max(p.key.span.start as usize + 1));
+        let key_span = Span::new(
+            p.key.span.start as usize + 1,
+            (p.key.span.end as usize)
+                .saturating_sub(1)
+                .max(p.key.span.start as usize + 1),
+        );
         let Some(key) = cat.condition_key(&p.key.value) else {
-            let mut d = Diagnostic::new(Code::E0204, key_span, format!("unknown condition key `{}`", p.key.value)).with_label("not a known condition key");
+            let mut d = Diagnostic::new(
+                Code::E0204,
+                key_span,
+                format!("unknown condition key `{}`", p.key.value),
+            )
+            .with_label("not a known condition key");
             d = match did_you_mean(&p.key.value, cat.condition_key_names()) {
                 Some(s) => d.with_suggestion(s),
                 None => d.with_help("keys are global `aws:` keys or `service:Key`; tag keys are `aws:RequestTag/NAME`"),
@@ -745,9 +960,13 @@ impl<'a> Checker<'a> {
         let elem = ty.element();
         let op_ok = match &p.op {
             PredOp::Absent | PredOp::Present => true,
-            PredOp::Cmp(CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, _) => matches!(elem, KeyType::Numeric | KeyType::Date),
+            PredOp::Cmp(CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge, _) => {
+                matches!(elem, KeyType::Numeric | KeyType::Date)
+            }
             PredOp::Like(_) | PredOp::NotLike(_) => matches!(elem, KeyType::String | KeyType::Arn),
-            PredOp::Cmp(CmpOp::Ne, _) | PredOp::NotIn(_) => !matches!(elem, KeyType::Bool | KeyType::Binary),
+            PredOp::Cmp(CmpOp::Ne, _) | PredOp::NotIn(_) => {
+                !matches!(elem, KeyType::Bool | KeyType::Binary)
+            }
             PredOp::Cmp(CmpOp::Eq, _) | PredOp::In(_) => true,
         };
         if !op_ok {
@@ -792,10 +1011,14 @@ impl<'a> Checker<'a> {
                         if let Some(first) = regions.get(r) {
                             let first = *first;
                             self.push(
-                                Diagnostic::new(Code::E0101, region.span, format!("region `{r}` has two guardrails"))
-                                    .with_label("second configuration for this region")
-                                    .with_secondary(None, first, "first here")
-                                    .with_help("one guardrail per region per policy"),
+                                Diagnostic::new(
+                                    Code::E0101,
+                                    region.span,
+                                    format!("region `{r}` has two guardrails"),
+                                )
+                                .with_label("second configuration for this region")
+                                .with_secondary(None, first, "first here")
+                                .with_help("one guardrail per region per policy"),
                             );
                         } else {
                             regions.insert(r.clone(), region.span);
@@ -810,7 +1033,9 @@ impl<'a> Checker<'a> {
                         self.one_of(mode, &["selective", "comprehensive"], "a guarding mode");
                     }
                 }
-                GuardStmtKind::Models { include, exclude, .. } => {
+                GuardStmtKind::Models {
+                    include, exclude, ..
+                } => {
                     self.values(include, Expect::ModelId);
                     self.values(exclude, Expect::ModelId);
                 }
@@ -827,16 +1052,35 @@ impl<'a> Checker<'a> {
     }
 
     fn guardrail_arn(&mut self, s: &Str, region: Option<&str>) {
-        let inner = Span::new(s.span.start as usize + 1, (s.span.end as usize).saturating_sub(1).max(s.span.start as usize + 1));
+        let inner = Span::new(
+            s.span.start as usize + 1,
+            (s.span.end as usize)
+                .saturating_sub(1)
+                .max(s.span.start as usize + 1),
+        );
         let parts: Vec<&str> = s.value.splitn(6, ':').collect();
-        let err = |msg: String, help: &str| Diagnostic::new(Code::E0212, inner, msg).with_label("invalid guardrail identifier").with_help(help.to_string());
-        let shape = "write `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID:VERSION` with a numeric version";
+        let err = |msg: String, help: &str| {
+            Diagnostic::new(Code::E0212, inner, msg)
+                .with_label("invalid guardrail identifier")
+                .with_help(help.to_string())
+        };
+        let shape =
+            "write `arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID:VERSION` with a numeric version";
         let [arn, partition, service, arn_region, account, resource] = parts.as_slice() else {
             self.push(err(format!("`{}` is not a guardrail ARN", s.value), shape));
             return;
         };
-        let (gid, version) = resource.strip_prefix("guardrail/").and_then(|r| r.split_once(':')).unwrap_or(("", ""));
-        if *arn != "arn" || !partition.starts_with("aws") || *service != "bedrock" || !values::is_account_id(account) || gid.is_empty() || !gid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let (gid, version) = resource
+            .strip_prefix("guardrail/")
+            .and_then(|r| r.split_once(':'))
+            .unwrap_or(("", ""));
+        if *arn != "arn"
+            || !partition.starts_with("aws")
+            || *service != "bedrock"
+            || !values::is_account_id(account)
+            || gid.is_empty()
+            || !gid.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
             self.push(err(format!("`{}` is not a guardrail ARN", s.value), shape));
             return;
         }
@@ -864,7 +1108,12 @@ impl<'a> Checker<'a> {
         if allowed.contains(&v.name.as_str()) {
             return;
         }
-        let mut d = Diagnostic::new(Code::E0217, v.span, format!("`{}` is not a valid value for {what}", v.name)).with_label("invalid value");
+        let mut d = Diagnostic::new(
+            Code::E0217,
+            v.span,
+            format!("`{}` is not a valid value for {what}", v.name),
+        )
+        .with_label("invalid value");
         d = match did_you_mean(&v.name, allowed.iter().copied()) {
             Some(x) => d.with_suggestion(x),
             None => d.with_help(format!("expected one of: {}", allowed.join(", "))),
@@ -878,9 +1127,17 @@ impl<'a> Checker<'a> {
             if let Some(d) = self.target_ref(t) {
                 if d.kind != DeclKind::Ou {
                     self.push(
-                        Diagnostic::new(Code::E0300, t.span, format!("`{}` is {}; CT.MULTISERVICE.PV.1 applies to OUs only", t.name, d.kind.describe()))
-                            .with_label("not an OU")
-                            .with_help("enable the control on the OU that contains the accounts"),
+                        Diagnostic::new(
+                            Code::E0300,
+                            t.span,
+                            format!(
+                                "`{}` is {}; CT.MULTISERVICE.PV.1 applies to OUs only",
+                                t.name,
+                                d.kind.describe()
+                            ),
+                        )
+                        .with_label("not an OU")
+                        .with_help("enable the control on the OU that contains the accounts"),
                     );
                 }
             }
@@ -899,9 +1156,13 @@ impl<'a> Checker<'a> {
         }
         if !has_regions {
             self.push(
-                Diagnostic::new(Code::E0112, c.name.span, format!("control `{}` has no `regions`", c.name.name))
-                    .with_label("AllowedRegions is mandatory")
-                    .with_help("add `regions us-east-1, …`: the regions the OU may use"),
+                Diagnostic::new(
+                    Code::E0112,
+                    c.name.span,
+                    format!("control `{}` has no `regions`", c.name.name),
+                )
+                .with_label("AllowedRegions is mandatory")
+                .with_help("add `regions us-east-1, …`: the regions the OU may use"),
             );
         }
     }
@@ -917,17 +1178,32 @@ impl<'a> Checker<'a> {
                         _ => "`attach` takes `scp` and `guardrail` policies",
                     };
                     self.push(
-                        Diagnostic::new(Code::E0105, p.span, format!("`{}` is {}, which cannot be attached", p.name, d.kind.describe()))
-                            .with_label("not attachable")
-                            .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                            .with_help(help),
+                        Diagnostic::new(
+                            Code::E0105,
+                            p.span,
+                            format!(
+                                "`{}` is {}, which cannot be attached",
+                                p.name,
+                                d.kind.describe()
+                            ),
+                        )
+                        .with_label("not attachable")
+                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                        .with_help(help),
                     );
                 }
                 Resolved::NotInScope(d) => self.push(
-                    Diagnostic::new(Code::E0100, p.span, format!("`{}` is not in scope here", p.name))
-                        .with_label(format!("{} declared in another file", d.kind.describe()))
-                        .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                        .with_help(format!("add `use \"{}\"` to this file", relative_use(self.path, &d.file))),
+                    Diagnostic::new(
+                        Code::E0100,
+                        p.span,
+                        format!("`{}` is not in scope here", p.name),
+                    )
+                    .with_label(format!("{} declared in another file", d.kind.describe()))
+                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                    .with_help(format!(
+                        "add `use \"{}\"` to this file",
+                        relative_use(self.path, &d.file)
+                    )),
                 ),
                 Resolved::Unknown => {
                     let names: Vec<String> = self
@@ -937,7 +1213,12 @@ impl<'a> Checker<'a> {
                         .filter(|d| matches!(d.kind, DeclKind::Scp | DeclKind::Guardrail))
                         .map(|d| d.name.clone())
                         .collect();
-                    let mut d = Diagnostic::new(Code::E0100, p.span, format!("unknown policy `{}`", p.name)).with_label("not declared");
+                    let mut d = Diagnostic::new(
+                        Code::E0100,
+                        p.span,
+                        format!("unknown policy `{}`", p.name),
+                    )
+                    .with_label("not declared");
                     d = match did_you_mean(&p.name, names.iter().map(String::as_str)) {
                         Some(s) => d.with_suggestion(s),
                         None => d.with_help("declare it with `scp NAME { … }` or `guardrail NAME { … }`, or `use` the file that does"),
@@ -954,18 +1235,38 @@ impl<'a> Checker<'a> {
     fn test(&mut self, t: &Test) {
         self.target_ref(&t.target);
         for e in &t.expects {
-            let ExpectKind::Case { action, resource, region, context, .. } = &e.kind else { continue };
+            let ExpectKind::Case {
+                action,
+                resource,
+                region,
+                context,
+                ..
+            } = &e.kind
+            else {
+                continue;
+            };
             self.single(action);
             self.value(action, Expect::Action);
             self.single(resource);
             self.value(resource, Expect::ResourceArn);
             if let Some(r) = region {
                 self.single(r);
-                self.value(r, Expect::Region);
+                // Global cross-region inference is authorised with region `unspecified` (facts §5.2),
+                // so a test may send a request there.
+                let unspecified =
+                    matches!(&r.kind, ValueKind::Word(w) | ValueKind::Str(w) if w == "unspecified");
+                if !unspecified {
+                    self.value(r, Expect::Region);
+                }
             }
             for (k, v) in context {
                 let cat = catalog();
-                let inner = Span::new(k.span.start as usize + 1, (k.span.end as usize).saturating_sub(1).max(k.span.start as usize + 1));
+                let inner = Span::new(
+                    k.span.start as usize + 1,
+                    (k.span.end as usize)
+                        .saturating_sub(1)
+                        .max(k.span.start as usize + 1),
+                );
                 match cat.condition_key(&k.value) {
                     Some(key) => {
                         let ty = key.ty;
@@ -975,10 +1276,17 @@ impl<'a> Checker<'a> {
                         self.value(v, Expect::Key(ty.element()));
                     }
                     None => {
-                        let mut d = Diagnostic::new(Code::E0204, inner, format!("unknown condition key `{}`", k.value)).with_label("not a known condition key");
+                        let mut d = Diagnostic::new(
+                            Code::E0204,
+                            inner,
+                            format!("unknown condition key `{}`", k.value),
+                        )
+                        .with_label("not a known condition key");
                         d = match did_you_mean(&k.value, cat.condition_key_names()) {
                             Some(s) => d.with_suggestion(s),
-                            None => d.with_help("request context keys are global `aws:` keys or `service:Key`"),
+                            None => d.with_help(
+                                "request context keys are global `aws:` keys or `service:Key`",
+                            ),
                         };
                         self.push(d);
                     }
@@ -990,7 +1298,11 @@ impl<'a> Checker<'a> {
 
 /// Bedrock resource types written with `_` (`inference_profile`), for `allow … on KIND`.
 fn resource_kinds() -> Vec<String> {
-    catalog().resource_types("bedrock").iter().map(|r| r.name.replace('-', "_")).collect()
+    catalog()
+        .resource_types("bedrock")
+        .iter()
+        .map(|r| r.name.replace('-', "_"))
+        .collect()
 }
 
 /// The path to write in `use "…"` from `from` to reach `to`.
@@ -1001,5 +1313,9 @@ fn relative_use(from: &str, to: &str) -> String {
 
 /// The index's own copy of a file path, so the checker can switch files while borrowing it.
 fn leak_path<'a>(index: &'a Index, file: &str) -> Option<&'a str> {
-    index.files.iter().find(|f| f.as_str() == file).map(String::as_str)
+    index
+        .files
+        .iter()
+        .find(|f| f.as_str() == file)
+        .map(String::as_str)
 }

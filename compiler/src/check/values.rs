@@ -52,9 +52,15 @@ impl Expect {
 /// API operations that are authorised as another IAM action (facts §4.1).
 pub const NOT_IAM_ACTIONS: &[(&str, &str)] = &[
     ("bedrock:Converse", "bedrock:InvokeModel"),
-    ("bedrock:ConverseStream", "bedrock:InvokeModelWithResponseStream"),
+    (
+        "bedrock:ConverseStream",
+        "bedrock:InvokeModelWithResponseStream",
+    ),
     ("bedrock:StartAsyncInvoke", "bedrock:InvokeModel"),
-    ("bedrock:InvokeModelWithBidirectionalStream", "bedrock:InvokeModel"),
+    (
+        "bedrock:InvokeModelWithBidirectionalStream",
+        "bedrock:InvokeModel",
+    ),
 ];
 
 pub fn check_literal(text: &str, span: Span, expect: Expect, quoted: bool) -> Option<Diagnostic> {
@@ -78,14 +84,18 @@ fn region(code: &str, span: Span) -> Option<Diagnostic> {
     if cat.region(code).is_some() {
         return None;
     }
-    let mut d = Diagnostic::new(Code::E0200, span, format!("unknown region `{code}`")).with_label("not a region code");
+    let mut d = Diagnostic::new(Code::E0200, span, format!("unknown region `{code}`"))
+        .with_label("not a region code");
     let lower = code.to_ascii_lowercase();
     if cat.region(&lower).is_some() {
         return Some(d.with_suggestion(&lower));
     }
     match did_you_mean(code, cat.regions().iter().map(|r| r.code.as_str())) {
         Some(s) => d = d.with_suggestion(s),
-        None => d = d.with_help("region codes look like `us-east-1`; see `docs/catalog.md` for the list"),
+        None => {
+            d = d
+                .with_help("region codes look like `us-east-1`; see `docs/catalog.md` for the list")
+        }
     }
     Some(d)
 }
@@ -96,8 +106,16 @@ fn model_id_shape(id: &str) -> bool {
     let Some((provider, name)) = head.split_once('.') else {
         return false;
     };
-    let ok = |s: &str| !s.is_empty() && s.len() <= 63 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-    ok(provider) && ok(name) && id.split(':').skip(1).all(|v| ok(v) && v.len() <= 63) && id.split(':').count() <= 3
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 63
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+    };
+    ok(provider)
+        && ok(name)
+        && id.split(':').skip(1).all(|v| ok(v) && v.len() <= 63)
+        && id.split(':').count() <= 3
 }
 
 fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
@@ -122,18 +140,26 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
     if let Some(m) = cat.model(text) {
         if let Some(date) = &m.deleted {
             return Some(
-                Diagnostic::new(Code::W0218, span, format!("model `{text}` was retired on {date}"))
-                    .with_label("retired model")
-                    .with_help("remove it, or replace it with its successor"),
+                Diagnostic::new(
+                    Code::W0218,
+                    span,
+                    format!("model `{text}` was retired on {date}"),
+                )
+                .with_label("retired model")
+                .with_help("remove it, or replace it with its successor"),
             );
         }
         return None;
     }
     if let Some(p) = cat.inference_profile(text) {
         return Some(
-            Diagnostic::new(Code::E0205, span, format!("`{text}` is an inference profile id, not a model id"))
-                .with_label("inference profile")
-                .with_suggestion(&p.model),
+            Diagnostic::new(
+                Code::E0205,
+                span,
+                format!("`{text}` is an inference profile id, not a model id"),
+            )
+            .with_label("inference profile")
+            .with_suggestion(&p.model),
         );
     }
     if !pattern_ok && !model_id_shape(text) {
@@ -143,10 +169,18 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
                 .with_help("model ids look like `anthropic.claude-3-opus-20240229-v1:0`"),
         );
     }
-    let mut d = Diagnostic::new(Code::W0206, span, format!("`{text}` matches no known model")).with_label("unknown model");
+    let mut d = Diagnostic::new(
+        Code::W0206,
+        span,
+        format!("`{text}` matches no known model"),
+    )
+    .with_label("unknown model");
     match did_you_mean(text, cat.models().iter().map(|m| m.id.as_str())) {
         Some(s) => d = d.with_suggestion(s),
-        None => d = d.with_help("model ids are `provider.name`; refresh the catalog if the model is new"),
+        None => {
+            d = d
+                .with_help("model ids are `provider.name`; refresh the catalog if the model is new")
+        }
     }
     Some(d)
 }
@@ -156,10 +190,13 @@ fn service(prefix: &str, span: Span) -> Option<Diagnostic> {
     if cat.service(prefix).is_some() {
         return None;
     }
-    let mut d = Diagnostic::new(Code::E0201, span, format!("unknown service `{prefix}`")).with_label("not an IAM service prefix");
+    let mut d = Diagnostic::new(Code::E0201, span, format!("unknown service `{prefix}`"))
+        .with_label("not an IAM service prefix");
     match did_you_mean(prefix, cat.service_prefixes()) {
         Some(s) => d = d.with_suggestion(s),
-        None => d = d.with_help("service prefixes are lowercase, like `bedrock` or `bedrock-mantle`"),
+        None => {
+            d = d.with_help("service prefixes are lowercase, like `bedrock` or `bedrock-mantle`")
+        }
     }
     Some(d)
 }
@@ -176,7 +213,10 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
                 .with_help("actions are written `service:Action`, e.g. `bedrock:InvokeModel`"),
         );
     };
-    if let Some((_, instead)) = NOT_IAM_ACTIONS.iter().find(|(a, _)| a.eq_ignore_ascii_case(text)) {
+    if let Some((_, instead)) = NOT_IAM_ACTIONS
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(text))
+    {
         return Some(
             Diagnostic::new(Code::E0203, span, format!("`{text}` is not an IAM action"))
                 .with_label(format!("authorised as `{instead}`"))
@@ -185,16 +225,23 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
         );
     }
     if !is_glob(svc) {
-        if let Some(d) = service(svc, Span::new(span.start as usize, span.start as usize + svc.len())) {
+        if let Some(d) = service(
+            svc,
+            Span::new(span.start as usize, span.start as usize + svc.len()),
+        ) {
             return Some(d);
         }
     }
     if is_glob(text) {
         if cat.match_actions(text).is_empty() {
             return Some(
-                Diagnostic::new(Code::W0214, span, format!("`{text}` matches no known action"))
-                    .with_label("matches nothing")
-                    .with_help("check the spelling; refresh the catalog if the actions are new"),
+                Diagnostic::new(
+                    Code::W0214,
+                    span,
+                    format!("`{text}` matches no known action"),
+                )
+                .with_label("matches nothing")
+                .with_help("check the spelling; refresh the catalog if the actions are new"),
             );
         }
         return None;
@@ -202,12 +249,21 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
     if cat.action(svc, name).is_some() {
         return None;
     }
-    let mut d = Diagnostic::new(Code::E0202, span, format!("unknown action `{text}`")).with_label("not in the service authorization reference");
+    let mut d = Diagnostic::new(Code::E0202, span, format!("unknown action `{text}`"))
+        .with_label("not in the service authorization reference");
     let canonical = cat.service(svc).unwrap_or(svc).to_string();
-    let names: Vec<String> = cat.actions(&canonical).iter().map(|a| format!("{}:{}", a.service, a.name)).collect();
+    let names: Vec<String> = cat
+        .actions(&canonical)
+        .iter()
+        .map(|a| format!("{}:{}", a.service, a.name))
+        .collect();
     match did_you_mean(text, names.iter().map(String::as_str)) {
         Some(s) => d = d.with_suggestion(s),
-        None => d = d.with_help(format!("no `{canonical}` action is close; see the service authorization reference")),
+        None => {
+            d = d.with_help(format!(
+                "no `{canonical}` action is close; see the service authorization reference"
+            ))
+        }
     }
     Some(d)
 }
@@ -217,7 +273,9 @@ fn tag_key(text: &str, span: Span) -> Option<Diagnostic> {
     let ok = !text.is_empty()
         && text.chars().count() <= 128
         && !text.starts_with("aws:")
-        && text.chars().all(|c| c.is_alphanumeric() || " _.:/=+-@".contains(c));
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " _.:/=+-@".contains(c));
     if ok {
         return None;
     }
@@ -241,16 +299,21 @@ fn principal_arn(text: &str, span: Span) -> Option<Diagnostic> {
         let resource = p.get(5).copied().unwrap_or("");
         (partition.starts_with("aws") || partition == "*")
             && matches!(service, "iam" | "sts" | "*")
-            && (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) || is_glob(account))
+            && (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
+                || is_glob(account))
             && !resource.is_empty()
     });
     if ok {
         return None;
     }
     Some(
-        Diagnostic::new(Code::E0211, span, format!("`{text}` is not an IAM principal ARN"))
-            .with_label("expected an IAM or STS ARN")
-            .with_help("write e.g. `\"arn:aws:iam::111111111111:role/Admin\"`"),
+        Diagnostic::new(
+            Code::E0211,
+            span,
+            format!("`{text}` is not an IAM principal ARN"),
+        )
+        .with_label("expected an IAM or STS ARN")
+        .with_help("write e.g. `\"arn:aws:iam::111111111111:role/Admin\"`"),
     )
 }
 
@@ -288,7 +351,8 @@ fn resource_arn(text: &str, span: Span) -> Option<Diagnostic> {
                 .with_help("IAM does not allow wildcards in an ARN's service segment (facts §3.4)"),
         );
     }
-    let svc_start = span.start as usize + 1 + "arn:".len() + parts.get(1).map_or(0, |p| p.len() + 1);
+    let svc_start =
+        span.start as usize + 1 + "arn:".len() + parts.get(1).map_or(0, |p| p.len() + 1);
     service(svc, Span::new(svc_start, svc_start + svc.len()))
 }
 
@@ -319,7 +383,10 @@ fn key_value(text: &str, span: Span, ty: KeyType, quoted: bool) -> Option<Diagno
             if is_date(text) {
                 None
             } else {
-                bad("a date", "write an ISO 8601 date (`\"2026-01-31T00:00:00Z\"`) or epoch seconds")
+                bad(
+                    "a date",
+                    "write an ISO 8601 date (`\"2026-01-31T00:00:00Z\"`) or epoch seconds",
+                )
             }
         }
         KeyType::IpAddress | KeyType::ArrayOfIpAddress => {
@@ -333,11 +400,17 @@ fn key_value(text: &str, span: Span, ty: KeyType, quoted: bool) -> Option<Diagno
             if text == "*" || variable || arn_parts(text).is_some() {
                 None
             } else {
-                bad("an ARN", "ARN keys take `arn:…` strings; use a String key for other text")
+                bad(
+                    "an ARN",
+                    "ARN keys take `arn:…` strings; use a String key for other text",
+                )
             }
         }
         KeyType::Binary | KeyType::ArrayOfBinary => {
-            let b64 = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
+            let b64 = !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
             if b64 {
                 None
             } else {
@@ -360,9 +433,11 @@ fn is_date(text: &str) -> bool {
     b.len() >= 10
         && b.iter().take(4).all(u8::is_ascii_digit)
         && b.get(4) == Some(&b'-')
-        && b.get(5..7).is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+        && b.get(5..7)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
         && b.get(7) == Some(&b'-')
-        && b.get(8..10).is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+        && b.get(8..10)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
         && (b.len() == 10 || b.get(10) == Some(&b'T'))
 }
 
@@ -376,7 +451,9 @@ fn is_ip_or_cidr(text: &str) -> bool {
     };
     match prefix {
         None => true,
-        Some(p) => p.parse::<u8>().is_ok_and(|n| n <= if ip.is_ipv4() { 32 } else { 128 }),
+        Some(p) => p
+            .parse::<u8>()
+            .is_ok_and(|n| n <= if ip.is_ipv4() { 32 } else { 128 }),
     }
 }
 
@@ -393,16 +470,29 @@ mod tests {
         assert_eq!(code("us-east-1", Expect::Region), None);
         assert_eq!(code("us-est-1", Expect::Region), Some(Code::E0200));
         let d = check_literal("us-est-1", Span::new(0, 8), Expect::Region, false);
-        assert_eq!(d.and_then(|d| d.fix).map(|f| f.replacement), Some("us-east-1".to_string()));
+        assert_eq!(
+            d.and_then(|d| d.fix).map(|f| f.replacement),
+            Some("us-east-1".to_string())
+        );
     }
 
     #[test]
     fn actions() {
         assert_eq!(code("bedrock:InvokeModel", Expect::Action), None);
-        assert_eq!(code("bedrock:invokemodel", Expect::Action), None, "actions are case-insensitive");
-        assert_eq!(code("bedrock:InvokeModl", Expect::Action), Some(Code::E0202));
+        assert_eq!(
+            code("bedrock:invokemodel", Expect::Action),
+            None,
+            "actions are case-insensitive"
+        );
+        assert_eq!(
+            code("bedrock:InvokeModl", Expect::Action),
+            Some(Code::E0202)
+        );
         assert_eq!(code("bedrock:Converse", Expect::Action), Some(Code::E0203));
-        assert_eq!(code("bedrok:InvokeModel", Expect::Action), Some(Code::E0201));
+        assert_eq!(
+            code("bedrok:InvokeModel", Expect::Action),
+            Some(Code::E0201)
+        );
         assert_eq!(code("bedrock:Invoke*", Expect::Action), None);
         assert_eq!(code("bedrock:Nope*", Expect::Action), Some(Code::W0214));
         assert_eq!(code("s3:GetObject", Expect::Action), None);
@@ -412,8 +502,14 @@ mod tests {
     #[test]
     fn models() {
         assert_eq!(code("deepseek*", Expect::ModelPattern), None);
-        assert_eq!(code("nosuchprovider*", Expect::ModelPattern), Some(Code::W0206));
-        assert_eq!(code("anthropic.claude*", Expect::ModelId), Some(Code::E0205));
+        assert_eq!(
+            code("nosuchprovider*", Expect::ModelPattern),
+            Some(Code::W0206)
+        );
+        assert_eq!(
+            code("anthropic.claude*", Expect::ModelId),
+            Some(Code::E0205)
+        );
         assert_eq!(code("amazon.titan-embed-text-v2:0", Expect::ModelId), None);
         assert_eq!(code("Not A Model", Expect::ModelId), Some(Code::E0205));
     }
@@ -425,20 +521,50 @@ mod tests {
         assert_eq!(code("12", Expect::Key(KeyType::Numeric)), None);
         assert_eq!(code("x", Expect::Key(KeyType::Numeric)), Some(Code::E0207));
         assert_eq!(code("10.0.0.0/8", Expect::Key(KeyType::IpAddress)), None);
-        assert_eq!(code("10.0.0.0/33", Expect::Key(KeyType::IpAddress)), Some(Code::E0207));
-        assert_eq!(code("arn:aws:bedrock:*:*:application-inference-profile/*", Expect::Key(KeyType::Arn)), None);
-        assert_eq!(code("application-inference-profile", Expect::Key(KeyType::Arn)), Some(Code::E0207));
-        assert_eq!(code("2026-01-31T00:00:00Z", Expect::Key(KeyType::Date)), None);
+        assert_eq!(
+            code("10.0.0.0/33", Expect::Key(KeyType::IpAddress)),
+            Some(Code::E0207)
+        );
+        assert_eq!(
+            code(
+                "arn:aws:bedrock:*:*:application-inference-profile/*",
+                Expect::Key(KeyType::Arn)
+            ),
+            None
+        );
+        assert_eq!(
+            code("application-inference-profile", Expect::Key(KeyType::Arn)),
+            Some(Code::E0207)
+        );
+        assert_eq!(
+            code("2026-01-31T00:00:00Z", Expect::Key(KeyType::Date)),
+            None
+        );
     }
 
     #[test]
     fn ids_and_arns() {
         assert_eq!(code("123456789012", Expect::AccountId), None);
         assert_eq!(code("12345", Expect::AccountId), Some(Code::E0210));
-        assert_eq!(code("arn:aws:iam::992382794994:role/TestRole", Expect::PrincipalArn), None);
-        assert_eq!(code("arn:aws:s3:::bucket", Expect::PrincipalArn), Some(Code::E0211));
-        assert_eq!(code("arn:aws:bedrock:*::foundation-model/*", Expect::ResourceArn), None);
-        assert_eq!(code("arn:aws:nosuch:*::x/*", Expect::ResourceArn), Some(Code::E0201));
+        assert_eq!(
+            code(
+                "arn:aws:iam::992382794994:role/TestRole",
+                Expect::PrincipalArn
+            ),
+            None
+        );
+        assert_eq!(
+            code("arn:aws:s3:::bucket", Expect::PrincipalArn),
+            Some(Code::E0211)
+        );
+        assert_eq!(
+            code("arn:aws:bedrock:*::foundation-model/*", Expect::ResourceArn),
+            None
+        );
+        assert_eq!(
+            code("arn:aws:nosuch:*::x/*", Expect::ResourceArn),
+            Some(Code::E0201)
+        );
         assert_eq!(code("CostCenter", Expect::TagKey), None);
         assert_eq!(code("aws:foo", Expect::TagKey), Some(Code::E0217));
     }

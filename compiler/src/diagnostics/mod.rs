@@ -77,7 +77,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_secondary(mut self, file: Option<String>, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_secondary(
+        mut self,
+        file: Option<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         self.secondary.push(Label {
             file,
             span,

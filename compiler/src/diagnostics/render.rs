@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
+};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config};
 use serde_json::json;
@@ -57,7 +59,10 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line(offset);
         let start = self.line_start(line).min(offset);
-        let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0);
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
         (line + 1, col + 1)
     }
 }
@@ -97,11 +102,17 @@ impl<'a> Files<'a> for RenderFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        self.entries.get(id).map(|e| e.name.as_str()).ok_or(FilesError::FileMissing)
+        self.entries
+            .get(id)
+            .map(|e| e.name.as_str())
+            .ok_or(FilesError::FileMissing)
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        self.entries.get(id).map(|e| e.text).ok_or(FilesError::FileMissing)
+        self.entries
+            .get(id)
+            .map(|e| e.text)
+            .ok_or(FilesError::FileMissing)
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
@@ -117,11 +128,20 @@ impl<'a> Files<'a> for RenderFiles<'a> {
         Ok(e.line_base + line_index + 1)
     }
 
-    fn column_number(&'a self, id: usize, line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+    fn column_number(
+        &'a self,
+        id: usize,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
         let e = self.entries.get(id).ok_or(FilesError::FileMissing)?;
         let range = self.line_range(id, line_index)?;
         let end = floor_char_boundary(e.text, byte_index.clamp(range.start, range.end));
-        let col = e.text.get(range.start..end).map(|s| s.chars().count()).unwrap_or(0);
+        let col = e
+            .text
+            .get(range.start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
         Ok(e.col_base + col + 1)
     }
 
@@ -168,7 +188,10 @@ pub fn render_human<'t>(
             if hidden == 1 { "" } else { "s" }
         ));
     }
-    let errors = diags.iter().filter(|d| d.severity() == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     if errors > 0 || warnings > 0 {
         out.push_str(&summary(errors, warnings));
@@ -182,19 +205,39 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
         (0, w) => format!("{} emitted", plural(w, "warning")),
         (e, 0) => format!("{} emitted", plural(e, "error")),
-        (e, w) => format!("{} and {} emitted", plural(e, "error"), plural(w, "warning")),
+        (e, w) => format!(
+            "{} and {} emitted",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
     }
 }
 
-fn render_one<'t>(out: &mut String, d: &Diagnostic, text_of: &dyn Fn(&str) -> Option<&'t str>, color: bool) {
-    let mut files = RenderFiles { entries: Vec::new() };
+fn render_one<'t>(
+    out: &mut String,
+    d: &Diagnostic,
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+    color: bool,
+) {
+    let mut files = RenderFiles {
+        entries: Vec::new(),
+    };
     let mut labels = Vec::new();
     let mut notes = Vec::new();
 
-    let mut wanted: Vec<(&str, Span, String, bool)> =
-        vec![(d.file.as_str(), d.span, d.label.clone().unwrap_or_default(), true)];
+    let mut wanted: Vec<(&str, Span, String, bool)> = vec![(
+        d.file.as_str(),
+        d.span,
+        d.label.clone().unwrap_or_default(),
+        true,
+    )];
     for l in &d.secondary {
-        wanted.push((l.file.as_deref().unwrap_or(&d.file), l.span, l.message.clone(), false));
+        wanted.push((
+            l.file.as_deref().unwrap_or(&d.file),
+            l.span,
+            l.message.clone(),
+            false,
+        ));
     }
     for (file, span, msg, primary) in wanted {
         let Some(text) = text_of(file) else { continue };
@@ -232,7 +275,13 @@ fn render_one<'t>(out: &mut String, d: &Diagnostic, text_of: &dyn Fn(&str) -> Op
     };
     if res.is_err() {
         // A span outside its file (a compiler bug) still yields the message and the location.
-        buf = format!("{}[{}]: {}\n  --> {}\n", d.severity().as_str(), d.code.as_str(), d.message, d.file);
+        buf = format!(
+            "{}[{}]: {}\n  --> {}\n",
+            d.severity().as_str(),
+            d.code.as_str(),
+            d.message,
+            d.file
+        );
     }
     out.push_str(&buf);
     out.push('\n');
@@ -251,7 +300,11 @@ fn add_entry<'a>(
     let line = index.line(start);
     let lr = index.line_range(text, line);
     if lr.len() <= MAX_SHOWN_LINE {
-        if let Some(pos) = files.entries.iter().position(|e| e.name == name && e.index.is_some()) {
+        if let Some(pos) = files
+            .entries
+            .iter()
+            .position(|e| e.name == name && e.index.is_some())
+        {
             return (pos, start..end);
         }
         files.entries.push(Entry {
@@ -269,7 +322,10 @@ fn add_entry<'a>(
     let ex_end = ceil_char_boundary(text, (start + half).min(lr.end));
     let excerpt = text.get(ex_start..ex_end).unwrap_or("");
     let excerpt = excerpt.trim_end_matches(['\n', '\r']);
-    let col_base = text.get(lr.start..ex_start).map(|s| s.chars().count()).unwrap_or(0);
+    let col_base = text
+        .get(lr.start..ex_start)
+        .map(|s| s.chars().count())
+        .unwrap_or(0);
     files.entries.push(Entry {
         name: name.to_string(),
         text: excerpt,
@@ -314,7 +370,10 @@ impl codespan_reporting::term::termcolor::WriteColor for AnsiWriter<'_> {
     fn supports_color(&self) -> bool {
         true
     }
-    fn set_color(&mut self, spec: &codespan_reporting::term::termcolor::ColorSpec) -> std::io::Result<()> {
+    fn set_color(
+        &mut self,
+        spec: &codespan_reporting::term::termcolor::ColorSpec,
+    ) -> std::io::Result<()> {
         use codespan_reporting::term::termcolor::Color;
         let mut codes: Vec<String> = Vec::new();
         if spec.bold() {

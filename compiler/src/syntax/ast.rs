@@ -96,11 +96,22 @@ pub struct OrgEntry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OrgEntryKind {
     /// `root = "r-a1b2"`; the keyword's span is the name's.
-    Root { keyword: Span, id: Str },
+    Root {
+        keyword: Span,
+        id: Str,
+    },
     /// `ou name = "ou-…" [under parent]`
-    Ou { name: Ident, id: Str, parent: Option<Ident> },
+    Ou {
+        name: Ident,
+        id: Str,
+        parent: Option<Ident>,
+    },
     /// `account name = "123456789012" [under parent]`
-    Account { name: Ident, id: Str, parent: Option<Ident> },
+    Account {
+        name: Ident,
+        id: Str,
+        parent: Option<Ident>,
+    },
     /// `limits legacy` / `limits current`
     LimitsPreset(Ident),
     /// `limits scp_size = 5120, scp_per_target = 5`
@@ -139,21 +150,45 @@ pub enum StmtKind {
     /// `require application_inference_profile`
     Require(Ident),
     /// `require tags CostCenter, Team on inference_profile`
-    RequireTags { tags: Vec<Value>, on: Ident },
+    RequireTags {
+        tags: Vec<Value>,
+        on: Ident,
+    },
     /// `deny model deepseek*` — both the `bedrock` and `bedrock-mantle` namespaces.
-    DenyModels { models: Vec<Value>, clauses: Vec<Clause> },
+    DenyModels {
+        models: Vec<Value>,
+        clauses: Vec<Clause>,
+    },
     /// `only models anthropic.claude*` — an allow-list that replaces FullAWSAccess.
-    OnlyModels { models: Vec<Value> },
+    OnlyModels {
+        models: Vec<Value>,
+    },
     /// `only regions us-east-1, us-west-2 [for services bedrock, …]`
-    OnlyRegions { regions: Vec<Value>, services: Vec<Value>, clauses: Vec<Clause> },
+    OnlyRegions {
+        regions: Vec<Value>,
+        services: Vec<Value>,
+        clauses: Vec<Clause>,
+    },
     /// `deny service bedrock-agentcore unless principal "…"`
-    DenyServices { services: Vec<Value>, clauses: Vec<Clause> },
+    DenyServices {
+        services: Vec<Value>,
+        clauses: Vec<Clause>,
+    },
     /// `deny all when via_mcp`
-    DenyAll { clauses: Vec<Clause> },
+    DenyAll {
+        clauses: Vec<Clause>,
+    },
     /// `deny api_keys long_term` — both endpoints.
-    DenyApiKeys { kind: Option<Ident>, clauses: Vec<Clause> },
+    DenyApiKeys {
+        kind: Option<Ident>,
+        clauses: Vec<Clause>,
+    },
     /// `deny actions a, b [on "arn", …] unless …`
-    DenyActions { actions: Vec<Value>, resources: Vec<Value>, clauses: Vec<Clause> },
+    DenyActions {
+        actions: Vec<Value>,
+        resources: Vec<Value>,
+        clauses: Vec<Clause>,
+    },
     /// `allow invoke on model …` / `allow actions … on …` (identity policies)
     Allow(Allow),
     Rule(Rule),
@@ -320,13 +355,20 @@ pub struct GuardStmt {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GuardStmtKind {
     /// `in us-east-1 use "arn:aws:bedrock:us-east-1:…:guardrail/id:1"`
-    Use { region: Value, guardrail: Str },
+    Use {
+        region: Value,
+        guardrail: Str,
+    },
     /// `input_tags honor|ignore` (the older policy form)
     InputTags(Ident),
     /// `guarding system selective, messages comprehensive`
     Guarding(Vec<(Ident, Ident)>),
     /// `models all except …` / `models a, b except …`
-    Models { all: Option<Span>, include: Vec<Value>, exclude: Vec<Value> },
+    Models {
+        all: Option<Span>,
+        include: Vec<Value>,
+        exclude: Vec<Value>,
+    },
     /// `lock`: children may not change these settings (`@@operators_allowed_for_child_policies`).
     Lock,
     Error,

@@ -339,18 +339,75 @@ impl Tok<'_> {
 
     pub fn is_keyword(&self) -> bool {
         let t = self.text();
-        t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && !matches!(self, Tok::LineComment | Tok::BlockComment(_) | Tok::Str(_) | Tok::Word(_) | Tok::Error)
+        t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && !matches!(
+                self,
+                Tok::LineComment | Tok::BlockComment(_) | Tok::Str(_) | Tok::Word(_) | Tok::Error
+            )
     }
 }
 
 /// Every keyword, for completion and for the "reserved word" help.
 pub const KEYWORDS: &[&str] = &[
-    "absent", "account", "action", "actions", "all", "allow", "any", "api_keys", "attach", "const",
-    "context", "control", "deny", "except", "exempt", "expect", "false", "for", "forbid",
-    "guarding", "guardrail", "identity", "in", "input_tags", "invoke", "is", "like", "limits",
-    "lock", "model", "models", "not", "on", "only", "org", "ou", "permit", "present", "principal",
-    "principals", "region", "regions", "require", "resource", "root", "scp", "service", "services",
-    "set", "tags", "test", "to", "true", "under", "unless", "use", "via_mcp", "when", "with",
+    "absent",
+    "account",
+    "action",
+    "actions",
+    "all",
+    "allow",
+    "any",
+    "api_keys",
+    "attach",
+    "const",
+    "context",
+    "control",
+    "deny",
+    "except",
+    "exempt",
+    "expect",
+    "false",
+    "for",
+    "forbid",
+    "guarding",
+    "guardrail",
+    "identity",
+    "in",
+    "input_tags",
+    "invoke",
+    "is",
+    "like",
+    "limits",
+    "lock",
+    "model",
+    "models",
+    "not",
+    "on",
+    "only",
+    "org",
+    "ou",
+    "permit",
+    "present",
+    "principal",
+    "principals",
+    "region",
+    "regions",
+    "require",
+    "resource",
+    "root",
+    "scp",
+    "service",
+    "services",
+    "set",
+    "tags",
+    "test",
+    "to",
+    "true",
+    "under",
+    "unless",
+    "use",
+    "via_mcp",
+    "when",
+    "with",
 ];
 
 /// A comment, kept for the formatter and for doc comments (`///`) shown on hover.

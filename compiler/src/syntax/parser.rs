@@ -71,7 +71,9 @@ pub fn parse(src: &str) -> Parsed {
                         format!("unknown escape `{text}` in string"),
                     )
                     .with_label("unknown escape")
-                    .with_help(r#"the escapes are `\"`, `\\`, `\n` and `\t`; write `\\` for a backslash"#),
+                    .with_help(
+                        r#"the escapes are `\"`, `\\`, `\n` and `\t`; write `\\` for a backslash"#,
+                    ),
                 );
             }
         }
@@ -157,13 +159,11 @@ fn lex_diagnostic(src: &str, e: &LexError) -> Diagnostic {
                 .with_label("not part of the language")
                 .with_help("names, regions, models and actions are plain ASCII words; put anything else in double quotes")
         }
-        LexErrorKind::UnterminatedString => Diagnostic::new(
-            Code::E0002,
-            e.span,
-            "unterminated string".to_string(),
-        )
-        .with_label("this string has no closing `\"`")
-        .with_help("close the string with `\"` on the same line"),
+        LexErrorKind::UnterminatedString => {
+            Diagnostic::new(Code::E0002, e.span, "unterminated string".to_string())
+                .with_label("this string has no closing `\"`")
+                .with_help("close the string with `\"` on the same line")
+        }
         LexErrorKind::UnterminatedComment => Diagnostic::new(
             Code::E0003,
             e.span,
@@ -212,11 +212,19 @@ fn expected_list(expected: &[String]) -> String {
     match names.len() {
         0 => String::new(),
         1..=8 => names.join(", "),
-        n => format!("{} or one of {} others", names[..6].join(", "), n - 6),
+        n => format!(
+            "{} or one of {} others",
+            names.iter().take(6).cloned().collect::<Vec<_>>().join(", "),
+            n - 6
+        ),
     }
 }
 
-fn syntax_diagnostic(src: &str, e: &ParseError<usize, Tok<'_>, LexError>, _lex: &[LexError]) -> Diagnostic {
+fn syntax_diagnostic(
+    src: &str,
+    e: &ParseError<usize, Tok<'_>, LexError>,
+    _lex: &[LexError],
+) -> Diagnostic {
     match e {
         ParseError::InvalidToken { location } => Diagnostic::new(
             Code::E0001,
