@@ -263,3 +263,98 @@ pub fn load(
     root_paths.retain(|p| files.contains_key(p));
     (Workspace::new(db, files, root_paths), failed)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use salsa::Setter;
+
+    use super::*;
+
+    fn logging_db() -> (Database, Arc<Mutex<Vec<String>>>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let db = Database {
+            storage: salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+                if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                    if let Ok(mut l) = sink.lock() {
+                        l.push(format!("{database_key:?}"));
+                    }
+                }
+            }))),
+        };
+        (db, log)
+    }
+
+    fn read(
+        files: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> std::io::Result<Vec<u8>> {
+        move |p| {
+            files
+                .iter()
+                .find(|(n, _)| *n == p)
+                .map(|(_, t)| t.as_bytes().to_vec())
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+    }
+
+    #[test]
+    fn an_edit_reparses_only_the_edited_file() {
+        static FILES: &[(&str, &str)] = &[
+            ("a.gov", "use \"b.gov\"\nattach s to root\n"),
+            (
+                "b.gov",
+                "org { root = \"r-a1b2\" }\nscp s { deny model deepseek* }\n",
+            ),
+        ];
+        let (mut db, log) = logging_db();
+        let (ws, failed) = load(&mut db, &["a.gov".to_string()], &read(FILES));
+        assert!(failed.is_empty());
+        assert!(
+            program_diagnostics(&db, ws).is_empty(),
+            "{:?}",
+            program_diagnostics(&db, ws)
+        );
+        log.lock().map(|mut l| l.clear()).ok();
+
+        // Nothing changed: nothing re-executes.
+        let _ = program_diagnostics(&db, ws);
+        assert!(log.lock().map(|l| l.is_empty()).unwrap_or(false));
+
+        // Edit a.gov: only a.gov is parsed again.
+        let a = ws.files(&db).get("a.gov").copied();
+        let Some(a) = a else {
+            panic!("a.gov not loaded")
+        };
+        a.set_text(&mut db)
+            .to("use \"b.gov\"\nattach s to rooot\n".to_string());
+        let diags = program_diagnostics(&db, ws).clone();
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::E0100);
+        let parses: Vec<String> = log
+            .lock()
+            .map(|l| {
+                l.iter()
+                    .filter(|e| e.starts_with("parse_file"))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(parses.len(), 1, "{parses:?}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_and_the_rest_checked() {
+        let mut db = Database::default();
+        let bytes: &[u8] =
+            b"scp s { only regions us-east-1 }\n\xff\xfe scp t { only regions nowhere }\n";
+        let (ws, _) = load(&mut db, &["x.gov".to_string()], &|_| Ok(bytes.to_vec()));
+        let codes: Vec<Code> = program_diagnostics(&db, ws)
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert!(codes.contains(&Code::E0006), "{codes:?}");
+        assert!(codes.contains(&Code::E0200), "{codes:?}");
+    }
+}

@@ -415,9 +415,16 @@ def build_models(bm: Wheel) -> tuple[dict, dict, str, dict]:
 
 
 def lexer_keywords(lexer: Path) -> set[str]:
+    """Keywords that cannot be a name: the lexer's keywords minus the grammar's soft keywords."""
     if not lexer.exists():
         return set()
-    return set(re.findall(r'#\[token\("([a-z_]+)"\)\]', lexer.read_text()))
+    hard = set(re.findall(r'#\[token\("([a-z_]+)"\)\]', lexer.read_text()))
+    grammar = lexer.parent / "grammar.lalrpop"
+    if grammar.exists():
+        block = re.search(r"SoftKeyword:[^{]*\{(.*?)\};", grammar.read_text(), re.S)
+        if block:
+            hard -= set(re.findall(r'"([a-z_]+)"\s*=>', block.group(1)))
+    return hard
 
 
 def build_cris(profiles: dict, version: str, data_date: str, keywords: set[str]) -> tuple[str, dict]:
