@@ -895,6 +895,120 @@ impl<'a> Checker<'a> {
         for c in &r.clauses {
             self.cond(&c.cond);
         }
+        let mut actions = Vec::new();
+        for e in &r.scope {
+            if let (ScopeVar::Action, Some((ScopeOp::Eq | ScopeOp::In | ScopeOp::Like, v))) =
+                (e.var, &e.constraint)
+            {
+                self.literals(v, &mut actions, 0);
+            }
+        }
+        if !actions.is_empty() {
+            for c in &r.clauses {
+                self.keys_for_actions(&c.cond, &actions);
+            }
+        }
+    }
+
+    /// The literal texts of a value, constants expanded (silently: `value` reports problems).
+    fn literals(&self, v: &Value, out: &mut Vec<String>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        match &v.kind {
+            ValueKind::Word(w) => match self.index.resolve(self.path, w) {
+                Resolved::Decl(d) if d.kind.is_value() && is_identifier(w) => {
+                    if let Some(val) = &d.value {
+                        self.literals(val, out, depth + 1);
+                    }
+                }
+                _ => out.push(w.clone()),
+            },
+            ValueKind::Str(s) => out.push(s.clone()),
+            ValueKind::Path(p) => {
+                let segs: Vec<&str> = p.segments.iter().map(|s| s.name.as_str()).collect();
+                if let Some(val) = self
+                    .index
+                    .resolve_path(&segs)
+                    .ok()
+                    .and_then(|d| d.value.as_ref())
+                {
+                    self.literals(val, out, depth + 1);
+                }
+            }
+            ValueKind::List(items) => {
+                for i in items {
+                    self.literals(i, out, depth + 1);
+                }
+            }
+            ValueKind::Bool(_) => {}
+        }
+    }
+
+    /// W0222: a service key (or a tag key) that none of the named actions' requests carry.
+    fn keys_for_actions(&mut self, c: &Cond, actions: &[String]) {
+        match c {
+            Cond::And(v, _) | Cond::Or(v, _) => {
+                for x in v {
+                    self.keys_for_actions(x, actions);
+                }
+            }
+            Cond::Not(x, _) => self.keys_for_actions(x, actions),
+            Cond::Pred(p) => {
+                let cat = catalog();
+                let Some(key) = cat.condition_key(&p.key.value) else {
+                    return;
+                };
+                let lower = key.name.to_ascii_lowercase();
+                let action_specific = !lower.starts_with("aws:")
+                    || ["aws:requesttag/", "aws:resourcetag/", "aws:tagkeys"]
+                        .iter()
+                        .any(|k| lower.starts_with(k));
+                if !action_specific {
+                    return;
+                }
+                let mut missing: Vec<String> = Vec::new();
+                for pattern in actions {
+                    for a in cat.match_actions(pattern) {
+                        let Some(detail) = &a.detail else { continue };
+                        let carries = detail
+                            .condition_keys
+                            .iter()
+                            .chain(
+                                detail
+                                    .resource_types
+                                    .iter()
+                                    .flat_map(|r| r.condition_keys.iter()),
+                            )
+                            .any(|k| k.eq_ignore_ascii_case(&key.name));
+                        let name = a.full_name();
+                        if !carries && !missing.contains(&name) {
+                            missing.push(name);
+                        }
+                    }
+                }
+                if missing.is_empty() {
+                    return;
+                }
+                let key_span = Span::new(
+                    p.key.span.start as usize + 1,
+                    (p.key.span.end as usize)
+                        .saturating_sub(1)
+                        .max(p.key.span.start as usize + 1),
+                );
+                let shown: Vec<String> = missing.iter().take(5).map(|a| format!("`{a}`")).collect();
+                let more = if missing.len() > 5 {
+                    format!(" and {} more", missing.len() - 5)
+                } else {
+                    String::new()
+                };
+                self.push(
+                    Diagnostic::new(Code::W0222, key_span, format!("`{}` is never present for {}{more}", key.name, shown.join(", ")))
+                        .with_label("key missing for some of the rule's actions")
+                        .with_help("on a missing key a positive comparison is false and a negated one true; name only actions that carry the key, or split the rule"),
+                );
+            }
+        }
     }
 
     fn single(&mut self, v: &Value) {

@@ -361,7 +361,7 @@ fn key_value(text: &str, span: Span, ty: KeyType, quoted: bool) -> Option<Diagno
     let bad = |what: &str, help: &str| {
         Some(
             Diagnostic::new(Code::E0207, span, format!("`{text}` is not {what}"))
-                .with_label(format!("expected {what} for a {} key", ty.name()))
+                .with_label(format!("expected {what} for this {} key", ty.name()))
                 .with_help(help.to_string()),
         )
     };

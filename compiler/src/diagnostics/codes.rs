@@ -283,6 +283,17 @@ policy naming it does no harm but no longer matches anything in use.";
     E0219: Error, "expected a single value",
 "A list was given where the statement takes one value, such as a test's action or resource.";
 
+    W0222: Warning, "condition key never present for these actions",
+"According to the Service Authorization Reference, requests for the named actions never carry
+this condition key. A positive comparison on a missing key is false, so a `forbid` rule whose
+`when` tests it never applies to those actions and the request goes through; a negated
+comparison is true, so it denies them unconditionally (facts §3.3). IAM Access Analyzer
+reports the same as UNSUPPORTED_ACTION_FOR_CONDITION_KEY. Name only actions that carry the
+key, or split the rule.
+
+    forbid (action in [bedrock:InvokeModelWithResponseStream], resource)
+      when { context[\"bedrock:ModelArn\"] like \"*deepseek*\" };   // the key is never set";
+
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
 units, not on the root or on accounts (seed 003; facts §6).";
