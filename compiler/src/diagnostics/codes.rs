@@ -108,7 +108,8 @@ with `use \"other.gov\"`.";
     E0100: Error, "unknown name",
 "A name is used that is not declared in this file, in a file it `use`s, or in the standard
 library. Targets (`root`, `ou`, `account`), policies (`scp`, `guardrail`, `identity`),
-controls and constants must be declared before they are referenced anywhere in the program.
+controls and constants must be declared in the file or in a file it `use`s; the order of
+declarations does not matter.
 
     attach models to prod        // `prod` must be declared in an `org` block
 
@@ -254,9 +255,12 @@ is enforced in (facts §2.1). AWS says a malformed identifier makes all Bedrock 
 the target fail.";
 
     E0213: Error, "unknown resource kind",
-"The resource kind is not one the statement knows. Kinds are Bedrock resource types written
-with `_`: `model` (foundation models), `inference_profile` (system inference profiles),
-`application_inference_profile`, `guardrail`, …; `require tags … on` takes taggable kinds.";
+"The resource kind is not one the statement knows. In `allow … on KIND`, kinds are Bedrock
+resource types written with `_`: `model` (foundation models), `inference_profile` (system
+inference profiles), `application_inference_profile`, `guardrail`, …. In
+`require tags … on KIND`, the kind is `inference_profile` or `application_inference_profile`;
+both mean application inference profiles, the only inference profiles that can be created
+and tagged (system profiles carry no tags, facts §4.4).";
 
     W0214: Warning, "action pattern matches no action",
 "No action in the embedded catalog matches this wildcard, so the statement covers nothing
