@@ -145,7 +145,9 @@ impl Index {
         v
     }
 
-    /// Stdlib modules imported unqualified into `file` with `use std::m`.
+    /// Stdlib modules `file` declares it depends on with `use std::m`. They are checked to exist
+    /// but import nothing unqualified: a stdlib name is always written with its module, so a
+    /// new stdlib item can never turn a user's literal word into a reference.
     pub fn used_modules<'a>(&'a self, file: &str) -> Vec<&'a str> {
         self.uses
             .get(file)
@@ -170,11 +172,6 @@ impl Index {
         let visible = self.visible_files(file);
         if let Some(decls) = self.decls.get(name) {
             if let Some(d) = decls.iter().find(|d| visible.contains(&d.file.as_str())) {
-                return Resolved::Decl(d);
-            }
-        }
-        for m in self.used_modules(file) {
-            if let Some(d) = self.modules.get(m).and_then(|items| items.get(name)) {
                 return Resolved::Decl(d);
             }
         }
