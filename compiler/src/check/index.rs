@@ -269,7 +269,7 @@ fn declarations(path: &str, file: &ast::File) -> Vec<Decl> {
                                 DeclKind::Account
                             };
                             let mut d = mk(name, kind);
-                            d.target_id = Some((id.value.clone(), id.span));
+                            d.target_id = id.as_ref().map(|id| (id.value.clone(), id.span));
                             d.parent = parent.clone();
                             out.push(d);
                         }

@@ -103,13 +103,13 @@ pub enum OrgEntryKind {
     /// `ou name = "ou-…" [under parent]`
     Ou {
         name: Ident,
-        id: Str,
+        id: Option<Str>,
         parent: Option<Ident>,
     },
     /// `account name = "123456789012" [under parent]`
     Account {
         name: Ident,
-        id: Str,
+        id: Option<Str>,
         parent: Option<Ident>,
     },
     /// `limits legacy` / `limits current`

@@ -106,8 +106,23 @@ pub fn parse(src: &str) -> Parsed {
             File::default()
         }
     };
+    let mut resumed_after_skip: Option<usize> = None;
     for r in &recovered {
-        diagnostics.push(syntax_diagnostic(src, &r.error, &lexed.errors));
+        let at = error_location(&r.error);
+        // A recovery that skipped tokens may resynchronise on a keyword inside the junk (`root`
+        // in `ou prod = under root`) and fail again at once; that second error is noise.
+        let cascade = resumed_after_skip.is_some_and(|from| {
+            lexed
+                .tokens
+                .iter()
+                .filter(|(l, _, _)| *l >= from && *l < at)
+                .count()
+                < 2
+        });
+        if !cascade {
+            diagnostics.push(syntax_diagnostic(src, &r.error, &lexed.errors));
+        }
+        resumed_after_skip = r.dropped_tokens.last().map(|(_, _, end)| *end);
     }
     // A lexical error already reported also makes the parser stumble at the same place; keep one.
     dedup_same_span(&mut diagnostics);
@@ -116,6 +131,19 @@ pub fn parse(src: &str) -> Parsed {
         file,
         comments: lexed.comments,
         diagnostics,
+    }
+}
+
+fn error_location(e: &ParseError<usize, Tok<'_>, LexError>) -> usize {
+    match e {
+        ParseError::InvalidToken { location } | ParseError::UnrecognizedEof { location, .. } => {
+            *location
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, _, _), ..
+        }
+        | ParseError::ExtraToken { token: (l, _, _) } => *l,
+        ParseError::User { error } => error.span.start as usize,
     }
 }
 
@@ -303,6 +331,19 @@ mod tests {
         let p = parse(src);
         assert_eq!(p.diagnostics.len(), 2, "{:#?}", p.diagnostics);
         assert_eq!(p.file.items.len(), 3);
+    }
+
+    #[test]
+    fn no_cascade_after_skipping_junk() {
+        let src = "org {\n  root = \"r-a1b2\"\n  ou prod = under root\n  account dev = \"111111111111\" under prod\n}\n";
+        let p = parse(src);
+        assert_eq!(p.diagnostics.len(), 1, "{:#?}", p.diagnostics);
+        // The half-written OU still declares `prod`.
+        let names: Vec<String> = format!("{:?}", p.file)
+            .match_indices("\"prod\"")
+            .map(|(i, _)| i.to_string())
+            .collect();
+        assert!(names.len() >= 2, "{:?}", p.file);
     }
 
     #[test]
