@@ -182,51 +182,70 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
             Some(_) => {}
         }
     }
+    // Depth and cycles in one memoised pass: each target is walked up at most once, so a chain
+    // of thousands of OUs costs linear time.
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let mut in_cycle: HashSet<&str> = HashSet::new();
     for t in &targets {
-        if t.kind == DeclKind::Root {
-            continue;
-        }
-        // Walk up; a cycle revisits a name, the depth counts OUs above an account or OU.
-        let mut seen: Vec<&str> = vec![t.name.as_str()];
-        let mut depth = usize::from(t.kind == DeclKind::Ou);
-        let mut cur = *t;
-        while let Some(p) = cur
-            .parent
-            .as_ref()
-            .and_then(|p| by_name.get(p.name.as_str()))
-        {
-            if seen.contains(&p.name.as_str()) {
-                if p.name == t.name {
+        let mut path: Vec<&Decl> = Vec::new();
+        let mut on_path: HashSet<&str> = HashSet::new();
+        let mut cur: Option<&Decl> = Some(*t);
+        let mut base = 0usize;
+        while let Some(d) = cur {
+            if let Some(known) = depth.get(d.name.as_str()) {
+                base = *known;
+                break;
+            }
+            if in_cycle.contains(d.name.as_str()) {
+                break;
+            }
+            if !on_path.insert(d.name.as_str()) {
+                // Back at a node of this walk: everything from it onwards is a cycle.
+                let from = path.iter().position(|p| p.name == d.name).unwrap_or(0);
+                let cycle: Vec<&str> = path.iter().skip(from).map(|p| p.name.as_str()).collect();
+                for member in path.iter().skip(from) {
+                    in_cycle.insert(member.name.as_str());
                     diags.push(
                         Diagnostic::new(
                             Code::E0114,
-                            t.span,
-                            format!("`{}` is under itself", t.name),
+                            member.span,
+                            format!("`{}` is under itself", member.name),
                         )
-                        .in_file(&t.file)
+                        .in_file(&member.file)
                         .with_label("part of a cycle")
-                        .with_note(format!("cycle: {} → {}", seen.join(" → "), p.name))
+                        .with_note(format!("cycle: {} → {}", cycle.join(" → "), d.name))
                         .with_help("each OU and account has one parent, ending at `root`"),
                     );
                 }
+                path.truncate(from);
+                base = 0;
                 break;
             }
-            seen.push(&p.name);
-            if p.kind == DeclKind::Ou {
-                depth += 1;
-            }
-            cur = p;
+            path.push(d);
+            cur = d
+                .parent
+                .as_ref()
+                .and_then(|p| by_name.get(p.name.as_str()).copied());
         }
-        if t.kind == DeclKind::Ou && depth > MAX_OU_DEPTH {
+        // Unwind: an OU is one level below its parent's level; the root and accounts add none.
+        for d in path.iter().rev() {
+            if d.kind == DeclKind::Ou {
+                base += 1;
+            }
+            depth.insert(d.name.as_str(), base);
+        }
+    }
+    for t in &targets {
+        let Some(level) = depth.get(t.name.as_str()) else {
+            continue;
+        };
+        // Reported at the first level too deep; the OUs below it are too deep because of it.
+        if t.kind == DeclKind::Ou && *level == MAX_OU_DEPTH + 1 {
             diags.push(
-                Diagnostic::new(
-                    Code::E0115,
-                    t.span,
-                    format!("OU `{}` is {depth} levels below the root", t.name),
-                )
-                .in_file(&t.file)
-                .with_label(format!("the limit is {MAX_OU_DEPTH}"))
-                .with_help("AWS Organizations allows five levels of OUs under the root"),
+                Diagnostic::new(Code::E0115, t.span, format!("OU `{}` is {level} levels below the root", t.name))
+                    .in_file(&t.file)
+                    .with_label(format!("the limit is {MAX_OU_DEPTH}"))
+                    .with_help("AWS Organizations allows five levels of OUs under the root; move this OU (and what is under it) higher"),
             );
         }
     }
