@@ -118,6 +118,31 @@ fn model_id_shape(id: &str) -> bool {
         && id.split(':').count() <= 3
 }
 
+/// For a pattern that matches nothing, the same pattern with its literal head corrected to the
+/// closest head of a known model id (`deepsek*` → `deepseek*`), if that one matches.
+fn pattern_suggestion(pattern: &str) -> Option<String> {
+    let cat = catalog();
+    let cut = pattern.find(['*', '?']).unwrap_or(pattern.len());
+    let (head, tail) = pattern.split_at(cut);
+    if head.is_empty() {
+        return None;
+    }
+    let n = head.chars().count();
+    let mut heads: Vec<String> = Vec::new();
+    for m in cat.models() {
+        for len in [n.saturating_sub(1), n, n + 1] {
+            let h: String = m.id.chars().take(len).collect();
+            if !h.is_empty() && !heads.contains(&h) {
+                heads.push(h);
+            }
+        }
+    }
+    heads.sort();
+    let best = did_you_mean(head, heads.iter().map(String::as_str))?;
+    let candidate = format!("{best}{tail}");
+    (!cat.match_models(&candidate).is_empty()).then_some(candidate)
+}
+
 fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
     let cat = catalog();
     if is_glob(text) {
@@ -129,11 +154,16 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
             );
         }
         if cat.match_models(text).is_empty() {
-            return Some(
-                Diagnostic::new(Code::W0206, span, format!("`{text}` matches no known model"))
-                    .with_label("matches nothing")
-                    .with_help("model ids are `provider.name` in lowercase, e.g. `anthropic.claude*`, `deepseek*`"),
-            );
+            let d = Diagnostic::new(
+                Code::W0206,
+                span,
+                format!("`{text}` matches no known model"),
+            )
+            .with_label("matches nothing");
+            return Some(match pattern_suggestion(text) {
+                Some(s) => d.with_suggestion(&s),
+                None => d.with_help("model ids are `provider.name` in lowercase, e.g. `anthropic.claude*`, `deepseek*`"),
+            });
         }
         return None;
     }
