@@ -197,6 +197,19 @@ pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     Arc::new(all)
 }
 
+/// The span clamped to the text and widened to character boundaries.
+fn snap(text: &str, span: Span) -> Span {
+    let mut start = (span.start as usize).min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
 /// Bytes → text, remembering where the first invalid UTF-8 sequence was.
 pub fn decode(bytes: Vec<u8>) -> (String, Option<u32>) {
     match String::from_utf8(bytes) {

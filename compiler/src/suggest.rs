@@ -21,19 +21,23 @@ pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(
     word: &str,
     candidates: I,
 ) -> Option<&'a str> {
-    let w = word.to_lowercase();
-    let w_len = w.chars().count();
-    if w_len == 0 {
+    // Names are short; a huge word (a 2 MB line of garbage) has no sensible suggestion, and
+    // comparing it with thousands of candidates would take quadratic time.
+    const MAX_WORD: usize = 256;
+    let w_len = word.chars().take(MAX_WORD + 1).count();
+    if w_len == 0 || w_len > MAX_WORD {
         return None;
     }
+    let w = word.to_lowercase();
     let mut best: Option<(f64, f64, &'a str)> = None;
     for cand in candidates {
-        let c = cand.to_lowercase();
-        let c_len = c.chars().count();
+        let c_len = cand.chars().count();
         let longer = w_len.max(c_len);
-        if longer == 0 {
+        // Both closeness tests bound the length difference; skip hopeless candidates cheaply.
+        if longer == 0 || w_len.abs_diff(c_len) > max_edits(w_len).max(longer / 2) {
             continue;
         }
+        let c = cand.to_lowercase();
         let edits = strsim::damerau_levenshtein(&w, &c);
         #[allow(
             clippy::cast_precision_loss,

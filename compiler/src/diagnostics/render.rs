@@ -1,6 +1,7 @@
 //! Renderers: human (codespan-reporting, rustc style) and JSON. Both take the files' texts by
 //! path through a lookup function, so they work the same for the CLI and for tests.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{
@@ -178,8 +179,9 @@ pub fn render_human<'t>(
     opts: HumanOptions,
 ) -> String {
     let mut out = String::new();
+    let mut indexes: BTreeMap<String, LineIndex> = BTreeMap::new();
     for d in diags.iter().take(opts.max_shown) {
-        render_one(&mut out, d, text_of, opts.color);
+        render_one(&mut out, d, text_of, opts.color, &mut indexes);
     }
     let hidden = diags.len().saturating_sub(opts.max_shown);
     if hidden > 0 {
@@ -218,6 +220,7 @@ fn render_one<'t>(
     d: &Diagnostic,
     text_of: &dyn Fn(&str) -> Option<&'t str>,
     color: bool,
+    indexes: &mut BTreeMap<String, LineIndex>,
 ) {
     let mut files = RenderFiles {
         entries: Vec::new(),
@@ -241,7 +244,10 @@ fn render_one<'t>(
     }
     for (file, span, msg, primary) in wanted {
         let Some(text) = text_of(file) else { continue };
-        let (id, range) = add_entry(&mut files, file, text, span, &mut notes);
+        let index = indexes
+            .entry(file.to_string())
+            .or_insert_with(|| LineIndex::new(text));
+        let (id, range) = add_entry(&mut files, file, text, index, span, &mut notes);
         let label = if primary {
             CsLabel::primary(id, range)
         } else {
@@ -291,12 +297,12 @@ fn add_entry<'a>(
     files: &mut RenderFiles<'a>,
     name: &str,
     text: &'a str,
+    index: &LineIndex,
     span: Span,
     notes: &mut Vec<String>,
 ) -> (usize, Range<usize>) {
     let start = floor_char_boundary(text, (span.start as usize).min(text.len()));
     let end = ceil_char_boundary(text, (span.end as usize).min(text.len()).max(start));
-    let index = LineIndex::new(text);
     let line = index.line(start);
     let lr = index.line_range(text, line);
     if lr.len() <= MAX_SHOWN_LINE {
@@ -310,7 +316,7 @@ fn add_entry<'a>(
         files.entries.push(Entry {
             name: name.to_string(),
             text,
-            index: Some(index),
+            index: Some(index.clone()),
             line_base: 0,
             col_base: 0,
         });
@@ -403,28 +409,71 @@ impl codespan_reporting::term::termcolor::WriteColor for AnsiWriter<'_> {
     }
 }
 
+/// 1-based (line, column in characters) of many offsets of one text, in one sweep: O(text +
+/// k log k) rather than O(k × line length), which matters for thousands of diagnostics on one
+/// long line.
+pub fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
+    let mut out = vec![(1, 1); offsets.len()];
+    let (mut line, mut col, mut pos) = (1usize, 1usize, 0usize);
+    let mut chars = text.char_indices().peekable();
+    for i in order {
+        let target =
+            floor_char_boundary(text, offsets.get(i).copied().unwrap_or(0).min(text.len()));
+        while pos < target {
+            match chars.next() {
+                Some((at, c)) => {
+                    pos = at + c.len_utf8();
+                    if c == '\n' {
+                        line += 1;
+                        col = 1;
+                    } else {
+                        col += 1;
+                    }
+                }
+                None => break,
+            }
+        }
+        if let Some(slot) = out.get_mut(i) {
+            *slot = (line, col);
+        }
+    }
+    out
+}
+
 /// JSON: an array with one object per diagnostic (never capped; for CI tools).
 pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
-    let mut cache: Vec<(&str, LineIndex)> = Vec::new();
+    // Positions per file, computed in one sweep each.
+    let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        by_file.entry(d.file.as_str()).or_default().push(i);
+    }
+    let mut pos: Vec<((usize, usize), (usize, usize))> = vec![((1, 1), (1, 1)); diags.len()];
+    for (file, idx) in &by_file {
+        let text = text_of(file).unwrap_or("");
+        let offsets: Vec<usize> = idx
+            .iter()
+            .flat_map(|&i| {
+                diags
+                    .get(i)
+                    .map(|d| [d.span.start as usize, d.span.end as usize])
+                    .unwrap_or([0, 0])
+            })
+            .collect();
+        let found = positions(text, &offsets);
+        for (k, &i) in idx.iter().enumerate() {
+            if let (Some(slot), Some(s), Some(e)) =
+                (pos.get_mut(i), found.get(2 * k), found.get(2 * k + 1))
+            {
+                *slot = (*s, *e);
+            }
+        }
+    }
     let items: Vec<serde_json::Value> = diags
         .iter()
-        .map(|d| {
-            let text = text_of(&d.file).unwrap_or("");
-            let idx = match cache.iter().position(|(f, _)| *f == d.file.as_str()) {
-                Some(i) => i,
-                None => {
-                    cache.push((d.file.as_str(), LineIndex::new(text)));
-                    cache.len() - 1
-                }
-            };
-            let (line, column, end_line, end_column) = match cache.get(idx) {
-                Some((_, ix)) => {
-                    let (l, c) = ix.line_col(text, d.span.start as usize);
-                    let (el, ec) = ix.line_col(text, d.span.end as usize);
-                    (l, c, el, ec)
-                }
-                None => (1, 1, 1, 1),
-            };
+        .zip(pos)
+        .map(|(d, ((line, column), (end_line, end_column)))| {
             let mut o = json!({
                 "code": d.code.as_str(),
                 "severity": d.severity().as_str(),
@@ -442,4 +491,23 @@ pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_agree_with_line_index() {
+        let text = "ab\nc€d\n\nxyz";
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .rev()
+            .collect();
+        let ix = LineIndex::new(text);
+        let swept = positions(text, &offsets);
+        for (o, p) in offsets.iter().zip(swept) {
+            assert_eq!(ix.line_col(text, *o), p, "offset {o}");
+        }
+    }
 }
