@@ -176,6 +176,19 @@ pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
             all.extend(file_diagnostics(db, ws, *f).iter().cloned());
         }
     }
+    // Every span lies within its file and on character boundaries, whatever a check computed
+    // (e.g. "inside the quotes" of a string whose closing quote is missing).
+    let text_of = |p: &str| files.get(p).map(|f| f.text(db).as_str()).unwrap_or("");
+    for d in &mut all {
+        d.span = snap(text_of(&d.file), d.span);
+        let own = d.file.clone();
+        for l in &mut d.secondary {
+            l.span = snap(text_of(l.file.as_deref().unwrap_or(&own)), l.span);
+        }
+        if let Some(fix) = &mut d.fix {
+            fix.span = snap(text_of(&own), fix.span);
+        }
+    }
     let rank: BTreeMap<&str, usize> = index
         .files
         .iter()
