@@ -64,6 +64,14 @@ pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<ParsedFile> {
         .map(|d| d.in_file(path))
         .collect();
     if let Some(at) = file.utf8_error(db) {
+        // The replacement characters are already explained by E0006.
+        let text = file.text(db);
+        diagnostics.retain(|d| {
+            !(d.code == Code::E0001
+                && text
+                    .get(d.span.range())
+                    .is_some_and(|t| t.chars().all(|c| c == '\u{FFFD}')))
+        });
         let at = *at as usize;
         diagnostics.insert(
             0,

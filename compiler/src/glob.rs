@@ -15,25 +15,41 @@
 /// With `case_insensitive`, characters are compared by their lower-case mapping (as IAM does for
 /// action names and condition-key names); otherwise exactly (ARNs, model ids, region codes).
 pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    // Names are ASCII in practice: match bytes without allocating (the checker calls this for
+    // every catalog entry a pattern is tested against).
+    if pattern.is_ascii() && text.is_ascii() {
+        let eq = |a: u8, b: u8| a == b || (case_insensitive && a.eq_ignore_ascii_case(&b));
+        return wildcard(pattern.as_bytes(), text.as_bytes(), b'*', b'?', eq);
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let eq =
         |a: char, b: char| a == b || (case_insensitive && a.to_lowercase().eq(b.to_lowercase()));
+    wildcard(&p, &t, '*', '?', eq)
+}
 
+/// Greedy wildcard matching with one backtrack point (the last `*`): iterative, O(p × t) worst
+/// case, never exponential.
+fn wildcard<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    star_c: T,
+    any_c: T,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
     let mut pi = 0; // next pattern position
     let mut ti = 0; // next text position
-                    // After the last `*`: the pattern position just past it, and the text position it was
-                    // (so far) matched up to.
+                    // After the last `*`: the pattern position just past it, and the text position it was (so
+                    // far) matched up to.
     let mut star: Option<(usize, usize)> = None;
-
     while let Some(&tc) = t.get(ti) {
         match p.get(pi) {
-            Some('*') => {
+            Some(&pc) if pc == star_c => {
                 pi += 1;
                 star = Some((pi, ti));
                 continue;
             }
-            Some(&pc) if pc == '?' || eq(pc, tc) => {
+            Some(&pc) if pc == any_c || eq(pc, tc) => {
                 pi += 1;
                 ti += 1;
                 continue;
@@ -52,7 +68,7 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     }
     // Text consumed: the rest of the pattern must be stars only.
     p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+        .is_some_and(|rest| rest.iter().all(|&c| c == star_c))
 }
 
 /// Whether `s` contains a wildcard character (`*` or `?`).

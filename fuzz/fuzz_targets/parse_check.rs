@@ -6,24 +6,9 @@
 
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
-use govc_compiler::diagnostics::{Code, Diagnostic};
 use libfuzzer_sys::fuzz_target;
 
 const FILE: &str = "fuzz.gov";
-
-/// E0006 ends inside the U+FFFD that replaced the invalid bytes
-/// (`invalid_utf8_diagnostic_is_on_char_boundaries`); a check "inside the quotes" of an
-/// unterminated string (E0002) ends one byte before the token's end, splitting a multi-byte
-/// last character (`unterminated_string_literal_spans_are_on_char_boundaries`).
-fn known_boundary_bug(all: &[Diagnostic], d: &Diagnostic, file: &str, end: usize) -> bool {
-    d.code == Code::E0006
-        || all.iter().any(|u| {
-            u.code == Code::E0002
-                && u.file == file
-                && (u.span.start as usize) < end
-                && end <= u.span.end as usize
-        })
-}
 
 fuzz_target!(|data: &[u8]| {
     let mut database = Database::default();
@@ -40,7 +25,6 @@ fuzz_target!(|data: &[u8]| {
     let files = ws.files(&database);
     let text_of = |p: &str| files.get(p).map(|f| f.text(&database).as_str());
 
-    let strict = std::env::var_os("GOVC_FUZZ_STRICT").is_some();
     for d in diags.iter() {
         let mut spans = vec![(d.file.as_str(), d.span)];
         spans.extend(
@@ -52,11 +36,8 @@ fuzz_target!(|data: &[u8]| {
             let text = text_of(file).unwrap_or_else(|| panic!("unknown file {file}: {d:?}"));
             let (s, e) = (span.start as usize, span.end as usize);
             assert!(s <= e && e <= text.len(), "span out of range: {d:?}");
-            // Known bugs, pinned by ignored tests in tests/robustness.rs, are skipped so the
-            // fuzzer can look for new ones; set GOVC_FUZZ_STRICT=1 to check them too.
-            let on_boundaries = text.is_char_boundary(s) && text.is_char_boundary(e);
             assert!(
-                on_boundaries || (!strict && known_boundary_bug(diags, d, file, e)),
+                text.is_char_boundary(s) && text.is_char_boundary(e),
                 "span off a char boundary: {d:?}"
             );
         }

@@ -43,6 +43,10 @@ pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
 pub fn check_program(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (name, decls) in &index.decls {
+        // Two roots are reported as two organizations (E0107), not as a duplicate name.
+        if decls.iter().all(|d| d.kind == DeclKind::Root) {
+            continue;
+        }
         if let [first, rest @ ..] = decls.as_slice() {
             for d in rest {
                 diags.push(
@@ -73,12 +77,21 @@ pub fn check_program(index: &Index) -> Vec<Diagnostic> {
 }
 
 fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
-    let targets: Vec<&Decl> = index
+    // In source order (files as loaded, then position), so "first" means first written.
+    let rank = |f: &str| {
+        index
+            .files
+            .iter()
+            .position(|x| x == f)
+            .unwrap_or(usize::MAX)
+    };
+    let mut targets: Vec<&Decl> = index
         .decls
         .values()
         .flatten()
         .filter(|d| d.kind.is_target())
         .collect();
+    targets.sort_by_key(|d| (rank(&d.file), d.span.start));
     let roots: Vec<&&Decl> = targets
         .iter()
         .filter(|d| d.kind == DeclKind::Root)
@@ -107,9 +120,10 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
     // Target ids are unique.
     let mut by_id: HashMap<&str, &Decl> = HashMap::new();
     for t in &targets {
-        let Some((id, span)) = &t.target_id else {
+        let Some((id, quoted)) = &t.target_id else {
             continue;
         };
+        let span = &inner(*quoted);
         if let Some(first) = by_id.get(id.as_str()) {
             diags.push(
                 Diagnostic::new(Code::E0107, *span, format!("id `{id}` is declared twice"))
@@ -117,7 +131,10 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
                     .with_label(format!("`{}` has the same id", t.name))
                     .with_secondary(
                         Some(first.file.clone()),
-                        first.span,
+                        first
+                            .target_id
+                            .as_ref()
+                            .map_or(first.span, |(_, q)| inner(*q)),
                         format!("`{}` has it first", first.name),
                     )
                     .with_help("each target has its own id"),
@@ -205,6 +222,13 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
                 let cycle: Vec<&str> = path.iter().skip(from).map(|p| p.name.as_str()).collect();
                 for member in path.iter().skip(from) {
                     in_cycle.insert(member.name.as_str());
+                }
+                // One diagnostic per cycle, at the member written first.
+                if let Some(member) = path
+                    .iter()
+                    .skip(from)
+                    .min_by_key(|m| (rank(&m.file), m.span.start))
+                {
                     diags.push(
                         Diagnostic::new(
                             Code::E0114,
@@ -248,6 +272,15 @@ fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
                     .with_help("AWS Organizations allows five levels of OUs under the root; move this OU (and what is under it) higher"),
             );
         }
+    }
+}
+
+/// The part of a string literal's span inside its quotes.
+fn inner(span: Span) -> Span {
+    if span.len() >= 2 {
+        Span::new(span.start as usize + 1, span.end as usize - 1)
+    } else {
+        span
     }
 }
 
@@ -355,33 +388,41 @@ impl<'a> Checker<'a> {
     }
 
     fn use_edge(&mut self, span: Span) {
-        let edges = self.index.uses.get(self.path).cloned().unwrap_or_default();
-        for e in edges.iter().filter(|e| e.span == span) {
-            if let UseTarget::Missing(what) = &e.target {
-                let d = if what.starts_with("std::")
-                    || !what.ends_with(".gov") && !what.contains('/')
-                {
-                    let name = what.trim_start_matches("std::");
-                    let modules: Vec<&str> =
-                        self.index.modules.keys().map(String::as_str).collect();
-                    let mut d =
-                        Diagnostic::new(Code::E0104, span, format!("no stdlib module `{name}`"))
-                            .with_label("unknown module");
-                    d = match did_you_mean(name, modules.iter().copied()) {
-                        Some(s) => d.with_help(format!(
-                            "did you mean `std::{s}`? the modules are {}",
-                            modules.join(", ")
-                        )),
-                        None => d.with_help(format!("the modules are {}", modules.join(", "))),
-                    };
-                    d
-                } else {
-                    Diagnostic::new(Code::E0103, span, format!("cannot read `{what}`"))
-                        .with_label("file not found")
-                        .with_help("`use` paths are relative to the file that contains them")
+        let edges = self
+            .index
+            .uses
+            .get(self.path)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let missing: Vec<String> = edges
+            .iter()
+            .filter(|e| e.span == span)
+            .filter_map(|e| match &e.target {
+                UseTarget::Missing(what) => Some(what.clone()),
+                _ => None,
+            })
+            .collect();
+        for what in &missing {
+            let d = if what.starts_with("std::") || !what.ends_with(".gov") && !what.contains('/') {
+                let name = what.trim_start_matches("std::");
+                let modules: Vec<&str> = self.index.modules.keys().map(String::as_str).collect();
+                let mut d =
+                    Diagnostic::new(Code::E0104, span, format!("no stdlib module `{name}`"))
+                        .with_label("unknown module");
+                d = match did_you_mean(name, modules.iter().copied()) {
+                    Some(s) => d.with_help(format!(
+                        "did you mean `std::{s}`? the modules are {}",
+                        modules.join(", ")
+                    )),
+                    None => d.with_help(format!("the modules are {}", modules.join(", "))),
                 };
-                self.push(d);
-            }
+                d
+            } else {
+                Diagnostic::new(Code::E0103, span, format!("cannot read `{what}`"))
+                    .with_label("file not found")
+                    .with_help("`use` paths are relative to the file that contains them")
+            };
+            self.push(d);
         }
     }
 
@@ -923,8 +964,20 @@ impl<'a> Checker<'a> {
             }
         }
         if !actions.is_empty() {
+            // Resolve the patterns once per rule; each key is then judged once, however many
+            // predicates use it.
+            let cat = catalog();
+            let mut resolved: Vec<&crate::catalog::Action> = Vec::new();
+            for pattern in &actions {
+                for a in cat.match_actions(pattern) {
+                    if !resolved.iter().any(|x| std::ptr::eq(*x, a)) {
+                        resolved.push(a);
+                    }
+                }
+            }
+            let mut seen_keys: HashSet<String> = HashSet::new();
             for c in &r.clauses {
-                self.keys_for_actions(&c.cond, &actions);
+                self.keys_for_actions(&c.cond, &resolved, &mut seen_keys);
             }
         }
     }
@@ -965,19 +1018,27 @@ impl<'a> Checker<'a> {
     }
 
     /// W0222: a service key (or a tag key) that none of the named actions' requests carry.
-    fn keys_for_actions(&mut self, c: &Cond, actions: &[String]) {
+    fn keys_for_actions(
+        &mut self,
+        c: &Cond,
+        actions: &[&crate::catalog::Action],
+        seen: &mut HashSet<String>,
+    ) {
         match c {
             Cond::And(v, _) | Cond::Or(v, _) => {
                 for x in v {
-                    self.keys_for_actions(x, actions);
+                    self.keys_for_actions(x, actions, seen);
                 }
             }
-            Cond::Not(x, _) => self.keys_for_actions(x, actions),
+            Cond::Not(x, _) => self.keys_for_actions(x, actions, seen),
             Cond::Pred(p) => {
                 let cat = catalog();
                 let Some(key) = cat.condition_key(&p.key.value) else {
                     return;
                 };
+                if !seen.insert(key.name.to_ascii_lowercase()) {
+                    return;
+                }
                 let lower = key.name.to_ascii_lowercase();
                 let action_specific = !lower.starts_with("aws:")
                     || ["aws:requesttag/", "aws:resourcetag/", "aws:tagkeys"]
@@ -987,23 +1048,20 @@ impl<'a> Checker<'a> {
                     return;
                 }
                 let mut missing: Vec<String> = Vec::new();
-                for pattern in actions {
-                    for a in cat.match_actions(pattern) {
-                        let Some(detail) = &a.detail else { continue };
-                        let carries = detail
-                            .condition_keys
-                            .iter()
-                            .chain(
-                                detail
-                                    .resource_types
-                                    .iter()
-                                    .flat_map(|r| r.condition_keys.iter()),
-                            )
-                            .any(|k| k.eq_ignore_ascii_case(&key.name));
-                        let name = a.full_name();
-                        if !carries && !missing.contains(&name) {
-                            missing.push(name);
-                        }
+                for a in actions {
+                    let Some(detail) = &a.detail else { continue };
+                    let carries = detail
+                        .condition_keys
+                        .iter()
+                        .chain(
+                            detail
+                                .resource_types
+                                .iter()
+                                .flat_map(|r| r.condition_keys.iter()),
+                        )
+                        .any(|k| k.eq_ignore_ascii_case(&key.name));
+                    if !carries {
+                        missing.push(a.full_name());
                     }
                 }
                 if missing.is_empty() {

@@ -16,7 +16,7 @@ use crate::syntax::Span;
 
 /// Source lines longer than this are shown as an excerpt around the span, so a 2 MB line never
 /// floods the terminal.
-const MAX_SHOWN_LINE: usize = 240;
+const MAX_SHOWN_LINE: usize = 160;
 
 /// Line starts of a text, for byte offset → (line, column).
 #[derive(Clone, Debug)]
@@ -180,8 +180,21 @@ pub fn render_human<'t>(
 ) -> String {
     let mut out = String::new();
     let mut indexes: BTreeMap<String, LineIndex> = BTreeMap::new();
+    // Control characters would be echoed raw to the terminal (and have no width for the caret);
+    // show each as `?`, which is also one byte, so every offset stays valid.
+    let mut shown: BTreeMap<String, String> = BTreeMap::new();
     for d in diags.iter().take(opts.max_shown) {
-        render_one(&mut out, d, text_of, opts.color, &mut indexes);
+        for f in std::iter::once(d.file.as_str())
+            .chain(d.secondary.iter().filter_map(|l| l.file.as_deref()))
+        {
+            if let (false, Some(t)) = (shown.contains_key(f), text_of(f)) {
+                shown.insert(f.to_string(), visible(t));
+            }
+        }
+    }
+    let shown_of = |f: &str| shown.get(f).map(String::as_str);
+    for d in diags.iter().take(opts.max_shown) {
+        render_one(&mut out, d, &shown_of, opts.color, &mut indexes);
     }
     let hidden = diags.len().saturating_sub(opts.max_shown);
     if hidden > 0 {
@@ -200,6 +213,18 @@ pub fn render_human<'t>(
         out.push('\n');
     }
     out
+}
+
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') && c.is_ascii() {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 pub fn summary(errors: usize, warnings: usize) -> String {
@@ -290,7 +315,6 @@ fn render_one<'t>(
         );
     }
     out.push_str(&buf);
-    out.push('\n');
 }
 
 fn add_entry<'a>(

@@ -106,23 +106,40 @@ pub fn parse(src: &str) -> Parsed {
             File::default()
         }
     };
-    let mut resumed_after_skip: Option<usize> = None;
+    // (end of the skipped tokens, end of the line of the error that caused the skip)
+    let mut resumed_after_skip: Option<(usize, usize)> = None;
     for r in &recovered {
         let at = error_location(&r.error);
-        // A recovery that skipped tokens may resynchronise on a keyword inside the junk (`root`
-        // in `ou prod = under root`) and fail again at once; that second error is noise.
-        let cascade = resumed_after_skip.is_some_and(|from| {
-            lexed
-                .tokens
-                .iter()
-                .filter(|(l, _, _)| *l >= from && *l < at)
-                .count()
-                < 2
+        // A recovery that skipped tokens may resynchronise on a keyword inside the junk of the
+        // same line (`root` in `ou prod = under root`) and fail again at once: that second
+        // error is noise. A resynchronisation on a later line starts something new.
+        let cascade = resumed_after_skip.is_some_and(|(from, line_end)| {
+            from < line_end
+                && lexed
+                    .tokens
+                    .iter()
+                    .filter(|(l, _, _)| *l >= from && *l < at)
+                    .count()
+                    < 2
         });
         if !cascade {
             diagnostics.push(syntax_diagnostic(src, &r.error, &lexed.errors));
         }
-        resumed_after_skip = r.dropped_tokens.last().map(|(_, _, end)| *end);
+        let line_end = src
+            .get(at..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(src.len(), |i| at + i);
+        resumed_after_skip = r.dropped_tokens.last().map(|(_, _, end)| (*end, line_end));
+    }
+
+    if let Some(open) = unclosed_brace(&lexed.tokens) {
+        for d in diagnostics.iter_mut().filter(|d| d.code == Code::E0005) {
+            d.secondary.push(crate::diagnostics::Label {
+                file: None,
+                span: open,
+                message: "this `{` is never closed".to_string(),
+            });
+        }
     }
     // A lexical error already reported also makes the parser stumble at the same place; keep one.
     dedup_same_span(&mut diagnostics);
@@ -145,6 +162,21 @@ fn error_location(e: &ParseError<usize, Tok<'_>, LexError>) -> usize {
         | ParseError::ExtraToken { token: (l, _, _) } => *l,
         ParseError::User { error } => error.span.start as usize,
     }
+}
+
+/// The innermost `{` still open at the end of the file.
+fn unclosed_brace(tokens: &[(usize, Tok<'_>, usize)]) -> Option<Span> {
+    let mut open: Vec<Span> = Vec::new();
+    for (l, t, r) in tokens {
+        match t {
+            Tok::LBrace => open.push(Span::new(*l, *r)),
+            Tok::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 fn too_deep(tokens: &[(usize, Tok<'_>, usize)]) -> Option<Span> {
@@ -183,6 +215,11 @@ fn lex_diagnostic(src: &str, e: &LexError) -> Diagnostic {
         LexErrorKind::InvalidChar => {
             let text = src.get(e.span.range()).unwrap_or("");
             let shown = describe_chars(text);
+            if text.starts_with(['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}']) {
+                return Diagnostic::new(Code::E0001, e.span, format!("unexpected {shown}"))
+                    .with_label("a typographic quote")
+                    .with_help("strings use straight double quotes: `\"…\"`");
+            }
             Diagnostic::new(Code::E0001, e.span, format!("unexpected {shown}"))
                 .with_label("not part of the language")
                 .with_help("names, regions, models and actions are plain ASCII words; put anything else in double quotes")
@@ -268,7 +305,9 @@ fn syntax_diagnostic(
                 "unexpected end of file".to_string(),
             )
             .with_label("the file ends here");
-            d = if exp.is_empty() {
+            d = if expected.iter().any(|e| e == "\"}\"") {
+                d.with_help("a `}` is missing: every `{` needs its `}`")
+            } else if exp.is_empty() {
                 d.with_help("the last block or statement is incomplete")
             } else {
                 d.with_help(format!("expected {exp}"))
@@ -295,7 +334,13 @@ fn syntax_diagnostic(
             } else {
                 d.with_help(format!("expected {exp}"))
             };
-            if tok.is_keyword() {
+            // The note helps when a keyword stands where a value was meant (`require tags all`),
+            // not when it begins the next line's statement after an unfinished one.
+            let line_start = src
+                .get(..*l)
+                .map_or(0, |p| p.rfind('\n').map_or(0, |i| i + 1));
+            let first_on_line = src.get(line_start..*l).is_some_and(|p| p.trim().is_empty());
+            if tok.is_keyword() && !first_on_line {
                 d = d.with_note(format!(
                     "`{}` is a keyword; to use it as a value, write it in quotes",
                     tok.text()
