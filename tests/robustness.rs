@@ -601,6 +601,7 @@ fn cli_output_is_bounded_however_dense_the_errors() {
 
 /// Real tokens of the language (and a few near-misses), so random sequences reach deep into the
 /// grammar instead of stopping at the first character.
+/// Punctuation and meaningful words; the keywords come from the lexer (`KEYWORDS`).
 const TOKENS: &[&str] = &[
     // punctuation
     "{",
@@ -623,66 +624,6 @@ const TOKENS: &[&str] = &[
     "&&",
     "||",
     "!",
-    // keywords
-    "absent",
-    "account",
-    "action",
-    "actions",
-    "all",
-    "allow",
-    "any",
-    "api_keys",
-    "attach",
-    "const",
-    "context",
-    "control",
-    "deny",
-    "except",
-    "exempt",
-    "expect",
-    "false",
-    "for",
-    "forbid",
-    "guarding",
-    "guardrail",
-    "identity",
-    "in",
-    "input_tags",
-    "invoke",
-    "is",
-    "like",
-    "limits",
-    "lock",
-    "model",
-    "models",
-    "not",
-    "on",
-    "only",
-    "org",
-    "ou",
-    "permit",
-    "present",
-    "principal",
-    "principals",
-    "region",
-    "regions",
-    "require",
-    "resource",
-    "root",
-    "scp",
-    "service",
-    "services",
-    "set",
-    "tags",
-    "test",
-    "to",
-    "true",
-    "under",
-    "unless",
-    "use",
-    "via_mcp",
-    "when",
-    "with",
     // words and strings that mean something somewhere
     "s",
     "prod",
@@ -776,7 +717,13 @@ fn token_soup() -> impl Strategy<Value = String> {
         prop::sample::select(CONTEXTS),
         prop::collection::vec(
             (
-                prop::sample::select(TOKENS),
+                prop::sample::select(
+                    TOKENS
+                        .iter()
+                        .chain(govc_compiler::syntax::lexer::KEYWORDS)
+                        .copied()
+                        .collect::<Vec<&str>>(),
+                ),
                 prop::sample::select(&[" ", " ", " ", "\n", ""][..]),
             ),
             0..120,
