@@ -426,6 +426,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// E0100 for a name declared in a file this one does not `use`.
+    fn not_in_scope(&self, name: &str, span: Span, d: &Decl) -> Diagnostic {
+        Diagnostic::new(Code::E0100, span, format!("`{name}` is not in scope here"))
+            .with_label(format!("{} declared in another file", d.kind.describe()))
+            .with_secondary(Some(d.file.clone()), d.span, "declared here")
+            .with_help(format!(
+                "add `use \"{}\"` to this file",
+                relative_use(self.path, &d.file)
+            ))
+    }
+
     fn decl_name(&mut self, name: &Ident) {
         if !is_identifier(&name.name) {
             self.push(
@@ -533,22 +544,7 @@ impl<'a> Checker<'a> {
                             return;
                         }
                         Resolved::NotInScope(d) if d.kind.is_value() => {
-                            self.push(
-                                Diagnostic::new(
-                                    Code::E0100,
-                                    v.span,
-                                    format!("`{w}` is not in scope here"),
-                                )
-                                .with_label(format!(
-                                    "{} declared in another file",
-                                    d.kind.describe()
-                                ))
-                                .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                                .with_help(format!(
-                                    "add `use \"{}\"` to this file",
-                                    relative_use(self.path, &d.file)
-                                )),
-                            );
+                            self.push(self.not_in_scope(w, v.span, d));
                             return;
                         }
                         _ => {}
@@ -577,12 +573,8 @@ impl<'a> Checker<'a> {
 
     fn literal(&mut self, text: &str, span: Span, expect: Expect, quoted: bool) {
         // A quoted literal's span includes its quotes; point inside them.
-        let inner = if quoted && span.len() >= 2 {
-            Span::new(span.start as usize + 1, span.end as usize - 1)
-        } else {
-            span
-        };
-        if let Some(mut d) = check_literal(text, inner, expect, quoted) {
+        let at = if quoted { inner(span) } else { span };
+        if let Some(mut d) = check_literal(text, at, expect, quoted) {
             // For an identifier-shaped word, a visible constant's name may be what was meant.
             if is_identifier(text) && d.fix.is_none() {
                 let names: Vec<String> = self
@@ -652,19 +644,7 @@ impl<'a> Checker<'a> {
                 None
             }
             Resolved::NotInScope(d) => {
-                self.push(
-                    Diagnostic::new(
-                        Code::E0100,
-                        name.span,
-                        format!("`{}` is not in scope here", name.name),
-                    )
-                    .with_label(format!("{} declared in another file", d.kind.describe()))
-                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                    .with_help(format!(
-                        "add `use \"{}\"` to this file",
-                        relative_use(self.path, &d.file)
-                    )),
-                );
+                self.push(self.not_in_scope(&name.name, name.span, d));
                 None
             }
             Resolved::Unknown => {
@@ -681,10 +661,7 @@ impl<'a> Checker<'a> {
                     format!("unknown target `{}`", name.name),
                 )
                 .with_label("not declared");
-                d = match did_you_mean(&name.name, names.iter().map(String::as_str)) {
-                    Some(s) => d.with_suggestion(s),
-                    None => d.with_help("declare targets in an `org` block: `ou NAME = \"ou-…\"`, `account NAME = \"…\"`"),
-                };
+                d = d.with_suggestion_or(did_you_mean(&name.name, names.iter().map(String::as_str)), "declare targets in an `org` block: `ou NAME = \"ou-…\"`, `account NAME = \"…\"`");
                 self.push(d);
                 None
             }
@@ -707,10 +684,7 @@ impl<'a> Checker<'a> {
                             format!("unknown limits preset `{}`", p.name),
                         )
                         .with_label("not a preset");
-                        d = match did_you_mean(&p.name, ["legacy", "current"]) {
-                            Some(s) => d.with_suggestion(s),
-                            None => d.with_help("the presets are `current` (10,240 characters, 10 SCPs per target) and `legacy` (5,120, 5)"),
-                        };
+                        d = d.with_suggestion_or(did_you_mean(&p.name, ["legacy", "current"]), "the presets are `current` (10,240 characters, 10 SCPs per target) and `legacy` (5,120, 5)");
                         self.push(d);
                     }
                 }
@@ -726,12 +700,10 @@ impl<'a> Checker<'a> {
                                     format!("unknown limit `{other}`"),
                                 )
                                 .with_label("not a limit");
-                                d = match did_you_mean(other, ["scp_size", "scp_per_target"]) {
-                                    Some(s) => d.with_suggestion(s),
-                                    None => d.with_help(
-                                        "the limits are `scp_size` and `scp_per_target`",
-                                    ),
-                                };
+                                d = d.with_suggestion_or(
+                                    did_you_mean(other, ["scp_size", "scp_per_target"]),
+                                    "the limits are `scp_size` and `scp_per_target`",
+                                );
                                 self.push(d);
                                 continue;
                             }
@@ -785,10 +757,7 @@ impl<'a> Checker<'a> {
                         format!("unknown requirement `{}`", w.name),
                     )
                     .with_label("not a requirement");
-                    d = match did_you_mean(&w.name, REQUIREMENTS.iter().copied()) {
-                        Some(x) => d.with_suggestion(x),
-                        None => d.with_help("write `require application_inference_profile` or `require tags K, … on inference_profile`"),
-                    };
+                    d = d.with_suggestion_or(did_you_mean(&w.name, REQUIREMENTS.iter().copied()), "write `require application_inference_profile` or `require tags K, … on inference_profile`");
                     self.push(d);
                 }
             }
@@ -801,10 +770,7 @@ impl<'a> Checker<'a> {
                         format!("`{}` is not a taggable resource kind", on.name),
                     )
                     .with_label("unknown kind");
-                    d = match did_you_mean(&on.name, TAGGABLE_KINDS.iter().copied()) {
-                        Some(x) => d.with_suggestion(x),
-                        None => d.with_help("tags can be required on `inference_profile` (application inference profiles)"),
-                    };
+                    d = d.with_suggestion_or(did_you_mean(&on.name, TAGGABLE_KINDS.iter().copied()), "tags can be required on `inference_profile` (application inference profiles)");
                     self.push(d);
                 }
             }
@@ -836,10 +802,10 @@ impl<'a> Checker<'a> {
                             format!("`{}` is not an API key kind", k.name),
                         )
                         .with_label("unknown kind");
-                        d = match did_you_mean(&k.name, API_KEY_KINDS.iter().copied()) {
-                            Some(x) => d.with_suggestion(x),
-                            None => d.with_help("write `long_term`, `short_term` or `all`"),
-                        };
+                        d = d.with_suggestion_or(
+                            did_you_mean(&k.name, API_KEY_KINDS.iter().copied()),
+                            "write `long_term`, `short_term` or `all`",
+                        );
                         self.push(d);
                     }
                 }
@@ -885,10 +851,7 @@ impl<'a> Checker<'a> {
                             format!("unknown resource kind `{name}`"),
                         )
                         .with_label("not a Bedrock resource type");
-                        d = match did_you_mean(name, kinds.iter().map(String::as_str).chain(["model"])) {
-                            Some(x) => d.with_suggestion(x),
-                            None => d.with_help("kinds are Bedrock resource types with `_`: `model`, `inference_profile`, `application_inference_profile`, …"),
-                        };
+                        d = d.with_suggestion_or(did_you_mean(name, kinds.iter().map(String::as_str).chain(["model"])), "kinds are Bedrock resource types with `_`: `model`, `inference_profile`, `application_inference_profile`, …");
                         self.push(d);
                     }
                 }
@@ -1067,12 +1030,7 @@ impl<'a> Checker<'a> {
                 if missing.is_empty() {
                     return;
                 }
-                let key_span = Span::new(
-                    p.key.span.start as usize + 1,
-                    (p.key.span.end as usize)
-                        .saturating_sub(1)
-                        .max(p.key.span.start as usize + 1),
-                );
+                let key_span = inner(p.key.span);
                 let shown: Vec<String> = missing.iter().take(5).map(|a| format!("`{a}`")).collect();
                 let more = if missing.len() > 5 {
                     format!(" and {} more", missing.len() - 5)
@@ -1113,24 +1071,8 @@ impl<'a> Checker<'a> {
 
     fn pred(&mut self, p: &Pred) {
         let cat = catalog();
-        let key_span = Span::new(
-            p.key.span.start as usize + 1,
-            (p.key.span.end as usize)
-                .saturating_sub(1)
-                .max(p.key.span.start as usize + 1),
-        );
         let Some(key) = cat.condition_key(&p.key.value) else {
-            let mut d = Diagnostic::new(
-                Code::E0204,
-                key_span,
-                format!("unknown condition key `{}`", p.key.value),
-            )
-            .with_label("not a known condition key");
-            d = match did_you_mean(&p.key.value, cat.condition_key_names()) {
-                Some(s) => d.with_suggestion(s),
-                None => d.with_help("keys are global `aws:` keys or `service:Key`; tag keys are `aws:RequestTag/NAME`"),
-            };
-            self.push(d);
+            self.push(unknown_key(&p.key));
             return;
         };
         let ty = key.ty;
@@ -1243,12 +1185,7 @@ impl<'a> Checker<'a> {
     }
 
     fn guardrail_arn(&mut self, s: &Str, region: Option<&str>) {
-        let inner = Span::new(
-            s.span.start as usize + 1,
-            (s.span.end as usize)
-                .saturating_sub(1)
-                .max(s.span.start as usize + 1),
-        );
+        let inner = inner(s.span);
         let parts: Vec<&str> = s.value.splitn(6, ':').collect();
         let err = |msg: String, help: &str| {
             Diagnostic::new(Code::E0212, inner, msg)
@@ -1305,10 +1242,10 @@ impl<'a> Checker<'a> {
             format!("`{}` is not a valid value for {what}", v.name),
         )
         .with_label("invalid value");
-        d = match did_you_mean(&v.name, allowed.iter().copied()) {
-            Some(x) => d.with_suggestion(x),
-            None => d.with_help(format!("expected one of: {}", allowed.join(", "))),
-        };
+        d = d.with_suggestion_or(
+            did_you_mean(&v.name, allowed.iter().copied()),
+            format!("expected one of: {}", allowed.join(", ")),
+        );
         self.push(d);
     }
 
@@ -1383,19 +1320,7 @@ impl<'a> Checker<'a> {
                         .with_help(help),
                     );
                 }
-                Resolved::NotInScope(d) => self.push(
-                    Diagnostic::new(
-                        Code::E0100,
-                        p.span,
-                        format!("`{}` is not in scope here", p.name),
-                    )
-                    .with_label(format!("{} declared in another file", d.kind.describe()))
-                    .with_secondary(Some(d.file.clone()), d.span, "declared here")
-                    .with_help(format!(
-                        "add `use \"{}\"` to this file",
-                        relative_use(self.path, &d.file)
-                    )),
-                ),
+                Resolved::NotInScope(d) => self.push(self.not_in_scope(&p.name, p.span, d)),
                 Resolved::Unknown => {
                     let names: Vec<String> = self
                         .index
@@ -1410,10 +1335,7 @@ impl<'a> Checker<'a> {
                         format!("unknown policy `{}`", p.name),
                     )
                     .with_label("not declared");
-                    d = match did_you_mean(&p.name, names.iter().map(String::as_str)) {
-                        Some(s) => d.with_suggestion(s),
-                        None => d.with_help("declare it with `scp NAME { … }` or `guardrail NAME { … }`, or `use` the file that does"),
-                    };
+                    d = d.with_suggestion_or(did_you_mean(&p.name, names.iter().map(String::as_str)), "declare it with `scp NAME { … }` or `guardrail NAME { … }`, or `use` the file that does");
                     self.push(d);
                 }
             }
@@ -1452,12 +1374,6 @@ impl<'a> Checker<'a> {
             }
             for (k, v) in context {
                 let cat = catalog();
-                let inner = Span::new(
-                    k.span.start as usize + 1,
-                    (k.span.end as usize)
-                        .saturating_sub(1)
-                        .max(k.span.start as usize + 1),
-                );
                 match cat.condition_key(&k.value) {
                     Some(key) => {
                         let ty = key.ty;
@@ -1466,25 +1382,26 @@ impl<'a> Checker<'a> {
                         }
                         self.value(v, Expect::Key(ty.element()));
                     }
-                    None => {
-                        let mut d = Diagnostic::new(
-                            Code::E0204,
-                            inner,
-                            format!("unknown condition key `{}`", k.value),
-                        )
-                        .with_label("not a known condition key");
-                        d = match did_you_mean(&k.value, cat.condition_key_names()) {
-                            Some(s) => d.with_suggestion(s),
-                            None => d.with_help(
-                                "request context keys are global `aws:` keys or `service:Key`",
-                            ),
-                        };
-                        self.push(d);
-                    }
+                    None => self.push(unknown_key(k)),
                 }
             }
         }
     }
+}
+
+/// E0204 for a condition key the catalog does not know, in a rule or a test's context.
+fn unknown_key(k: &Str) -> Diagnostic {
+    let cat = catalog();
+    Diagnostic::new(
+        Code::E0204,
+        inner(k.span),
+        format!("unknown condition key `{}`", k.value),
+    )
+    .with_label("not a known condition key")
+    .with_suggestion_or(
+        did_you_mean(&k.value, cat.condition_key_names()),
+        "keys are global `aws:` keys or `service:Key`; tag keys are `aws:RequestTag/NAME`",
+    )
 }
 
 /// Bedrock resource types written with `_` (`inference_profile`), for `allow … on KIND`.

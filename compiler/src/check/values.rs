@@ -90,13 +90,10 @@ fn region(code: &str, span: Span) -> Option<Diagnostic> {
     if cat.region(&lower).is_some() {
         return Some(d.with_suggestion(&lower));
     }
-    match did_you_mean(code, cat.regions().iter().map(|r| r.code.as_str())) {
-        Some(s) => d = d.with_suggestion(s),
-        None => {
-            d = d
-                .with_help("region codes look like `us-east-1`; see `docs/catalog.md` for the list")
-        }
-    }
+    d = d.with_suggestion_or(
+        did_you_mean(code, cat.regions().iter().map(|r| r.code.as_str())),
+        "region codes look like `us-east-1`; see `docs/catalog.md` for the list",
+    );
     Some(d)
 }
 
@@ -160,10 +157,10 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
                 format!("`{text}` matches no known model"),
             )
             .with_label("matches nothing");
-            return Some(match pattern_suggestion(text) {
-                Some(s) => d.with_suggestion(&s),
-                None => d.with_help("model ids are `provider.name` in lowercase, e.g. `anthropic.claude*`, `deepseek*`"),
-            });
+            return Some(d.with_suggestion_or(
+                pattern_suggestion(text).as_deref(),
+                "model ids are `provider.name` in lowercase, e.g. `anthropic.claude*`, `deepseek*`",
+            ));
         }
         return None;
     }
@@ -205,13 +202,10 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
         format!("`{text}` matches no known model"),
     )
     .with_label("unknown model");
-    match did_you_mean(text, cat.models().iter().map(|m| m.id.as_str())) {
-        Some(s) => d = d.with_suggestion(s),
-        None => {
-            d = d
-                .with_help("model ids are `provider.name`; refresh the catalog if the model is new")
-        }
-    }
+    d = d.with_suggestion_or(
+        did_you_mean(text, cat.models().iter().map(|m| m.id.as_str())),
+        "model ids are `provider.name`; refresh the catalog if the model is new",
+    );
     Some(d)
 }
 
@@ -222,12 +216,10 @@ fn service(prefix: &str, span: Span) -> Option<Diagnostic> {
     }
     let mut d = Diagnostic::new(Code::E0201, span, format!("unknown service `{prefix}`"))
         .with_label("not an IAM service prefix");
-    match did_you_mean(prefix, cat.service_prefixes()) {
-        Some(s) => d = d.with_suggestion(s),
-        None => {
-            d = d.with_help("service prefixes are lowercase, like `bedrock` or `bedrock-mantle`")
-        }
-    }
+    d = d.with_suggestion_or(
+        did_you_mean(prefix, cat.service_prefixes()),
+        "service prefixes are lowercase, like `bedrock` or `bedrock-mantle`",
+    );
     Some(d)
 }
 
@@ -287,14 +279,10 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
         .iter()
         .map(|a| format!("{}:{}", a.service, a.name))
         .collect();
-    match did_you_mean(text, names.iter().map(String::as_str)) {
-        Some(s) => d = d.with_suggestion(s),
-        None => {
-            d = d.with_help(format!(
-                "no `{canonical}` action is close; see the service authorization reference"
-            ))
-        }
-    }
+    d = d.with_suggestion_or(
+        did_you_mean(text, names.iter().map(String::as_str)),
+        format!("no `{canonical}` action is close; see the service authorization reference"),
+    );
     Some(d)
 }
 

@@ -101,6 +101,14 @@ impl Diagnostic {
         self
     }
 
+    /// The suggestion when there is one, else the general help.
+    pub fn with_suggestion_or(self, suggestion: Option<&str>, help: impl Into<String>) -> Self {
+        match suggestion {
+            Some(s) => self.with_suggestion(s),
+            None => self.with_help(help),
+        }
+    }
+
     pub fn in_file(mut self, file: &str) -> Self {
         self.file = file.to_string();
         self

@@ -102,7 +102,7 @@ pub fn parse(src: &str) -> Parsed {
     let file = match result {
         Ok(file) => file,
         Err(e) => {
-            diagnostics.push(syntax_diagnostic(src, &e, &lexed.errors));
+            diagnostics.push(syntax_diagnostic(src, &e));
             File::default()
         }
     };
@@ -123,7 +123,7 @@ pub fn parse(src: &str) -> Parsed {
                     < 2
         });
         if !cascade {
-            diagnostics.push(syntax_diagnostic(src, &r.error, &lexed.errors));
+            diagnostics.push(syntax_diagnostic(src, &r.error));
         }
         let line_end = src
             .get(at..)
@@ -285,11 +285,7 @@ fn expected_list(expected: &[String]) -> String {
     }
 }
 
-fn syntax_diagnostic(
-    src: &str,
-    e: &ParseError<usize, Tok<'_>, LexError>,
-    _lex: &[LexError],
-) -> Diagnostic {
+fn syntax_diagnostic(src: &str, e: &ParseError<usize, Tok<'_>, LexError>) -> Diagnostic {
     match e {
         ParseError::InvalidToken { location } => Diagnostic::new(
             Code::E0001,
