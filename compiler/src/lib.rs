@@ -14,6 +14,8 @@ pub mod check;
 pub mod db;
 pub mod diagnostics;
 pub mod glob;
+pub mod ir;
+pub mod optimize;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;

@@ -1,0 +1,1 @@
+//! Evaluates IR statements against one request (IAM semantics, facts §3).

@@ -1,0 +1,1 @@
+//! Core rules (layer 2) → IAM statements (layer 3).

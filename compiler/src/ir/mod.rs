@@ -1,0 +1,314 @@
+//! Layer 3 (BRIEF §3.2): the IAM statement IR — Effect, Action/NotAction, Resource/NotResource,
+//! Condition — as plain, ordered data. Every set is a `BTreeSet`/`BTreeMap`, so two equal
+//! statements print the same bytes and the output is deterministic (BRIEF §4).
+//!
+//! Semantics are IAM's (facts §3): operators in a condition are ANDed, keys under one operator
+//! are ANDed, values of one key are ORed — NORed under a negated operator.
+
+pub mod eval;
+pub mod json;
+pub mod lower;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::syntax::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// `Action` / `NotAction`, or `Resource` / `NotResource`. `values` is never empty; `*` is the
+/// value that matches everything. Actions compare case-insensitively (facts §3.4), so lowering
+/// stores catalog actions in their canonical spelling; resources compare case-sensitively.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Scope {
+    /// `NotAction` / `NotResource`.
+    pub negated: bool,
+    pub values: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn any() -> Scope {
+        Scope::of(["*"])
+    }
+
+    pub fn of<I, S>(values: I) -> Scope
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Scope {
+            negated: false,
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    pub fn not_of<I, S>(values: I) -> Scope
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Scope {
+            negated: true,
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// `Action: "*"` / `Resource: "*"`.
+    pub fn is_any(&self) -> bool {
+        !self.negated && self.values.contains("*")
+    }
+}
+
+/// The condition operators of facts §3.1 (without qualifier or `IfExists`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Op {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+}
+
+impl Op {
+    pub const ALL: [Op; 27] = [
+        Op::StringEquals,
+        Op::StringNotEquals,
+        Op::StringEqualsIgnoreCase,
+        Op::StringNotEqualsIgnoreCase,
+        Op::StringLike,
+        Op::StringNotLike,
+        Op::NumericEquals,
+        Op::NumericNotEquals,
+        Op::NumericLessThan,
+        Op::NumericLessThanEquals,
+        Op::NumericGreaterThan,
+        Op::NumericGreaterThanEquals,
+        Op::DateEquals,
+        Op::DateNotEquals,
+        Op::DateLessThan,
+        Op::DateLessThanEquals,
+        Op::DateGreaterThan,
+        Op::DateGreaterThanEquals,
+        Op::Bool,
+        Op::BinaryEquals,
+        Op::IpAddress,
+        Op::NotIpAddress,
+        Op::ArnEquals,
+        Op::ArnLike,
+        Op::ArnNotEquals,
+        Op::ArnNotLike,
+        Op::Null,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::StringEquals => "StringEquals",
+            Op::StringNotEquals => "StringNotEquals",
+            Op::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            Op::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
+            Op::StringLike => "StringLike",
+            Op::StringNotLike => "StringNotLike",
+            Op::NumericEquals => "NumericEquals",
+            Op::NumericNotEquals => "NumericNotEquals",
+            Op::NumericLessThan => "NumericLessThan",
+            Op::NumericLessThanEquals => "NumericLessThanEquals",
+            Op::NumericGreaterThan => "NumericGreaterThan",
+            Op::NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            Op::DateEquals => "DateEquals",
+            Op::DateNotEquals => "DateNotEquals",
+            Op::DateLessThan => "DateLessThan",
+            Op::DateLessThanEquals => "DateLessThanEquals",
+            Op::DateGreaterThan => "DateGreaterThan",
+            Op::DateGreaterThanEquals => "DateGreaterThanEquals",
+            Op::Bool => "Bool",
+            Op::BinaryEquals => "BinaryEquals",
+            Op::IpAddress => "IpAddress",
+            Op::NotIpAddress => "NotIpAddress",
+            Op::ArnEquals => "ArnEquals",
+            Op::ArnLike => "ArnLike",
+            Op::ArnNotEquals => "ArnNotEquals",
+            Op::ArnNotLike => "ArnNotLike",
+            Op::Null => "Null",
+        }
+    }
+
+    /// A negated operator: true on a missing key, values combined with NOR (facts §3.2, §3.3).
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            Op::StringNotEquals
+                | Op::StringNotEqualsIgnoreCase
+                | Op::StringNotLike
+                | Op::NumericNotEquals
+                | Op::DateNotEquals
+                | Op::NotIpAddress
+                | Op::ArnNotEquals
+                | Op::ArnNotLike
+        )
+    }
+
+    /// Whether `*` and `?` in values are wildcards.
+    pub fn is_like(self) -> bool {
+        // ArnEquals behaves as ArnLike (facts §3.1).
+        matches!(
+            self,
+            Op::StringLike
+                | Op::StringNotLike
+                | Op::ArnLike
+                | Op::ArnNotLike
+                | Op::ArnEquals
+                | Op::ArnNotEquals
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Qualifier {
+    ForAnyValue,
+    ForAllValues,
+}
+
+impl Qualifier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::ForAnyValue => "ForAnyValue",
+            Qualifier::ForAllValues => "ForAllValues",
+        }
+    }
+}
+
+/// A full condition operator: `[ForAnyValue:|ForAllValues:]Op[IfExists]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Operator {
+    pub qualifier: Option<Qualifier>,
+    pub op: Op,
+    pub if_exists: bool,
+}
+
+impl Operator {
+    pub fn plain(op: Op) -> Operator {
+        Operator {
+            qualifier: None,
+            op,
+            if_exists: false,
+        }
+    }
+
+    /// The operator's value on a request that lacks the key (facts §3.3).
+    pub fn on_missing_key(self) -> bool {
+        if self.op == Op::Null {
+            // Decided by its value ("true" = absent), not by the operator.
+            return false;
+        }
+        match self.qualifier {
+            Some(Qualifier::ForAllValues) => true,
+            Some(Qualifier::ForAnyValue) => false,
+            None => self.if_exists || self.op.is_negated(),
+        }
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(q) = self.qualifier {
+            write!(f, "{}:", q.name())?;
+        }
+        f.write_str(self.op.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
+/// `Condition`: operator → key → values. Keys are stored in the catalog's canonical spelling
+/// (key names are case-insensitive, facts §3.1), so one key never appears twice in two cases.
+pub type Condition = BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>;
+
+/// Where a statement came from: the source rule or surface statement, for the manifest's
+/// `sources`, `--sids` and diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: String,
+    pub span: Span,
+    /// The policy block's name.
+    pub policy: String,
+    /// A short readable name of the source statement, e.g. `DenyModel`, `Forbid`; the base of
+    /// `--sids` ids.
+    pub label: String,
+}
+
+/// One IAM policy statement.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Statement {
+    pub effect: Effect,
+    pub action: Scope,
+    pub resource: Scope,
+    pub condition: Condition,
+    /// Never empty after lowering; merging statements unions their origins.
+    pub origins: BTreeSet<Origin>,
+    /// Set only with `--sids`; unique within a document.
+    pub sid: Option<String>,
+}
+
+impl Statement {
+    /// The statement with the same meaning but no provenance (for comparisons in passes).
+    pub fn key(&self) -> (Effect, &Scope, &Scope, &Condition) {
+        (self.effect, &self.action, &self.resource, &self.condition)
+    }
+}
+
+/// The kind of policy document a set of statements is lowered for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyKind {
+    Scp,
+    Identity,
+}
+
+/// One `scp` or `identity` block, lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub kind: PolicyKind,
+    pub file: String,
+    pub span: Span,
+    pub statements: Vec<Statement>,
+    /// An SCP that holds Allow statements (an allow-list, `only models`): it stands in for
+    /// FullAWSAccess on its targets, which must be detached there (facts §1.4).
+    pub replaces_full_access: bool,
+}
