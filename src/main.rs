@@ -6,9 +6,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use govc_compiler::compile;
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
-use govc_compiler::diagnostics::{Code, Severity};
+use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
+use govc_compiler::document::{manifest, write};
+use govc_compiler::rules::Limits;
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +42,38 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         max_diagnostics: usize,
     },
+    /// Check and compile .gov files into policy JSON and a manifest (BRIEF §4).
+    Compile {
+        /// Files or directories (searched recursively for *.gov).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Output directory; replaced as a whole, and only when the compile succeeds.
+        #[arg(long, short, required_unless_present = "dry_run")]
+        out: Option<String>,
+        /// Print the manifest and a size/slot table instead of writing files.
+        #[arg(long)]
+        dry_run: bool,
+        /// SCP quotas: `current` (10,240 characters, 10 per target) or `legacy` (5,120, 5);
+        /// overrides the program's `limits`.
+        #[arg(long, value_enum)]
+        limits: Option<LimitsArg>,
+        /// Give every statement a Sid derived from its source (they count toward the size).
+        #[arg(long)]
+        sids: bool,
+        /// In Deny statements, replace an action list by a wildcard that matches exactly that
+        /// list in the catalog.
+        #[arg(long)]
+        compress_actions: bool,
+        /// Output format for diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// When to colour human output (NO_COLOR is honoured by `auto`).
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// Show at most this many diagnostics in human output.
+        #[arg(long, default_value_t = 100)]
+        max_diagnostics: usize,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
         /// The code (E0200, W0206, …); without it, list every code.
@@ -50,6 +85,12 @@ enum Command {
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LimitsArg {
+    Current,
+    Legacy,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,6 +120,33 @@ fn main() -> ExitCode {
             color,
             max_diagnostics,
         } => check(&paths, format, color, max_diagnostics),
+        Command::Compile {
+            paths,
+            out,
+            dry_run,
+            limits,
+            sids,
+            compress_actions,
+            format,
+            color,
+            max_diagnostics,
+        } => {
+            let opts = compile::Options {
+                limits: limits.map(|l| match l {
+                    LimitsArg::Current => Limits::CURRENT,
+                    LimitsArg::Legacy => Limits::LEGACY,
+                }),
+                sids,
+                compress_actions,
+                optimize: true,
+            };
+            let report = Report {
+                format,
+                color,
+                max: max_diagnostics,
+            };
+            compile_cmd(&paths, out.as_deref(), dry_run, &opts, &report)
+        }
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -155,52 +223,189 @@ fn walk(dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn check(paths: &[String], format: Format, color: ColorChoice, max: usize) -> ExitCode {
+/// How diagnostics are shown.
+struct Report {
+    format: Format,
+    color: ColorChoice,
+    max: usize,
+}
+
+impl Report {
+    fn print<'t>(&self, diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'t str>) {
+        match self.format {
+            Format::Json => {
+                println!("{}", render_json(diags, text_of));
+            }
+            Format::Human => {
+                let color = match self.color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => {
+                        std::io::stderr().is_terminal()
+                            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    }
+                };
+                let text = render_human(
+                    diags,
+                    text_of,
+                    HumanOptions {
+                        color,
+                        max_shown: self.max,
+                    },
+                );
+                // A clean program prints nothing, like a compiler.
+                let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            }
+        }
+    }
+}
+
+/// Loads and checks the program; `Err` is the exit code for I/O failures.
+fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     let files = match collect(paths) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let mut database = Database::default();
     let (ws, failed) = db::load(&mut database, &files, &|p| std::fs::read(p));
     if let Some((p, e)) = failed.first() {
         eprintln!("error: cannot read `{p}`: {e}");
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
+    Ok((database, ws))
+}
+
+fn check(paths: &[String], format: Format, color: ColorChoice, max: usize) -> ExitCode {
+    let (database, ws) = match load(paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let diags = db::program_diagnostics(&database, ws);
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    match format {
-        Format::Json => {
-            println!("{}", render_json(diags, &text_of));
-        }
-        Format::Human => {
-            let color = match color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stderr().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
-            let text = render_human(
-                diags,
-                &text_of,
-                HumanOptions {
-                    color,
-                    max_shown: max,
-                },
-            );
-            // A clean program prints nothing, like a compiler.
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
-        }
-    }
-    if errors > 0 {
+    let report = Report { format, color, max };
+    report.print(diags, &text_of);
+    if diags.iter().any(Diagnostic::is_error) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn compile_cmd(
+    paths: &[String],
+    out: Option<&str>,
+    dry_run: bool,
+    opts: &compile::Options,
+    report: &Report,
+) -> ExitCode {
+    let (database, ws) = match load(paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let sources = ws.files(&database);
+    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
+    let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
+    if diags.iter().any(Diagnostic::is_error) {
+        report.print(&diags, &text_of);
+        return ExitCode::from(1);
+    }
+    let program = db::program_rules(&database, ws);
+    let output = match compile::compile(program, opts) {
+        Ok(o) => o,
+        Err(errors) => {
+            diags.extend(errors);
+            report.print(&diags, &text_of);
+            return ExitCode::from(1);
+        }
+    };
+    diags.extend(output.warnings.iter().cloned());
+    report.print(&diags, &text_of);
+    let locate = |file: &str, span: govc_compiler::syntax::Span| {
+        db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
+    };
+    let manifest = manifest::render(&output, &locate);
+    if dry_run {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(manifest.as_bytes());
+        if matches!(report.format, Format::Human) {
+            let _ = stdout.write_all(table(&output).as_bytes());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut files: Vec<(String, String)> = output
+        .documents
+        .iter()
+        .map(|d| (d.file(), d.content.clone()))
+        .collect();
+    files.push((write::MANIFEST.to_string(), manifest));
+    let dir = out.unwrap_or("out");
+    if let Err(e) = write::write_dir(Path::new(dir), &files) {
+        eprintln!("error: cannot write `{dir}`: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+/// The `--dry-run` table: each document's size against its quota, each target's SCP slots.
+fn table(out: &compile::Output) -> String {
+    let mut s = String::from("\n");
+    let w = out
+        .documents
+        .iter()
+        .map(|d| d.file().len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    s.push_str(&format!(
+        "{:<w$}  {:<22}  {:>6}  {:>6}  {:>4}\n",
+        "document", "type", "chars", "limit", "use"
+    ));
+    for d in &out.documents {
+        let (limit, pct) = if d.limit == usize::MAX {
+            ("-".to_string(), "-".to_string())
+        } else {
+            (
+                d.limit.to_string(),
+                format!("{}%", d.chars() * 100 / d.limit.max(1)),
+            )
+        };
+        s.push_str(&format!(
+            "{:<w$}  {:<22}  {:>6}  {:>6}  {:>4}\n",
+            d.file(),
+            d.kind.type_name(),
+            d.chars(),
+            limit,
+            pct
+        ));
+    }
+    let tw = out
+        .targets
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    s.push_str(&format!(
+        "\n{:<tw$}  {:<18}  {:>5}  {:<13}  scp documents\n",
+        "target", "id", "slots", "FullAWSAccess"
+    ));
+    for t in &out.targets {
+        s.push_str(&format!(
+            "{:<tw$}  {:<18}  {:>5}  {:<13}  {}\n",
+            t.name,
+            t.id,
+            format!("{}/{}", t.used(), t.limit),
+            if t.full_aws_access {
+                "attached"
+            } else {
+                "detach"
+            },
+            t.documents.join(", ")
+        ));
+    }
+    s
 }

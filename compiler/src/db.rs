@@ -163,6 +163,33 @@ pub fn program_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
     Arc::new(Index::build(&views, uses))
 }
 
+/// The program as core rules (layer 2), for the back end. Meaningful only when
+/// `program_diagnostics` has no errors.
+#[salsa::tracked(returns(ref))]
+pub fn program_rules(db: &dyn Db, ws: Workspace) -> Arc<crate::rules::Program> {
+    let index = program_index(db, ws);
+    let files = ws.files(db);
+    let parsed: Vec<(&str, Arc<ParsedFile>)> = index
+        .files
+        .iter()
+        .filter_map(|p| {
+            files
+                .get(p)
+                .map(|f| (p.as_str(), parse_file(db, *f).clone()))
+        })
+        .collect();
+    let views: Vec<(&str, &ast::File)> = parsed.iter().map(|(p, f)| (*p, &f.ast)).collect();
+    Arc::new(crate::rules::desugar::desugar(index, &views))
+}
+
+/// `file:line:col` (1-based; the column counts characters) of a byte offset.
+pub fn locate(path: &str, text: &str, offset: usize) -> String {
+    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("{path}:{line}:{col}")
+}
+
 /// Diagnostics of one file: syntax, then semantics (which may point into other files).
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Diagnostic>> {

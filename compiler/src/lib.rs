@@ -11,11 +11,15 @@
 
 pub mod catalog;
 pub mod check;
+pub mod compile;
 pub mod db;
 pub mod diagnostics;
+pub mod document;
 pub mod glob;
 pub mod ir;
+pub mod lint;
 pub mod optimize;
+pub mod rules;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;

@@ -200,6 +200,45 @@ impl Index {
         }
     }
 
+    /// The literal texts a value stands for as seen from `file`: constants and sets expanded
+    /// (each in the scope of the file that declares it), lists flattened, booleans skipped.
+    /// Unresolvable names stay literal; the checker reports them.
+    pub fn literals(&self, file: &str, v: &Value, out: &mut Vec<String>) {
+        self.literals_at(file, v, out, 0);
+    }
+
+    fn literals_at(&self, file: &str, v: &Value, out: &mut Vec<String>, depth: usize) {
+        // Constant cycles are reported by the checker; the bound keeps this total.
+        if depth > 32 {
+            return;
+        }
+        match &v.kind {
+            ast::ValueKind::Word(w) => match self.resolve(file, w) {
+                Resolved::Decl(d) if d.kind.is_value() && super::is_identifier(w) => {
+                    if let Some(val) = &d.value {
+                        self.literals_at(&d.file, val, out, depth + 1);
+                    }
+                }
+                _ => out.push(w.clone()),
+            },
+            ast::ValueKind::Str(s) => out.push(s.clone()),
+            ast::ValueKind::Path(p) => {
+                let segs: Vec<&str> = p.segments.iter().map(|s| s.name.as_str()).collect();
+                if let Ok(d) = self.resolve_path(&segs) {
+                    if let Some(val) = &d.value {
+                        self.literals_at(&d.file, val, out, depth + 1);
+                    }
+                }
+            }
+            ast::ValueKind::List(items) => {
+                for i in items {
+                    self.literals_at(file, i, out, depth + 1);
+                }
+            }
+            ast::ValueKind::Bool(b) => out.push(b.to_string()),
+        }
+    }
+
     /// Names visible from `file` (for "did you mean" and completion).
     pub fn visible_names(&self, file: &str) -> Vec<&Decl> {
         let visible = self.visible_files(file);

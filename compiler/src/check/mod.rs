@@ -310,7 +310,7 @@ fn is_id(s: &str, prefix: &str, min: usize, max: usize, second: Option<(usize, u
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -923,7 +923,7 @@ impl<'a> Checker<'a> {
             if let (ScopeVar::Action, Some((ScopeOp::Eq | ScopeOp::In | ScopeOp::Like, v))) =
                 (e.var, &e.constraint)
             {
-                self.literals(v, &mut actions, 0);
+                self.index.literals(self.path, v, &mut actions);
             }
         }
         if !actions.is_empty() {
@@ -942,41 +942,6 @@ impl<'a> Checker<'a> {
             for c in &r.clauses {
                 self.keys_for_actions(&c.cond, &resolved, &mut seen_keys);
             }
-        }
-    }
-
-    /// The literal texts of a value, constants expanded (silently: `value` reports problems).
-    fn literals(&self, v: &Value, out: &mut Vec<String>, depth: usize) {
-        if depth > 32 {
-            return;
-        }
-        match &v.kind {
-            ValueKind::Word(w) => match self.index.resolve(self.path, w) {
-                Resolved::Decl(d) if d.kind.is_value() && is_identifier(w) => {
-                    if let Some(val) = &d.value {
-                        self.literals(val, out, depth + 1);
-                    }
-                }
-                _ => out.push(w.clone()),
-            },
-            ValueKind::Str(s) => out.push(s.clone()),
-            ValueKind::Path(p) => {
-                let segs: Vec<&str> = p.segments.iter().map(|s| s.name.as_str()).collect();
-                if let Some(val) = self
-                    .index
-                    .resolve_path(&segs)
-                    .ok()
-                    .and_then(|d| d.value.as_ref())
-                {
-                    self.literals(val, out, depth + 1);
-                }
-            }
-            ValueKind::List(items) => {
-                for i in items {
-                    self.literals(i, out, depth + 1);
-                }
-            }
-            ValueKind::Bool(_) => {}
         }
     }
 

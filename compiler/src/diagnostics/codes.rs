@@ -301,4 +301,85 @@ key, or split the rule.
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
 units, not on the root or on accounts (seed 003; facts §6).";
+    E0400: Error, "rule cannot be written as IAM statements",
+"A core rule is lowered to IAM statements by putting its condition in disjunctive normal form:
+each `||` alternative becomes its own statement, and each statement's condition is an AND of
+IAM operators (facts §3.2). Two limits apply. A rule may expand to at most 64 statements (a
+long chain of `||` inside `&&` multiplies out). And one statement cannot hold more than two
+positive tests of the same key under the same operator (IAM's JSON allows each key once per
+operator; the compiler uses the `…IfExists` form for a second test), nor negate a test that IAM
+has no negated operator for (`BinaryEquals`).
+
+Split the rule into several rules, or combine the tests into one (`context[k] like [a, b]`).";
+
+    E0401: Error, "statement too large for any document",
+"A single IAM statement, minified, is larger than the document size quota (10,240 characters
+for an SCP by default, 5,120 with `limits legacy`, 6,144 for an IAM policy; facts §1.1). The
+compiler splits such a statement where that keeps its meaning: a Deny's or Allow's `Action` or
+`Resource` list, or the values of a positive condition (values are ORed, so each part decides
+its share of the requests). It refuses where splitting would change what is decided: values
+under a negated operator (`StringNotEquals`, `StringNotLike`, … are NORed: every value must
+hold at once) and `ForAllValues` lists.
+
+Shorten the list (a pattern such as `deepseek*` instead of every id), move part of the rule
+into another statement, or raise the quota with `limits current` if you planned for legacy.";
+
+    E0402: Error, "target has more SCPs than it may",
+"AWS Organizations lets a root, OU or account have at most 10 SCPs attached directly (5 with
+`limits legacy`; facts §1.1). FullAWSAccess counts unless an allow-list SCP replaces it there,
+and so does the SCP of each Control Tower control enabled on an OU. The compiler packs every
+scp attached to the same targets into as few documents as fit, so this means the statements
+attached to that target do not fit in the slots left.
+
+Attach some policies higher up the tree (a policy attached to an OU applies to every account
+under it without using the accounts' slots), remove duplicated rules, or shorten them.";
+
+    E0403: Error, "document exceeds its size quota",
+"A BEDROCK_POLICY document is limited to 10,000 characters (facts §2.3). The compiler writes a
+guardrail block as one document and cannot split it: its configuration key names the policy
+across the organization. Use fewer Regions or shorter model lists in one block, or split the
+block into two guardrails with different names.";
+
+    W0410: Warning, "region rule blocks cross-Region inference",
+"A geographic cross-Region inference profile (`us.`, `eu.`, `apac.`, …) is authorised in every
+destination Region it may route to, with `aws:RequestedRegion` set to that Region (facts §5.2).
+A rule that denies Bedrock outside a list of Regions that contains a profile's source Region but
+not all of its destinations makes that profile fail at random, whenever it routes outside the
+list. The `cris` stdlib module lists each geography's destinations: add them
+(`only regions us-east-1, us-west-2, cris::us`), or exempt inference through profiles as seed
+003 and facts §5.3 show.";
+
+    W0411: Warning, "region rule blocks global cross-Region inference",
+"A `global.` inference profile is authorised with `aws:RequestedRegion = \"unspecified\"` on the
+Region-less foundation-model ARN (facts §5.2). No list of Region codes contains `unspecified`,
+so a Region restriction on `bedrock` denies every global profile. If that is intended, say so
+with a rule of its own; otherwise add `unspecified` to the Regions
+(`only regions us-east-1, unspecified`), which keeps direct calls restricted.";
+
+    W0412: Warning, "model deny covers `bedrock` but not `bedrock-mantle`",
+"Models can be invoked through the `bedrock-mantle` endpoint (OpenAI/Anthropic-compatible),
+where the model is the condition key `bedrock-mantle:Model`, not a resource (facts §4.1, seed
+001). A rule that denies foundation-model ARNs in the `bedrock` namespace leaves that path
+open. Use `deny model P` (both namespaces), or add a rule on `bedrock-mantle:*` with
+`context[\"bedrock-mantle:Model\"] like P`.";
+
+    W0413: Warning, "API keys blocked on one endpoint only",
+"Bedrock API keys work against two endpoints, each authorised by its own action:
+`bedrock:CallWithBearerToken` and `bedrock-mantle:CallWithBearerToken` (facts §4.2). Denying one
+leaves keys usable on the other. Use `deny api_keys` (both), or deny the other action too.";
+
+    W0414: Warning, "rule never changes a decision",
+"Every IAM statement this rule produces is already covered by statements of another rule in
+the same documents: the other rule matches every request this one matches, with the same
+effect. The rule is shadowed, and removing it changes nothing; it is probably a copy, or meant
+to say something narrower. For a `permit`, a `forbid` that covers it on the same targets makes
+it contradictory: explicit Deny always wins (facts §1.4).";
+
+    W0415: Warning, "allow-list SCP leaves other actions without an Allow",
+"An SCP with Allow statements is an allow-list: it replaces FullAWSAccess on its targets, which
+must be detached there when deploying (the manifest says so per target), or its Allow makes the
+list moot (facts §1.4). Once detached, every request that no Allow at that level matches is
+denied. This SCP has no Allow statement with `Action: \"*\"`, so everything outside its Allow
+statements, other services included, is denied on those targets. `only models` writes the
+`Allow *` that keeps the rest of AWS usable.";
 }

@@ -147,7 +147,10 @@ mod tests {
 
     #[test]
     fn escapes_non_ascii() {
-        assert_eq!(string("a\u{e9}\u{1F600}\"\\"), "\"a\\u00e9\\ud83d\\ude00\\\"\\\\\"");
+        assert_eq!(
+            string("a\u{e9}\u{1F600}\"\\"),
+            "\"a\\u00e9\\ud83d\\ude00\\\"\\\\\""
+        );
     }
 
     #[test]

@@ -1,1 +1,393 @@
-//! Core rules (layer 2) → IAM statements (layer 3).
+//! Core rules (layer 2) → IAM statements (layer 3), a pure function.
+//!
+//! A rule's condition is pushed into negation normal form, then multiplied out into
+//! disjunctive normal form: each `||` alternative becomes one statement with the same effect,
+//! action and resource (statements of one effect are ORed), and each conjunction becomes one
+//! `Condition` block (operators and keys are ANDed, facts §3.2). Every negated predicate is
+//! mapped to the IAM operator that is its exact complement, missing keys included (facts §3.3):
+//! `!(k == v)` is `StringNotEquals` (true on a missing key), `!(k < v)` is
+//! `NumericGreaterThanEqualsIfExists`, `!(any k in L)` is `ForAllValues:StringNotEquals`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    Condition, Effect, Op, Operator, Origin, Policy, PolicyKind, Qualifier, Scope, Statement,
+};
+use crate::catalog::catalog;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::rules::{self, Cond, Family, Pred, ScopeSet, Test};
+
+/// The most statements one rule may expand to.
+pub const MAX_STATEMENTS_PER_RULE: usize = 64;
+
+/// Lowers one policy block. Errors name the rule that cannot be expressed.
+pub fn lower_policy(p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
+    let mut statements = Vec::new();
+    let mut diags = Vec::new();
+    for r in &p.rules {
+        match lower_rule(r) {
+            Ok(s) => statements.extend(s),
+            Err(d) => diags.push(*d),
+        }
+    }
+    let kind = match p.kind {
+        rules::PolicyKind::Scp => PolicyKind::Scp,
+        rules::PolicyKind::Identity => PolicyKind::Identity,
+    };
+    let replaces_full_access =
+        kind == PolicyKind::Scp && statements.iter().any(|s| s.effect == Effect::Allow);
+    (
+        Policy {
+            name: p.name.clone(),
+            kind,
+            file: p.file.clone(),
+            span: p.span,
+            statements,
+            replaces_full_access,
+        },
+        diags,
+    )
+}
+
+/// A predicate, possibly negated.
+#[derive(Clone, Debug)]
+struct Lit<'a> {
+    pred: &'a Pred,
+    negated: bool,
+}
+
+/// Disjunctive normal form: alternatives of conjunctions. `[]` is false, `[[]]` true.
+type Dnf<'a> = Vec<Vec<Lit<'a>>>;
+
+pub fn lower_rule(r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
+    let too_many = || {
+        Diagnostic::new(
+            Code::E0400,
+            r.origin.span,
+            format!("this rule expands to more than {MAX_STATEMENTS_PER_RULE} IAM statements"),
+        )
+        .in_file(&r.origin.file)
+        .with_label("its condition multiplies out into too many alternatives")
+        .with_help("split the rule into several rules, each with part of the `||` alternatives")
+    };
+    let dnf = dnf(&r.cond, false).ok_or_else(|| Box::new(too_many()))?;
+    let effect = match r.effect {
+        rules::Effect::Forbid => Effect::Deny,
+        rules::Effect::Permit => Effect::Allow,
+    };
+    let Some(action) = scope(&r.action, true) else {
+        return Ok(Vec::new());
+    };
+    let Some(resource) = scope(&r.resource, false) else {
+        return Ok(Vec::new());
+    };
+    let origin = Origin {
+        file: r.origin.file.clone(),
+        span: r.origin.span,
+        policy: r.origin.policy.clone(),
+        label: r.origin.label.clone(),
+    };
+    let mut out = Vec::new();
+    for conj in dnf {
+        let mut condition = Condition::new();
+        let mut satisfiable = true;
+        for lit in &conj {
+            match add_literal(&mut condition, lit) {
+                Ok(true) => {}
+                Ok(false) => {
+                    satisfiable = false;
+                    break;
+                }
+                Err(why) => {
+                    return Err(Box::new(Diagnostic::new(
+                        Code::E0400,
+                        r.origin.span,
+                        format!("this rule cannot be written as an IAM statement: {why}"),
+                    )
+                    .in_file(&r.origin.file)
+                    .with_label("not expressible in one IAM condition block")
+                    .with_help(
+                        "combine the tests of the key into one (`like [a, b]`), or split the rule",
+                    )));
+                }
+            }
+        }
+        if !satisfiable {
+            continue;
+        }
+        let s = Statement {
+            effect,
+            action: action.clone(),
+            resource: resource.clone(),
+            condition,
+            origins: BTreeSet::from([origin.clone()]),
+            sid: None,
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// `None` when the set matches nothing (an empty `In`), so the rule never applies.
+fn scope(s: &ScopeSet, actions: bool) -> Option<Scope> {
+    let canon = |v: &String| -> String {
+        if actions {
+            if let Some(a) = catalog().action_by_full_name(v) {
+                return a.full_name();
+            }
+        }
+        v.clone()
+    };
+    match s {
+        ScopeSet::Any => Some(Scope::any()),
+        ScopeSet::In(vs) if vs.is_empty() => None,
+        ScopeSet::In(vs) => Some(Scope::of(vs.iter().map(canon))),
+        ScopeSet::NotIn(vs) if vs.is_empty() => Some(Scope::any()),
+        ScopeSet::NotIn(vs) => Some(Scope::not_of(vs.iter().map(canon))),
+    }
+}
+
+/// The condition in DNF, negated when `neg`; `None` when it grows past the limit.
+fn dnf(c: &Cond, neg: bool) -> Option<Dnf<'_>> {
+    let out = match (c, neg) {
+        (Cond::True, false) => vec![Vec::new()],
+        (Cond::True, true) => Vec::new(),
+        (Cond::Not(inner), n) => dnf(inner, !n)?,
+        (Cond::Pred(p), n) => vec![vec![Lit {
+            pred: p,
+            negated: n,
+        }]],
+        // Or, or a negated And (De Morgan): alternatives side by side.
+        (Cond::Or(cs), false) | (Cond::And(cs), true) => {
+            let mut out = Vec::new();
+            for c in cs {
+                out.extend(dnf(c, neg)?);
+                if out.len() > MAX_STATEMENTS_PER_RULE {
+                    return None;
+                }
+            }
+            out
+        }
+        // And, or a negated Or: the cross product.
+        (Cond::And(cs), false) | (Cond::Or(cs), true) => {
+            let mut acc: Dnf = vec![Vec::new()];
+            for c in cs {
+                let d = dnf(c, neg)?;
+                let mut next = Vec::with_capacity(acc.len() * d.len());
+                for a in &acc {
+                    for b in &d {
+                        let mut conj = a.clone();
+                        conj.extend(b.iter().cloned());
+                        next.push(conj);
+                    }
+                }
+                if next.len() > MAX_STATEMENTS_PER_RULE {
+                    return None;
+                }
+                acc = next;
+            }
+            acc
+        }
+    };
+    Some(out)
+}
+
+/// What one literal becomes in a condition block.
+enum Lowered {
+    /// Always true: leave it out.
+    True,
+    /// Never true: the conjunction is unsatisfiable.
+    False,
+    Entry(Operator, BTreeSet<String>),
+}
+
+fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
+    let p = lit.pred;
+    let neg = lit.negated;
+    // `any`/`all` swap under negation: !(any k in L) = all k not in L (facts §3.3).
+    let qualifier = p.qualifier.map(|q| match (q, neg) {
+        (rules::Qualifier::Any, false) | (rules::Qualifier::All, true) => Qualifier::ForAnyValue,
+        (rules::Qualifier::All, false) | (rules::Qualifier::Any, true) => Qualifier::ForAllValues,
+    });
+    let entry = |op: Op, if_exists: bool, values: BTreeSet<String>| {
+        Lowered::Entry(
+            Operator {
+                qualifier,
+                op,
+                if_exists,
+            },
+            values,
+        )
+    };
+    let set = |vs: &[String]| -> BTreeSet<String> { vs.iter().cloned().collect() };
+    match &p.test {
+        Test::Absent => Ok(Lowered::Entry(
+            Operator::plain(Op::Null),
+            BTreeSet::from([if neg { "false" } else { "true" }.to_string()]),
+        )),
+        Test::Eq(vs) | Test::Like(vs) if vs.is_empty() => {
+            // "equal to one of no values": false; its complement true.
+            Ok(if neg { Lowered::True } else { Lowered::False })
+        }
+        Test::Eq(vs) => {
+            let (pos, negop) = match p.family {
+                Family::String => (Op::StringEquals, Some(Op::StringNotEquals)),
+                Family::Arn => (Op::ArnEquals, Some(Op::ArnNotEquals)),
+                Family::Numeric => (Op::NumericEquals, Some(Op::NumericNotEquals)),
+                Family::Date => (Op::DateEquals, Some(Op::DateNotEquals)),
+                Family::Ip => (Op::IpAddress, Some(Op::NotIpAddress)),
+                Family::Binary => (Op::BinaryEquals, None),
+                Family::Bool => {
+                    let values: BTreeSet<String> =
+                        vs.iter().map(|v| v.to_ascii_lowercase()).collect();
+                    if !neg {
+                        return Ok(entry(Op::Bool, false, values));
+                    }
+                    // !(k == true): the key is missing or false. `BoolIfExists` with the other
+                    // value says exactly that; under a qualifier the swapped qualifier does.
+                    let other: BTreeSet<String> = ["true", "false"]
+                        .iter()
+                        .filter(|b| !values.contains(**b))
+                        .map(|b| b.to_string())
+                        .collect();
+                    if other.is_empty() {
+                        return Ok(if qualifier.is_some() {
+                            Lowered::False
+                        } else {
+                            Lowered::Entry(
+                                Operator::plain(Op::Null),
+                                BTreeSet::from(["true".to_string()]),
+                            )
+                        });
+                    }
+                    return Ok(entry(Op::Bool, qualifier.is_none(), other));
+                }
+            };
+            if !neg {
+                return Ok(entry(pos, false, set(vs)));
+            }
+            match negop {
+                Some(op) => Ok(entry(op, false, set(vs))),
+                None => Err(format!(
+                    "IAM has no negated form of `BinaryEquals` for `{}`",
+                    p.key
+                )),
+            }
+        }
+        Test::Like(vs) => {
+            let (pos, negop) = match p.family {
+                Family::Arn => (Op::ArnLike, Op::ArnNotLike),
+                _ => (Op::StringLike, Op::StringNotLike),
+            };
+            Ok(entry(if neg { negop } else { pos }, false, set(vs)))
+        }
+        Test::Lt(v) | Test::Le(v) | Test::Gt(v) | Test::Ge(v) => {
+            let date = p.family == Family::Date;
+            let pick = |n: Op, d: Op| if date { d } else { n };
+            let (op, complement) = match &p.test {
+                Test::Lt(_) => (
+                    pick(Op::NumericLessThan, Op::DateLessThan),
+                    pick(Op::NumericGreaterThanEquals, Op::DateGreaterThanEquals),
+                ),
+                Test::Le(_) => (
+                    pick(Op::NumericLessThanEquals, Op::DateLessThanEquals),
+                    pick(Op::NumericGreaterThan, Op::DateGreaterThan),
+                ),
+                Test::Gt(_) => (
+                    pick(Op::NumericGreaterThan, Op::DateGreaterThan),
+                    pick(Op::NumericLessThanEquals, Op::DateLessThanEquals),
+                ),
+                _ => (
+                    pick(Op::NumericGreaterThanEquals, Op::DateGreaterThanEquals),
+                    pick(Op::NumericLessThan, Op::DateLessThan),
+                ),
+            };
+            let values = BTreeSet::from([v.clone()]);
+            if !neg {
+                Ok(entry(op, false, values))
+            } else {
+                // The complement must also hold on a missing key: `IfExists` (a qualifier
+                // already gives the right answer there).
+                Ok(entry(complement, qualifier.is_none(), values))
+            }
+        }
+    }
+}
+
+/// ANDs one literal into a condition block. `Ok(false)`: the block can never be true.
+fn add_literal(c: &mut Condition, lit: &Lit<'_>) -> Result<bool, String> {
+    let (op, values) = match lower_literal(lit)? {
+        Lowered::True => return Ok(true),
+        Lowered::False => return Ok(false),
+        Lowered::Entry(op, values) => (op, values),
+    };
+    let key = lit.pred.key.clone();
+    if op.op == Op::Null {
+        // Null true and Null false on one key contradict each other.
+        let other = c
+            .get(&op)
+            .and_then(|keys| keys.get(&key))
+            .map(|vs| vs != &values);
+        return match other {
+            Some(true) => Ok(false),
+            Some(false) => Ok(true),
+            None => {
+                c.entry(op).or_default().insert(key, values);
+                Ok(true)
+            }
+        };
+    }
+    let existing = c.get(&op).and_then(|keys| keys.get(&key)).cloned();
+    let Some(existing) = existing else {
+        c.entry(op).or_default().insert(key, values);
+        return Ok(true);
+    };
+    // Negated operators NOR their values, so two ANDed negated tests are one test of the union
+    // (also under ForAllValues, which applies the NOR to every value).
+    if op.op.is_negated() && op.qualifier != Some(Qualifier::ForAnyValue) {
+        c.entry(op)
+            .or_default()
+            .insert(key, existing.union(&values).cloned().collect());
+        return Ok(true);
+    }
+    // Exact equality ANDed: the intersection.
+    if matches!(op.op, Op::StringEquals | Op::Bool) && op.qualifier.is_none() && !op.if_exists {
+        let both: BTreeSet<String> = existing.intersection(&values).cloned().collect();
+        if both.is_empty() {
+            return Ok(false);
+        }
+        c.entry(op).or_default().insert(key, both);
+        return Ok(true);
+    }
+    // A second positive test of a key the first already requires to be present: the
+    // `IfExists` form is the same test on present keys and lives under another JSON name.
+    if !op.if_exists && op.qualifier.is_none() && !op.on_missing_key() {
+        let alt = Operator {
+            if_exists: true,
+            ..op
+        };
+        let free = c.get(&alt).is_none_or(|keys| !keys.contains_key(&key));
+        if free {
+            c.entry(alt).or_default().insert(key, values);
+            return Ok(true);
+        }
+    }
+    Err(format!(
+        "`{}` is tested more than twice with `{op}`",
+        lit.pred.key
+    ))
+}
+
+/// Statements of several policies, for callers that lower a whole program.
+pub fn lower_all(policies: &[rules::Policy]) -> (BTreeMap<String, Policy>, Vec<Diagnostic>) {
+    let mut out = BTreeMap::new();
+    let mut diags = Vec::new();
+    for p in policies {
+        let (lowered, d) = lower_policy(p);
+        diags.extend(d);
+        out.insert(p.name.clone(), lowered);
+    }
+    (out, diags)
+}

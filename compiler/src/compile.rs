@@ -1,0 +1,384 @@
+//! The back end as one pure function: a checked program (layer 2) → lowered statements
+//! (layer 3) → optimised, packed documents (layer 4), with the quota checks of BRIEF §5.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::document::pack::pack;
+use crate::document::{bedrock, controltower, DocKind, Document, Source, TargetSlots};
+use crate::ir::{self, json, lower, PolicyKind, Statement};
+use crate::optimize;
+use crate::rules::{Limits, Program};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Overrides the organization's `limits` (`--limits legacy`).
+    pub limits: Option<Limits>,
+    /// Emit `Sid`s derived from source names (`--sids`).
+    pub sids: bool,
+    /// Replace action lists by a wildcard that matches exactly them (`--compress-actions`).
+    pub compress_actions: bool,
+    /// Run the optimiser; off gives the plain lowering that `govc verify` compares against.
+    pub optimize: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: None,
+            sids: false,
+            compress_actions: false,
+            optimize: true,
+        }
+    }
+}
+
+/// Everything `govc compile` writes, plus what `govc verify` and the language server need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// In manifest order: SCPs, BEDROCK_POLICY, IAM, Control Tower; each kind in source order.
+    pub documents: Vec<Document>,
+    /// Every target of the organization, with its SCP slot use.
+    pub targets: Vec<TargetSlots>,
+    pub limits: Limits,
+    /// The lowering before optimisation, per policy.
+    pub lowered: BTreeMap<String, ir::Policy>,
+    /// Lints (BRIEF §6) found while lowering; compiling succeeds with warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles a program the checker accepted. `Err` holds every error (and the warnings).
+pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnostic>> {
+    let limits = opts.limits.unwrap_or(program.org.limits);
+    let (lowered, mut errors) = lower::lower_all(&program.policies);
+    let mut documents = Vec::new();
+    let opt = optimize::Options {
+        compress_actions: opts.compress_actions,
+    };
+    let attached = |name: &str| -> Vec<String> {
+        program
+            .attachments
+            .get(name)
+            .map(|ts| {
+                ts.iter()
+                    .filter(|t| program.org.target(t).is_some())
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    // SCPs attached to exactly the same targets share documents: at each level the SCPs are
+    // one set (a Deny in any denies, an Allow in any allows, facts §1.4), so merging them
+    // changes no decision and saves characters and slots.
+    let mut groups: Vec<(BTreeSet<String>, Vec<&ir::Policy>)> = Vec::new();
+    for p in &program.policies {
+        let Some(l) = lowered.get(&p.name) else {
+            continue;
+        };
+        if l.kind != PolicyKind::Scp {
+            continue;
+        }
+        let targets: BTreeSet<String> = attached(&p.name).into_iter().collect();
+        let existing = if targets.is_empty() {
+            None
+        } else {
+            groups.iter_mut().find(|(t, _)| *t == targets)
+        };
+        match existing {
+            Some((_, ps)) => ps.push(l),
+            None => groups.push((targets, vec![l])),
+        }
+    }
+    let mut replaces = BTreeSet::new();
+    for (targets, policies) in &groups {
+        let names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
+        let statements: Vec<Statement> = policies
+            .iter()
+            .flat_map(|p| p.statements.iter().cloned())
+            .collect();
+        if policies.iter().any(|p| p.replaces_full_access) {
+            replaces.extend(targets.iter().cloned());
+        }
+        match documents_of(
+            statements,
+            &names,
+            DocKind::Scp,
+            limits.scp_size,
+            opts,
+            &opt,
+        ) {
+            Ok(mut docs) => {
+                let order: Vec<String> = program
+                    .org
+                    .targets
+                    .iter()
+                    .filter(|t| targets.contains(&t.name))
+                    .map(|t| t.name.clone())
+                    .collect();
+                for d in &mut docs {
+                    d.targets = order.clone();
+                }
+                documents.extend(docs);
+            }
+            Err(d) => errors.extend(d),
+        }
+    }
+
+    for g in &program.guardrails {
+        let content = bedrock::render(g);
+        if content.len() > Limits::BEDROCK_POLICY_SIZE {
+            errors.push(
+                Diagnostic::new(
+                    Code::E0403,
+                    g.span,
+                    format!(
+                        "guardrail `{}` compiles to {} characters, more than the BEDROCK_POLICY limit of {}",
+                        g.name,
+                        content.len(),
+                        Limits::BEDROCK_POLICY_SIZE
+                    ),
+                )
+                .in_file(&g.file)
+                .with_label(format!("{} > {} characters", content.len(), Limits::BEDROCK_POLICY_SIZE))
+                .with_help("split the block into two guardrails with different names, or shorten its model lists"),
+            );
+            continue;
+        }
+        documents.push(Document {
+            name: g.name.clone(),
+            kind: DocKind::BedrockPolicy,
+            content,
+            targets: attached(&g.name),
+            sources: g
+                .sources
+                .iter()
+                .map(|s| Source {
+                    file: g.file.clone(),
+                    span: *s,
+                })
+                .collect(),
+            policies: vec![g.name.clone()],
+            limit: Limits::BEDROCK_POLICY_SIZE,
+        });
+    }
+
+    for p in &program.policies {
+        let Some(l) = lowered.get(&p.name) else {
+            continue;
+        };
+        if l.kind != PolicyKind::Identity {
+            continue;
+        }
+        match documents_of(
+            l.statements.clone(),
+            std::slice::from_ref(&l.name),
+            DocKind::IamPolicy,
+            Limits::IAM_POLICY_SIZE,
+            opts,
+            &opt,
+        ) {
+            Ok(docs) => documents.extend(docs),
+            Err(d) => errors.extend(d),
+        }
+    }
+
+    for c in &program.controls {
+        documents.push(Document {
+            name: c.name.clone(),
+            kind: DocKind::ControlTowerControl,
+            content: controltower::render(c),
+            targets: c.targets.clone(),
+            sources: c
+                .sources
+                .iter()
+                .map(|s| Source {
+                    file: c.file.clone(),
+                    span: *s,
+                })
+                .collect(),
+            policies: vec![c.name.clone()],
+            limit: usize::MAX,
+        });
+    }
+
+    let mut targets = Vec::new();
+    for t in &program.org.targets {
+        let slots = TargetSlots {
+            name: t.name.clone(),
+            id: t.id.clone(),
+            kind: t.kind,
+            documents: documents
+                .iter()
+                .filter(|d| d.kind == DocKind::Scp && d.targets.contains(&t.name))
+                .map(Document::file)
+                .collect(),
+            full_aws_access: !replaces.contains(&t.name),
+            controls: program
+                .controls
+                .iter()
+                .filter(|c| c.targets.contains(&t.name))
+                .map(|c| c.name.clone())
+                .collect(),
+            limit: limits.scp_per_target,
+        };
+        if slots.used() > slots.limit {
+            errors.push(over_slots(t, &slots, &documents));
+        }
+        targets.push(slots);
+    }
+
+    let warnings = crate::lint::lint(program, &lowered, &documents);
+    if errors.is_empty() {
+        Ok(Output {
+            documents,
+            targets,
+            limits,
+            lowered,
+            warnings,
+        })
+    } else {
+        errors.extend(warnings);
+        Err(errors)
+    }
+}
+
+/// Optimises, names and packs the statements of one group of policies.
+fn documents_of(
+    statements: Vec<Statement>,
+    policies: &[String],
+    kind: DocKind,
+    limit: usize,
+    opts: &Options,
+    opt: &optimize::Options,
+) -> Result<Vec<Document>, Vec<Diagnostic>> {
+    let mut statements = if opts.optimize {
+        optimize::optimize(statements, opt)
+    } else {
+        statements
+    };
+    if opts.sids {
+        assign_sids(&mut statements);
+    }
+    let what = match kind {
+        DocKind::IamPolicy => "IAM policy",
+        _ => "SCP",
+    };
+    let packed = pack(statements, limit, what)?;
+    let base = group_name(policies);
+    let n = packed.len();
+    Ok(packed
+        .into_iter()
+        .enumerate()
+        .map(|(i, sts)| {
+            let rendered: Vec<String> = sts.iter().map(json::statement).collect();
+            let sources: BTreeSet<Source> = sts
+                .iter()
+                .flat_map(|s| s.origins.iter())
+                .map(|o| Source {
+                    file: o.file.clone(),
+                    span: o.span,
+                })
+                .collect();
+            let used: BTreeSet<&str> = sts
+                .iter()
+                .flat_map(|s| s.origins.iter())
+                .map(|o| o.policy.as_str())
+                .collect();
+            Document {
+                name: if n == 1 || i == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{}", i + 1)
+                },
+                kind,
+                content: json::document(&rendered),
+                targets: Vec::new(),
+                sources: sources.into_iter().collect(),
+                policies: policies
+                    .iter()
+                    .filter(|p| used.contains(p.as_str()))
+                    .cloned()
+                    .collect(),
+                limit,
+            }
+        })
+        .collect())
+}
+
+/// The file stem of a group of policies: the policy's name, or the names joined with `+`
+/// (policy names cannot contain `+` or `-`, so no group name equals another's).
+fn group_name(policies: &[String]) -> String {
+    let joined = policies.join("+");
+    match policies {
+        [first, rest @ ..] if joined.len() > 64 => format!("{first}+{}-more", rest.len()),
+        _ => joined,
+    }
+}
+
+/// `Sid`s from source names: `<Policy><Statement>` in CamelCase, numbered when a name repeats;
+/// only `[A-Za-z0-9]` (Access Analyzer's UNSUPPORTED_SID, facts §1.3).
+fn assign_sids(statements: &mut [Statement]) {
+    let camel = |s: &str| -> String {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut cs = w.chars();
+                cs.next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let bases: Vec<String> = statements
+        .iter()
+        .map(|s| {
+            s.origins
+                .iter()
+                .next()
+                .map(|o| format!("{}{}", camel(&o.policy), camel(&o.label)))
+                .unwrap_or_else(|| "Statement".to_string())
+        })
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in &bases {
+        *counts.entry(b.as_str()).or_default() += 1;
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (s, b) in statements.iter_mut().zip(&bases) {
+        let n = seen.entry(b.as_str()).or_default();
+        *n += 1;
+        s.sid = Some(if counts.get(b.as_str()).copied().unwrap_or(0) > 1 {
+            format!("{b}{n}")
+        } else {
+            b.clone()
+        });
+    }
+}
+
+fn over_slots(t: &crate::rules::Target, slots: &TargetSlots, docs: &[Document]) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::E0402,
+        t.span,
+        format!(
+            "`{}` needs {} SCP slots but may have {}",
+            t.name,
+            slots.used(),
+            slots.limit
+        ),
+    )
+    .in_file(&t.file)
+    .with_label(format!("{} of {} slots", slots.used(), slots.limit));
+    for f in &slots.documents {
+        if let Some(doc) = docs.iter().find(|x| &x.file() == f) {
+            d = d.with_note(format!("{f}: {} characters", doc.chars()));
+        }
+    }
+    if slots.full_aws_access {
+        d = d.with_note("FullAWSAccess: 1 slot");
+    }
+    for c in &slots.controls {
+        d = d.with_note(format!("Control Tower control `{c}`: 1 slot"));
+    }
+    d.with_help("attach some policies to a parent OU instead (inherited SCPs use no slot), or shorten the rules so they pack into fewer documents")
+}

@@ -1,0 +1,102 @@
+//! Layer 4 (BRIEF §3.2, §4): documents — minified JSON files with their type, size, targets
+//! and sources — and the manifest that lists them.
+
+pub mod bedrock;
+pub mod controltower;
+pub mod manifest;
+pub mod pack;
+pub mod write;
+
+use crate::syntax::Span;
+
+/// The `type` of a manifest entry (BRIEF §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    Scp,
+    BedrockPolicy,
+    IamPolicy,
+    ControlTowerControl,
+}
+
+impl DocKind {
+    pub fn type_name(self) -> &'static str {
+        match self {
+            DocKind::Scp => "SERVICE_CONTROL_POLICY",
+            DocKind::BedrockPolicy => "BEDROCK_POLICY",
+            DocKind::IamPolicy => "IAM_POLICY",
+            DocKind::ControlTowerControl => "CONTROL_TOWER_CONTROL",
+        }
+    }
+
+    /// The output directory (BRIEF §4).
+    pub fn dir(self) -> &'static str {
+        match self {
+            DocKind::Scp => "scp",
+            DocKind::BedrockPolicy => "bedrock",
+            DocKind::IamPolicy => "iam",
+            DocKind::ControlTowerControl => "controltower",
+        }
+    }
+}
+
+/// A source location: file path as loaded, and span.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Source {
+    pub file: String,
+    pub span: Span,
+}
+
+/// One output file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// File stem, unique per kind.
+    pub name: String,
+    pub kind: DocKind,
+    /// Minified, ASCII-only JSON.
+    pub content: String,
+    /// Target names (root, OUs, accounts) it is attached to or enabled on.
+    pub targets: Vec<String>,
+    /// Source statements, sorted.
+    pub sources: Vec<Source>,
+    /// The policy blocks it was compiled from.
+    pub policies: Vec<String>,
+    /// The size quota it was checked against.
+    pub limit: usize,
+}
+
+impl Document {
+    /// Path relative to the output directory, e.g. `scp/models.json`.
+    pub fn file(&self) -> String {
+        format!("{}/{}.json", self.kind.dir(), self.name)
+    }
+
+    /// Characters as AWS counts them; the content is ASCII, so bytes.
+    pub fn chars(&self) -> usize {
+        self.content.len()
+    }
+}
+
+/// SCP slot use of one target (BRIEF §4, §5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetSlots {
+    pub name: String,
+    pub id: String,
+    pub kind: crate::rules::TargetKind,
+    /// Documents of this compile attached directly to the target.
+    pub documents: Vec<String>,
+    /// FullAWSAccess stays attached (it uses a slot) unless an allow-list replaces it.
+    pub full_aws_access: bool,
+    /// Control Tower controls enabled on the target; each is an SCP in a slot.
+    pub controls: Vec<String>,
+    pub limit: usize,
+}
+
+impl TargetSlots {
+    pub fn used(&self) -> usize {
+        self.documents.len() + usize::from(self.full_aws_access) + self.controls.len()
+    }
+
+    pub fn free(&self) -> usize {
+        self.limit.saturating_sub(self.used())
+    }
+}

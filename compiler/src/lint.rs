@@ -1,0 +1,384 @@
+//! Checks that need the lowering (BRIEF §6): they look at IAM statements, not at syntax.
+//! Each returns warnings; none changes the output.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::catalog;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::document::{DocKind, Document};
+use crate::glob::glob_match;
+use crate::ir::{self, Effect, Op, Origin, PolicyKind, Statement};
+use crate::optimize::subsumes;
+use crate::rules::Program;
+
+const REGION_KEY: &str = "aws:RequestedRegion";
+
+pub fn lint(
+    program: &Program,
+    lowered: &BTreeMap<String, ir::Policy>,
+    documents: &[Document],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &program.policies {
+        let Some(l) = lowered.get(&p.name) else {
+            continue;
+        };
+        if l.kind == PolicyKind::Scp {
+            regions_vs_cris(l, &mut out);
+            mantle_coverage(l, &mut out);
+            api_key_endpoints(l, &mut out);
+            allow_list(l, &mut out);
+        }
+        shadowed(l, &mut out);
+    }
+    for c in &program.controls {
+        let exempt = c
+            .exempt_actions
+            .iter()
+            .any(|a| glob_match(a, "bedrock:InvokeModel", true));
+        if !exempt {
+            let regions: BTreeSet<String> = c.regions.iter().cloned().collect();
+            cris_warnings(&regions, &c.file, c.span, "this control", &mut out);
+        }
+    }
+    contradictions(lowered, documents, &mut out);
+    out.sort_by(|a, b| (&a.file, a.span, a.code).cmp(&(&b.file, b.span, b.code)));
+    out.dedup();
+    out
+}
+
+fn covers_action(s: &Statement, action: &str) -> bool {
+    let any = s.action.values.iter().any(|p| glob_match(p, action, true));
+    any != s.action.negated
+}
+
+fn covers_resource(s: &Statement, resource: &str) -> bool {
+    let any = s
+        .resource
+        .values
+        .iter()
+        .any(|p| glob_match(p, resource, false));
+    any != s.resource.negated
+}
+
+fn first_origin(s: &Statement) -> Option<&Origin> {
+    s.origins.iter().next()
+}
+
+/// W0410/W0411: a Deny on Bedrock invocation outside a list of Regions, with no exemption for
+/// inference profiles, breaks cross-Region inference (facts §5.2).
+fn regions_vs_cris(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
+    for s in &p.statements {
+        if s.effect != Effect::Deny
+            || !covers_action(s, "bedrock:InvokeModel")
+            || !covers_resource(s, "arn:aws:bedrock:us-east-1::foundation-model/m")
+        {
+            continue;
+        }
+        let mut regions = None;
+        let mut profile_exempt = false;
+        for (op, keys) in &s.condition {
+            for (k, vs) in keys {
+                if k == REGION_KEY && op.op == Op::StringNotEquals && op.qualifier.is_none() {
+                    regions = Some(vs.clone());
+                }
+                // The CRIS-compatible pattern (facts §5.3) exempts calls made through profiles.
+                if k == "bedrock:InferenceProfileArn" {
+                    profile_exempt = true;
+                }
+            }
+        }
+        let (Some(regions), false) = (regions, profile_exempt) else {
+            continue;
+        };
+        if let Some(o) = first_origin(s) {
+            cris_warnings(&regions, &o.file, o.span, "this rule", out);
+        }
+    }
+}
+
+fn cris_warnings(
+    regions: &BTreeSet<String>,
+    file: &str,
+    span: crate::syntax::Span,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Geography → (sources in the list, destinations outside it).
+    let mut broken: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+    let mut global = false;
+    for profile in catalog().inference_profiles() {
+        for (source, dests) in &profile.routes {
+            if !regions.contains(source) {
+                continue;
+            }
+            if profile.is_global() {
+                global = true;
+                continue;
+            }
+            let missing: Vec<&str> = dests
+                .iter()
+                .filter(|d| !regions.contains(*d))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                let e = broken.entry(profile.geo.as_str()).or_default();
+                e.0.insert(source.as_str());
+                e.1.extend(missing);
+            }
+        }
+    }
+    if !broken.is_empty() {
+        let parts: Vec<String> = broken
+            .iter()
+            .map(|(geo, (srcs, dests))| {
+                format!(
+                    "`{geo}.` profiles called from {} route to {}",
+                    srcs.iter().copied().collect::<Vec<_>>().join(", "),
+                    dests.iter().copied().collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect();
+        let geos: Vec<String> = broken.keys().map(|g| format!("cris::{g}")).collect();
+        out.push(
+            Diagnostic::new(
+                Code::W0410,
+                span,
+                format!("{what} denies Regions that cross-Region inference routes to"),
+            )
+            .in_file(file)
+            .with_label("these profiles fail whenever they route outside the Regions")
+            .with_note(parts.join("; "))
+            .with_help(format!(
+                "add the destinations ({}) to the Regions, or exempt inference through profiles (facts §5.3)",
+                geos.join(", ")
+            )),
+        );
+    }
+    if global && !regions.contains("unspecified") {
+        out.push(
+            Diagnostic::new(
+                Code::W0411,
+                span,
+                format!("{what} denies every `global.` inference profile"),
+            )
+            .in_file(file)
+            .with_label("global profiles are authorised with Region `unspecified`")
+            .with_help("add `unspecified` to the Regions to keep global cross-Region inference working (facts §5.2)"),
+        );
+    }
+}
+
+/// W0412: a Deny that names specific models, or restricts Regions, in the `bedrock` namespace
+/// with nothing for `bedrock-mantle` in the same policy.
+fn mantle_coverage(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
+    let mantle = p
+        .statements
+        .iter()
+        .any(|s| s.effect == Effect::Deny && covers_action(s, "bedrock-mantle:CreateInference"));
+    if mantle {
+        return;
+    }
+    for s in &p.statements {
+        if s.effect != Effect::Deny || !covers_action(s, "bedrock:InvokeModel") {
+            continue;
+        }
+        let models = !s.resource.negated
+            && s.resource
+                .values
+                .iter()
+                .any(|r| r.contains(":foundation-model/") && !r.ends_with(":foundation-model/*"));
+        let regional = s
+            .condition
+            .iter()
+            .any(|(op, keys)| op.op == Op::StringNotEquals && keys.contains_key(REGION_KEY));
+        if !(models || regional) {
+            continue;
+        }
+        let Some(o) = first_origin(s) else { continue };
+        let what = if models { "models" } else { "Regions" };
+        out.push(
+            Diagnostic::new(
+                Code::W0412,
+                o.span,
+                format!("this rule restricts {what} in `bedrock` but not in `bedrock-mantle`"),
+            )
+            .in_file(&o.file)
+            .with_label("the `bedrock-mantle` endpoint stays open")
+            .with_help(if models {
+                "use `deny model P`, which covers both namespaces, or add a rule on `bedrock-mantle:*` with `context[\"bedrock-mantle:Model\"] like P`"
+            } else {
+                "use `only regions`, which covers `bedrock` and `bedrock-mantle`, or add `bedrock-mantle` to the services"
+            }),
+        );
+    }
+}
+
+/// W0413: API keys denied on one endpoint only (facts §4.2).
+fn api_key_endpoints(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
+    let runtime = "bedrock:CallWithBearerToken";
+    let mantle = "bedrock-mantle:CallWithBearerToken";
+    // Only statements that name the action: a service-wide `bedrock-mantle:*` is about
+    // something else (models, Regions) and says nothing about API keys.
+    let names = |s: &Statement| {
+        s.action
+            .values
+            .iter()
+            .any(|v| v.to_ascii_lowercase().contains("callwithbearertoken"))
+    };
+    let denies = |a: &str| {
+        p.statements
+            .iter()
+            .filter(|s| s.effect == Effect::Deny && names(s) && covers_action(s, a))
+            .count()
+    };
+    let (r, m) = (denies(runtime), denies(mantle));
+    if (r == 0) == (m == 0) {
+        return;
+    }
+    let (have, missing) = if r > 0 {
+        (runtime, mantle)
+    } else {
+        (mantle, runtime)
+    };
+    for s in &p.statements {
+        if s.effect != Effect::Deny || !names(s) || !covers_action(s, have) {
+            continue;
+        }
+        let Some(o) = first_origin(s) else { continue };
+        out.push(
+            Diagnostic::new(
+                Code::W0413,
+                o.span,
+                format!("this rule blocks API keys on one endpoint: `{missing}` is not denied"),
+            )
+            .in_file(&o.file)
+            .with_label(format!("denies `{have}` only"))
+            .with_help("use `deny api_keys`, which denies both endpoints' `CallWithBearerToken`"),
+        );
+    }
+}
+
+/// W0415: an allow-list SCP without an `Allow` on every action.
+fn allow_list(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
+    if !p.replaces_full_access {
+        return;
+    }
+    let broad = p
+        .statements
+        .iter()
+        .any(|s| s.effect == Effect::Allow && s.action.is_any());
+    if broad {
+        return;
+    }
+    let Some(o) = p
+        .statements
+        .iter()
+        .find(|s| s.effect == Effect::Allow)
+        .and_then(first_origin)
+    else {
+        return;
+    };
+    out.push(
+        Diagnostic::new(
+            Code::W0415,
+            o.span,
+            format!("scp `{}` is an allow-list that allows only some actions", p.name),
+        )
+        .in_file(&o.file)
+        .with_label("with FullAWSAccess detached, everything else is denied on its targets")
+        .with_help("allow the rest explicitly (`permit (action, resource not like bedrock::foundation_models)`), or use `only models`"),
+    );
+}
+
+/// Statements grouped by the source rule (origin) they came from.
+fn by_origin(statements: &[Statement]) -> BTreeMap<&Origin, Vec<&Statement>> {
+    let mut m: BTreeMap<&Origin, Vec<&Statement>> = BTreeMap::new();
+    for s in statements {
+        for o in &s.origins {
+            m.entry(o).or_default().push(s);
+        }
+    }
+    m
+}
+
+/// W0414 (shadowed): every statement of a rule is covered by another rule's statements in
+/// the same policy. Statements of one surface statement may overlap by design (seed 000's
+/// `Null` statement), so only other rules count.
+fn shadowed(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
+    let groups = by_origin(&p.statements);
+    for (origin, stmts) in &groups {
+        let covered = stmts.iter().all(|s| {
+            p.statements.iter().any(|other| {
+                !other.origins.contains(*origin) && other.effect == s.effect && subsumes(other, s)
+            })
+        });
+        if !covered || stmts.is_empty() {
+            continue;
+        }
+        let by = p
+            .statements
+            .iter()
+            .find(|other| {
+                !other.origins.contains(*origin)
+                    && stmts
+                        .iter()
+                        .any(|s| other.effect == s.effect && subsumes(other, s))
+            })
+            .and_then(first_origin);
+        let mut d = Diagnostic::new(
+            Code::W0414,
+            origin.span,
+            "this rule is shadowed by another and never changes a decision",
+        )
+        .in_file(&origin.file)
+        .with_label("every request it matches is matched by another rule with the same effect")
+        .with_help("remove it, or narrow the other rule");
+        if let Some(b) = by {
+            d = d.with_secondary(Some(b.file.clone()), b.span, "covered by this rule");
+        }
+        out.push(d);
+    }
+}
+
+/// W0414 (contradiction): a `permit` in an SCP that a Deny in the same documents covers.
+fn contradictions(
+    lowered: &BTreeMap<String, ir::Policy>,
+    documents: &[Document],
+    out: &mut Vec<Diagnostic>,
+) {
+    for d in documents.iter().filter(|d| d.kind == DocKind::Scp) {
+        let statements: Vec<&Statement> = d
+            .policies
+            .iter()
+            .filter_map(|p| lowered.get(p))
+            .flat_map(|p| p.statements.iter())
+            .collect();
+        for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
+            let flipped = Statement {
+                effect: Effect::Deny,
+                ..(*s).clone()
+            };
+            let Some(deny) = statements
+                .iter()
+                .find(|o| o.effect == Effect::Deny && subsumes(o, &flipped))
+            else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (first_origin(s), first_origin(deny)) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::W0414,
+                    a.span,
+                    "this permit is contradicted by a forbid and never allows anything",
+                )
+                .in_file(&a.file)
+                .with_label("every request it allows is denied on the same targets")
+                .with_secondary(Some(b.file.clone()), b.span, "denied by this rule")
+                .with_help("an explicit Deny always wins (facts §1.4): narrow the forbid, or remove the permit"),
+            );
+        }
+    }
+}

@@ -1,0 +1,617 @@
+//! Surface statements → core rules (BRIEF §3.2, step 1→2). Each surface statement becomes the
+//! rules documented for it in `stdlib/bedrock.gov`; names, constants and sets are replaced by
+//! the literal texts they stand for. A pure function of the checked ASTs and the index: it runs
+//! only on programs without errors, so it does not report problems, it skips what it cannot
+//! read.
+
+use super::*;
+use crate::catalog::{catalog, KeyType};
+use crate::check::Index;
+use crate::glob::is_glob;
+use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
+
+const FOUNDATION_MODELS: &str = "arn:aws:bedrock:*::foundation-model/*";
+const INFERENCE_PROFILES: &str = "arn:aws:bedrock:*:*:inference-profile/*";
+const APPLICATION_PROFILES: &str = "arn:aws:bedrock:*:*:application-inference-profile/*";
+const INVOKE: [&str; 2] = [
+    "bedrock:InvokeModel",
+    "bedrock:InvokeModelWithResponseStream",
+];
+
+/// The program's user files (stdlib modules are reached through `index`).
+pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
+    let mut p = Program::default();
+    for (path, file) in files {
+        if Index::is_std(path) {
+            continue;
+        }
+        let d = Desugar { index, path };
+        for item in &file.items {
+            match &item.kind {
+                ItemKind::Org(org) => d.org(org, &mut p.org),
+                ItemKind::Scp(pol) => p.policies.push(d.policy(pol, PolicyKind::Scp)),
+                ItemKind::Identity(pol) => p.policies.push(d.policy(pol, PolicyKind::Identity)),
+                ItemKind::Guardrail(g) => p.guardrails.push(d.guardrail(g)),
+                ItemKind::Control(c) => p.controls.push(d.control(c)),
+                ItemKind::Attach(a) => {
+                    for pol in &a.policies {
+                        let targets = p.attachments.entry(pol.name.clone()).or_default();
+                        for t in &a.targets {
+                            if !targets.contains(&t.name) {
+                                targets.push(t.name.clone());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // The root first: it is the top of every path.
+    p.org.targets.sort_by_key(|t| t.kind != TargetKind::Root);
+    p
+}
+
+struct Desugar<'a> {
+    index: &'a Index,
+    path: &'a str,
+}
+
+impl Desugar<'_> {
+    fn lits(&self, v: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        self.index.literals(self.path, v, &mut out);
+        out
+    }
+
+    fn lits_all(&self, vs: &[Value]) -> Vec<String> {
+        let mut out = Vec::new();
+        for v in vs {
+            self.index.literals(self.path, v, &mut out);
+        }
+        out
+    }
+
+    fn org(&self, org: &ast::Org, out: &mut Org) {
+        for e in &org.entries {
+            match &e.kind {
+                OrgEntryKind::Root { keyword, id } => out.targets.push(Target {
+                    name: "root".into(),
+                    kind: TargetKind::Root,
+                    id: id.value.clone(),
+                    parent: None,
+                    file: self.path.to_string(),
+                    span: *keyword,
+                }),
+                OrgEntryKind::Ou { name, id, parent }
+                | OrgEntryKind::Account { name, id, parent } => {
+                    let kind = if matches!(e.kind, OrgEntryKind::Ou { .. }) {
+                        TargetKind::Ou
+                    } else {
+                        TargetKind::Account
+                    };
+                    out.targets.push(Target {
+                        name: name.name.clone(),
+                        kind,
+                        id: id.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+                        parent: parent.as_ref().map(|p| p.name.clone()),
+                        file: self.path.to_string(),
+                        span: name.span,
+                    });
+                }
+                OrgEntryKind::LimitsPreset(p) => {
+                    if p.name == "legacy" {
+                        out.limits = Limits::LEGACY;
+                    } else {
+                        out.limits = Limits::CURRENT;
+                    }
+                }
+                OrgEntryKind::Limits(pairs) => {
+                    for (name, v) in pairs {
+                        let n = self.lits(v).first().and_then(|t| t.parse::<usize>().ok());
+                        match (name.name.as_str(), n) {
+                            ("scp_size", Some(n)) => out.limits.scp_size = n,
+                            ("scp_per_target", Some(n)) => out.limits.scp_per_target = n,
+                            _ => {}
+                        }
+                    }
+                }
+                OrgEntryKind::Error => {}
+            }
+        }
+    }
+
+    fn policy(&self, pol: &ast::Policy, kind: PolicyKind) -> Policy {
+        let mut rules = Vec::new();
+        for s in &pol.stmts {
+            self.stmt(s, &pol.name.name, &mut rules);
+        }
+        Policy {
+            name: pol.name.name.clone(),
+            kind,
+            file: self.path.to_string(),
+            span: pol.name.span,
+            rules,
+        }
+    }
+
+    fn origin(&self, span: Span, policy: &str, label: &str) -> Origin {
+        Origin {
+            file: self.path.to_string(),
+            span,
+            policy: policy.to_string(),
+            label: label.to_string(),
+        }
+    }
+
+    fn stmt(&self, s: &ast::Stmt, policy: &str, out: &mut Vec<Rule>) {
+        let forbid = |action: ScopeSet, resource: ScopeSet, cond: Cond, label: &str| Rule {
+            effect: Effect::Forbid,
+            action,
+            resource,
+            cond,
+            origin: self.origin(s.span, policy, label),
+        };
+        match &s.kind {
+            StmtKind::DenyModels { models, clauses } => {
+                let models = self.lits_all(models);
+                let clauses = self.clauses(clauses);
+                out.push(forbid(
+                    ScopeSet::In(vec!["bedrock:*".into()]),
+                    ScopeSet::In(models.iter().map(|m| model_arn(m)).collect()),
+                    clauses.clone(),
+                    "DenyModel",
+                ));
+                out.push(forbid(
+                    ScopeSet::In(vec!["bedrock-mantle:*".into()]),
+                    ScopeSet::Any,
+                    Cond::and(vec![
+                        clauses,
+                        pred("bedrock-mantle:Model", Test::Like(models)),
+                    ]),
+                    "DenyModel",
+                ));
+            }
+            StmtKind::OnlyModels { models } => {
+                let models = self.lits_all(models);
+                let permit = |resource: ScopeSet| Rule {
+                    effect: Effect::Permit,
+                    action: ScopeSet::Any,
+                    resource,
+                    cond: Cond::True,
+                    origin: self.origin(s.span, policy, "OnlyModels"),
+                };
+                out.push(permit(ScopeSet::NotIn(vec![FOUNDATION_MODELS.into()])));
+                out.push(permit(ScopeSet::In(
+                    models.iter().map(|m| model_arn(m)).collect(),
+                )));
+                out.push(forbid(
+                    ScopeSet::In(vec!["bedrock-mantle:*".into()]),
+                    ScopeSet::Any,
+                    Cond::and(vec![
+                        Cond::negate(pred("bedrock-mantle:Model", Test::Absent)),
+                        Cond::negate(pred("bedrock-mantle:Model", Test::Like(models))),
+                    ]),
+                    "OnlyModels",
+                ));
+            }
+            StmtKind::OnlyRegions {
+                regions,
+                services,
+                clauses,
+            } => {
+                let regions = self.lits_all(regions);
+                let services = if services.is_empty() {
+                    vec!["bedrock".to_string(), "bedrock-mantle".to_string()]
+                } else {
+                    self.lits_all(services)
+                };
+                out.push(forbid(
+                    ScopeSet::In(services.iter().map(|s| format!("{s}:*")).collect()),
+                    ScopeSet::Any,
+                    Cond::and(vec![
+                        Cond::negate(pred("aws:RequestedRegion", Test::Eq(regions))),
+                        self.clauses(clauses),
+                    ]),
+                    "OnlyRegions",
+                ));
+            }
+            StmtKind::DenyApiKeys { kind, clauses } => {
+                let value = match kind.as_ref().map(|k| k.name.as_str()) {
+                    Some("long_term") => Some("LONG_TERM"),
+                    Some("short_term") => Some("SHORT_TERM"),
+                    _ => None,
+                };
+                let clauses = self.clauses(clauses);
+                for ns in ["bedrock", "bedrock-mantle"] {
+                    let token = value.map(|v| {
+                        pred(
+                            &format!("{ns}:BearerTokenType"),
+                            Test::Eq(vec![v.to_string()]),
+                        )
+                    });
+                    out.push(forbid(
+                        ScopeSet::In(vec![format!("{ns}:CallWithBearerToken")]),
+                        ScopeSet::Any,
+                        Cond::and(vec![token.unwrap_or(Cond::True), clauses.clone()]),
+                        "DenyApiKeys",
+                    ));
+                }
+            }
+            StmtKind::Require(_) => {
+                let invoke = || ScopeSet::In(INVOKE.iter().map(|a| a.to_string()).collect());
+                let arn = |v: &str| ScopeSet::In(vec![v.to_string()]);
+                let profile = "bedrock:InferenceProfileArn";
+                // Seed 000 SCP 1, all three statements; the optimiser drops the first, which
+                // the second subsumes (BRIEF §5).
+                out.push(forbid(
+                    invoke(),
+                    arn(FOUNDATION_MODELS),
+                    pred(profile, Test::Absent),
+                    "RequireApplicationInferenceProfile",
+                ));
+                out.push(forbid(
+                    invoke(),
+                    arn(FOUNDATION_MODELS),
+                    Cond::negate(Cond::Pred(Pred {
+                        key: profile.into(),
+                        family: Family::String,
+                        qualifier: None,
+                        test: Test::Like(vec![APPLICATION_PROFILES.into()]),
+                    })),
+                    "RequireApplicationInferenceProfile",
+                ));
+                out.push(forbid(
+                    invoke(),
+                    arn(INFERENCE_PROFILES),
+                    Cond::True,
+                    "RequireApplicationInferenceProfile",
+                ));
+            }
+            StmtKind::RequireTags { tags, .. } => {
+                let tags = self.lits_all(tags);
+                let profiles = || ScopeSet::In(vec![APPLICATION_PROFILES.to_string()]);
+                for t in &tags {
+                    out.push(forbid(
+                        ScopeSet::In(vec!["bedrock:CreateInferenceProfile".into()]),
+                        profiles(),
+                        pred(&format!("aws:RequestTag/{t}"), Test::Absent),
+                        "RequireTags",
+                    ));
+                }
+                out.push(forbid(
+                    ScopeSet::In(vec!["bedrock:UntagResource".into()]),
+                    profiles(),
+                    Cond::Pred(Pred {
+                        key: "aws:TagKeys".into(),
+                        family: Family::String,
+                        qualifier: Some(Qualifier::Any),
+                        test: Test::Eq(tags),
+                    }),
+                    "RequireTags",
+                ));
+            }
+            StmtKind::DenyServices { services, clauses } => {
+                let services = self.lits_all(services);
+                out.push(forbid(
+                    ScopeSet::In(services.iter().map(|s| format!("{s}:*")).collect()),
+                    ScopeSet::Any,
+                    self.clauses(clauses),
+                    "DenyService",
+                ));
+            }
+            StmtKind::DenyAll { clauses } => out.push(forbid(
+                ScopeSet::Any,
+                ScopeSet::Any,
+                self.clauses(clauses),
+                "DenyAll",
+            )),
+            StmtKind::DenyActions {
+                actions,
+                resources,
+                clauses,
+            } => {
+                let resources = if resources.is_empty() {
+                    ScopeSet::Any
+                } else {
+                    ScopeSet::In(self.lits_all(resources))
+                };
+                out.push(forbid(
+                    ScopeSet::In(self.lits_all(actions)),
+                    resources,
+                    self.clauses(clauses),
+                    "DenyActions",
+                ));
+            }
+            StmtKind::Allow(a) => out.push(self.allow(a, s.span, policy)),
+            StmtKind::Rule(r) => out.push(self.rule(r, s.span, policy)),
+            StmtKind::Error => {}
+        }
+    }
+
+    fn allow(&self, a: &ast::Allow, span: Span, policy: &str) -> Rule {
+        let actions = match &a.what {
+            ast::AllowWhat::Invoke(_) => INVOKE.iter().map(|a| a.to_string()).collect(),
+            ast::AllowWhat::Actions(vs) => self.lits_all(vs),
+        };
+        let account = a
+            .account
+            .as_ref()
+            .and_then(|v| self.lits(v).into_iter().next())
+            .unwrap_or_else(|| "*".to_string());
+        let values = self.lits_all(&a.resources);
+        let resources = match a.kind.as_ref().map(|k| k.name.as_str()) {
+            Some("model") => values.iter().map(|v| model_arn(v)).collect(),
+            Some("inference_profile") => values
+                .iter()
+                .map(|v| format!("arn:aws:bedrock:*:{account}:inference-profile/{v}"))
+                .collect(),
+            Some("application_inference_profile") => values
+                .iter()
+                .map(|v| format!("arn:aws:bedrock:*:{account}:application-inference-profile/{v}"))
+                .collect(),
+            _ => values,
+        };
+        Rule {
+            effect: Effect::Permit,
+            action: ScopeSet::In(actions),
+            resource: ScopeSet::In(resources),
+            cond: self.clauses(&a.clauses),
+            origin: self.origin(span, policy, "Allow"),
+        }
+    }
+
+    fn rule(&self, r: &ast::Rule, span: Span, policy: &str) -> Rule {
+        let mut action = ScopeSet::Any;
+        let mut resource = ScopeSet::Any;
+        let mut conds = Vec::new();
+        for e in &r.scope {
+            let Some((op, v)) = &e.constraint else {
+                continue;
+            };
+            let values = self.lits(v);
+            let negated = matches!(
+                op,
+                ast::ScopeOp::NotEq | ast::ScopeOp::NotIn | ast::ScopeOp::NotLike
+            );
+            match e.var {
+                ast::ScopeVar::Action | ast::ScopeVar::Resource => {
+                    let set = if negated {
+                        ScopeSet::NotIn(values)
+                    } else {
+                        ScopeSet::In(values)
+                    };
+                    if e.var == ast::ScopeVar::Action {
+                        action = set;
+                    } else {
+                        resource = set;
+                    }
+                }
+                ast::ScopeVar::Principal => {
+                    // docs/language.md §8.2: `==`/`in` compare exactly, `like` as an ARN.
+                    let like = matches!(op, ast::ScopeOp::Like | ast::ScopeOp::NotLike);
+                    let p = Cond::Pred(Pred {
+                        key: "aws:PrincipalArn".into(),
+                        family: if like { Family::Arn } else { Family::String },
+                        qualifier: None,
+                        test: if like {
+                            Test::Like(values)
+                        } else {
+                            Test::Eq(values)
+                        },
+                    });
+                    conds.push(if negated { Cond::negate(p) } else { p });
+                }
+            }
+        }
+        for c in &r.clauses {
+            let cond = self.cond(&c.cond);
+            conds.push(if c.unless { Cond::negate(cond) } else { cond });
+        }
+        let (effect, label) = match r.effect {
+            Effect::Forbid => (Effect::Forbid, "Forbid"),
+            Effect::Permit => (Effect::Permit, "Permit"),
+        };
+        Rule {
+            effect,
+            action,
+            resource,
+            cond: Cond::and(conds),
+            origin: self.origin(span, policy, label),
+        }
+    }
+
+    fn clauses(&self, clauses: &[ast::Clause]) -> Cond {
+        let mut out = Vec::new();
+        for c in clauses {
+            let cond = match &c.pred {
+                ast::SurfacePred::Region(v) => pred("aws:RequestedRegion", Test::Eq(self.lits(v))),
+                ast::SurfacePred::Principal(v) => {
+                    let values = self.lits(v);
+                    // stdlib/bedrock.gov: exact values compare as strings (seed 001), patterns
+                    // as ARNs.
+                    if values.iter().any(|v| is_glob(v)) {
+                        Cond::Pred(Pred {
+                            key: "aws:PrincipalArn".into(),
+                            family: Family::Arn,
+                            qualifier: None,
+                            test: Test::Like(values),
+                        })
+                    } else {
+                        Cond::Pred(Pred {
+                            key: "aws:PrincipalArn".into(),
+                            family: Family::String,
+                            qualifier: None,
+                            test: Test::Eq(values),
+                        })
+                    }
+                }
+                ast::SurfacePred::PrincipalAccount(v) => {
+                    pred("aws:PrincipalAccount", Test::Eq(self.lits(v)))
+                }
+                ast::SurfacePred::ViaMcp(None) => Cond::Pred(Pred {
+                    key: "aws:ViaAWSMCPService".into(),
+                    family: Family::Bool,
+                    qualifier: None,
+                    test: Test::Eq(vec!["true".into()]),
+                }),
+                ast::SurfacePred::ViaMcp(Some(v)) => {
+                    pred("aws:CalledViaAWSMCP", Test::Eq(self.lits(v)))
+                }
+                ast::SurfacePred::Cond(c) => self.cond(c),
+            };
+            out.push(if c.unless { Cond::negate(cond) } else { cond });
+        }
+        Cond::and(out)
+    }
+
+    fn cond(&self, c: &ast::Cond) -> Cond {
+        match c {
+            ast::Cond::And(v, _) => Cond::And(v.iter().map(|c| self.cond(c)).collect()),
+            ast::Cond::Or(v, _) => Cond::Or(v.iter().map(|c| self.cond(c)).collect()),
+            ast::Cond::Not(c, _) => Cond::negate(self.cond(c)),
+            ast::Cond::Pred(p) => {
+                let (key, family) = key_of(&p.key.value);
+                let qualifier = p.qualifier.map(|(q, _)| q);
+                let mk = |test: Test| {
+                    Cond::Pred(Pred {
+                        key: key.clone(),
+                        family,
+                        qualifier,
+                        test,
+                    })
+                };
+                let one = |v: &Value| self.lits(v).into_iter().next().unwrap_or_default();
+                match &p.op {
+                    ast::PredOp::Absent => mk(Test::Absent),
+                    ast::PredOp::Present => Cond::negate(mk(Test::Absent)),
+                    ast::PredOp::Cmp(op, v) => match op {
+                        ast::CmpOp::Eq => mk(Test::Eq(self.lits(v))),
+                        ast::CmpOp::Ne => Cond::negate(mk(Test::Eq(self.lits(v)))),
+                        ast::CmpOp::Lt => mk(Test::Lt(one(v))),
+                        ast::CmpOp::Le => mk(Test::Le(one(v))),
+                        ast::CmpOp::Gt => mk(Test::Gt(one(v))),
+                        ast::CmpOp::Ge => mk(Test::Ge(one(v))),
+                    },
+                    ast::PredOp::In(v) => mk(Test::Eq(self.lits(v))),
+                    ast::PredOp::NotIn(v) => Cond::negate(mk(Test::Eq(self.lits(v)))),
+                    ast::PredOp::Like(v) => mk(Test::Like(self.lits(v))),
+                    ast::PredOp::NotLike(v) => Cond::negate(mk(Test::Like(self.lits(v)))),
+                }
+            }
+        }
+    }
+
+    fn guardrail(&self, g: &ast::Guardrail) -> Guardrail {
+        let mut out = Guardrail {
+            name: g.name.name.clone(),
+            file: self.path.to_string(),
+            span: g.name.span,
+            regions: Vec::new(),
+            input_tags: None,
+            guarding: Vec::new(),
+            models: None,
+            lock: false,
+            sources: Vec::new(),
+        };
+        for s in &g.stmts {
+            out.sources.push(s.span);
+            match &s.kind {
+                ast::GuardStmtKind::Use { region, guardrail } => {
+                    for r in self.lits(region) {
+                        out.regions.push((r, guardrail.value.clone()));
+                    }
+                }
+                ast::GuardStmtKind::InputTags(v) => out.input_tags = Some(v.name.clone()),
+                ast::GuardStmtKind::Guarding(pairs) => {
+                    for (what, mode) in pairs {
+                        out.guarding.push((what.name.clone(), mode.name.clone()));
+                    }
+                }
+                ast::GuardStmtKind::Models {
+                    all,
+                    include,
+                    exclude,
+                } => {
+                    out.models = Some(ModelEnforcement {
+                        all: all.is_some(),
+                        include: self.lits_all(include),
+                        exclude: self.lits_all(exclude),
+                    })
+                }
+                ast::GuardStmtKind::Lock => out.lock = true,
+                ast::GuardStmtKind::Error => {}
+            }
+        }
+        out
+    }
+
+    fn control(&self, c: &ast::Control) -> Control {
+        let mut out = Control {
+            name: c.name.name.clone(),
+            file: self.path.to_string(),
+            span: c.name.span,
+            targets: c.targets.iter().map(|t| t.name.clone()).collect(),
+            regions: Vec::new(),
+            exempt_actions: Vec::new(),
+            exempt_principals: Vec::new(),
+            sources: Vec::new(),
+        };
+        for s in &c.stmts {
+            out.sources.push(s.span);
+            match &s.kind {
+                ast::ControlStmtKind::Regions(v) => out.regions.extend(self.lits_all(v)),
+                ast::ControlStmtKind::ExemptActions(v) => {
+                    out.exempt_actions.extend(self.lits_all(v))
+                }
+                ast::ControlStmtKind::ExemptPrincipals(v) => {
+                    out.exempt_principals.extend(self.lits_all(v))
+                }
+                ast::ControlStmtKind::Error => {}
+            }
+        }
+        out
+    }
+}
+
+/// `arn:aws:bedrock:*::foundation-model/P`; the `*` Region also matches the empty Region of
+/// global cross-Region inference (facts §5.2).
+fn model_arn(model: &str) -> String {
+    format!("arn:aws:bedrock:*::foundation-model/{model}")
+}
+
+/// A predicate on a key, its family from the catalog.
+fn pred(key: &str, test: Test) -> Cond {
+    let (key, family) = key_of(key);
+    Cond::Pred(Pred {
+        key,
+        family,
+        qualifier: None,
+        test,
+    })
+}
+
+/// The canonical spelling and operator family of a condition key. Template keys
+/// (`aws:RequestTag/${TagKey}`) keep the written suffix.
+pub fn key_of(written: &str) -> (String, Family) {
+    let Some(k) = catalog().condition_key(written) else {
+        return (written.to_string(), Family::String);
+    };
+    let name = match k.name.find("${") {
+        Some(at) => {
+            let prefix = k.name.get(..at).unwrap_or("");
+            format!("{prefix}{}", written.get(at..).unwrap_or(""))
+        }
+        None => k.name.clone(),
+    };
+    let family = match k.ty.element() {
+        KeyType::Arn => Family::Arn,
+        KeyType::Numeric => Family::Numeric,
+        KeyType::Date => Family::Date,
+        KeyType::Bool => Family::Bool,
+        KeyType::IpAddress => Family::Ip,
+        KeyType::Binary => Family::Binary,
+        _ => Family::String,
+    };
+    (name, family)
+}
