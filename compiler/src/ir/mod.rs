@@ -8,6 +8,7 @@
 pub mod eval;
 pub mod json;
 pub mod lower;
+pub mod parse;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -1,0 +1,1 @@
+//! Policy JSON → IR statements: reads hand-written SCPs (the seeds) for comparisons.
