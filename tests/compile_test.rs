@@ -37,7 +37,11 @@ fn read_tree(dir: &Path) -> BTreeMap<String, String> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read_to_string(&p).unwrap());
             }
         }
@@ -75,7 +79,11 @@ fn every_example_output_directory() {
             assert!(content.is_ascii(), "{file} is not ASCII");
             let v: serde_json::Value = serde_json::from_str(&content).unwrap();
             if file.starts_with("scp/") || file.starts_with("iam/") {
-                assert_eq!(serde_json::to_string(&v).unwrap().len(), content.len(), "{file} is not minified");
+                assert_eq!(
+                    serde_json::to_string(&v).unwrap().len(),
+                    content.len(),
+                    "{file} is not minified"
+                );
                 assert!(content.len() <= 10_240, "{file} too large");
             }
         }
@@ -89,8 +97,20 @@ fn output_is_byte_identical_across_runs() {
     let dir = scratch("determinism");
     let a = dir.join("a");
     let b = dir.join("b");
-    compile_ok(&["compile", "examples/", "--out", a.to_str().unwrap(), "--sids"]);
-    compile_ok(&["compile", "examples/", "--out", b.to_str().unwrap(), "--sids"]);
+    compile_ok(&[
+        "compile",
+        "examples/",
+        "--out",
+        a.to_str().unwrap(),
+        "--sids",
+    ]);
+    compile_ok(&[
+        "compile",
+        "examples/",
+        "--out",
+        b.to_str().unwrap(),
+        "--sids",
+    ]);
     let (ta, tb) = (read_tree(&a), read_tree(&b));
     assert!(!ta.is_empty());
     assert_eq!(ta, tb);
@@ -101,14 +121,28 @@ fn output_is_byte_identical_across_runs() {
 fn a_failing_compile_leaves_the_output_directory_as_it_was() {
     let dir = scratch("atomic");
     let out_dir = dir.join("out");
-    compile_ok(&["compile", "examples/model-denylist.gov", "--out", out_dir.to_str().unwrap()]);
+    compile_ok(&[
+        "compile",
+        "examples/model-denylist.gov",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     let before = read_tree(&out_dir);
     assert!(before.contains_key("manifest.json"));
     let bad = dir.join("bad.gov");
     std::fs::write(&bad, "scp s {\n  only regions us-est-1\n}\n").unwrap();
-    let out = govc(&["compile", bad.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    let out = govc(&[
+        "compile",
+        bad.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(read_tree(&out_dir), before, "a failed compile must not touch the output");
+    assert_eq!(
+        read_tree(&out_dir),
+        before,
+        "a failed compile must not touch the output"
+    );
     // Nothing left beside it either.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -123,9 +157,17 @@ fn a_failing_compile_leaves_the_output_directory_as_it_was() {
 fn a_directory_govc_did_not_write_is_not_replaced() {
     let dir = scratch("foreign");
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-    let out = govc(&["compile", "examples/model-denylist.gov", "--out", dir.to_str().unwrap()]);
+    let out = govc(&[
+        "compile",
+        "examples/model-denylist.gov",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+        "mine"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -133,10 +175,24 @@ fn a_directory_govc_did_not_write_is_not_replaced() {
 fn recompiling_replaces_the_previous_output() {
     let dir = scratch("replace");
     let out_dir = dir.join("out");
-    compile_ok(&["compile", "examples/organization.gov", "--out", out_dir.to_str().unwrap()]);
-    compile_ok(&["compile", "examples/model-denylist.gov", "--out", out_dir.to_str().unwrap()]);
+    compile_ok(&[
+        "compile",
+        "examples/organization.gov",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    compile_ok(&[
+        "compile",
+        "examples/model-denylist.gov",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     let tree = read_tree(&out_dir);
-    assert!(tree.keys().all(|f| !f.starts_with("bedrock/")), "stale files left: {:?}", tree.keys());
+    assert!(
+        tree.keys().all(|f| !f.starts_with("bedrock/")),
+        "stale files left: {:?}",
+        tree.keys()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -144,7 +200,13 @@ fn recompiling_replaces_the_previous_output() {
 fn dry_run_prints_manifest_and_table_and_writes_nothing() {
     let dir = scratch("dry");
     let out_dir = dir.join("out");
-    let out = compile_ok(&["compile", "examples/organization.gov", "--dry-run", "--out", out_dir.to_str().unwrap()]);
+    let out = compile_ok(&[
+        "compile",
+        "examples/organization.gov",
+        "--dry-run",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("\"documents\""), "{stdout}");
     assert!(stdout.contains("slots"), "{stdout}");
@@ -164,7 +226,12 @@ fn program_with_denied_actions(n: usize, scps: usize) -> String {
         s.push_str("}\n");
     }
     s.push_str("attach ");
-    s.push_str(&(0..scps).map(|p| format!("p{p}")).collect::<Vec<_>>().join(", "));
+    s.push_str(
+        &(0..scps)
+            .map(|p| format!("p{p}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     s.push_str(" to root\n");
     s
 }
@@ -175,7 +242,12 @@ fn a_target_over_its_slots_is_an_error_naming_it() {
     let f = dir.join("big.gov");
     // Far more than 4 legacy documents of denies on one target (FullAWSAccess takes the 5th).
     std::fs::write(&f, program_with_denied_actions(400, 1)).unwrap();
-    let out = govc(&["compile", f.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    let out = govc(&[
+        "compile",
+        f.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("E0402"), "{stderr}");
@@ -183,7 +255,13 @@ fn a_target_over_its_slots_is_an_error_naming_it() {
     assert!(stderr.contains("FullAWSAccess"), "{stderr}");
     assert!(!dir.join("out").exists());
     // With the current quota (10,240 × 10) the same program fits.
-    compile_ok(&["compile", f.to_str().unwrap(), "--limits", "current", "--dry-run"]);
+    compile_ok(&[
+        "compile",
+        f.to_str().unwrap(),
+        "--limits",
+        "current",
+        "--dry-run",
+    ]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

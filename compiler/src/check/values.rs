@@ -81,7 +81,8 @@ pub fn check_literal(text: &str, span: Span, expect: Expect, quoted: bool) -> Op
 
 fn region(code: &str, span: Span) -> Option<Diagnostic> {
     let cat = catalog();
-    if cat.region(code).is_some() {
+    // `aws:RequestedRegion` of a global cross-Region inference hop (facts §5.2).
+    if cat.region(code).is_some() || code == "unspecified" {
         return None;
     }
     let mut d = Diagnostic::new(Code::E0200, span, format!("unknown region `{code}`"))

@@ -391,3 +391,136 @@ pub fn lower_all(policies: &[rules::Policy]) -> (BTreeMap<String, Policy>, Vec<D
     }
     (out, diags)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Origin as RuleOrigin, Qualifier as Q, Rule};
+    use crate::syntax::Span;
+
+    fn pred(key: &str, family: Family, qualifier: Option<Q>, test: Test) -> Cond {
+        Cond::Pred(Pred {
+            key: key.into(),
+            family,
+            qualifier,
+            test,
+        })
+    }
+
+    fn rule(cond: Cond) -> Rule {
+        Rule {
+            effect: rules::Effect::Forbid,
+            action: ScopeSet::In(vec!["bedrock:InvokeModel".into()]),
+            resource: ScopeSet::Any,
+            cond,
+            origin: RuleOrigin {
+                file: "t.gov".into(),
+                span: Span::new(0, 1),
+                policy: "p".into(),
+                label: "Forbid".into(),
+            },
+        }
+    }
+
+    fn conditions(cond: Cond) -> Vec<String> {
+        lower_rule(&rule(cond))
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let mut out = String::new();
+                json::condition(&s.condition, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    use super::super::json;
+
+    fn region(vs: &[&str]) -> Cond {
+        pred(
+            "aws:RequestedRegion",
+            Family::String,
+            None,
+            Test::Eq(vs.iter().map(|v| v.to_string()).collect()),
+        )
+    }
+
+    #[test]
+    fn negations_are_exact_complements() {
+        assert_eq!(
+            conditions(Cond::negate(region(&["us-east-1"]))),
+            [r#"{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}"#]
+        );
+        let lt = pred(
+            "aws:MultiFactorAuthAge",
+            Family::Numeric,
+            None,
+            Test::Lt("3600".into()),
+        );
+        assert_eq!(
+            conditions(Cond::negate(lt)),
+            [r#"{"NumericGreaterThanEqualsIfExists":{"aws:MultiFactorAuthAge":"3600"}}"#]
+        );
+        let mcp = pred(
+            "aws:ViaAWSMCPService",
+            Family::Bool,
+            None,
+            Test::Eq(vec!["true".into()]),
+        );
+        assert_eq!(
+            conditions(Cond::negate(mcp)),
+            [r#"{"BoolIfExists":{"aws:ViaAWSMCPService":"false"}}"#]
+        );
+        let any = pred(
+            "aws:TagKeys",
+            Family::String,
+            Some(Q::Any),
+            Test::Eq(vec!["a".into()]),
+        );
+        assert_eq!(
+            conditions(Cond::negate(any)),
+            [r#"{"ForAllValues:StringNotEquals":{"aws:TagKeys":"a"}}"#]
+        );
+    }
+
+    #[test]
+    fn or_splits_into_statements_and_de_morgan_applies() {
+        let c = Cond::Or(vec![region(&["a"]), region(&["b"])]);
+        assert_eq!(conditions(c.clone()).len(), 2);
+        // !(a || b) = !a && !b: one statement, the NOR of both values.
+        assert_eq!(
+            conditions(Cond::negate(c)),
+            [r#"{"StringNotEquals":{"aws:RequestedRegion":["a","b"]}}"#]
+        );
+    }
+
+    #[test]
+    fn contradictions_drop_the_statement() {
+        let absent = pred("k:k", Family::String, None, Test::Absent);
+        assert!(conditions(Cond::And(vec![absent.clone(), Cond::negate(absent)])).is_empty());
+        assert!(conditions(Cond::And(vec![region(&["a"]), region(&["b"])])).is_empty());
+        assert_eq!(
+            conditions(Cond::And(vec![region(&["a", "b"]), region(&["b", "c"])])),
+            [r#"{"StringEquals":{"aws:RequestedRegion":"b"}}"#]
+        );
+    }
+
+    #[test]
+    fn second_positive_test_uses_if_exists_and_a_third_is_an_error() {
+        let like = |p: &str| pred("k:k", Family::String, None, Test::Like(vec![p.into()]));
+        assert_eq!(
+            conditions(Cond::And(vec![like("a*"), like("*b")])),
+            [r#"{"StringLike":{"k:k":"a*"},"StringLikeIfExists":{"k:k":"*b"}}"#]
+        );
+        let err = lower_rule(&rule(Cond::And(vec![like("a*"), like("*b"), like("*c*")])));
+        assert_eq!(err.unwrap_err().code, Code::E0400);
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        let alts = |n: usize| Cond::Or((0..n).map(|i| region(&[&format!("r{i}")])).collect());
+        // (8 alternatives)^3 = 512 statements: refused, not built.
+        let c = Cond::And(vec![alts(8), alts(8), alts(8)]);
+        assert_eq!(lower_rule(&rule(c)).unwrap_err().code, Code::E0400);
+    }
+}
