@@ -18,7 +18,8 @@
 //!    which is why it is opt-in and never applied to an Allow.
 //!
 //! The passes run in a loop until nothing changes. Every set comparison here is *sound*: it
-//! may answer "no" where a smarter check would say "yes", never the reverse. Statements with a
+//! may answer "no" where a smarter check would say "yes", never the reverse. A value with a
+//! policy variable (`${…}`) is opaque: only equality and `*` reason about it. Statements with a
 //! `sid` are never merged or dropped, so a Sid the user asked for never disappears.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,6 +120,11 @@ fn reduce<'a>(
 /// (wildcards included), a `?` of `p` one literal or `?` of `q`, and a literal of `p` only the
 /// same literal. `*?` against `?*` says no although both mean "one character or more".
 pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
+    // A policy variable (`${aws:username}`, facts §3.5) is replaced before matching, so its
+    // text says nothing about what it matches: only equal values and `*` are safe then.
+    if p.contains("${") || q.contains("${") {
+        return p == q || all_stars(p);
+    }
     let p: Vec<char> = p.chars().collect();
     let q: Vec<char> = q.chars().collect();
     // The same character comparison as `glob_match`.
@@ -138,6 +144,16 @@ pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
 
 fn all_stars(v: &str) -> bool {
     !v.is_empty() && v.chars().all(|c| c == '*')
+}
+
+/// Whether no value holds a policy variable, whose substituted text the matcher cannot see.
+fn no_variables(values: &BTreeSet<String>) -> bool {
+    values.iter().all(|v| !v.contains("${"))
+}
+
+/// A value that stands for exactly one text: no wildcard, no policy variable.
+fn is_literal(v: &str) -> bool {
+    !is_glob(v) && !v.contains("${")
 }
 
 // ------------------------------------------------------------------------------------------
@@ -328,10 +344,12 @@ fn actions_cover(a: &Scope, b: &Scope) -> bool {
         // A NotAction list is only inside `*`.
         (false, true) => a.values.iter().any(|p| all_stars(p)),
         // b's actions must avoid all of a's exclusions; decided only for literal actions.
-        (true, false) => b
-            .values
-            .iter()
-            .all(|q| !is_glob(q) && !a.values.iter().any(|p| glob_match(p, q, true))),
+        (true, false) => {
+            b.values
+                .iter()
+                .all(|q| is_literal(q) && !a.values.iter().any(|p| glob_match(p, q, true)))
+                && no_variables(&a.values)
+        }
         // Complement of ∪N_b inside complement of ∪N_a ⇐ ∪N_a ⊆ ∪N_b.
         (true, true) => a
             .values
@@ -349,10 +367,12 @@ fn resources_cover(a: &Scope, b: &Scope) -> bool {
     match (a.negated, b.negated) {
         (false, false) => b.values.is_subset(&a.values),
         (false, true) => false,
-        (true, false) => b
-            .values
-            .iter()
-            .all(|q| !is_glob(q) && !a.values.iter().any(|p| arn_match(p, q))),
+        (true, false) => {
+            b.values
+                .iter()
+                .all(|q| is_literal(q) && !a.values.iter().any(|p| arn_match(p, q)))
+                && no_variables(&a.values)
+        }
         (true, true) => a.values.is_subset(&b.values),
     }
 }
@@ -616,6 +636,19 @@ mod tests {
         assert!(glob_subsumes("*a*", "*a*a*", false));
         assert!(!glob_subsumes("*a*a*", "*a*", false));
         assert!(!glob_subsumes("s3:*", "bedrock:*", false));
+        // Policy variables: only equality and `*`.
+        assert!(!glob_subsumes("$*", "${aws:username}", false));
+        assert!(!glob_subsumes(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/${aws:username}",
+            false
+        ));
+        assert!(glob_subsumes(
+            "a/${aws:username}",
+            "a/${aws:username}",
+            false
+        ));
+        assert!(glob_subsumes("*", "${aws:username}", false));
     }
 
     #[test]
@@ -942,6 +975,11 @@ mod tests {
         assert!(subsumes(&not_b, &r(&["arn:aws:s3:::c"])));
         assert!(!subsumes(&not_b, &r(&["arn:aws:s3:::b"])));
         assert!(!subsumes(&r(&["arn:aws:s3:::c"]), &not_b));
+        // A policy variable may stand for any text.
+        let mut not_var = r(&["x"]);
+        not_var.resource = Scope::not_of(["arn:aws:s3:::${aws:username}"]);
+        assert!(!subsumes(&not_var, &r(&["arn:aws:s3:::c"])));
+        assert!(!subsumes(&not_b, &r(&["arn:aws:s3:::${aws:username}"])));
     }
 
     #[test]

@@ -282,7 +282,7 @@ fn statements() -> impl Strategy<Value = Vec<Statement>> {
         })
 }
 
-/// A request drawn from a seed: 48 requests per case from plain `u64`s generate (and shrink)
+/// A request drawn from a seed: 40 requests per case from plain `u64`s generate (and shrink)
 /// far faster than nested strategies. `actions` are the request actions to pick from.
 fn request_from(seed: u64, actions: &[&'static str]) -> Request {
     // SplitMix64: a few good bits per choice.
@@ -331,7 +331,7 @@ fn all_request_actions() -> Vec<&'static str> {
 }
 
 fn case(actions: Vec<&'static str>) -> impl Strategy<Value = (Vec<Statement>, Vec<Request>)> {
-    (statements(), prop::collection::vec(any::<u64>(), 48)).prop_map(move |(s, seeds)| {
+    (statements(), prop::collection::vec(any::<u64>(), 40)).prop_map(move |(s, seeds)| {
         let requests = seeds.iter().map(|&n| request_from(n, &actions)).collect();
         (s, requests)
     })
