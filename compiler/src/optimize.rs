@@ -1,16 +1,1198 @@
 //! Optimisation passes over IAM statements (BRIEF §5): each preserves every decision.
-// TEMP SHIM (not committed)
-use crate::ir::Statement;
+//!
+//! The input is the statement list of one policy document set; both effects may occur. Since
+//! any matching Deny denies and otherwise any matching Allow allows, a pass preserves every
+//! decision when it keeps, per effect, the set of requests some statement matches. Each pass
+//! below rewrites only within one effect and only by such set identities:
+//!
+//! 1. **Values**: drop an action (or condition value under `StringLike`/`StringNotLike`) that
+//!    another value of the same list covers; `Resource: ["*", …]` becomes `"*"`.
+//! 2. **Never matching**: drop a statement no request can match (e.g. `Null {k: true}` next to
+//!    an operator that is false on a missing `k`).
+//! 3. **Merge** two statements that differ in one place whose union is expressible: the
+//!    actions, the resources, or the values of one key under one positive operator.
+//! 4. **Subsumed**: drop a statement another statement of the same effect covers.
+//! 5. **Compress** (opt-in, Deny only): `bedrock:InvokeModel`, `bedrock:InvokeModelWithResponseStream`
+//!    → `bedrock:InvokeModel*` when the pattern names exactly that group in the catalog. This
+//!    keeps every decision on catalog actions but widens the Deny to actions AWS adds later,
+//!    which is why it is opt-in and never applied to an Allow.
+//!
+//! The passes run in a loop until nothing changes. Every set comparison here is *sound*: it
+//! may answer "no" where a smarter check would say "yes", never the reverse. A value with a
+//! policy variable (`${…}`) is opaque: only equality and `*` reason about it. Statements with a
+//! `sid` are never merged or dropped, so a Sid the user asked for never disappears.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::catalog;
+use crate::glob::{glob_match, is_glob};
+use crate::ir::eval::{arn_match, nfa_match};
+use crate::ir::{json, Condition, Effect, Op, Operator, Origin, Qualifier, Scope, Statement};
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
+    /// Replace groups of a service's actions by a `service:Prefix*` pattern in Deny statements.
     pub compress_actions: bool,
 }
-pub fn optimize(statements: Vec<Statement>, _opts: &Options) -> Vec<Statement> {
-    statements
+
+/// A bound on the fixpoint loop. Every round that changes anything removes a statement or a
+/// value, so the loop ends long before this; the bound only guards against a future pass that
+/// does not.
+const MAX_ROUNDS: usize = 64;
+
+/// Runs every pass to a fixpoint. Same input, same output; surviving statements keep the
+/// order in which they first appeared, and a dropped or merged statement's origins move to the
+/// statement that covers it.
+pub fn optimize(statements: Vec<Statement>, opts: &Options) -> Vec<Statement> {
+    let mut current = statements;
+    for _ in 0..MAX_ROUNDS {
+        let mut next: Vec<Statement> = current.iter().cloned().map(dedupe_values).collect();
+        next.retain(|s| s.sid.is_some() || !never_matches(s));
+        next = merge_statements(next);
+        next = drop_subsumed(next);
+        if opts.compress_actions {
+            next.iter_mut().for_each(compress_actions);
+        }
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
 }
+
+// ------------------------------------------------------------------------------------------
+// Pass 1: values
+// ------------------------------------------------------------------------------------------
+
+fn dedupe_values(mut s: Statement) -> Statement {
+    s.action.values = dedupe_actions(&s.action.values);
+    // A `*` covers every other resource. Equality is the only other safe test: ARN segments
+    // make pattern-against-pattern containment subtle, and duplicates are already gone.
+    if s.resource.values.contains("*") {
+        s.resource.values = BTreeSet::from(["*".to_string()]);
+    }
+    for (operator, keys) in &mut s.condition {
+        if matches!(operator.op, Op::StringLike | Op::StringNotLike) {
+            // Values are ORed (NORed when negated) per request value, so only their union
+            // matters, whatever the qualifier.
+            for values in keys.values_mut() {
+                *values = reduce(values.iter(), |p, q| glob_subsumes(p, q, false));
+            }
+        }
+    }
+    s
+}
+
+/// Drops every action another action of the list covers (case-insensitively). Catalog
+/// spellings go first, so of `bedrock:InvokeModel` and `BEDROCK:invokemodel` the first stays.
+fn dedupe_actions(values: &BTreeSet<String>) -> BTreeSet<String> {
+    let canonical = |v: &String| {
+        catalog()
+            .action_by_full_name(v)
+            .is_some_and(|a| a.full_name() == *v)
+    };
+    let ordered = values
+        .iter()
+        .filter(|v| canonical(v))
+        .chain(values.iter().filter(|v| !canonical(v)));
+    reduce(ordered, |p, q| glob_subsumes(p, q, true))
+}
+
+/// The values that no other value covers, keeping the first of values that cover each other.
+fn reduce<'a>(
+    values: impl Iterator<Item = &'a String>,
+    covers: impl Fn(&str, &str) -> bool,
+) -> BTreeSet<String> {
+    let mut kept: Vec<&String> = Vec::new();
+    for v in values {
+        if kept.iter().any(|k| covers(k, v)) {
+            continue;
+        }
+        kept.retain(|k| !covers(v, k));
+        kept.push(v);
+    }
+    kept.into_iter().cloned().collect()
+}
+
+/// Whether every text the wildcard pattern `q` matches, `p` matches too: L(q) ⊆ L(p). Sound,
+/// not complete: `p` must match `q` read as text, where a `*` of `p` may absorb anything of `q`
+/// (wildcards included), a `?` of `p` one literal or `?` of `q`, and a literal of `p` only the
+/// same literal. `*?` against `?*` says no although both mean "one character or more".
+pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
+    // A policy variable (`${aws:username}`, facts §3.5) is replaced before matching, so its
+    // text says nothing about what it matches: only equal values and `*` are safe then.
+    if p.contains("${") || q.contains("${") {
+        return p == q || all_stars(p);
+    }
+    let p: Vec<char> = p.chars().collect();
+    let q: Vec<char> = q.chars().collect();
+    // The same character comparison as `glob_match`.
+    let same =
+        |a: char, b: char| a == b || (case_insensitive && a.to_lowercase().eq(b.to_lowercase()));
+    nfa_match(
+        &p,
+        &q,
+        |&c| c == '*',
+        |&pc, &qc| match pc {
+            '*' => true,
+            '?' => qc != '*',
+            _ => qc != '*' && qc != '?' && same(pc, qc),
+        },
+    )
+}
+
+fn all_stars(v: &str) -> bool {
+    !v.is_empty() && v.chars().all(|c| c == '*')
+}
+
+/// Whether no value holds a policy variable, whose substituted text the matcher cannot see.
+fn no_variables(values: &BTreeSet<String>) -> bool {
+    values.iter().all(|v| !v.contains("${"))
+}
+
+/// A value that stands for exactly one text: no wildcard, no policy variable.
+fn is_literal(v: &str) -> bool {
+    !is_glob(v) && !v.contains("${")
+}
+
+// ------------------------------------------------------------------------------------------
+// Pass 2: statements that never match
+// ------------------------------------------------------------------------------------------
+
+/// Whether no request can match the statement (sound: "false" when unsure).
+fn never_matches(s: &Statement) -> bool {
+    let no_actions = if s.action.negated {
+        s.action.values.iter().any(|v| all_stars(v))
+    } else {
+        s.action.values.is_empty()
+    };
+    let no_resources = if s.resource.negated {
+        s.resource.values.contains("*")
+    } else {
+        s.resource.values.is_empty()
+    };
+    no_actions || no_resources || contradictory(&s.condition)
+}
+
+/// `Null {k: "true"}` (k absent) next to an operator on `k` that is false on a missing key.
+fn contradictory(c: &Condition) -> bool {
+    let null = Operator::plain(Op::Null);
+    c.get(&null).is_some_and(|nulls| {
+        nulls.keys().any(|key| {
+            requires_absent(c, key)
+                && c.iter().any(|(&operator, keys)| {
+                    operator.op != Op::Null && !operator.on_missing_key() && keys.contains_key(key)
+                })
+        })
+    })
+}
+
+/// Whether the condition holds only when `key` is absent: it has `Null {key: "true"}`.
+fn requires_absent(c: &Condition, key: &str) -> bool {
+    c.get(&Operator::plain(Op::Null))
+        .and_then(|keys| keys.get(key))
+        .is_some_and(|v| !v.is_empty() && v.iter().all(|v| v.eq_ignore_ascii_case("true")))
+}
+
+// ------------------------------------------------------------------------------------------
+// Pass 3: merge
+// ------------------------------------------------------------------------------------------
+
+/// Folds each statement into the first earlier one it merges with. A merged statement may
+/// merge again with an earlier one; the fixpoint loop catches that in the next round.
+fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::with_capacity(statements.len());
+    for s in statements {
+        let into = out.iter_mut().find_map(|o| merged(o, &s).map(|m| (o, m)));
+        match into {
+            Some((o, m)) => *o = m,
+            None => out.push(s),
+        }
+    }
+    out
+}
+
+/// One statement that matches exactly the requests `a` or `b` matches, when the two differ in
+/// one element whose union IAM can express.
+fn merged(a: &Statement, b: &Statement) -> Option<Statement> {
+    if a.effect != b.effect || a.sid.is_some() || b.sid.is_some() {
+        return None;
+    }
+    let mut m = a.clone();
+    if a.resource == b.resource
+        && a.condition == b.condition
+        && !a.action.negated
+        && !b.action.negated
+    {
+        // (A1 ∧ R ∧ C) ∨ (A2 ∧ R ∧ C) = (A1 ∨ A2) ∧ R ∧ C; NotAction unions would intersect.
+        m.action.values.extend(b.action.values.iter().cloned());
+    } else if a.action == b.action
+        && a.condition == b.condition
+        && !a.resource.negated
+        && !b.resource.negated
+    {
+        m.resource.values.extend(b.resource.values.iter().cloned());
+    } else if a.action == b.action && a.resource == b.resource {
+        m.condition = merged_condition(&a.condition, &b.condition)?;
+    } else {
+        return None;
+    }
+    m.origins.extend(b.origins.iter().cloned());
+    Some(m)
+}
+
+/// `X ∧ op{k: V1}` or `X ∧ op{k: V2}` as `X ∧ op{k: V1 ∪ V2}`: both conditions have the same
+/// operators and keys and differ in the values of exactly one key. Correct only when the entry
+/// is an OR over values that distributes over the request's values: a positive operator,
+/// unqualified (some request value matches) or `ForAnyValue`. A negated operator is a NOR,
+/// `ForAllValues` an "every request value" — neither distributes.
+fn merged_condition(c1: &Condition, c2: &Condition) -> Option<Condition> {
+    if !c1.keys().eq(c2.keys()) {
+        return None;
+    }
+    let mut differing: Option<(Operator, &String, &BTreeSet<String>)> = None;
+    for ((&operator, keys1), keys2) in c1.iter().zip(c2.values()) {
+        if !keys1.keys().eq(keys2.keys()) {
+            return None;
+        }
+        for ((key, v1), v2) in keys1.iter().zip(keys2.values()) {
+            if v1 != v2 {
+                if differing.is_some() {
+                    return None;
+                }
+                differing = Some((operator, key, v2));
+            }
+        }
+    }
+    let (operator, key, v2) = differing?;
+    let distributes = !operator.op.is_negated()
+        && operator.op != Op::Null
+        && operator.qualifier != Some(Qualifier::ForAllValues);
+    if !distributes {
+        return None;
+    }
+    let mut out = c1.clone();
+    out.get_mut(&operator)?
+        .get_mut(key)?
+        .extend(v2.iter().cloned());
+    Some(out)
+}
+
+// ------------------------------------------------------------------------------------------
+// Pass 4: subsumed statements
+// ------------------------------------------------------------------------------------------
+
+/// Drops each statement that another live statement of the same effect covers; of two that
+/// cover each other the earlier stays. A dropped statement's origins (and those it collected)
+/// move to its cover, so provenance survives. Each drop is covered by a statement live at the
+/// time; if that one is dropped later, its own cover covers both — the union never shrinks.
+fn drop_subsumed(statements: Vec<Statement>) -> Vec<Statement> {
+    let mut alive = vec![true; statements.len()];
+    let mut moved: Vec<BTreeSet<Origin>> = vec![BTreeSet::new(); statements.len()];
+    for (i, b) in statements.iter().enumerate() {
+        if b.sid.is_some() {
+            continue;
+        }
+        let cover = statements.iter().enumerate().position(|(j, a)| {
+            j != i
+                && alive.get(j).copied().unwrap_or(false)
+                && subsumes(a, b)
+                && (j < i || !subsumes(b, a))
+        });
+        let Some(j) = cover else { continue };
+        if let Some(slot) = alive.get_mut(i) {
+            *slot = false;
+        }
+        let mut taken = moved.get_mut(i).map(std::mem::take).unwrap_or_default();
+        taken.extend(b.origins.iter().cloned());
+        if let Some(to) = moved.get_mut(j) {
+            to.extend(taken);
+        }
+    }
+    statements
+        .into_iter()
+        .zip(alive)
+        .zip(moved)
+        .filter_map(|((mut s, alive), moved)| {
+            alive.then(|| {
+                s.origins.extend(moved);
+                s
+            })
+        })
+        .collect()
+}
+
+/// Whether every request `b` matches, `a` matches too, with the same effect. Sound: "false"
+/// when unsure.
 pub fn subsumes(a: &Statement, b: &Statement) -> bool {
     a.effect == b.effect
-        && a.action == b.action
-        && a.resource == b.resource
-        && a.condition == b.condition
+        && (never_matches(b)
+            || (actions_cover(&a.action, &b.action)
+                && resources_cover(&a.resource, &b.resource)
+                && implies(&b.condition, &a.condition)))
+}
+
+/// Whether `Action`/`NotAction` `a` matches every action `b` matches.
+fn actions_cover(a: &Scope, b: &Scope) -> bool {
+    match (a.negated, b.negated) {
+        // Each of b's patterns inside one of a's.
+        (false, false) => b
+            .values
+            .iter()
+            .all(|q| a.values.iter().any(|p| glob_subsumes(p, q, true))),
+        // A NotAction list is only inside `*`.
+        (false, true) => a.values.iter().any(|p| all_stars(p)),
+        // b's actions must avoid all of a's exclusions; decided only for literal actions.
+        (true, false) => {
+            b.values
+                .iter()
+                .all(|q| is_literal(q) && !a.values.iter().any(|p| glob_match(p, q, true)))
+                && no_variables(&a.values)
+        }
+        // Complement of ∪N_b inside complement of ∪N_a ⇐ ∪N_a ⊆ ∪N_b.
+        (true, true) => a
+            .values
+            .iter()
+            .all(|p| b.values.iter().any(|q| glob_subsumes(q, p, true))),
+    }
+}
+
+/// Whether `Resource`/`NotResource` `a` matches every resource `b` matches: equality and `*`
+/// only (plus the exact ARN matcher for literal ARNs against a NotResource).
+fn resources_cover(a: &Scope, b: &Scope) -> bool {
+    if !a.negated && a.values.contains("*") {
+        return true;
+    }
+    match (a.negated, b.negated) {
+        (false, false) => b.values.is_subset(&a.values),
+        (false, true) => false,
+        (true, false) => {
+            b.values
+                .iter()
+                .all(|q| is_literal(q) && !a.values.iter().any(|p| arn_match(p, q)))
+                && no_variables(&a.values)
+        }
+        (true, true) => a.values.is_subset(&b.values),
+    }
+}
+
+/// Whether condition `b` implies condition `a`: each entry of `a` (a conjunct) follows from one
+/// entry of `b`. An empty `a` follows from anything.
+fn implies(b: &Condition, a: &Condition) -> bool {
+    a.iter().all(|(&operator, keys)| {
+        keys.iter()
+            .all(|(key, values)| entry_implied(b, operator, key, values))
+    })
+}
+
+fn entry_implied(
+    b: &Condition,
+    operator: Operator,
+    key: &str,
+    a_values: &BTreeSet<String>,
+) -> bool {
+    let same_entry = b
+        .get(&operator)
+        .and_then(|keys| keys.get(key))
+        .is_some_and(|b_values| values_imply(operator, b_values, a_values));
+    // b requires the key absent, where a's operator holds.
+    same_entry || (operator.op != Op::Null && operator.on_missing_key() && requires_absent(b, key))
+}
+
+/// Whether `operator {k: b_values}` implies `operator {k: a_values}`. A positive operator
+/// (and `Null`) is monotone in its values under every qualifier — more values, more matches —
+/// so b's values must lie inside a's; a negated one is antitone, so the reverse.
+fn values_imply(
+    operator: Operator,
+    b_values: &BTreeSet<String>,
+    a_values: &BTreeSet<String>,
+) -> bool {
+    // Wildcard containment only for StringLike: `Arn*` values match segment-wise.
+    let like = matches!(operator.op, Op::StringLike | Op::StringNotLike);
+    let inside = |small: &BTreeSet<String>, big: &BTreeSet<String>| {
+        small
+            .iter()
+            .all(|q| big.contains(q) || (like && big.iter().any(|p| glob_subsumes(p, q, false))))
+    };
+    if operator.op.is_negated() {
+        inside(a_values, b_values)
+    } else {
+        inside(b_values, a_values)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Pass 5: action compression
+// ------------------------------------------------------------------------------------------
+
+/// In a Deny with an `Action` list, replaces the catalog actions of one service that are
+/// exactly the catalog's matches of `service:Prefix*` by that pattern, when the statement gets
+/// shorter. Greedy over each service's sorted names: the shortest prefix finds the largest
+/// group, then the pattern uses the group's longest common prefix, which names the same group
+/// but fewer future actions (`bedrock:InvokeModel*`, not `bedrock:InvokeM*`).
+fn compress_actions(s: &mut Statement) {
+    if s.effect != Effect::Deny || s.action.negated {
+        return;
+    }
+    // Service → lower-case action name → the value as written in the statement.
+    let mut by_service: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for v in s.action.values.iter().filter(|v| !is_glob(v)) {
+        if let Some(a) = catalog().action_by_full_name(v) {
+            by_service
+                .entry(a.service.clone())
+                .or_default()
+                .insert(a.name.to_lowercase(), v.clone());
+        }
+    }
+    // A group needs two actions of one service.
+    for (service, names) in by_service.into_iter().filter(|(_, n)| n.len() >= 2) {
+        let mut left: BTreeSet<String> = names.keys().cloned().collect();
+        let all: Vec<String> = catalog()
+            .actions(&service)
+            .iter()
+            .map(|a| a.name.to_lowercase())
+            .collect();
+        for lower in names.keys() {
+            if !left.contains(lower) {
+                continue;
+            }
+            let Some(action) = catalog().action(&service, lower) else {
+                continue;
+            };
+            let ends = action.name.char_indices().map(|(i, _)| i);
+            for end in ends.chain([action.name.len()]) {
+                let Some(prefix) = action.name.get(..end) else {
+                    continue;
+                };
+                let Some((pattern, group)) = exact_group(&service, &all, prefix, &left) else {
+                    continue;
+                };
+                let mut candidate = s.clone();
+                for g in &group {
+                    if let Some(written) = names.get(g) {
+                        candidate.action.values.remove(written);
+                    }
+                }
+                candidate.action.values.insert(pattern);
+                if json::statement(&candidate).len() < json::statement(s).len() {
+                    *s = candidate;
+                    left.retain(|l| !group.contains(l));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The pattern and the (lower-case) names of a group of two or more catalog actions, all in
+/// `left`, that `service:prefix*` matches (`all`: the service's lower-case action names) — with the prefix lengthened to the group's longest
+/// common prefix when that still matches exactly the group.
+fn exact_group(
+    service: &str,
+    all: &[String],
+    prefix: &str,
+    left: &BTreeSet<String>,
+) -> Option<(String, BTreeSet<String>)> {
+    let lower_names = |pattern: &str| -> BTreeSet<String> {
+        catalog()
+            .match_actions(pattern)
+            .iter()
+            .map(|a| a.name.to_lowercase())
+            .collect()
+    };
+    // Cheap test first (the pattern has no wildcard but its final `*`, so it is a prefix
+    // test); the catalog's own matcher decides.
+    let lower_prefix = prefix.to_lowercase();
+    let mut candidates = all.iter().filter(|n| n.starts_with(&lower_prefix));
+    if !candidates.all(|n| left.contains(n)) {
+        return None;
+    }
+    let pattern = format!("{service}:{prefix}*");
+    let matched = catalog().match_actions(&pattern);
+    let group: BTreeSet<String> = matched.iter().map(|a| a.name.to_lowercase()).collect();
+    if group.len() < 2 || !group.is_subset(left) {
+        return None;
+    }
+    let mut names = matched.iter().map(|a| a.name.as_str());
+    let first = names.next()?;
+    let common = names.fold(first, |acc, n| {
+        let len = acc
+            .char_indices()
+            .zip(n.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(acc.len().min(n.len()), |((i, _), _)| i);
+        acc.get(..len).unwrap_or("")
+    });
+    let longer = format!("{service}:{common}*");
+    if lower_names(&longer) == group {
+        Some((longer, group))
+    } else {
+        Some((pattern, group))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::eval::{decide, Request};
+    use crate::syntax::Span;
+
+    fn origin(label: &str) -> Origin {
+        Origin {
+            file: "t.gov".into(),
+            span: Span::default(),
+            policy: "p".into(),
+            label: label.into(),
+        }
+    }
+
+    fn cond(entries: &[(Operator, &str, &[&str])]) -> Condition {
+        let mut c = Condition::new();
+        for &(operator, key, values) in entries {
+            c.entry(operator).or_default().insert(
+                key.to_string(),
+                values.iter().map(|v| v.to_string()).collect(),
+            );
+        }
+        c
+    }
+
+    fn st(
+        effect: Effect,
+        actions: &[&str],
+        resources: &[&str],
+        c: Condition,
+        label: &str,
+    ) -> Statement {
+        Statement {
+            effect,
+            action: Scope::of(actions.iter().copied()),
+            resource: Scope::of(resources.iter().copied()),
+            condition: c,
+            origins: [origin(label)].into(),
+            sid: None,
+        }
+    }
+
+    fn deny(actions: &[&str], resources: &[&str], c: Condition) -> Statement {
+        st(Effect::Deny, actions, resources, c, "d")
+    }
+
+    fn allow(actions: &[&str], resources: &[&str], c: Condition) -> Statement {
+        st(Effect::Allow, actions, resources, c, "a")
+    }
+
+    fn op(op: Op) -> Operator {
+        Operator::plain(op)
+    }
+
+    fn qualified(q: Qualifier, o: Op) -> Operator {
+        Operator {
+            qualifier: Some(q),
+            ..op(o)
+        }
+    }
+
+    fn opt(s: Vec<Statement>) -> Vec<Statement> {
+        optimize(s, &Options::default())
+    }
+
+    fn vals(s: &Scope) -> Vec<&str> {
+        s.values.iter().map(String::as_str).collect()
+    }
+
+    const INVOKE: [&str; 2] = [
+        "bedrock:InvokeModel",
+        "bedrock:InvokeModelWithResponseStream",
+    ];
+    const FM: &str = "arn:aws:bedrock:*::foundation-model/*";
+    const PROFILE_ARN: &str = "bedrock:InferenceProfileArn";
+
+    #[test]
+    fn glob_subsumption() {
+        assert!(glob_subsumes("*", "anything*?", false));
+        assert!(glob_subsumes("bedrock:*", "bedrock:Invoke*", false));
+        assert!(glob_subsumes(
+            "bedrock:Invoke*",
+            "bedrock:InvokeModel",
+            false
+        ));
+        assert!(glob_subsumes(
+            "bedrock:invoke*",
+            "BEDROCK:InvokeModel",
+            true
+        ));
+        assert!(!glob_subsumes(
+            "bedrock:invoke*",
+            "BEDROCK:InvokeModel",
+            false
+        ));
+        assert!(glob_subsumes("a?c", "a?c", false));
+        assert!(glob_subsumes("a?c", "abc", false));
+        assert!(!glob_subsumes("abc", "a?c", false));
+        assert!(!glob_subsumes("a?c", "a*c", false));
+        assert!(!glob_subsumes("bedrock:Invoke*", "bedrock:*", false));
+        assert!(glob_subsumes("*a*", "*a*a*", false));
+        assert!(!glob_subsumes("*a*a*", "*a*", false));
+        assert!(!glob_subsumes("s3:*", "bedrock:*", false));
+        // Policy variables: only equality and `*`.
+        assert!(!glob_subsumes("$*", "${aws:username}", false));
+        assert!(!glob_subsumes(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/${aws:username}",
+            false
+        ));
+        assert!(glob_subsumes(
+            "a/${aws:username}",
+            "a/${aws:username}",
+            false
+        ));
+        assert!(glob_subsumes("*", "${aws:username}", false));
+    }
+
+    #[test]
+    fn action_values_dedupe_case_insensitively_keeping_the_catalog_spelling() {
+        let s = deny(
+            &["BEDROCK:invokemodel", "bedrock:InvokeModel", "s3:GetObject"],
+            &["*"],
+            Condition::new(),
+        );
+        let out = opt(vec![s]);
+        assert_eq!(
+            vals(&out[0].action),
+            ["bedrock:InvokeModel", "s3:GetObject"]
+        );
+    }
+
+    #[test]
+    fn action_values_covered_by_a_pattern_are_dropped() {
+        let s = deny(
+            &[
+                "bedrock:InvokeModel",
+                "bedrock:Invoke*",
+                "bedrock:*",
+                "s3:GetObject",
+            ],
+            &["*"],
+            Condition::new(),
+        );
+        let out = opt(vec![s]);
+        assert_eq!(vals(&out[0].action), ["bedrock:*", "s3:GetObject"]);
+        let mut n = deny(&["bedrock:InvokeModel"], &["*"], Condition::new());
+        n.action = Scope::not_of(["iam:*", "iam:CreateRole", "sts:*"]);
+        let out = opt(vec![n]);
+        assert!(out[0].action.negated);
+        assert_eq!(vals(&out[0].action), ["iam:*", "sts:*"]);
+    }
+
+    #[test]
+    fn resource_values_only_collapse_on_star() {
+        let s = deny(&["s3:*"], &["arn:aws:s3:::b/*", "*"], Condition::new());
+        assert_eq!(vals(&opt(vec![s])[0].resource), ["*"]);
+        // ARN patterns are not compared by wildcard containment.
+        let s = deny(
+            &["s3:*"],
+            &["arn:aws:s3:::b/*", "arn:aws:s3:::b/x"],
+            Condition::new(),
+        );
+        assert_eq!(vals(&opt(vec![s])[0].resource).len(), 2);
+    }
+
+    #[test]
+    fn like_values_are_reduced_and_equals_values_are_not() {
+        let s = deny(
+            &["s3:*"],
+            &["*"],
+            cond(&[
+                (op(Op::StringLike), "k", &["a*", "ab", "abc*"][..]),
+                (op(Op::StringNotLike), "j", &["x?", "xy"][..]),
+                (op(Op::StringEquals), "m", &["a*", "ab"][..]),
+            ]),
+        );
+        let out = opt(vec![s]);
+        let c = &out[0].condition;
+        assert_eq!(
+            c[&op(Op::StringLike)]["k"],
+            BTreeSet::from(["a*".to_string()])
+        );
+        assert_eq!(
+            c[&op(Op::StringNotLike)]["j"],
+            BTreeSet::from(["x?".to_string()])
+        );
+        assert_eq!(c[&op(Op::StringEquals)]["m"].len(), 2);
+    }
+
+    #[test]
+    fn merges_actions_with_equal_resource_and_condition() {
+        let c = cond(&[(op(Op::StringEquals), "k", &["a"][..])]);
+        let mut b = st(Effect::Deny, &["s3:GetObject"], &["*"], c.clone(), "second");
+        b.origins.insert(origin("third"));
+        let out = opt(vec![deny(&["bedrock:InvokeModel"], &["*"], c), b]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            vals(&out[0].action),
+            ["bedrock:InvokeModel", "s3:GetObject"]
+        );
+        assert_eq!(out[0].origins.len(), 3);
+    }
+
+    #[test]
+    fn merges_resources_with_equal_action_and_condition() {
+        let out = opt(vec![
+            deny(&["s3:GetObject"], &["arn:aws:s3:::a"], Condition::new()),
+            deny(&["s3:GetObject"], &["arn:aws:s3:::b"], Condition::new()),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(vals(&out[0].resource), ["arn:aws:s3:::a", "arn:aws:s3:::b"]);
+    }
+
+    #[test]
+    fn merges_values_of_one_positive_key() {
+        for operator in [
+            op(Op::StringEquals),
+            qualified(Qualifier::ForAnyValue, Op::StringEquals),
+        ] {
+            let out = opt(vec![
+                deny(
+                    &["s3:*"],
+                    &["*"],
+                    cond(&[
+                        (operator, "k", &["a"][..]),
+                        (op(Op::Bool), "b", &["true"][..]),
+                    ]),
+                ),
+                deny(
+                    &["s3:*"],
+                    &["*"],
+                    cond(&[
+                        (operator, "k", &["b"][..]),
+                        (op(Op::Bool), "b", &["true"][..]),
+                    ]),
+                ),
+            ]);
+            assert_eq!(out.len(), 1, "{operator}");
+            assert_eq!(out[0].condition[&operator]["k"].len(), 2);
+        }
+    }
+
+    #[test]
+    fn does_not_merge_what_does_not_distribute() {
+        let pair = |operator: Operator| {
+            vec![
+                deny(&["s3:*"], &["*"], cond(&[(operator, "k", &["a"][..])])),
+                deny(&["s3:*"], &["*"], cond(&[(operator, "k", &["b"][..])])),
+            ]
+        };
+        // Negated (NOR), Null, ForAllValues.
+        for operator in [
+            op(Op::StringNotEquals),
+            qualified(Qualifier::ForAnyValue, Op::StringNotEquals),
+            qualified(Qualifier::ForAllValues, Op::StringEquals),
+            op(Op::Null),
+        ] {
+            assert_eq!(opt(pair(operator)).len(), 2, "{operator}");
+        }
+        // Different conditions: two keys differ.
+        let two_keys = vec![
+            deny(
+                &["s3:*"],
+                &["*"],
+                cond(&[
+                    (op(Op::StringEquals), "k", &["a"][..]),
+                    (op(Op::StringEquals), "j", &["a"][..]),
+                ]),
+            ),
+            deny(
+                &["s3:*"],
+                &["*"],
+                cond(&[
+                    (op(Op::StringEquals), "k", &["b"][..]),
+                    (op(Op::StringEquals), "j", &["b"][..]),
+                ]),
+            ),
+        ];
+        assert_eq!(opt(two_keys).len(), 2);
+        // Different conditions with different actions.
+        let diff = vec![
+            deny(
+                &["s3:GetObject"],
+                &["*"],
+                cond(&[(op(Op::StringEquals), "k", &["a"][..])]),
+            ),
+            deny(
+                &["s3:PutObject"],
+                &["*"],
+                cond(&[(op(Op::StringEquals), "k", &["b"][..])]),
+            ),
+        ];
+        assert_eq!(opt(diff).len(), 2);
+        // NotAction with Action: the union of a NotAction and an Action is not a NotAction.
+        let mut n = deny(&["x"], &["*"], Condition::new());
+        n.action = Scope::not_of(["iam:*"]);
+        let mixed = vec![n, deny(&["iam:CreateRole"], &["*"], Condition::new())];
+        assert_eq!(opt(mixed).len(), 2);
+        // Different effects.
+        let effects = vec![
+            deny(&["s3:GetObject"], &["*"], Condition::new()),
+            allow(&["s3:PutObject"], &["*"], Condition::new()),
+        ];
+        assert_eq!(opt(effects).len(), 2);
+        // Sids block merges.
+        let mut a = deny(&["s3:GetObject"], &["*"], Condition::new());
+        a.sid = Some("A".into());
+        let sids = vec![a, deny(&["s3:PutObject"], &["*"], Condition::new())];
+        assert_eq!(opt(sids).len(), 2);
+    }
+
+    #[test]
+    fn seed_000_scp_1_null_statement_is_subsumed() {
+        let not_like = deny(
+            &INVOKE,
+            &[FM],
+            cond(&[(
+                op(Op::StringNotLike),
+                PROFILE_ARN,
+                &["arn:aws:bedrock:*:*:application-inference-profile/*"][..],
+            )]),
+        );
+        let mut null = deny(
+            &INVOKE,
+            &[FM],
+            cond(&[(op(Op::Null), PROFILE_ARN, &["true"][..])]),
+        );
+        null.origins = [origin("DenyDirectFoundationModelInvocation")].into();
+        assert!(subsumes(&not_like, &null));
+        assert!(!subsumes(&null, &not_like));
+        let out = opt(vec![null.clone(), not_like.clone()]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].key(), not_like.key());
+        assert!(out[0]
+            .origins
+            .contains(&origin("DenyDirectFoundationModelInvocation")));
+    }
+
+    #[test]
+    fn seed_000_scp_1_as_a_whole() {
+        let profile = "arn:aws:bedrock:*:*:application-inference-profile/*";
+        let input = vec![
+            st(
+                Effect::Deny,
+                &INVOKE,
+                &[FM],
+                cond(&[(op(Op::Null), PROFILE_ARN, &["true"][..])]),
+                "Null",
+            ),
+            st(
+                Effect::Deny,
+                &INVOKE,
+                &[FM],
+                cond(&[(op(Op::StringNotLike), PROFILE_ARN, &[profile][..])]),
+                "NotLike",
+            ),
+            st(
+                Effect::Deny,
+                &INVOKE,
+                &["arn:aws:bedrock:*:*:inference-profile/*"],
+                Condition::new(),
+                "System",
+            ),
+        ];
+        let out = optimize(
+            input.clone(),
+            &Options {
+                compress_actions: true,
+            },
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].origins, [origin("NotLike"), origin("Null")].into());
+        assert_eq!(out[1].origins, [origin("System")].into());
+        for s in &out {
+            assert_eq!(vals(&s.action), ["bedrock:InvokeModel*"]);
+        }
+        let direct = Request::new(
+            "bedrock:InvokeModel",
+            "arn:aws:bedrock:us-east-1::foundation-model/m",
+        );
+        let via_app = direct.clone().with(
+            PROFILE_ARN,
+            "arn:aws:bedrock:us-east-1:1:application-inference-profile/p",
+        );
+        let via_system = direct.clone().with(
+            PROFILE_ARN,
+            "arn:aws:bedrock:us-east-1:1:inference-profile/us.m",
+        );
+        for r in [direct, via_app, via_system] {
+            assert_eq!(decide(&input, &r), decide(&out, &r), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn a_statement_with_a_sid_is_never_dropped() {
+        let wide = deny(&["bedrock:*"], &["*"], Condition::new());
+        let mut named = deny(&["bedrock:InvokeModel"], &["*"], Condition::new());
+        named.sid = Some("Named".into());
+        assert_eq!(opt(vec![wide, named]).len(), 2);
+    }
+
+    #[test]
+    fn subsumption_of_scopes() {
+        let base = |a: &[&str]| deny(a, &["*"], Condition::new());
+        assert!(subsumes(
+            &base(&["bedrock:*"]),
+            &base(&["bedrock:InvokeModel"])
+        ));
+        assert!(!subsumes(
+            &base(&["bedrock:InvokeModel"]),
+            &base(&["bedrock:*"])
+        ));
+        assert!(!subsumes(
+            &base(&["bedrock:*"]).clone(),
+            &allow(&["bedrock:InvokeModel"], &["*"], Condition::new())
+        ));
+        let mut not_iam = base(&["x"]);
+        not_iam.action = Scope::not_of(["iam:*"]);
+        let mut not_iam_sts = base(&["x"]);
+        not_iam_sts.action = Scope::not_of(["iam:*", "sts:*"]);
+        // NotAction [iam:*] covers NotAction [iam:*, sts:*] and literal non-iam actions.
+        assert!(subsumes(&not_iam, &not_iam_sts));
+        assert!(!subsumes(&not_iam_sts, &not_iam));
+        assert!(subsumes(&not_iam, &base(&["s3:GetObject"])));
+        assert!(!subsumes(&not_iam, &base(&["IAM:CreateRole"])));
+        assert!(!subsumes(&not_iam, &base(&["s3:*"])));
+        assert!(subsumes(&base(&["*"]), &not_iam));
+        assert!(!subsumes(&base(&["s3:*"]), &not_iam));
+        // Resources: equality and `*` only.
+        let r = |res: &[&str]| deny(&["s3:*"], res, Condition::new());
+        assert!(subsumes(&r(&["*"]), &r(&["arn:aws:s3:::b"])));
+        assert!(subsumes(
+            &r(&["arn:aws:s3:::a", "arn:aws:s3:::b"]),
+            &r(&["arn:aws:s3:::b"])
+        ));
+        assert!(!subsumes(&r(&["arn:aws:s3:::*"]), &r(&["arn:aws:s3:::b"])));
+        let mut not_b = r(&["x"]);
+        not_b.resource = Scope::not_of(["arn:aws:s3:::b"]);
+        assert!(subsumes(&not_b, &r(&["arn:aws:s3:::c"])));
+        assert!(!subsumes(&not_b, &r(&["arn:aws:s3:::b"])));
+        assert!(!subsumes(&r(&["arn:aws:s3:::c"]), &not_b));
+        // A policy variable may stand for any text.
+        let mut not_var = r(&["x"]);
+        not_var.resource = Scope::not_of(["arn:aws:s3:::${aws:username}"]);
+        assert!(!subsumes(&not_var, &r(&["arn:aws:s3:::c"])));
+        assert!(!subsumes(&not_b, &r(&["arn:aws:s3:::${aws:username}"])));
+    }
+
+    #[test]
+    fn subsumption_of_conditions() {
+        let c = |entries: &[(Operator, &str, &[&str])]| deny(&["s3:*"], &["*"], cond(entries));
+        let none = c(&[]);
+        let eq_a = c(&[(op(Op::StringEquals), "k", &["a"][..])]);
+        let eq_ab = c(&[(op(Op::StringEquals), "k", &["a", "b"][..])]);
+        let ne_a = c(&[(op(Op::StringNotEquals), "k", &["a"][..])]);
+        let ne_ab = c(&[(op(Op::StringNotEquals), "k", &["a", "b"][..])]);
+        assert!(subsumes(&none, &eq_a));
+        assert!(!subsumes(&eq_a, &none));
+        assert!(subsumes(&eq_ab, &eq_a));
+        assert!(!subsumes(&eq_a, &eq_ab));
+        assert!(subsumes(&ne_a, &ne_ab));
+        assert!(!subsumes(&ne_ab, &ne_a));
+        let like = c(&[(op(Op::StringLike), "k", &["a*"][..])]);
+        assert!(
+            !subsumes(&like, &eq_a),
+            "different operators are not compared"
+        );
+        let like_ab = c(&[(op(Op::StringLike), "k", &["ab"][..])]);
+        assert!(subsumes(&like, &like_ab));
+        let not_like = c(&[(op(Op::StringNotLike), "k", &["ab"][..])]);
+        let not_like_star = c(&[(op(Op::StringNotLike), "k", &["a*"][..])]);
+        assert!(subsumes(&not_like, &not_like_star));
+        assert!(!subsumes(&not_like_star, &not_like));
+        // ForAllValues is monotone in its values too.
+        let all_a = c(&[(
+            qualified(Qualifier::ForAllValues, Op::StringEquals),
+            "k",
+            &["a"][..],
+        )]);
+        let all_ab = c(&[(
+            qualified(Qualifier::ForAllValues, Op::StringEquals),
+            "k",
+            &["a", "b"][..],
+        )]);
+        assert!(subsumes(&all_ab, &all_a));
+        assert!(!subsumes(&all_a, &all_ab));
+        // Null {k: true} implies every operator that is true on a missing key.
+        let absent = c(&[(op(Op::Null), "k", &["true"][..])]);
+        let if_exists = Operator {
+            if_exists: true,
+            ..op(Op::StringEquals)
+        };
+        assert!(subsumes(&c(&[(if_exists, "k", &["a"][..])]), &absent));
+        assert!(subsumes(&all_a, &absent));
+        assert!(subsumes(&ne_a, &absent));
+        assert!(!subsumes(&eq_a, &absent));
+        assert!(!subsumes(
+            &c(&[(
+                qualified(Qualifier::ForAnyValue, Op::StringNotEquals),
+                "k",
+                &["a"][..]
+            )]),
+            &absent
+        ));
+        assert!(!subsumes(&ne_a, &c(&[(op(Op::Null), "j", &["true"][..])])));
+        let present = c(&[(op(Op::Null), "k", &["false"][..])]);
+        assert!(subsumes(
+            &present,
+            &c(&[
+                (op(Op::Null), "k", &["false"][..]),
+                (op(Op::StringEquals), "k", &["a"][..])
+            ])
+        ));
+        assert!(!subsumes(&present, &eq_a));
+    }
+
+    #[test]
+    fn equal_statements_keep_the_first() {
+        let a = st(
+            Effect::Deny,
+            &["s3:*"],
+            &["arn:aws:s3:::b"],
+            Condition::new(),
+            "first",
+        );
+        let mut b = a.clone();
+        b.origins = [origin("second")].into();
+        // NotAction/NotResource so no merge applies and the subsumption pass decides.
+        let mut a2 = a.clone();
+        a2.action = Scope::not_of(["iam:*"]);
+        a2.resource = Scope::not_of(["arn:aws:s3:::b"]);
+        let mut b2 = b.clone();
+        b2.action = a2.action.clone();
+        b2.resource = a2.resource.clone();
+        let out = opt(vec![a2, b2]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].origins, [origin("first"), origin("second")].into());
+    }
+
+    #[test]
+    fn subsumed_statement_order_is_kept() {
+        let wide = st(
+            Effect::Deny,
+            &["bedrock:*"],
+            &["*"],
+            cond(&[(op(Op::StringEquals), "k", &["a"][..])]),
+            "wide",
+        );
+        let narrow = st(
+            Effect::Deny,
+            &["bedrock:InvokeModel"],
+            &["*"],
+            cond(&[
+                (op(Op::StringEquals), "k", &["a"][..]),
+                (op(Op::Bool), "b", &["true"][..]),
+            ]),
+            "narrow",
+        );
+        let other = st(Effect::Allow, &["*"], &["*"], Condition::new(), "other");
+        let out = opt(vec![narrow.clone(), other.clone(), wide.clone()]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].key(), other.key());
+        assert_eq!(out[1].key(), wide.key());
+        assert!(out[1].origins.contains(&origin("narrow")));
+    }
+
+    #[test]
+    fn drops_statements_that_never_match() {
+        let dead = deny(
+            &["s3:*"],
+            &["*"],
+            cond(&[
+                (op(Op::Null), "k", &["true"][..]),
+                (op(Op::StringEquals), "k", &["a"][..]),
+            ]),
+        );
+        assert!(never_matches(&dead));
+        assert!(opt(vec![dead]).is_empty());
+        // A negated operator holds on a missing key: not contradictory.
+        let live = deny(
+            &["s3:*"],
+            &["*"],
+            cond(&[
+                (op(Op::Null), "k", &["true"][..]),
+                (op(Op::StringNotEquals), "k", &["a"][..]),
+            ]),
+        );
+        assert!(!never_matches(&live));
+        let mut nothing = deny(&["s3:*"], &["*"], Condition::new());
+        nothing.resource = Scope::not_of(["*"]);
+        assert!(never_matches(&nothing));
+    }
+
+    #[test]
+    fn compresses_deny_actions_only_when_the_catalog_group_is_exact() {
+        let opts = Options {
+            compress_actions: true,
+        };
+        let names: Vec<String> = catalog()
+            .match_actions("bedrock:InvokeModel*")
+            .iter()
+            .map(|a| a.full_name())
+            .collect();
+        assert_eq!(names, INVOKE);
+        let out = optimize(vec![deny(&INVOKE, &[FM], Condition::new())], &opts);
+        assert_eq!(vals(&out[0].action), ["bedrock:InvokeModel*"]);
+        // An Allow never broadens.
+        let out = optimize(vec![allow(&INVOKE, &[FM], Condition::new())], &opts);
+        assert_eq!(vals(&out[0].action), INVOKE);
+        // Off by default.
+        let out = opt(vec![deny(&INVOKE, &[FM], Condition::new())]);
+        assert_eq!(vals(&out[0].action), INVOKE);
+        // Not the whole group: InvokeModel alone stays; s3:GetObject* has many more actions.
+        let out = optimize(
+            vec![deny(
+                &["bedrock:InvokeModel", "s3:GetObject", "s3:GetObjectAcl"],
+                &["*"],
+                Condition::new(),
+            )],
+            &opts,
+        );
+        assert_eq!(
+            vals(&out[0].action),
+            ["bedrock:InvokeModel", "s3:GetObject", "s3:GetObjectAcl"]
+        );
+        // Decisions on catalog actions are the same.
+        let before = vec![deny(&INVOKE, &[FM], Condition::new())];
+        let after = optimize(before.clone(), &opts);
+        for a in catalog().match_actions("bedrock:*") {
+            let r = Request::new(
+                a.full_name(),
+                "arn:aws:bedrock:us-east-1::foundation-model/m",
+            );
+            assert_eq!(decide(&before, &r), decide(&after, &r), "{}", a.full_name());
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic_and_idempotent() {
+        let input = vec![
+            deny(
+                &["bedrock:InvokeModel"],
+                &[FM],
+                cond(&[(op(Op::StringEquals), "k", &["a"][..])]),
+            ),
+            deny(
+                &["bedrock:InvokeModelWithResponseStream"],
+                &[FM],
+                cond(&[(op(Op::StringEquals), "k", &["a"][..])]),
+            ),
+            deny(
+                &["bedrock:InvokeModel"],
+                &[FM],
+                cond(&[(op(Op::StringEquals), "k", &["b"][..])]),
+            ),
+            allow(&["*"], &["*"], Condition::new()),
+        ];
+        let once = opt(input.clone());
+        assert_eq!(once, opt(input));
+        assert_eq!(opt(once.clone()), once);
+    }
 }
