@@ -241,7 +241,7 @@ fn a_target_over_its_slots_is_an_error_naming_it() {
     let dir = scratch("slots");
     let f = dir.join("big.gov");
     // Far more than 4 legacy documents of denies on one target (FullAWSAccess takes the 5th).
-    std::fs::write(&f, program_with_denied_actions(400, 1)).unwrap();
+    std::fs::write(&f, program_with_denied_actions(600, 1)).unwrap();
     let out = govc(&[
         "compile",
         f.to_str().unwrap(),
