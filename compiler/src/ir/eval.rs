@@ -433,14 +433,7 @@ mod tests {
     }
 
     fn cond(entries: &[(Operator, &str, &[&str])]) -> Condition {
-        let mut c = Condition::new();
-        for &(operator, key, values) in entries {
-            c.entry(operator).or_default().insert(
-                key.to_string(),
-                values.iter().map(|v| v.to_string()).collect(),
-            );
-        }
-        c
+        crate::ir::condition_of(entries)
     }
 
     fn holds(entries: &[(Operator, &str, &[&str])], r: &Request) -> bool {

@@ -10,9 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{
-    Condition, Effect, Op, Operator, Origin, Policy, PolicyKind, Qualifier, Scope, Statement,
-};
+use super::{Condition, Effect, Op, Operator, Policy, PolicyKind, Qualifier, Scope, Statement};
 use crate::catalog::catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::rules::{self, Cond, Family, Pred, ScopeSet, Test};
@@ -30,10 +28,7 @@ pub fn lower_policy(p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
             Err(d) => diags.push(*d),
         }
     }
-    let kind = match p.kind {
-        rules::PolicyKind::Scp => PolicyKind::Scp,
-        rules::PolicyKind::Identity => PolicyKind::Identity,
-    };
+    let kind = p.kind;
     let replaces_full_access =
         kind == PolicyKind::Scp && statements.iter().any(|s| s.effect == Effect::Allow);
     (
@@ -81,12 +76,7 @@ pub fn lower_rule(r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
     let Some(resource) = scope(&r.resource, false) else {
         return Ok(Vec::new());
     };
-    let origin = Origin {
-        file: r.origin.file.clone(),
-        span: r.origin.span,
-        policy: r.origin.policy.clone(),
-        label: r.origin.label.clone(),
-    };
+    let origin = r.origin.clone();
     let mut out = Vec::new();
     for conj in dnf {
         let mut condition = Condition::new();

@@ -261,18 +261,21 @@ impl fmt::Display for Operator {
 /// (key names are case-insensitive, facts §3.1), so one key never appears twice in two cases.
 pub type Condition = BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>;
 
-/// Where a statement came from: the source rule or surface statement, for the manifest's
-/// `sources`, `--sids` and diagnostics.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin {
-    pub file: String,
-    pub span: Span,
-    /// The policy block's name.
-    pub policy: String,
-    /// A short readable name of the source statement, e.g. `DenyModel`, `Forbid`; the base of
-    /// `--sids` ids.
-    pub label: String,
+/// A condition from `(operator, key, values)` entries (tests, hand-built statements).
+pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
+    let mut c = Condition::new();
+    for &(operator, key, values) in entries {
+        c.entry(operator).or_default().insert(
+            key.to_string(),
+            values.iter().map(|v| v.to_string()).collect(),
+        );
+    }
+    c
 }
+
+/// Where a statement came from (the source rule): for the manifest's `sources`, `--sids`
+/// and diagnostics.
+pub use crate::rules::Origin;
 
 /// One IAM policy statement.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -294,12 +297,7 @@ impl Statement {
     }
 }
 
-/// The kind of policy document a set of statements is lowered for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PolicyKind {
-    Scp,
-    Identity,
-}
+pub use crate::rules::PolicyKind;
 
 /// One `scp` or `identity` block, lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
