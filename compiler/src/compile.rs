@@ -50,6 +50,15 @@ pub struct Output {
 /// Compiles a program the checker accepted. `Err` holds every error (and the warnings).
 pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnostic>> {
     let limits = opts.limits.unwrap_or(program.org.limits);
+    // Target name → position in the org (source order); lookups stay O(log n) at 5,000+
+    // accounts.
+    let position: BTreeMap<&str, usize> = program
+        .org
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
     let (lowered, mut errors) = lower::lower_all(&program.policies);
     let mut documents = Vec::new();
     let opt = optimize::Options {
@@ -61,7 +70,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
             .get(name)
             .map(|ts| {
                 ts.iter()
-                    .filter(|t| program.org.target(t).is_some())
+                    .filter(|t| position.contains_key(t.as_str()))
                     .cloned()
                     .collect()
             })
@@ -72,6 +81,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
     // one set (a Deny in any denies, an Allow in any allows, facts §1.4), so merging them
     // changes no decision and saves characters and slots.
     let mut groups: Vec<(BTreeSet<String>, Vec<&ir::Policy>)> = Vec::new();
+    let mut group_of: BTreeMap<BTreeSet<String>, usize> = BTreeMap::new();
     for p in &program.policies {
         let Some(l) = lowered.get(&p.name) else {
             continue;
@@ -83,11 +93,16 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
         let existing = if targets.is_empty() {
             None
         } else {
-            groups.iter_mut().find(|(t, _)| *t == targets)
+            group_of.get(&targets).copied()
         };
-        match existing {
+        match existing.and_then(|i| groups.get_mut(i)) {
             Some((_, ps)) => ps.push(l),
-            None => groups.push((targets, vec![l])),
+            None => {
+                if !targets.is_empty() {
+                    group_of.insert(targets.clone(), groups.len());
+                }
+                groups.push((targets, vec![l]));
+            }
         }
     }
     let mut replaces = BTreeSet::new();
@@ -109,13 +124,9 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
             &opt,
         ) {
             Ok(mut docs) => {
-                let order: Vec<String> = program
-                    .org
-                    .targets
-                    .iter()
-                    .filter(|t| targets.contains(&t.name))
-                    .map(|t| t.name.clone())
-                    .collect();
+                let mut order: Vec<&String> = targets.iter().collect();
+                order.sort_by_key(|t| position.get(t.as_str()).copied().unwrap_or(usize::MAX));
+                let order: Vec<String> = order.into_iter().cloned().collect();
                 for d in &mut docs {
                     d.targets = order.clone();
                 }
@@ -202,17 +213,20 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
         });
     }
 
+    // Each target's SCP documents, in one pass over the documents.
+    let mut docs_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in documents.iter().filter(|d| d.kind == DocKind::Scp) {
+        for t in &d.targets {
+            docs_of.entry(t.as_str()).or_default().push(d.file());
+        }
+    }
     let mut targets = Vec::new();
     for t in &program.org.targets {
         let slots = TargetSlots {
             name: t.name.clone(),
             id: t.id.clone(),
             kind: t.kind,
-            documents: documents
-                .iter()
-                .filter(|d| d.kind == DocKind::Scp && d.targets.contains(&t.name))
-                .map(Document::file)
-                .collect(),
+            documents: docs_of.remove(t.name.as_str()).unwrap_or_default(),
             full_aws_access: !replaces.contains(&t.name),
             controls: program
                 .controls

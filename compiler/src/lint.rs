@@ -19,12 +19,13 @@ pub fn lint(
     documents: &[Document],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut cris = CrisCache::default();
     for p in &program.policies {
         let Some(l) = lowered.get(&p.name) else {
             continue;
         };
         if l.kind == PolicyKind::Scp {
-            regions_vs_cris(l, &mut out);
+            regions_vs_cris(l, &mut cris, &mut out);
             mantle_coverage(l, &mut out);
             api_key_endpoints(l, &mut out);
             allow_list(l, &mut out);
@@ -38,7 +39,14 @@ pub fn lint(
             .any(|a| glob_match(a, "bedrock:InvokeModel", true));
         if !exempt {
             let regions: BTreeSet<String> = c.regions.iter().cloned().collect();
-            cris_warnings(&regions, &c.file, c.span, "this control", &mut out);
+            cris_warnings(
+                &regions,
+                &mut cris,
+                &c.file,
+                c.span,
+                "this control",
+                &mut out,
+            );
         }
     }
     contradictions(lowered, documents, &mut out);
@@ -67,7 +75,7 @@ fn first_origin(s: &Statement) -> Option<&Origin> {
 
 /// W0410/W0411: a Deny on Bedrock invocation outside a list of Regions, with no exemption for
 /// inference profiles, breaks cross-Region inference (facts §5.2).
-fn regions_vs_cris(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
+fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache, out: &mut Vec<Diagnostic>) {
     for s in &p.statements {
         if s.effect != Effect::Deny
             || !covers_action(s, "bedrock:InvokeModel")
@@ -92,20 +100,29 @@ fn regions_vs_cris(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(o) = first_origin(s) {
-            cris_warnings(&regions, &o.file, o.span, "this rule", out);
+            cris_warnings(&regions, cris, &o.file, o.span, "this rule", out);
         }
     }
 }
 
-fn cris_warnings(
-    regions: &BTreeSet<String>,
-    file: &str,
-    span: crate::syntax::Span,
-    what: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    // Geography → (sources in the list, destinations outside it).
-    let mut broken: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+/// What a Region list breaks, per list: programs repeat the same list in many rules, and
+/// each computation walks every inference profile of the catalog.
+#[derive(Default)]
+struct CrisCache {
+    seen: BTreeMap<BTreeSet<String>, Broken>,
+}
+
+/// Geography → (sources in the list, destinations outside it); whether a global profile has a
+/// source in the list.
+#[derive(Clone, Default)]
+struct Broken {
+    geos: BTreeMap<&'static str, (BTreeSet<&'static str>, BTreeSet<&'static str>)>,
+    global: bool,
+}
+
+fn broken_by(regions: &BTreeSet<String>) -> Broken {
+    let mut broken: BTreeMap<&'static str, (BTreeSet<&'static str>, BTreeSet<&'static str>)> =
+        BTreeMap::new();
     let mut global = false;
     for profile in catalog().inference_profiles() {
         for (source, dests) in &profile.routes {
@@ -128,6 +145,28 @@ fn cris_warnings(
             }
         }
     }
+    Broken {
+        geos: broken,
+        global,
+    }
+}
+
+fn cris_warnings(
+    regions: &BTreeSet<String>,
+    cache: &mut CrisCache,
+    file: &str,
+    span: crate::syntax::Span,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Broken {
+        geos: broken,
+        global,
+    } = cache
+        .seen
+        .entry(regions.clone())
+        .or_insert_with(|| broken_by(regions))
+        .clone();
     if !broken.is_empty() {
         let parts: Vec<String> = broken
             .iter()
