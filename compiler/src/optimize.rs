@@ -125,6 +125,18 @@ pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
     if p.contains("${") || q.contains("${") {
         return p == q || all_stars(p);
     }
+    // Fast paths, no allocation: most values in a list are literals or `svc:*`.
+    if p == q || all_stars(p) {
+        return true;
+    }
+    if !is_glob(q) {
+        // L(q) = {q}: p covers it exactly when p matches q as text.
+        return glob_match(p, q, case_insensitive);
+    }
+    if !is_glob(p) {
+        // A literal covers only itself, and q has a wildcard.
+        return false;
+    }
     let p: Vec<char> = p.chars().collect();
     let q: Vec<char> = q.chars().collect();
     // The same character comparison as `glob_match`.
@@ -219,22 +231,27 @@ fn merged(a: &Statement, b: &Statement) -> Option<Statement> {
     if a.effect != b.effect || a.sid.is_some() || b.sid.is_some() {
         return None;
     }
-    let mut m = a.clone();
+    // Decide before cloning: this runs for every pair of statements.
+    let mut m;
     if a.resource == b.resource
         && a.condition == b.condition
         && !a.action.negated
         && !b.action.negated
     {
         // (A1 ∧ R ∧ C) ∨ (A2 ∧ R ∧ C) = (A1 ∨ A2) ∧ R ∧ C; NotAction unions would intersect.
+        m = a.clone();
         m.action.values.extend(b.action.values.iter().cloned());
     } else if a.action == b.action
         && a.condition == b.condition
         && !a.resource.negated
         && !b.resource.negated
     {
+        m = a.clone();
         m.resource.values.extend(b.resource.values.iter().cloned());
     } else if a.action == b.action && a.resource == b.resource {
-        m.condition = merged_condition(&a.condition, &b.condition)?;
+        let condition = merged_condition(&a.condition, &b.condition)?;
+        m = a.clone();
+        m.condition = condition;
     } else {
         return None;
     }
