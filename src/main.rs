@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use govc_compiler::compile;
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
@@ -32,15 +32,8 @@ enum Command {
         /// Files or directories (searched recursively for *.gov).
         #[arg(required = true)]
         paths: Vec<String>,
-        /// Output format for diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// When to colour human output (NO_COLOR is honoured by `auto`).
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
-        /// Show at most this many diagnostics in human output.
-        #[arg(long, default_value_t = 100)]
-        max_diagnostics: usize,
+        #[command(flatten)]
+        report: Report,
     },
     /// Check and compile .gov files into policy JSON and a manifest (BRIEF §4).
     Compile {
@@ -64,15 +57,8 @@ enum Command {
         /// list in the catalog.
         #[arg(long)]
         compress_actions: bool,
-        /// Output format for diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// When to colour human output (NO_COLOR is honoured by `auto`).
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
-        /// Show at most this many diagnostics in human output.
-        #[arg(long, default_value_t = 100)]
-        max_diagnostics: usize,
+        #[command(flatten)]
+        report: Report,
     },
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
@@ -114,12 +100,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check {
-            paths,
-            format,
-            color,
-            max_diagnostics,
-        } => check(&paths, format, color, max_diagnostics),
+        Command::Check { paths, report } => check(&paths, &report),
         Command::Compile {
             paths,
             out,
@@ -127,9 +108,7 @@ fn main() -> ExitCode {
             limits,
             sids,
             compress_actions,
-            format,
-            color,
-            max_diagnostics,
+            report,
         } => {
             let opts = compile::Options {
                 limits: limits.map(|l| match l {
@@ -139,11 +118,6 @@ fn main() -> ExitCode {
                 sids,
                 compress_actions,
                 optimize: true,
-            };
-            let report = Report {
-                format,
-                color,
-                max: max_diagnostics,
             };
             compile_cmd(&paths, out.as_deref(), dry_run, &opts, &report)
         }
@@ -223,10 +197,17 @@ fn walk(dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// How diagnostics are shown.
+/// How diagnostics are shown (the options every command that reports shares).
+#[derive(Args)]
 struct Report {
+    /// Output format for diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// When to colour human output (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Show at most this many diagnostics in human output.
+    #[arg(long = "max-diagnostics", value_name = "N", default_value_t = 100)]
     max: usize,
 }
 
@@ -278,7 +259,7 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     Ok((database, ws))
 }
 
-fn check(paths: &[String], format: Format, color: ColorChoice, max: usize) -> ExitCode {
+fn check(paths: &[String], report: &Report) -> ExitCode {
     let (database, ws) = match load(paths) {
         Ok(x) => x,
         Err(code) => return code,
@@ -286,7 +267,6 @@ fn check(paths: &[String], format: Format, color: ColorChoice, max: usize) -> Ex
     let diags = db::program_diagnostics(&database, ws);
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let report = Report { format, color, max };
     report.print(diags, &text_of);
     if diags.iter().any(Diagnostic::is_error) {
         ExitCode::from(1)
