@@ -12,6 +12,7 @@ use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions
 use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
 use govc_compiler::document::{manifest, write};
 use govc_compiler::rules::Limits;
+use govc_compiler::verify;
 
 #[derive(Parser)]
 #[command(
@@ -57,6 +58,21 @@ enum Command {
         /// list in the catalog.
         #[arg(long)]
         compress_actions: bool,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Compile, then run every `test` block against the compiled SCPs (FullAWSAccess and
+    /// Control Tower controls included); exit 1 when an expectation fails.
+    Verify {
+        /// Files or directories (searched recursively for *.gov).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Show the deciding statements of every expectation, not only of failed ones.
+        #[arg(long)]
+        explain: bool,
+        /// SCP quotas, as for `compile`.
+        #[arg(long, value_enum)]
+        limits: Option<LimitsArg>,
         #[command(flatten)]
         report: Report,
     },
@@ -120,6 +136,21 @@ fn main() -> ExitCode {
                 optimize: true,
             };
             compile_cmd(&paths, out.as_deref(), dry_run, &opts, &report)
+        }
+        Command::Verify {
+            paths,
+            explain,
+            limits,
+            report,
+        } => {
+            let opts = compile::Options {
+                limits: limits.map(|l| match l {
+                    LimitsArg::Current => Limits::CURRENT,
+                    LimitsArg::Legacy => Limits::LEGACY,
+                }),
+                ..compile::Options::default()
+            };
+            verify_cmd(&paths, explain, &opts, &report)
         }
         Command::Explain { code } => explain(code.as_deref()),
     }
@@ -328,6 +359,52 @@ fn compile_cmd(
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
+}
+
+fn verify_cmd(
+    paths: &[String],
+    explain: bool,
+    opts: &compile::Options,
+    report: &Report,
+) -> ExitCode {
+    let (database, ws) = match load(paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let sources = ws.files(&database);
+    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
+    let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
+    if diags.iter().any(Diagnostic::is_error) {
+        report.print(&diags, &text_of);
+        return ExitCode::from(1);
+    }
+    let program = db::program_rules(&database, ws);
+    let output = match compile::compile(program, opts) {
+        Ok(o) => o,
+        Err(errors) => {
+            diags.extend(errors);
+            report.print(&diags, &text_of);
+            return ExitCode::from(1);
+        }
+    };
+    diags.extend(output.warnings.iter().cloned());
+    if matches!(report.format, Format::Human) {
+        report.print(&diags, &text_of);
+    }
+    let locate = |file: &str, span: govc_compiler::syntax::Span| {
+        db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
+    };
+    let results = verify::run(program, &output);
+    let text = match report.format {
+        Format::Human => verify::report_human(&results, explain, &locate),
+        Format::Json => verify::report_json(&results, &locate),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if results.iter().all(verify::TestResult::passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// The `--dry-run` table: each document's size against its quota, each target's SCP slots.

@@ -171,6 +171,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
                 .collect(),
             policies: vec![g.name.clone()],
             limit: Limits::BEDROCK_POLICY_SIZE,
+            statements: Vec::new(),
         });
     }
 
@@ -210,6 +211,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
                 .collect(),
             policies: vec![c.name.clone()],
             limit: usize::MAX,
+            statements: Vec::new(),
         });
     }
 
@@ -315,6 +317,7 @@ fn documents_of(
                     .cloned()
                     .collect(),
                 limit,
+                statements: sts,
             }
         })
         .collect())

@@ -23,3 +23,4 @@ pub mod rules;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;
+pub mod verify;

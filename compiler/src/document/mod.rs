@@ -62,6 +62,8 @@ pub struct Document {
     pub policies: Vec<String>,
     /// The size quota it was checked against.
     pub limit: usize,
+    /// The statements `content` holds, with their origins (SCP and IAM documents).
+    pub statements: Vec<crate::ir::Statement>,
 }
 
 impl Document {

@@ -33,6 +33,7 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
                 ItemKind::Identity(pol) => p.policies.push(d.policy(pol, PolicyKind::Identity)),
                 ItemKind::Guardrail(g) => p.guardrails.push(d.guardrail(g)),
                 ItemKind::Control(c) => p.controls.push(d.control(c)),
+                ItemKind::Test(t) => p.tests.push(d.test(t)),
                 ItemKind::Attach(a) => {
                     for pol in &a.policies {
                         let targets = p.attachments.entry(pol.name.clone()).or_default();
@@ -544,6 +545,47 @@ impl Desugar<'_> {
             }
         }
         out
+    }
+
+    fn test(&self, t: &ast::Test) -> TestBlock {
+        let one = |v: &Value| self.lits(v).into_iter().next().unwrap_or_default();
+        let expects = t
+            .expects
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ast::ExpectKind::Case {
+                    allow,
+                    action,
+                    resource,
+                    region,
+                    context,
+                } => Some(Expectation {
+                    allow: *allow,
+                    action: one(action),
+                    resource: one(resource),
+                    region: region.as_ref().map(one),
+                    context: context
+                        .iter()
+                        .map(|(k, v)| {
+                            let value = match &v.kind {
+                                ast::ValueKind::List(_) => TestValue::Many(self.lits(v)),
+                                _ => TestValue::One(one(v)),
+                            };
+                            (k.value.clone(), value)
+                        })
+                        .collect(),
+                    span: e.span,
+                }),
+                ast::ExpectKind::Error => None,
+            })
+            .collect();
+        TestBlock {
+            name: t.name.value.clone(),
+            account: t.target.name.clone(),
+            file: self.path.to_string(),
+            span: t.name.span,
+            expects,
+        }
     }
 
     fn control(&self, c: &ast::Control) -> Control {

@@ -20,6 +20,37 @@ pub struct Program {
     pub controls: Vec<Control>,
     /// Policy name → target names, in the order written (duplicates removed).
     pub attachments: BTreeMap<String, Vec<String>>,
+    /// `test` blocks, for `govc verify`.
+    pub tests: Vec<TestBlock>,
+}
+
+/// A `test "name" on account { expect … }` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestBlock {
+    pub name: String,
+    /// The account's name in the org.
+    pub account: String,
+    pub file: String,
+    pub span: Span,
+    pub expects: Vec<Expectation>,
+}
+
+/// `expect allow|deny ACTION on RESOURCE [in REGION] [with { … }]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    pub allow: bool,
+    pub action: String,
+    pub resource: String,
+    pub region: Option<String>,
+    /// Request keys as written, in order.
+    pub context: Vec<(String, TestValue)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TestValue {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

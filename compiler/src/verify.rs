@@ -1,0 +1,391 @@
+//! `govc verify`: `test` blocks evaluated against the compiled documents, with the SCP
+//! semantics of facts §1.4 — an explicit Deny at any level denies; otherwise every level from
+//! the root down to the account needs an Allow. The documents evaluated are the ones
+//! `govc compile` writes (optimised and packed), plus FullAWSAccess where it stays attached and
+//! the SCP of each Control Tower control on the path.
+
+use std::collections::BTreeMap;
+
+use crate::compile::Output;
+use crate::document::{controltower, DocKind};
+use crate::ir::eval::{statement_matches, ContextValue, Request};
+use crate::ir::{Effect, Scope, Statement};
+use crate::rules::{Expectation, Program, TargetKind, TestBlock, TestValue};
+
+/// Where a statement in force comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Provenance {
+    /// A compiled document, by file (`scp/models.json`).
+    Document(String),
+    /// AWS's FullAWSAccess, attached by default (facts §1.4).
+    FullAwsAccess,
+    /// The SCP Control Tower attaches for a `control` block.
+    Control(String),
+}
+
+impl Provenance {
+    pub fn describe(&self) -> String {
+        match self {
+            Provenance::Document(f) => f.clone(),
+            Provenance::FullAwsAccess => "FullAWSAccess".to_string(),
+            Provenance::Control(c) => format!("control `{c}` ({})", controltower::CONTROL_ID),
+        }
+    }
+}
+
+/// One SCP statement in force at a level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InForce {
+    pub statement: Statement,
+    pub provenance: Provenance,
+}
+
+/// The SCPs attached directly to one target on the path to an account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Level {
+    pub target: String,
+    pub statements: Vec<InForce>,
+}
+
+/// The levels from the root down to `account` (by name); `None` if it is not an account.
+pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<Level>> {
+    let org = &program.org;
+    let acct = org
+        .target(account)
+        .filter(|t| t.kind == TargetKind::Account)?;
+    let mut path = vec![acct.name.clone()];
+    let mut parent = acct.parent.clone();
+    // The checker rejects cycles; the bound keeps this total anyway.
+    while let Some(p) = parent.take() {
+        if path.len() > org.targets.len() {
+            break;
+        }
+        path.push(p.clone());
+        parent = org.target(&p).and_then(|t| t.parent.clone());
+    }
+    if let Some(root) = org.targets.iter().find(|t| t.kind == TargetKind::Root) {
+        path.push(root.name.clone());
+    }
+    path.reverse();
+    let full_access = Statement {
+        effect: Effect::Allow,
+        action: Scope::any(),
+        resource: Scope::any(),
+        condition: Default::default(),
+        origins: Default::default(),
+        sid: None,
+    };
+    Some(
+        path.into_iter()
+            .map(|target| {
+                let mut statements = Vec::new();
+                if output
+                    .targets
+                    .iter()
+                    .find(|t| t.name == target)
+                    .is_none_or(|t| t.full_aws_access)
+                {
+                    statements.push(InForce {
+                        statement: full_access.clone(),
+                        provenance: Provenance::FullAwsAccess,
+                    });
+                }
+                for d in &output.documents {
+                    if d.kind == DocKind::Scp && d.targets.contains(&target) {
+                        statements.extend(d.statements.iter().map(|s| InForce {
+                            statement: s.clone(),
+                            provenance: Provenance::Document(d.file()),
+                        }));
+                    }
+                }
+                for c in program
+                    .controls
+                    .iter()
+                    .filter(|c| c.targets.contains(&target))
+                {
+                    statements.push(InForce {
+                        statement: controltower::scp(c),
+                        provenance: Provenance::Control(c.name.clone()),
+                    });
+                }
+                Level { target, statements }
+            })
+            .collect(),
+    )
+}
+
+/// What the organization's SCPs decide for a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    /// An explicit Deny matched.
+    Denied,
+    /// No Allow at this level (the target's name).
+    NoAllowAt(String),
+}
+
+impl Outcome {
+    pub fn allowed(&self) -> bool {
+        *self == Outcome::Allowed
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub outcome: Outcome,
+    /// The statements that decided, with their level: every matching Deny when denied, one
+    /// matching Allow per level when allowed.
+    pub deciding: Vec<(String, InForce)>,
+}
+
+pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
+    let denies: Vec<(String, InForce)> = levels
+        .iter()
+        .flat_map(|l| {
+            l.statements
+                .iter()
+                .filter(|s| {
+                    s.statement.effect == Effect::Deny && statement_matches(&s.statement, request)
+                })
+                .map(|s| (l.target.clone(), s.clone()))
+        })
+        .collect();
+    if !denies.is_empty() {
+        return Evaluation {
+            outcome: Outcome::Denied,
+            deciding: denies,
+        };
+    }
+    let mut deciding = Vec::new();
+    for l in levels {
+        let allow = l.statements.iter().find(|s| {
+            s.statement.effect == Effect::Allow && statement_matches(&s.statement, request)
+        });
+        match allow {
+            Some(s) => deciding.push((l.target.clone(), s.clone())),
+            None => {
+                return Evaluation {
+                    outcome: Outcome::NoAllowAt(l.target.clone()),
+                    deciding,
+                }
+            }
+        }
+    }
+    Evaluation {
+        outcome: Outcome::Allowed,
+        deciding,
+    }
+}
+
+/// The request an expectation describes: `in REGION` sets `aws:RequestedRegion`, the test's
+/// account is `aws:PrincipalAccount`, and `with { … }` adds or overrides keys
+/// (docs/language.md §13).
+pub fn request(e: &Expectation, account_id: &str) -> Request {
+    let mut context = BTreeMap::new();
+    context.insert(
+        "aws:PrincipalAccount".to_string(),
+        ContextValue::One(account_id.to_string()),
+    );
+    if let Some(r) = &e.region {
+        context.insert(
+            "aws:RequestedRegion".to_string(),
+            ContextValue::One(r.clone()),
+        );
+    }
+    for (k, v) in &e.context {
+        // Keys are case-insensitive (facts §3.1): a `with` key replaces any spelling of it.
+        context.retain(|existing: &String, _| !existing.eq_ignore_ascii_case(k));
+        let v = match v {
+            TestValue::One(s) => ContextValue::One(s.clone()),
+            TestValue::Many(vs) => ContextValue::Many(vs.clone()),
+        };
+        context.insert(k.clone(), v);
+    }
+    Request {
+        action: e.action.clone(),
+        resource: e.resource.clone(),
+        context,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectResult {
+    pub expectation: Expectation,
+    pub evaluation: Evaluation,
+    pub passed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestResult {
+    pub test: TestBlock,
+    pub results: Vec<ExpectResult>,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.results.iter().all(|r| r.passed)
+    }
+}
+
+/// Runs every `test` block of the program against the compiled output.
+pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
+    program
+        .tests
+        .iter()
+        .map(|t| {
+            let levels = levels(program, output, &t.account).unwrap_or_default();
+            let id = program
+                .org
+                .target(&t.account)
+                .map(|a| a.id.clone())
+                .unwrap_or_default();
+            let results = t
+                .expects
+                .iter()
+                .map(|e| {
+                    let evaluation = evaluate(&levels, &request(e, &id));
+                    ExpectResult {
+                        passed: evaluation.outcome.allowed() == e.allow,
+                        expectation: e.clone(),
+                        evaluation,
+                    }
+                })
+                .collect();
+            TestResult {
+                test: t.clone(),
+                results,
+            }
+        })
+        .collect()
+}
+
+/// `file:line:col` of a source span; the caller knows the texts.
+pub type Locate<'a> = &'a dyn Fn(&str, crate::syntax::Span) -> String;
+
+fn describe_request(e: &Expectation) -> String {
+    let mut s = format!(
+        "{} {} on \"{}\"",
+        if e.allow { "allow" } else { "deny" },
+        e.action,
+        e.resource
+    );
+    if let Some(r) = &e.region {
+        s.push_str(&format!(" in {r}"));
+    }
+    if !e.context.is_empty() {
+        let kv: Vec<String> = e
+            .context
+            .iter()
+            .map(|(k, v)| match v {
+                TestValue::One(x) => format!("\"{k}\": {x}"),
+                TestValue::Many(xs) => format!("\"{k}\": [{}]", xs.join(", ")),
+            })
+            .collect();
+        s.push_str(&format!(" with {{ {} }}", kv.join(", ")));
+    }
+    s
+}
+
+fn describe_evaluation(ev: &Evaluation, locate: Locate<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    match &ev.outcome {
+        Outcome::Allowed => out.push("allowed: an Allow at every level, no Deny".to_string()),
+        Outcome::Denied => out.push("denied by an explicit Deny".to_string()),
+        Outcome::NoAllowAt(t) => out.push(format!(
+            "denied: no SCP attached to `{t}` allows it (each level needs an Allow)"
+        )),
+    }
+    for (level, s) in &ev.deciding {
+        let origins: Vec<String> = s
+            .statement
+            .origins
+            .iter()
+            .map(|o| locate(&o.file, o.span))
+            .collect();
+        let from = if origins.is_empty() {
+            String::new()
+        } else {
+            format!(" from {}", origins.join(", "))
+        };
+        out.push(format!(
+            "{} at `{level}`: {}{from}",
+            s.statement.effect.name(),
+            s.provenance.describe()
+        ));
+    }
+    out
+}
+
+/// The human report: a line per test, details for each failed expectation (for every
+/// expectation with `explain`), and a summary.
+pub fn report_human(results: &[TestResult], explain: bool, locate: Locate<'_>) -> String {
+    let mut s = String::new();
+    let (mut passed, mut expects, mut failed_expects) = (0, 0, 0);
+    for t in results {
+        expects += t.results.len();
+        let ok = t.passed();
+        passed += usize::from(ok);
+        s.push_str(&format!(
+            "test \"{}\" on {} ... {}\n",
+            t.test.name,
+            t.test.account,
+            if ok { "ok" } else { "FAILED" }
+        ));
+        for r in &t.results {
+            if r.passed && !explain {
+                continue;
+            }
+            failed_expects += usize::from(!r.passed);
+            let head = if r.passed { "ok" } else { "FAILED" };
+            s.push_str(&format!(
+                "  {head}: {}: expect {}\n",
+                locate(&t.test.file, r.expectation.span),
+                describe_request(&r.expectation)
+            ));
+            for line in describe_evaluation(&r.evaluation, locate) {
+                s.push_str(&format!("      {line}\n"));
+            }
+        }
+    }
+    s.push_str(&format!(
+        "\n{} tests, {} expectations: {} tests passed, {} failed ({} expectations failed)\n",
+        results.len(),
+        expects,
+        passed,
+        results.len() - passed,
+        failed_expects
+    ));
+    s
+}
+
+/// The machine-readable report.
+pub fn report_json(results: &[TestResult], locate: Locate<'_>) -> String {
+    use serde_json::json;
+    let tests: Vec<serde_json::Value> = results
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.test.name,
+                "account": t.test.account,
+                "location": locate(&t.test.file, t.test.span),
+                "passed": t.passed(),
+                "expectations": t.results.iter().map(|r| json!({
+                    "location": locate(&t.test.file, r.expectation.span),
+                    "expect": if r.expectation.allow { "allow" } else { "deny" },
+                    "action": r.expectation.action,
+                    "resource": r.expectation.resource,
+                    "region": r.expectation.region,
+                    "passed": r.passed,
+                    "decision": describe_evaluation(&r.evaluation, locate),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let v = json!({
+        "tests": tests,
+        "passed": results.iter().all(TestResult::passed),
+    });
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,110 @@
+//! `govc verify`: the example tests pass, and they have teeth — removing any one compiled SCP
+//! statement makes some test fail.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
+
+use std::process::Command;
+
+use govc_compiler::compile::{self, Output};
+use govc_compiler::db::{self, Database};
+use govc_compiler::document::DocKind;
+use govc_compiler::rules::Program;
+use govc_compiler::verify;
+
+fn compiled(paths: &[&str]) -> (Program, Output) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let files: Vec<String> = paths.iter().map(|p| format!("{root}/{p}")).collect();
+    let mut database = Database::default();
+    let (ws, failed) = db::load(&mut database, &files, &|p| std::fs::read(p));
+    assert!(failed.is_empty());
+    let diags = db::program_diagnostics(&database, ws);
+    assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
+    let program = db::program_rules(&database, ws).as_ref().clone();
+    let output = compile::compile(&program, &compile::Options::default()).unwrap();
+    (program, output)
+}
+
+#[test]
+fn example_tests_pass() {
+    let (program, output) = compiled(&["examples/organization.gov"]);
+    let results = verify::run(&program, &output);
+    assert!(results.len() >= 10);
+    for t in &results {
+        assert!(t.passed(), "{:?}", t.test.name);
+    }
+}
+
+#[test]
+fn removing_any_scp_statement_fails_a_test() {
+    let (program, output) = compiled(&["examples/organization.gov"]);
+    let mut uncovered = Vec::new();
+    for (d, doc) in output.documents.iter().enumerate() {
+        if doc.kind != DocKind::Scp {
+            continue;
+        }
+        for i in 0..doc.statements.len() {
+            let mut mutated = output.clone();
+            mutated.documents[d].statements.remove(i);
+            let results = verify::run(&program, &mutated);
+            if results.iter().all(verify::TestResult::passed) {
+                uncovered.push(format!(
+                    "{} statement {i}: {:?}",
+                    doc.file(),
+                    doc.statements[i].origins
+                ));
+            }
+        }
+    }
+    assert!(
+        uncovered.is_empty(),
+        "statements no test notices:\n{}",
+        uncovered.join("\n")
+    );
+}
+
+#[test]
+fn cli_exit_codes_and_report() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_govc"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["verify", "examples/organization.gov"]);
+    assert_eq!(ok.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert!(stdout.contains("0 failed"), "{stdout}");
+
+    let dir = std::env::temp_dir().join(format!("govc-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("wrong.gov");
+    std::fs::write(
+        &f,
+        "org {\n  root = \"r-a1b2\"\n  account a = \"123456789012\"\n}\nscp s {\n  deny model deepseek*\n}\nattach s to root\n\
+         test \"wrong on purpose\" on a {\n  expect allow bedrock:InvokeModel on \"arn:aws:bedrock:us-east-1::foundation-model/deepseek.v3.2\" in us-east-1\n}\n",
+    )
+    .unwrap();
+    let bad = run(&["verify", f.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&bad.stdout);
+    assert!(stdout.contains("FAILED"), "{stdout}");
+    assert!(
+        stdout.contains("wrong.gov:10:3"),
+        "the failing expectation's line: {stdout}"
+    );
+    assert!(
+        stdout.contains("wrong.gov:6:3"),
+        "the deciding statement's source line: {stdout}"
+    );
+    let json = run(&["verify", f.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    let _ = std::fs::remove_dir_all(&dir);
+}
