@@ -76,6 +76,30 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Evaluate one request against the compiled SCPs of an account and show the deciding
+    /// statements. Exit 0 when the organization allows it, 1 when it denies it.
+    Simulate {
+        /// Files or directories (searched recursively for *.gov).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// The account (its name in the org).
+        #[arg(long)]
+        account: String,
+        /// The IAM action, e.g. bedrock:InvokeModel.
+        #[arg(long)]
+        action: String,
+        /// The resource ARN (default `*`).
+        #[arg(long, default_value = "*")]
+        resource: String,
+        /// Sets aws:RequestedRegion (`unspecified` for global cross-Region inference).
+        #[arg(long)]
+        region: Option<String>,
+        /// A request key, `KEY=VALUE`, or `KEY=[a,b]` for a multivalued key; repeatable.
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        #[command(flatten)]
+        report: Report,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
         /// The code (E0200, W0206, …); without it, list every code.
@@ -152,6 +176,25 @@ fn main() -> ExitCode {
             };
             verify_cmd(&paths, explain, &opts, &report)
         }
+        Command::Simulate {
+            paths,
+            account,
+            action,
+            resource,
+            region,
+            context,
+            report,
+        } => simulate_cmd(
+            &paths,
+            &SimRequest {
+                account,
+                action,
+                resource,
+                region,
+                context,
+            },
+            &report,
+        ),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -401,6 +444,85 @@ fn verify_cmd(
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if results.iter().all(verify::TestResult::passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+struct SimRequest {
+    account: String,
+    action: String,
+    resource: String,
+    region: Option<String>,
+    context: Vec<String>,
+}
+
+fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode {
+    let (database, ws) = match load(paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let sources = ws.files(&database);
+    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
+    let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
+    if diags.iter().any(Diagnostic::is_error) {
+        report.print(&diags, &text_of);
+        return ExitCode::from(1);
+    }
+    let program = db::program_rules(&database, ws);
+    let output = match compile::compile(program, &compile::Options::default()) {
+        Ok(o) => o,
+        Err(errors) => {
+            diags.extend(errors);
+            report.print(&diags, &text_of);
+            return ExitCode::from(1);
+        }
+    };
+    let mut context = Vec::new();
+    for kv in &req.context {
+        let Some((k, v)) = kv.split_once('=') else {
+            eprintln!("error: `--context {kv}`: expected KEY=VALUE");
+            return ExitCode::from(2);
+        };
+        let value = match v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(list) => govc_compiler::rules::TestValue::Many(
+                list.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            None => govc_compiler::rules::TestValue::One(v.to_string()),
+        };
+        context.push((k.to_string(), value));
+    }
+    let Some(levels) = verify::levels(program, &output, &req.account) else {
+        eprintln!(
+            "error: `{}` is not an account of the organization",
+            req.account
+        );
+        return ExitCode::from(2);
+    };
+    let id = program
+        .org
+        .target(&req.account)
+        .map(|t| t.id.clone())
+        .unwrap_or_default();
+    let expectation = govc_compiler::rules::Expectation {
+        allow: true,
+        action: req.action.clone(),
+        resource: req.resource.clone(),
+        region: req.region.clone(),
+        context,
+        span: Default::default(),
+    };
+    let evaluation = verify::evaluate(&levels, &verify::request(&expectation, &id));
+    let locate = |file: &str, span: govc_compiler::syntax::Span| {
+        db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
+    };
+    let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
+    println!("{text}");
+    if evaluation.outcome.allowed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

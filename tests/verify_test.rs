@@ -108,3 +108,59 @@ fn cli_exit_codes_and_report() {
     assert_eq!(v["passed"], false);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn simulate_one_request() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_govc"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    let denied = run(&[
+        "simulate",
+        "examples/organization.gov",
+        "--account",
+        "agent_lab",
+        "--action",
+        "bedrock-mantle:CreateInference",
+        "--resource",
+        "arn:aws:bedrock-mantle:us-east-1:992382794994:project/default",
+        "--region",
+        "us-east-1",
+        "--context",
+        "bedrock-mantle:Model=deepseek.v3.2",
+    ]);
+    assert_eq!(denied.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&denied.stdout);
+    assert!(out.contains("explicit Deny"), "{out}");
+    assert!(out.contains("model-denylist.gov:15:3"), "{out}");
+    let allowed = run(&[
+        "simulate",
+        "examples/organization.gov",
+        "--account",
+        "agent_lab",
+        "--action",
+        "bedrock:CallWithBearerToken",
+        "--region",
+        "us-east-1",
+        "--context",
+        "bedrock:BearerTokenType=SHORT_TERM",
+    ]);
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stdout)
+    );
+    let unknown = run(&[
+        "simulate",
+        "examples/organization.gov",
+        "--account",
+        "nobody",
+        "--action",
+        "s3:GetObject",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+}

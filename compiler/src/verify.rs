@@ -286,7 +286,8 @@ fn describe_request(e: &Expectation) -> String {
     s
 }
 
-fn describe_evaluation(ev: &Evaluation, locate: Locate<'_>) -> Vec<String> {
+/// Lines that say what decided and why, with the source lines of the deciding statements.
+pub fn describe_evaluation(ev: &Evaluation, locate: Locate<'_>) -> Vec<String> {
     let mut out = Vec::new();
     match &ev.outcome {
         Outcome::Allowed => out.push("allowed: an Allow at every level, no Deny".to_string()),
