@@ -438,12 +438,19 @@ fn verify_cmd(
         db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
     };
     let results = verify::run(program, &output);
+    let equivalence = govc_compiler::equivalence::check_output(&output);
+    let proven = equivalence
+        .iter()
+        .all(|v| v.verdict == govc_compiler::equivalence::Verdict::Equivalent);
     let text = match report.format {
-        Format::Human => verify::report_human(&results, explain, &locate),
+        Format::Human => {
+            verify::report_human(&results, explain, &locate)
+                + &verify::report_equivalence(&equivalence)
+        }
         Format::Json => verify::report_json(&results, &locate),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if results.iter().all(verify::TestResult::passed) {
+    if results.iter().all(verify::TestResult::passed) && proven {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

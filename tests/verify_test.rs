@@ -164,3 +164,32 @@ fn simulate_one_request() {
     ]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+#[test]
+fn compiled_examples_are_proven_equivalent_and_a_dropped_statement_is_not() {
+    use govc_compiler::equivalence::{check_output, Verdict};
+    let (_, output) = compiled(&["examples/organization.gov"]);
+    let verdicts = check_output(&output);
+    assert!(verdicts.len() >= 5);
+    for v in &verdicts {
+        assert_eq!(v.verdict, Verdict::Equivalent, "{:?}", v.documents);
+    }
+    // A "packing" that loses a statement is caught, with a request that shows it.
+    let mut broken = output.clone();
+    let d = broken
+        .documents
+        .iter()
+        .position(|d| d.kind == DocKind::Scp && d.statements.len() > 1)
+        .unwrap();
+    broken.documents[d].statements.pop();
+    let bad: Vec<_> = check_output(&broken)
+        .into_iter()
+        .filter(|v| v.verdict != Verdict::Equivalent)
+        .collect();
+    assert_eq!(bad.len(), 1);
+    assert!(
+        matches!(bad[0].verdict, Verdict::Different { .. }),
+        "{:?}",
+        bad[0].verdict
+    );
+}

@@ -15,6 +15,7 @@ pub mod compile;
 pub mod db;
 pub mod diagnostics;
 pub mod document;
+pub mod equivalence;
 pub mod glob;
 pub mod ir;
 pub mod lint;

@@ -173,7 +173,7 @@ fn is_literal(v: &str) -> bool {
 // ------------------------------------------------------------------------------------------
 
 /// Whether no request can match the statement (sound: "false" when unsure).
-fn never_matches(s: &Statement) -> bool {
+pub fn never_matches(s: &Statement) -> bool {
     let no_actions = if s.action.negated {
         s.action.values.iter().any(|v| all_stars(v))
     } else {

@@ -390,3 +390,46 @@ pub fn report_json(results: &[TestResult], locate: Locate<'_>) -> String {
     out.push('\n');
     out
 }
+
+/// The equivalence section of the human report.
+pub fn report_equivalence(verdicts: &[crate::equivalence::GroupVerdict]) -> String {
+    use crate::equivalence::Verdict;
+    let mut s = String::new();
+    let proven = verdicts
+        .iter()
+        .filter(|v| v.verdict == Verdict::Equivalent)
+        .count();
+    for v in verdicts {
+        match &v.verdict {
+            Verdict::Equivalent => {}
+            Verdict::Different {
+                request,
+                lowered,
+                optimised,
+            } => {
+                s.push_str(&format!(
+                    "equivalence FAILED for {}: the optimised documents decide {:?} where the lowering of {} decides {:?}\n  counterexample: {} on \"{}\" with {:?}\n",
+                    v.documents.join(", "),
+                    optimised,
+                    v.policies.join(", "),
+                    lowered,
+                    request.action,
+                    request.resource,
+                    request.context
+                ));
+            }
+            Verdict::Unproven { statement } => {
+                s.push_str(&format!(
+                    "equivalence NOT PROVEN for {}: no statement on the other side covers {}\n",
+                    v.documents.join(", "),
+                    crate::ir::json::statement(statement)
+                ));
+            }
+        }
+    }
+    s.push_str(&format!(
+        "equivalence: {proven} of {} document groups proven to decide every request as the unoptimised lowering\n",
+        verdicts.len()
+    ));
+    s
+}

@@ -528,3 +528,87 @@ fn a_value_union_under_a_negated_operator_is_caught() {
 fn dropping_the_covering_statement_is_caught() {
     expect_caught(drop_the_wider_statement);
 }
+
+// ------------------------------------------------------------------------------------------
+// The equivalence check of `govc verify` (compiler/src/equivalence.rs).
+// ------------------------------------------------------------------------------------------
+
+use govc_compiler::equivalence::{self, Verdict};
+
+/// Soundness: whenever the check says "equivalent", no sampled request is decided
+/// differently; whenever it reports a counterexample, the counterexample really differs.
+fn equivalence_is_sound_for(pass: fn(Vec<Statement>) -> Vec<Statement>) {
+    runner(1000)
+        .run(&case(all_request_actions()), |(original, requests)| {
+            let other = pass(original.clone());
+            match equivalence::check(&original, &other) {
+                Verdict::Equivalent => check(&original, &other, &requests)?,
+                Verdict::Different { request, .. } => {
+                    prop_assert_ne!(decide(&original, &request), decide(&other, &request));
+                }
+                Verdict::Unproven { .. } => {}
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn equivalence_check_is_sound_on_the_optimiser_and_on_broken_passes() {
+    equivalence_is_sound_for(|s| optimize(s, &Options::default()));
+    equivalence_is_sound_for(merge_ignoring_conditions);
+    equivalence_is_sound_for(merge_values_under_any_operator);
+    equivalence_is_sound_for(drop_the_wider_statement);
+}
+
+/// Completeness on what the optimiser produces: the check proves (almost) every real
+/// optimisation, so `govc verify` does not cry wolf.
+#[test]
+fn equivalence_check_proves_the_optimiser() {
+    let mut runner = runner(1);
+    let strategy = statements();
+    let mut unproven = 0;
+    for _ in 0..500 {
+        let s = strategy.new_tree(&mut runner).unwrap().current();
+        let o = optimize(s.clone(), &Options::default());
+        match equivalence::check(&s, &o) {
+            Verdict::Equivalent => {}
+            Verdict::Different { .. } => {
+                panic!("the optimiser changed a decision:\n{s:#?}\n{o:#?}")
+            }
+            Verdict::Unproven { .. } => unproven += 1,
+        }
+    }
+    assert!(unproven <= 5, "{unproven} of 500 optimisations not proven");
+}
+
+/// The broken passes are reported, not proven.
+#[test]
+fn equivalence_check_catches_broken_passes() {
+    for pass in [
+        merge_ignoring_conditions as fn(Vec<Statement>) -> Vec<Statement>,
+        merge_values_under_any_operator,
+        drop_the_wider_statement,
+    ] {
+        let mut caught = false;
+        let mut runner = runner(1);
+        let strategy = statements();
+        for _ in 0..2000 {
+            let s = strategy.new_tree(&mut runner).unwrap().current();
+            let broken = pass(s.clone());
+            let differs = (0..40u64).any(|n| {
+                let r = request_from(n, &all_request_actions());
+                decide(&s, &r) != decide(&broken, &r)
+            });
+            if differs {
+                assert_ne!(
+                    equivalence::check(&s, &broken),
+                    Verdict::Equivalent,
+                    "a broken pass was proven"
+                );
+                caught = true;
+            }
+        }
+        assert!(caught, "the broken pass never changed a sampled decision");
+    }
+}
