@@ -111,6 +111,8 @@ enum Command {
 enum Format {
     Human,
     Json,
+    /// JUnit XML (`govc verify` only).
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -288,7 +290,8 @@ struct Report {
 impl Report {
     fn print<'t>(&self, diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'t str>) {
         match self.format {
-            Format::Json => {
+            // JUnit describes test results; diagnostics go out as JSON there too.
+            Format::Json | Format::Junit => {
                 println!("{}", render_json(diags, text_of));
             }
             Format::Human => {
@@ -448,6 +451,7 @@ fn verify_cmd(
                 + &verify::report_equivalence(&equivalence)
         }
         Format::Json => verify::report_json(&results, &locate),
+        Format::Junit => verify::report_junit(&results, &equivalence, &locate),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if results.iter().all(verify::TestResult::passed) && proven {

@@ -106,6 +106,19 @@ fn cli_exit_codes_and_report() {
     let json = run(&["verify", f.to_str().unwrap(), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["passed"], false);
+    let junit = run(&["verify", f.to_str().unwrap(), "--format", "junit"]);
+    assert_eq!(junit.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("<testcase name=\"wrong on purpose\""), "{xml}");
+    assert!(
+        xml.contains("<failure message=\"1 of 1 expectations failed\">"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testsuite name=\"equivalence\" tests=\"1\" failures=\"0\">"),
+        "{xml}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
