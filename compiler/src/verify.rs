@@ -528,3 +528,19 @@ pub fn report_junit(
     s.push_str("  </testsuite>\n</testsuites>\n");
     s
 }
+
+/// Whether the organization allows the request: `evaluate` without collecting the deciding
+/// statements (for throughput; same semantics).
+pub fn allowed(levels: &[Level], request: &Request) -> bool {
+    let denied = levels.iter().any(|l| {
+        l.statements
+            .iter()
+            .any(|s| s.statement.effect == Effect::Deny && statement_matches(&s.statement, request))
+    });
+    !denied
+        && levels.iter().all(|l| {
+            l.statements.iter().any(|s| {
+                s.statement.effect == Effect::Allow && statement_matches(&s.statement, request)
+            })
+        })
+}
