@@ -352,6 +352,47 @@ fn check(paths: &[String], report: &Report) -> ExitCode {
     }
 }
 
+/// A program loaded, checked and compiled; errors already reported.
+struct Compiled {
+    database: Database,
+    ws: db::Workspace,
+    output: compile::Output,
+    /// The checker's warnings (there are no errors).
+    diags: Vec<Diagnostic>,
+}
+
+fn compiled(
+    paths: &[String],
+    opts: &compile::Options,
+    report: &Report,
+) -> Result<Compiled, ExitCode> {
+    let (database, ws) = load(paths)?;
+    let result = {
+        let sources = ws.files(&database);
+        let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
+        let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
+        if diags.iter().any(Diagnostic::is_error) {
+            report.print(&diags, &text_of);
+            return Err(ExitCode::from(1));
+        }
+        match compile::compile(db::program_rules(&database, ws), opts) {
+            Ok(output) => Ok((output, diags)),
+            Err(errors) => {
+                diags.extend(errors);
+                report.print(&diags, &text_of);
+                Err(ExitCode::from(1))
+            }
+        }
+    };
+    let (output, diags) = result?;
+    Ok(Compiled {
+        database,
+        ws,
+        output,
+        diags,
+    })
+}
+
 fn compile_cmd(
     paths: &[String],
     out: Option<&str>,
@@ -359,26 +400,17 @@ fn compile_cmd(
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
-    let (database, ws) = match load(paths) {
-        Ok(x) => x,
+    let Compiled {
+        database,
+        ws,
+        output,
+        mut diags,
+    } = match compiled(paths, opts, report) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
-    if diags.iter().any(Diagnostic::is_error) {
-        report.print(&diags, &text_of);
-        return ExitCode::from(1);
-    }
-    let program = db::program_rules(&database, ws);
-    let output = match compile::compile(program, opts) {
-        Ok(o) => o,
-        Err(errors) => {
-            diags.extend(errors);
-            report.print(&diags, &text_of);
-            return ExitCode::from(1);
-        }
-    };
     diags.extend(output.warnings.iter().cloned());
     report.print(&diags, &text_of);
     let locate = |file: &str, span: govc_compiler::syntax::Span| {
@@ -413,26 +445,18 @@ fn verify_cmd(
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
-    let (database, ws) = match load(paths) {
-        Ok(x) => x,
+    let Compiled {
+        database,
+        ws,
+        output,
+        mut diags,
+    } = match compiled(paths, opts, report) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
-    if diags.iter().any(Diagnostic::is_error) {
-        report.print(&diags, &text_of);
-        return ExitCode::from(1);
-    }
     let program = db::program_rules(&database, ws);
-    let output = match compile::compile(program, opts) {
-        Ok(o) => o,
-        Err(errors) => {
-            diags.extend(errors);
-            report.print(&diags, &text_of);
-            return ExitCode::from(1);
-        }
-    };
     diags.extend(output.warnings.iter().cloned());
     if matches!(report.format, Format::Human) {
         report.print(&diags, &text_of);
@@ -470,26 +494,18 @@ struct SimRequest {
 }
 
 fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode {
-    let (database, ws) = match load(paths) {
-        Ok(x) => x,
+    let Compiled {
+        database,
+        ws,
+        output,
+        diags: _,
+    } = match compiled(paths, &compile::Options::default(), report) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
-    if diags.iter().any(Diagnostic::is_error) {
-        report.print(&diags, &text_of);
-        return ExitCode::from(1);
-    }
     let program = db::program_rules(&database, ws);
-    let output = match compile::compile(program, &compile::Options::default()) {
-        Ok(o) => o,
-        Err(errors) => {
-            diags.extend(errors);
-            report.print(&diags, &text_of);
-            return ExitCode::from(1);
-        }
-    };
     let mut context = Vec::new();
     for kv in &req.context {
         let Some((k, v)) = kv.split_once('=') else {
