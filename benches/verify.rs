@@ -20,9 +20,8 @@ fn compiled(path: &str) -> (Program, Output) {
     let file = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
     let mut database = Database::default();
     let (ws, _) = db::load(&mut database, &[file], &|p| std::fs::read(p));
-    let program = db::program_rules(&database, ws).as_ref().clone();
-    let output = compile::compile(&program, &compile::Options::default()).unwrap();
-    (program, output)
+    let (output, _) = db::compile_workspace(&database, ws, &compile::Options::default()).unwrap();
+    (db::program_rules(&database, ws).as_ref().clone(), output)
 }
 
 fn bench(c: &mut Criterion) {

@@ -121,6 +121,15 @@ enum LimitsArg {
     Legacy,
 }
 
+impl LimitsArg {
+    fn limits(self) -> Limits {
+        match self {
+            LimitsArg::Current => Limits::CURRENT,
+            LimitsArg::Legacy => Limits::LEGACY,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ColorChoice {
     Auto,
@@ -153,10 +162,7 @@ fn main() -> ExitCode {
             report,
         } => {
             let opts = compile::Options {
-                limits: limits.map(|l| match l {
-                    LimitsArg::Current => Limits::CURRENT,
-                    LimitsArg::Legacy => Limits::LEGACY,
-                }),
+                limits: limits.map(LimitsArg::limits),
                 sids,
                 compress_actions,
                 optimize: true,
@@ -170,10 +176,7 @@ fn main() -> ExitCode {
             report,
         } => {
             let opts = compile::Options {
-                limits: limits.map(|l| match l {
-                    LimitsArg::Current => Limits::CURRENT,
-                    LimitsArg::Legacy => Limits::LEGACY,
-                }),
+                limits: limits.map(LimitsArg::limits),
                 ..compile::Options::default()
             };
             verify_cmd(&paths, explain, &opts, &report)
@@ -357,8 +360,26 @@ struct Compiled {
     database: Database,
     ws: db::Workspace,
     output: compile::Output,
-    /// The checker's warnings (there are no errors).
+    /// The checker's and the back end's warnings (there are no errors).
     diags: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    fn text(&self, path: &str) -> Option<&str> {
+        self.ws
+            .files(&self.database)
+            .get(path)
+            .map(|f| f.text(&self.database).as_str())
+    }
+
+    /// `file:line:col` of a span.
+    fn locate(&self, file: &str, span: govc_compiler::syntax::Span) -> String {
+        db::locate(file, self.text(file).unwrap_or(""), span.start as usize)
+    }
+
+    fn program(&self) -> &govc_compiler::rules::Program {
+        db::program_rules(&self.database, self.ws)
+    }
 }
 
 fn compiled(
@@ -367,30 +388,20 @@ fn compiled(
     report: &Report,
 ) -> Result<Compiled, ExitCode> {
     let (database, ws) = load(paths)?;
-    let result = {
-        let sources = ws.files(&database);
-        let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-        let mut diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws).to_vec();
-        if diags.iter().any(Diagnostic::is_error) {
+    match db::compile_workspace(&database, ws, opts) {
+        Ok((output, diags)) => Ok(Compiled {
+            database,
+            ws,
+            output,
+            diags,
+        }),
+        Err(diags) => {
+            let sources = ws.files(&database);
+            let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
             report.print(&diags, &text_of);
-            return Err(ExitCode::from(1));
+            Err(ExitCode::from(1))
         }
-        match compile::compile(db::program_rules(&database, ws), opts) {
-            Ok(output) => Ok((output, diags)),
-            Err(errors) => {
-                diags.extend(errors);
-                report.print(&diags, &text_of);
-                Err(ExitCode::from(1))
-            }
-        }
-    };
-    let (output, diags) = result?;
-    Ok(Compiled {
-        database,
-        ws,
-        output,
-        diags,
-    })
+    }
 }
 
 fn compile_cmd(
@@ -400,28 +411,20 @@ fn compile_cmd(
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
-    let Compiled {
-        database,
-        ws,
-        output,
-        mut diags,
-    } = match compiled(paths, opts, report) {
+    let c = match compiled(paths, opts, report) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let sources = ws.files(&database);
-    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    diags.extend(output.warnings.iter().cloned());
-    report.print(&diags, &text_of);
-    let locate = |file: &str, span: govc_compiler::syntax::Span| {
-        db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
-    };
-    let manifest = manifest::render(&output, &locate);
+    let output = &c.output;
+    let text_of = |p: &str| c.text(p);
+    let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
+    report.print(&c.diags, &text_of);
+    let manifest = manifest::render(output, &locate);
     if dry_run {
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(manifest.as_bytes());
         if matches!(report.format, Format::Human) {
-            let _ = stdout.write_all(table(&output).as_bytes());
+            let _ = stdout.write_all(table(output).as_bytes());
         }
         return ExitCode::SUCCESS;
     }
@@ -445,27 +448,19 @@ fn verify_cmd(
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
-    let Compiled {
-        database,
-        ws,
-        output,
-        mut diags,
-    } = match compiled(paths, opts, report) {
+    let c = match compiled(paths, opts, report) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let sources = ws.files(&database);
-    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let program = db::program_rules(&database, ws);
-    diags.extend(output.warnings.iter().cloned());
+    let output = &c.output;
+    let text_of = |p: &str| c.text(p);
+    let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
+    let program = c.program();
     if matches!(report.format, Format::Human) {
-        report.print(&diags, &text_of);
+        report.print(&c.diags, &text_of);
     }
-    let locate = |file: &str, span: govc_compiler::syntax::Span| {
-        db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
-    };
-    let results = verify::run(program, &output);
-    let equivalence = govc_compiler::equivalence::check_output(&output);
+    let results = verify::run(program, output);
+    let equivalence = govc_compiler::equivalence::check_output(output);
     let proven = equivalence
         .iter()
         .all(|v| v.verdict == govc_compiler::equivalence::Verdict::Equivalent);
@@ -494,18 +489,13 @@ struct SimRequest {
 }
 
 fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode {
-    let Compiled {
-        database,
-        ws,
-        output,
-        diags: _,
-    } = match compiled(paths, &compile::Options::default(), report) {
+    let c = match compiled(paths, &compile::Options::default(), report) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let sources = ws.files(&database);
-    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    let program = db::program_rules(&database, ws);
+    let output = &c.output;
+    let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
+    let program = c.program();
     let mut context = Vec::new();
     for kv in &req.context {
         let Some((k, v)) = kv.split_once('=') else {
@@ -523,7 +513,7 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
         };
         context.push((k.to_string(), value));
     }
-    let Some(levels) = verify::levels(program, &output, &req.account) else {
+    let Some(levels) = verify::levels(program, output, &req.account) else {
         eprintln!(
             "error: `{}` is not an account of the organization",
             req.account
@@ -544,9 +534,6 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
         span: Default::default(),
     };
     let evaluation = verify::evaluate(&levels, &verify::request(&expectation, &id));
-    let locate = |file: &str, span: govc_compiler::syntax::Span| {
-        db::locate(file, text_of(file).unwrap_or(""), span.start as usize)
-    };
     let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
     println!("{text}");
     if evaluation.outcome.allowed() {

@@ -8,16 +8,10 @@
 )]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn govc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run govc: {e}"))
-}
+mod common;
+use common::govc;
 
 fn tmp(name: &str, text: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("govc-cli-{}", std::process::id()));

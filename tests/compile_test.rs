@@ -10,16 +10,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn govc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run govc: {e}"))
-}
+mod common;
+use common::govc;
 
 /// A fresh, empty scratch directory per test.
 fn scratch(name: &str) -> PathBuf {

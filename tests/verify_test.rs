@@ -8,7 +8,8 @@
     reason = "test helpers fail loudly"
 )]
 
-use std::process::Command;
+mod common;
+use common::govc;
 
 use govc_compiler::compile::{self, Output};
 use govc_compiler::db::{self, Database};
@@ -22,11 +23,8 @@ fn compiled(paths: &[&str]) -> (Program, Output) {
     let mut database = Database::default();
     let (ws, failed) = db::load(&mut database, &files, &|p| std::fs::read(p));
     assert!(failed.is_empty());
-    let diags = db::program_diagnostics(&database, ws);
-    assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
-    let program = db::program_rules(&database, ws).as_ref().clone();
-    let output = compile::compile(&program, &compile::Options::default()).unwrap();
-    (program, output)
+    let (output, _) = db::compile_workspace(&database, ws, &compile::Options::default()).unwrap();
+    (db::program_rules(&database, ws).as_ref().clone(), output)
 }
 
 #[test]
@@ -69,15 +67,7 @@ fn removing_any_scp_statement_fails_a_test() {
 
 #[test]
 fn cli_exit_codes_and_report() {
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_govc"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    };
-    let ok = run(&["verify", "examples/organization.gov"]);
+    let ok = govc(&["verify", "examples/organization.gov"]);
     assert_eq!(ok.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&ok.stdout);
     assert!(stdout.contains("0 failed"), "{stdout}");
@@ -91,7 +81,7 @@ fn cli_exit_codes_and_report() {
          test \"wrong on purpose\" on a {\n  expect allow bedrock:InvokeModel on \"arn:aws:bedrock:us-east-1::foundation-model/deepseek.v3.2\" in us-east-1\n}\n",
     )
     .unwrap();
-    let bad = run(&["verify", f.to_str().unwrap()]);
+    let bad = govc(&["verify", f.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&bad.stdout);
     assert!(stdout.contains("FAILED"), "{stdout}");
@@ -103,10 +93,10 @@ fn cli_exit_codes_and_report() {
         stdout.contains("wrong.gov:6:3"),
         "the deciding statement's source line: {stdout}"
     );
-    let json = run(&["verify", f.to_str().unwrap(), "--format", "json"]);
+    let json = govc(&["verify", f.to_str().unwrap(), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["passed"], false);
-    let junit = run(&["verify", f.to_str().unwrap(), "--format", "junit"]);
+    let junit = govc(&["verify", f.to_str().unwrap(), "--format", "junit"]);
     assert_eq!(junit.status.code(), Some(1));
     let xml = String::from_utf8_lossy(&junit.stdout);
     assert!(xml.starts_with("<?xml"), "{xml}");
@@ -124,14 +114,7 @@ fn cli_exit_codes_and_report() {
 
 #[test]
 fn simulate_one_request() {
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_govc"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap()
-    };
-    let denied = run(&[
+    let denied = govc(&[
         "simulate",
         "examples/organization.gov",
         "--account",
@@ -149,7 +132,7 @@ fn simulate_one_request() {
     let out = String::from_utf8_lossy(&denied.stdout);
     assert!(out.contains("explicit Deny"), "{out}");
     assert!(out.contains("model-denylist.gov:15:3"), "{out}");
-    let allowed = run(&[
+    let allowed = govc(&[
         "simulate",
         "examples/organization.gov",
         "--account",
@@ -167,7 +150,7 @@ fn simulate_one_request() {
         "{}",
         String::from_utf8_lossy(&allowed.stdout)
     );
-    let unknown = run(&[
+    let unknown = govc(&[
         "simulate",
         "examples/organization.gov",
         "--account",

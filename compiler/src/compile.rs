@@ -282,7 +282,6 @@ fn documents_of(
     };
     let packed = pack(statements, limit, what)?;
     let base = group_name(policies);
-    let n = packed.len();
     Ok(packed
         .into_iter()
         .enumerate()
@@ -302,7 +301,7 @@ fn documents_of(
                 .map(|o| o.policy.as_str())
                 .collect();
             Document {
-                name: if n == 1 || i == 0 {
+                name: if i == 0 {
                     base.clone()
                 } else {
                     format!("{base}-{}", i + 1)

@@ -182,6 +182,29 @@ pub fn program_rules(db: &dyn Db, ws: Workspace) -> Arc<crate::rules::Program> {
     Arc::new(crate::rules::desugar::desugar(index, &views))
 }
 
+/// Checks and compiles the program, as `govc compile` does. `Ok` holds the output and every
+/// warning (the checker's, then the back end's); `Err` every diagnostic when any is an error.
+pub fn compile_workspace(
+    db: &Database,
+    ws: Workspace,
+    opts: &crate::compile::Options,
+) -> Result<(crate::compile::Output, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = program_diagnostics(db, ws).to_vec();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    match crate::compile::compile(program_rules(db, ws), opts) {
+        Ok(output) => {
+            diags.extend(output.warnings.iter().cloned());
+            Ok((output, diags))
+        }
+        Err(errors) => {
+            diags.extend(errors);
+            Err(diags)
+        }
+    }
+}
+
 /// `file:line:col` (1-based; the column counts characters) of a byte offset.
 pub fn locate(path: &str, text: &str, offset: usize) -> String {
     let before = text.get(..offset.min(text.len())).unwrap_or("");

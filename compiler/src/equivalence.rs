@@ -17,8 +17,10 @@
 //! part matches and evaluates both sides; if they differ that request is the counterexample,
 //! otherwise the result is "not proven" — which `govc verify` reports as a failure too.
 
+use std::collections::BTreeSet;
+
 use crate::ir::eval::{decide, ContextValue, Decision, Request};
-use crate::ir::{Effect, Op, Qualifier, Statement};
+use crate::ir::{Op, Qualifier, Statement};
 use crate::optimize::{never_matches, subsumes};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,39 +68,11 @@ pub fn check(lowered: &[Statement], optimised: &[Statement]) -> Verdict {
 /// value of a key under a distributing positive operator, repeatedly.
 fn parts(s: &Statement) -> Vec<Statement> {
     let mut out = vec![s.clone()];
-    if !s.action.negated && s.action.values.len() > 1 {
-        out = out
-            .into_iter()
-            .flat_map(|p| {
-                p.action
-                    .values
-                    .clone()
-                    .into_iter()
-                    .map(move |v| {
-                        let mut q = p.clone();
-                        q.action.values = [v].into();
-                        q
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+    if !s.action.negated {
+        out = split_each(out, |p| Some(&mut p.action.values));
     }
-    if !s.resource.negated && s.resource.values.len() > 1 {
-        out = out
-            .into_iter()
-            .flat_map(|p| {
-                p.resource
-                    .values
-                    .clone()
-                    .into_iter()
-                    .map(move |v| {
-                        let mut q = p.clone();
-                        q.resource.values = [v].into();
-                        q
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+    if !s.resource.negated {
+        out = split_each(out, |p| Some(&mut p.resource.values));
     }
     for (op, keys) in &s.condition {
         let distributes = !op.op.is_negated()
@@ -107,25 +81,34 @@ fn parts(s: &Statement) -> Vec<Statement> {
         if !distributes {
             continue;
         }
-        for (key, values) in keys {
-            if values.len() < 2 {
-                continue;
+        for key in keys.keys() {
+            out = split_each(out, |p| {
+                p.condition.get_mut(op).and_then(|k| k.get_mut(key))
+            });
+        }
+    }
+    out
+}
+
+/// Every statement, once per value of the list `list` selects (a list of one value or none
+/// is left as it is).
+fn split_each(
+    statements: Vec<Statement>,
+    list: impl Fn(&mut Statement) -> Option<&mut BTreeSet<String>>,
+) -> Vec<Statement> {
+    let mut out = Vec::with_capacity(statements.len());
+    for mut s in statements {
+        let values = list(&mut s).map(|v| v.clone()).unwrap_or_default();
+        if values.len() < 2 {
+            out.push(s);
+            continue;
+        }
+        for v in values {
+            let mut part = s.clone();
+            if let Some(slot) = list(&mut part) {
+                *slot = BTreeSet::from([v]);
             }
-            out = out
-                .into_iter()
-                .flat_map(|p| {
-                    values
-                        .iter()
-                        .map(|v| {
-                            let mut q = p.clone();
-                            if let Some(vs) = q.condition.get_mut(op).and_then(|k| k.get_mut(key)) {
-                                *vs = [v.clone()].into();
-                            }
-                            q
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect();
+            out.push(part);
         }
     }
     out
@@ -186,19 +169,10 @@ fn shift(v: &str, by: f64) -> String {
         .unwrap_or_default()
 }
 
-/// Statements of one effect, for callers that report per effect.
-pub fn of_effect(statements: &[Statement], effect: Effect) -> Vec<Statement> {
-    statements
-        .iter()
-        .filter(|s| s.effect == effect)
-        .cloned()
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{condition_of, Operator, Scope};
+    use crate::ir::{condition_of, Effect, Operator, Scope};
     use std::collections::BTreeSet;
 
     fn st(effect: Effect, actions: &[&str], resources: &[&str]) -> Statement {
@@ -284,9 +258,6 @@ mod tests {
     }
 }
 
-/// Documents of one group: their kind, their targets (attached SCPs), or their base name.
-type GroupKey = (crate::document::DocKind, Vec<String>, Vec<String>);
-
 /// The verdict for the documents compiled from one set of policies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupVerdict {
@@ -302,22 +273,11 @@ pub struct GroupVerdict {
 pub fn check_output(output: &crate::compile::Output) -> Vec<GroupVerdict> {
     use crate::document::DocKind;
     use std::collections::{BTreeMap, BTreeSet};
-    let mut groups: BTreeMap<GroupKey, Vec<&crate::document::Document>> = BTreeMap::new();
+    let mut groups: BTreeMap<_, Vec<&crate::document::Document>> = BTreeMap::new();
     for d in &output.documents {
-        if !matches!(d.kind, DocKind::Scp | DocKind::IamPolicy) {
-            continue;
+        if matches!(d.kind, DocKind::Scp | DocKind::IamPolicy) {
+            groups.entry(d.group_key()).or_default().push(d);
         }
-        // Attached SCPs group by targets; unattached ones and IAM policies by name.
-        let key = if d.kind == DocKind::Scp && !d.targets.is_empty() {
-            (d.kind, d.targets.clone(), Vec::new())
-        } else {
-            (
-                d.kind,
-                Vec::new(),
-                vec![d.name.split('-').next().unwrap_or("").to_string()],
-            )
-        };
-        groups.entry(key).or_default().push(d);
     }
     groups
         .into_values()

@@ -7,6 +7,7 @@ use crate::catalog::catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::document::{DocKind, Document};
 use crate::glob::glob_match;
+use crate::ir::eval::{action_matches, resource_matches};
 use crate::ir::{self, Effect, Op, Origin, PolicyKind, Statement};
 use crate::optimize::subsumes;
 use crate::rules::Program;
@@ -56,17 +57,11 @@ pub fn lint(
 }
 
 fn covers_action(s: &Statement, action: &str) -> bool {
-    let any = s.action.values.iter().any(|p| glob_match(p, action, true));
-    any != s.action.negated
+    action_matches(&s.action, action)
 }
 
 fn covers_resource(s: &Statement, resource: &str) -> bool {
-    let any = s
-        .resource
-        .values
-        .iter()
-        .any(|p| glob_match(p, resource, false));
-    any != s.resource.negated
+    resource_matches(&s.resource, resource)
 }
 
 fn first_origin(s: &Statement) -> Option<&Origin> {
@@ -386,11 +381,18 @@ fn contradictions(
     documents: &[Document],
     out: &mut Vec<Diagnostic>,
 ) {
+    // Per group of documents (one set at each level), each group once.
+    let mut groups: BTreeMap<_, BTreeSet<&str>> = BTreeMap::new();
     for d in documents.iter().filter(|d| d.kind == DocKind::Scp) {
-        let statements: Vec<&Statement> = d
-            .policies
+        groups
+            .entry(d.group_key())
+            .or_default()
+            .extend(d.policies.iter().map(String::as_str));
+    }
+    for policies in groups.values() {
+        let statements: Vec<&Statement> = policies
             .iter()
-            .filter_map(|p| lowered.get(p))
+            .filter_map(|p| lowered.get(*p))
             .flat_map(|p| p.statements.iter())
             .collect();
         for s in statements.iter().filter(|s| s.effect == Effect::Allow) {

@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use govc_compiler::compile::{self, Options, Output};
+use govc_compiler::compile::{Options, Output};
 use govc_compiler::db;
-use govc_compiler::diagnostics::Diagnostic;
 use govc_compiler::document::DocKind;
 use govc_compiler::ir::parse::parse_policy;
 use govc_compiler::ir::Statement;
@@ -142,13 +141,9 @@ pub fn compile_seed(id: &str, opts: &Options) -> Output {
         std::fs::read(root().join(p))
     });
     assert!(failed.is_empty(), "{id}: cannot read {failed:?}");
-    let errors: Vec<&Diagnostic> = db::program_diagnostics(&database, ws)
-        .iter()
-        .filter(|d| d.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{id}: {errors:#?}");
-    let program = db::program_rules(&database, ws);
-    compile::compile(program, opts).unwrap_or_else(|e| panic!("{id}: {e:#?}"))
+    db::compile_workspace(&database, ws, opts)
+        .unwrap_or_else(|e| panic!("{id}: {e:#?}"))
+        .0
 }
 
 /// The SCP documents of a compile, in manifest order.

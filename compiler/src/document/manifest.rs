@@ -13,13 +13,12 @@ use crate::syntax::Span;
 pub type Locate<'a> = &'a dyn Fn(&str, Span) -> String;
 
 pub fn render(out: &Output, locate: Locate<'_>) -> String {
-    let id_of = |name: &str| -> String {
-        out.targets
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.id.clone())
-            .unwrap_or_else(|| name.to_string())
-    };
+    let ids: std::collections::BTreeMap<&str, &str> = out
+        .targets
+        .iter()
+        .map(|t| (t.name.as_str(), t.id.as_str()))
+        .collect();
+    let id_of = |name: &str| -> String { ids.get(name).unwrap_or(&name).to_string() };
     let documents: Vec<Value> = out
         .documents
         .iter()

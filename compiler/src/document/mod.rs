@@ -72,6 +72,18 @@ impl Document {
         format!("{}/{}.json", self.kind.dir(), self.name)
     }
 
+    /// Which documents were packed from the same statements: attached SCPs by their targets
+    /// (SCPs attached to the same targets share documents), the rest by base name (`name`,
+    /// `name-2`, … are one group).
+    pub fn group_key(&self) -> (DocKind, Vec<String>, String) {
+        if self.kind == DocKind::Scp && !self.targets.is_empty() {
+            (self.kind, self.targets.clone(), String::new())
+        } else {
+            let base = self.name.split('-').next().unwrap_or("").to_string();
+            (self.kind, Vec::new(), base)
+        }
+    }
+
     /// Characters as AWS counts them; the content is ASCII, so bytes.
     pub fn chars(&self) -> usize {
         self.content.len()

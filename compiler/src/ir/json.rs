@@ -1,7 +1,6 @@
 //! Minified, ASCII-only JSON for statements and policy documents (facts §1.2: every character
 //! sent counts, and how non-ASCII is counted is unconfirmed, so nothing non-ASCII is sent).
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::{Condition, Scope, Statement};
@@ -126,19 +125,6 @@ pub fn document_len(statement_lens: &[usize]) -> usize {
         [one] => frame + one,
         lens => frame + 2 + lens.iter().sum::<usize>() + lens.len().saturating_sub(1),
     }
-}
-
-/// A JSON array of strings.
-pub fn string_array(vs: &BTreeSet<String>) -> String {
-    let mut out = String::from("[");
-    for (i, v) in vs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&string(v));
-    }
-    out.push(']');
-    out
 }
 
 #[cfg(test)]

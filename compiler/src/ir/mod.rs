@@ -63,7 +63,7 @@ impl Scope {
     {
         Scope {
             negated: true,
-            values: values.into_iter().map(Into::into).collect(),
+            ..Scope::of(values)
         }
     }
 
@@ -180,20 +180,6 @@ impl Op {
                 | Op::NotIpAddress
                 | Op::ArnNotEquals
                 | Op::ArnNotLike
-        )
-    }
-
-    /// Whether `*` and `?` in values are wildcards.
-    pub fn is_like(self) -> bool {
-        // ArnEquals behaves as ArnLike (facts §3.1).
-        matches!(
-            self,
-            Op::StringLike
-                | Op::StringNotLike
-                | Op::ArnLike
-                | Op::ArnNotLike
-                | Op::ArnEquals
-                | Op::ArnNotEquals
         )
     }
 }

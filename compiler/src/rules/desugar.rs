@@ -254,12 +254,12 @@ impl Desugar<'_> {
                 out.push(forbid(
                     invoke(),
                     arn(FOUNDATION_MODELS),
-                    Cond::negate(Cond::Pred(Pred {
-                        key: profile.into(),
-                        family: Family::String,
-                        qualifier: None,
-                        test: Test::Like(vec![APPLICATION_PROFILES.into()]),
-                    })),
+                    // Seed 000 writes `StringNotLike`.
+                    Cond::negate(pred_as(
+                        profile,
+                        Family::String,
+                        Test::Like(vec![APPLICATION_PROFILES.into()]),
+                    )),
                     "RequireApplicationInferenceProfile",
                 ));
                 out.push(forbid(
@@ -391,16 +391,7 @@ impl Desugar<'_> {
                 ast::ScopeVar::Principal => {
                     // docs/language.md §8.2: `==`/`in` compare exactly, `like` as an ARN.
                     let like = matches!(op, ast::ScopeOp::Like | ast::ScopeOp::NotLike);
-                    let p = Cond::Pred(Pred {
-                        key: "aws:PrincipalArn".into(),
-                        family: if like { Family::Arn } else { Family::String },
-                        qualifier: None,
-                        test: if like {
-                            Test::Like(values)
-                        } else {
-                            Test::Eq(values)
-                        },
-                    });
+                    let p = principal_arn(values, like);
                     conds.push(if negated { Cond::negate(p) } else { p });
                 }
             }
@@ -429,33 +420,18 @@ impl Desugar<'_> {
                 ast::SurfacePred::Region(v) => pred("aws:RequestedRegion", Test::Eq(self.lits(v))),
                 ast::SurfacePred::Principal(v) => {
                     let values = self.lits(v);
-                    // stdlib/bedrock.gov: exact values compare as strings (seed 001), patterns
-                    // as ARNs.
-                    if values.iter().any(|v| is_glob(v)) {
-                        Cond::Pred(Pred {
-                            key: "aws:PrincipalArn".into(),
-                            family: Family::Arn,
-                            qualifier: None,
-                            test: Test::Like(values),
-                        })
-                    } else {
-                        Cond::Pred(Pred {
-                            key: "aws:PrincipalArn".into(),
-                            family: Family::String,
-                            qualifier: None,
-                            test: Test::Eq(values),
-                        })
-                    }
+                    // stdlib/bedrock.gov: patterns compare as ARNs.
+                    let like = values.iter().any(|v| is_glob(v));
+                    principal_arn(values, like)
                 }
                 ast::SurfacePred::PrincipalAccount(v) => {
                     pred("aws:PrincipalAccount", Test::Eq(self.lits(v)))
                 }
-                ast::SurfacePred::ViaMcp(None) => Cond::Pred(Pred {
-                    key: "aws:ViaAWSMCPService".into(),
-                    family: Family::Bool,
-                    qualifier: None,
-                    test: Test::Eq(vec!["true".into()]),
-                }),
+                ast::SurfacePred::ViaMcp(None) => pred_as(
+                    "aws:ViaAWSMCPService",
+                    Family::Bool,
+                    Test::Eq(vec!["true".into()]),
+                ),
                 ast::SurfacePred::ViaMcp(Some(v)) => {
                     pred("aws:CalledViaAWSMCP", Test::Eq(self.lits(v)))
                 }
@@ -625,12 +601,28 @@ fn model_arn(model: &str) -> String {
 /// A predicate on a key, its family from the catalog.
 fn pred(key: &str, test: Test) -> Cond {
     let (key, family) = key_of(key);
+    pred_as(&key, family, test)
+}
+
+/// A predicate compared as `family`, whatever the key's catalog type (the surface statements
+/// choose the operators their documentation names).
+fn pred_as(key: &str, family: Family, test: Test) -> Cond {
     Cond::Pred(Pred {
-        key,
+        key: key.to_string(),
         family,
         qualifier: None,
         test,
     })
+}
+
+/// `aws:PrincipalArn` equal to one of the ARNs (`StringEquals`, as seed 001 writes it) or
+/// like one of the patterns (`ArnLike`); docs/language.md §7.8, §8.2.
+fn principal_arn(values: Vec<String>, like: bool) -> Cond {
+    if like {
+        pred_as("aws:PrincipalArn", Family::Arn, Test::Like(values))
+    } else {
+        pred_as("aws:PrincipalArn", Family::String, Test::Eq(values))
+    }
 }
 
 /// The canonical spelling and operator family of a condition key. Template keys
