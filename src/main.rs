@@ -10,7 +10,7 @@ use govc_compiler::compile;
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
 use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
-use govc_compiler::document::{manifest, write};
+use govc_compiler::document::{bedrock_effective, manifest, write};
 use govc_compiler::rules::Limits;
 use govc_compiler::verify;
 
@@ -97,6 +97,18 @@ enum Command {
         /// A request key, `KEY=VALUE`, or `KEY=[a,b]` for a multivalued key; repeatable.
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Show an account's effective BEDROCK_POLICY: the guardrail configuration per Region that
+    /// the documents attached from the root down merge into (inheritance operators applied).
+    Effective {
+        /// Files or directories (searched recursively for *.gov).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// The account (its name in the org).
+        #[arg(long)]
+        account: String,
         #[command(flatten)]
         report: Report,
     },
@@ -200,6 +212,11 @@ fn main() -> ExitCode {
             },
             &report,
         ),
+        Command::Effective {
+            paths,
+            account,
+            report,
+        } => effective_cmd(&paths, &account, &report),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -536,11 +553,63 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
     let evaluation = verify::evaluate(&levels, &verify::request(&expectation, &id));
     let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
     println!("{text}");
+    if let (Some(region), Ok((_, eff))) = (&req.region, guardrails(&c, &req.account, report)) {
+        for line in bedrock_effective::describe_for_request(&eff, region, &req.resource) {
+            println!("{line}");
+        }
+    }
     if evaluation.outcome.allowed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The account's BEDROCK_POLICY levels and their merge; `Err` (reported) for an unknown
+/// account or a document that does not merge.
+fn guardrails(
+    c: &Compiled,
+    account: &str,
+    report: &Report,
+) -> Result<(Vec<bedrock_effective::Level>, bedrock_effective::Effective), ExitCode> {
+    let Some(levels) = bedrock_effective::account_levels(c.program(), &c.output, account) else {
+        eprintln!("error: `{account}` is not an account of the organization");
+        return Err(ExitCode::from(2));
+    };
+    match bedrock_effective::effective(&levels) {
+        Ok(eff) => Ok((levels, eff)),
+        Err(d) => {
+            let text_of = |f: &str| {
+                levels
+                    .iter()
+                    .flat_map(|l| &l.policies)
+                    .find(|p| p.file == f)
+                    .map(|p| p.text.as_str())
+            };
+            report.print(std::slice::from_ref(&*d), &text_of);
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn effective_cmd(paths: &[String], account: &str, report: &Report) -> ExitCode {
+    let c = match compiled(paths, &compile::Options::default(), report) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if matches!(report.format, Format::Human) {
+        report.print(&c.diags, &|p| c.text(p));
+    }
+    let (levels, eff) = match guardrails(&c, account, report) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let text = match report.format {
+        Format::Human => bedrock_effective::report_human(account, &levels, &eff),
+        Format::Json | Format::Junit => bedrock_effective::report_json(account, &levels, &eff),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
 }
 
 /// The `--dry-run` table: each document's size against its quota, each target's SCP slots.

@@ -382,4 +382,22 @@ list moot (facts §1.4). Once detached, every request that no Allow at that leve
 denied. This SCP has no Allow statement with `Action: \"*\"`, so everything outside its Allow
 statements, other services included, is denied on those targets. `only models` writes the
 `Allow *` that keeps the rest of AWS usable.";
+
+    E0500: Error, "malformed BEDROCK_POLICY document",
+"A BEDROCK_POLICY document on an account's path cannot be merged into its effective policy
+(facts §2.2). `govc effective` and `govc simulate` merge the documents attached from the root
+down to the account with the inheritance operators of the management policy types, and stop
+here rather than show a configuration AWS would not. The document must be a JSON object whose
+keys are groups of settings (`bedrock.guardrail_inference.REGION.NAME`) down to settings; each
+setting is written with a value-setting operator:
+
+    \"identifier\": {\"@@assign\": \"arn:aws:bedrock:us-east-1:111111111111:guardrail/abc:1\"}
+    \"excluded_models\": {\"@@append\": [\"cohere.embed-english-v3\"]}
+
+`@@assign` takes a string, number, boolean or a list of them; `@@append` and `@@remove` take a
+list and apply to lists only, so they cannot change a value a parent assigned as a single
+string. A key is either a setting or a group, not both, and no setting may sit above another.
+`@@operators_allowed_for_child_policies` takes `[\"@@all\"]`, `[\"@@none\"]`, or a list of
+`@@assign`, `@@append`, `@@remove`. Documents `govc compile` writes always have this shape; the
+error points at hand-written or edited JSON.";
 }
