@@ -554,7 +554,9 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
     let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
     println!("{text}");
     if let (Some(region), Ok((_, eff))) = (&req.region, guardrails(&c, &req.account, report)) {
-        for line in bedrock_effective::describe_for_request(&eff, region, &req.resource) {
+        for line in
+            bedrock_effective::describe_for_request(&eff, &req.action, region, &req.resource)
+        {
             println!("{line}");
         }
     }

@@ -173,6 +173,21 @@ fn simulate_names_the_guardrail_of_the_requests_region() {
         out.contains("model amazon.titan-embed-text-v2:0 is not guarded (excluded)"),
         "{out}"
     );
+    // Not a Bedrock action: no guardrail line.
+    let out = stdout_of(
+        &[
+            "simulate",
+            "examples/organization.gov",
+            "--account",
+            "agent_lab",
+            "--action",
+            "s3:GetObject",
+            "--region",
+            "us-east-1",
+        ],
+        0,
+    );
+    assert!(!out.contains("enforced in"), "{out}");
     // No Region in the request (so `only regions` denies it): no guardrail line.
     let out = sim(claude, None, 1);
     assert!(!out.contains("enforced in"), "{out}");

@@ -813,8 +813,21 @@ pub fn report_json(account: &str, levels: &[Level], eff: &Effective) -> String {
 }
 
 /// For `govc simulate`: the configurations enforced in `region`, and whether each guards the
-/// foundation model `resource` names (when it names one).
-pub fn describe_for_request(eff: &Effective, region: &str, resource: &str) -> Vec<String> {
+/// foundation model `resource` names (when it names one). Nothing for actions outside the
+/// `bedrock` namespace: the policy governs Bedrock calls (facts §2.1); whether it reaches
+/// `bedrock-mantle` is not documented.
+pub fn describe_for_request(
+    eff: &Effective,
+    action: &str,
+    region: &str,
+    resource: &str,
+) -> Vec<String> {
+    let bedrock = action
+        .split_once(':')
+        .is_some_and(|(service, _)| service.eq_ignore_ascii_case("bedrock"));
+    if !bedrock {
+        return Vec::new();
+    }
     let model = resource
         .split_once(":foundation-model/")
         .filter(|(head, _)| head.starts_with("arn:aws"))
@@ -1082,12 +1095,14 @@ mod tests {
         assert_eq!(
             describe_for_request(
                 &e,
+                "bedrock:InvokeModel",
                 "us-east-1",
                 "arn:aws:bedrock:us-east-1::foundation-model/cohere.embed-english-v3"
             )[0],
             format!("guardrail `config_1` enforced in us-east-1: {arn}; model cohere.embed-english-v3 is not guarded (excluded)")
         );
-        assert!(describe_for_request(&e, "eu-west-1", "*").is_empty());
+        assert!(describe_for_request(&e, "bedrock:InvokeModel", "eu-west-1", "*").is_empty());
+        assert!(describe_for_request(&e, "s3:GetObject", "us-east-1", "*").is_empty());
     }
 
     #[test]
