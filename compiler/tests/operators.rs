@@ -17,6 +17,10 @@
 //! - `SCPSYN`: "SCP syntax" and the AWS Security Blog of 19 Sep 2025 (facts §1.3);
 //! - `SCPEVAL`: "SCP evaluation" (`orgs_manage_policies_scps_evaluation`, facts §1.4).
 //!
+//! Where a page gives an example (a policy and the requests it allows or denies), the row uses
+//! it; the other rows apply the rule the page states, on the page's example values (the MULTI
+//! AND/NOR rows and the RESOURCE `*/test/*` rows are of this kind).
+//!
 //! A case that fails is an evaluator bug (or a misread page): every table is run to the end and
 //! all failing rows are reported together, with the page they come from.
 #![allow(
