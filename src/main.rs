@@ -14,6 +14,8 @@ use govc_compiler::document::{manifest, write};
 use govc_compiler::rules::Limits;
 use govc_compiler::verify;
 
+mod fmt;
+
 #[derive(Parser)]
 #[command(
     name = "govc",
@@ -97,6 +99,20 @@ enum Command {
         /// A request key, `KEY=VALUE`, or `KEY=[a,b]` for a multivalued key; repeatable.
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Format .gov files in place (only those that change); `--check` lists them instead.
+    Fmt {
+        /// Files or directories (searched recursively for *.gov); `-` is standard input.
+        #[arg(required_unless_present = "stdin")]
+        paths: Vec<String>,
+        /// Write nothing; list the files that are not formatted and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+        /// Read standard input and write the formatted text to standard output.
+        #[arg(long)]
+        stdin: bool,
         #[command(flatten)]
         report: Report,
     },
@@ -201,6 +217,12 @@ fn main() -> ExitCode {
             &report,
         ),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Fmt {
+            paths,
+            check,
+            stdin,
+            report,
+        } => fmt::run(&paths, check, stdin, &report),
     }
 }
 
