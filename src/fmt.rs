@@ -100,10 +100,14 @@ fn format_one(name: &str, bytes: &[u8], report: &Report) -> Option<(String, Stri
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let d = Diagnostic::new(Code::E0006, Span::new(at, at + 1), "file is not valid UTF-8")
-                .with_label("not UTF-8")
-                .with_help("re-save the file as UTF-8")
-                .in_file(name);
+            let d = Diagnostic::new(
+                Code::E0006,
+                Span::new(at, at + 1),
+                "file is not valid UTF-8",
+            )
+            .with_label("not UTF-8")
+            .with_help("re-save the file as UTF-8")
+            .in_file(name);
             report.print(&[d], &|_| Some(lossy.as_str()));
             return None;
         }

@@ -196,9 +196,9 @@ impl Erase for Clause {
     fn erase(&mut self) {
         self.span.erase();
         match &mut self.pred {
-            SurfacePred::Region(v) | SurfacePred::Principal(v) | SurfacePred::PrincipalAccount(v) => {
-                v.erase()
-            }
+            SurfacePred::Region(v)
+            | SurfacePred::Principal(v)
+            | SurfacePred::PrincipalAccount(v) => v.erase(),
             SurfacePred::ViaMcp(v) => v.erase(),
             SurfacePred::Cond(c) => c.erase(),
         }

@@ -83,7 +83,12 @@ fn fits(ops: &[Op], open: usize, close: usize, col: usize, width: usize) -> bool
             }
             Op::Space | Op::Line => w += 1,
             Op::Break | Op::Blank | Op::Comment(_) => return false,
-            Op::SoftLine | Op::IfBreak(_) | Op::Open | Op::Close | Op::Indent(_) | Op::Dedent(_) => {}
+            Op::SoftLine
+            | Op::IfBreak(_)
+            | Op::Open
+            | Op::Close
+            | Op::Indent(_)
+            | Op::Dedent(_) => {}
         }
         if w > width {
             return false;

@@ -42,7 +42,9 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
             "the formatter's output would not mean the same as this file".to_string(),
         )
         .with_label("file left unchanged")
-        .with_help("this is a bug in govc fmt; please report it with the file")])
+        .with_help(
+            "this is a bug in govc fmt; please report it with the file",
+        )])
     }
 }
 

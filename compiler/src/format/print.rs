@@ -114,13 +114,26 @@ impl<'s> Printer<'s> {
                 // It ends its line even if code followed it (`a /* c */ b`): were it kept
                 // inline, the next run would see it at the end of a line and lay out the
                 // line differently.
-                let ins = [Op::Space, Op::Comment(text.to_string()), Op::Break];
-                self.ops.splice(at..at, ins);
+                if at > 0 && matches!(self.ops.get(at - 1), Some(Op::Comment(_))) {
+                    // That line already ends in a comment (the code between the two was moved
+                    // before the first): this one gets a line of its own, here.
+                    self.op(Op::Break);
+                    self.op(Op::Comment(text.to_string()));
+                    self.op(Op::Break);
+                } else {
+                    let ins = [Op::Space, Op::Comment(text.to_string()), Op::Break];
+                    self.ops.splice(at..at, ins);
+                }
             }
             Some(blank) => {
                 self.op(if blank { Op::Blank } else { Op::Break });
-                self.text(text);
-                self.op(if alone_after { Op::Break } else { Op::Space });
+                if alone_after {
+                    self.op(Op::Comment(text.to_string()));
+                    self.op(Op::Break);
+                } else {
+                    self.text(text);
+                    self.op(Op::Space);
+                }
             }
         }
     }
@@ -138,7 +151,9 @@ impl<'s> Printer<'s> {
                     break;
                 };
                 let next = self.src.get(c.span.end as usize..first).unwrap_or("");
-                if next.matches('\n').count() > 1 || self.gap_before(c.span.start as usize).is_none() {
+                if next.matches('\n').count() > 1
+                    || self.gap_before(c.span.start as usize).is_none()
+                {
                     break;
                 }
                 first = c.span.start as usize;
@@ -673,8 +688,9 @@ impl<'s> Printer<'s> {
         self.op(Op::Close);
     }
 
+    /// No comments are flushed here: the operand's span may start at a redundant `(` that is
+    /// not printed, and its comments belong after the `(` that is.
     fn parens(&mut self, c: &Cond) {
-        self.comments_before(c.span().start);
         self.text("(");
         self.cond(c);
         self.text(")");
@@ -817,7 +833,11 @@ impl<'s> Printer<'s> {
         self.op(Op::Indent(INDENT));
         self.op(Op::Break);
         // One key stays on its line however long: breaking it would gain nothing.
-        let sep = if context.len() > 1 { Op::Line } else { Op::Space };
+        let sep = if context.len() > 1 {
+            Op::Line
+        } else {
+            Op::Space
+        };
         if context.len() > 1 {
             self.op(Op::Open);
         }
