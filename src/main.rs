@@ -14,6 +14,8 @@ use govc_compiler::document::{bedrock_effective, manifest, write};
 use govc_compiler::rules::Limits;
 use govc_compiler::verify;
 
+mod fmt;
+
 #[derive(Parser)]
 #[command(
     name = "govc",
@@ -109,6 +111,20 @@ enum Command {
         /// The account (its name in the org).
         #[arg(long)]
         account: String,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Format .gov files in place (only those that change); `--check` lists them instead.
+    Fmt {
+        /// Files or directories (searched recursively for *.gov); `-` is standard input.
+        #[arg(required_unless_present = "stdin")]
+        paths: Vec<String>,
+        /// Write nothing; list the files that are not formatted and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+        /// Read standard input and write the formatted text to standard output.
+        #[arg(long)]
+        stdin: bool,
         #[command(flatten)]
         report: Report,
     },
@@ -218,6 +234,12 @@ fn main() -> ExitCode {
             report,
         } => effective_cmd(&paths, &account, &report),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Fmt {
+            paths,
+            check,
+            stdin,
+            report,
+        } => fmt::run(&paths, check, stdin, &report),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod db;
 pub mod diagnostics;
 pub mod document;
 pub mod equivalence;
+pub mod format;
 pub mod glob;
 pub mod ir;
 pub mod lint;

@@ -105,6 +105,11 @@ rejected rather than guessed at. Write `\\\\` for a literal backslash.";
 "A source file may be at most 256 MiB. Split the policies across several files and join them
 with `use \"other.gov\"`.";
 
+    E0011: Error, "formatting would change the program",
+"`govc fmt` checks its own work: the formatted text must parse to the same program, with the
+same comments, as the original. It did not, so the file was left unchanged. This is a bug in
+the formatter, not in the file; please report it with the file that triggered it.";
+
     E0100: Error, "unknown name",
 "A name is used that is not declared in this file, in a file it `use`s, or in the standard
 library. Targets (`root`, `ou`, `account`), policies (`scp`, `guardrail`, `identity`),
