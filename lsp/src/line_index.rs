@@ -60,7 +60,7 @@ impl LineIndex {
         let before = text.get(start..).unwrap_or("");
         let mut units = 0u32;
         for (i, c) in before.char_indices() {
-            if start + i >= offset || c == '\n' || c == '\r' {
+            if start + i + c.len_utf8() > offset || c == '\n' || c == '\r' {
                 break;
             }
             units += u32::try_from(c.len_utf16()).unwrap_or(2);
