@@ -101,7 +101,8 @@ fn expected(path: &str, text: &str) -> Vec<Value> {
     let mut database = Database::default();
     let t = text.to_string();
     let p = path.to_string();
-    let (ws, _) = db::load(&mut database, &[p.clone()], &move |q| {
+    let roots = [path.to_string()];
+    let (ws, _) = db::load(&mut database, &roots, &move |q| {
         if q == p {
             Ok(t.as_bytes().to_vec())
         } else {
