@@ -6,6 +6,12 @@
 //! Needs `nvim` (Debian's `neovim`, 0.7.2, or any later one). Without it the test is skipped
 //! with a message, except under CI (the `CI` variable set), where it fails.
 
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -106,7 +112,11 @@ fn run_nvim(dir: &Path, file: &Path) -> Value {
 fn labels(completion: &Value) -> BTreeSet<String> {
     completion["labels"]
         .as_array()
-        .map(|a| a.iter().filter_map(|l| l.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| l.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -179,7 +189,11 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
 
     // Diagnostics as `govc check` reports them, with the server as their source.
     let diags = &report["diagnostics"];
-    assert_eq!(from_nvim(diags), expected, "Neovim's diagnostics: {diags:#}");
+    assert_eq!(
+        from_nvim(diags),
+        expected,
+        "Neovim's diagnostics: {diags:#}"
+    );
     for d in diags.as_array().into_iter().flatten() {
         assert_eq!(d["source"], "govc", "{d}");
         assert_eq!(d["severity"], 1, "an error: {d}");
@@ -195,7 +209,10 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
     assert_eq!(regions["errors"], serde_json::json!([]), "{regions:#}");
     let got = labels(regions);
     for region in ["us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1"] {
-        assert!(got.contains(region), "`{region}` offered after `only regions`: {got:?}");
+        assert!(
+            got.contains(region),
+            "`{region}` offered after `only regions`: {got:?}"
+        );
     }
 
     // The edit fixing the typo reaches the server (didChange) and its diagnostic goes; the
@@ -204,7 +221,9 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
     let after = from_nvim(&report["diagnostics_after_fix"]);
     assert!(after.iter().all(|d| !d.3.contains("us-est-1")), "{after:?}");
     assert!(
-        after.iter().any(|d| d.0 == "E0200" && d.3.contains("US-WEST-2")),
+        after
+            .iter()
+            .any(|d| d.0 == "E0200" && d.3.contains("US-WEST-2")),
         "{after:?}"
     );
 
@@ -229,8 +248,7 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
 #[test]
 fn nvim_syntax_knows_every_keyword() {
     let path = Path::new(REPO).join("editors/nvim/syntax/gov.vim");
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut words = BTreeSet::new();
     for line in text.lines() {
         let mut parts = line.split_whitespace();
