@@ -100,6 +100,8 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Run the language server over stdin/stdout (docs/editors.md).
+    Lsp,
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
         /// The code (E0200, W0206, …); without it, list every code.
@@ -201,6 +203,13 @@ fn main() -> ExitCode {
             &report,
         ),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Lsp => match govc_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot start the language server: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

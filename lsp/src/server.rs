@@ -1,0 +1,433 @@
+//! The `LanguageServer` implementation: document sync, the diagnostics pipeline and request
+//! dispatch. Every request runs off the async runtime (`spawn_blocking`) on a database
+//! snapshot; a newer edit cancels it (answered with `ContentModified`), a panic becomes an
+//! `InternalError` response.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::convert;
+use crate::features;
+use crate::line_index::{BadPosition, LineIndex};
+use crate::world::{self, lock, path_of, CompileCache, Doc, Snapshot, World};
+
+pub struct Backend {
+    client: Client,
+    inner: Arc<Inner>,
+}
+
+pub struct Inner {
+    pub docs: Mutex<HashMap<String, Doc>>,
+    pub world: Mutex<World>,
+    pub compiled: CompileCache,
+    /// Bumped on every edit; a diagnostics run publishes only if no edit came after it.
+    generation: AtomicU64,
+    /// Serialises publishing, so an older run never publishes after a newer one.
+    publish: tokio::sync::Mutex<HashMap<String, (i32, Vec<Diagnostic>)>>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            inner: Arc::new(Inner {
+                docs: Mutex::new(HashMap::new()),
+                world: Mutex::new(World::default()),
+                compiled: Mutex::new(HashMap::new()),
+                generation: AtomicU64::new(0),
+                publish: tokio::sync::Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+}
+
+/// `ContentModified`: the request was cancelled by an edit; the client asks again.
+fn content_modified() -> Error {
+    Error {
+        code: ErrorCode::ServerError(-32801),
+        message: "content modified".into(),
+        data: None,
+    }
+}
+
+pub fn invalid(msg: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: msg.into().into(),
+        data: None,
+    }
+}
+
+impl From<BadPosition> for Error {
+    fn from(_: BadPosition) -> Error {
+        invalid("position outside the document")
+    }
+}
+
+/// Runs `f` and turns a salsa cancellation into `Ok(None)`, a panic into `Err(message)`.
+fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<Option<T>, String> {
+    match catch_unwind(AssertUnwindSafe(|| {
+        salsa::Cancelled::catch(AssertUnwindSafe(f))
+    })) {
+        Ok(Ok(v)) => Ok(Some(v)),
+        Ok(Err(_cancelled)) => Ok(None),
+        Err(payload) => Err(payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string())),
+    }
+}
+
+impl Inner {
+    /// A snapshot for the document `uri`, which must be open.
+    fn snapshot(&self, uri: &Uri) -> Result<Snapshot> {
+        let docs = lock(&self.docs).clone();
+        let Some(doc) = docs.get(uri.as_str()) else {
+            return Err(invalid(format!("document not open: {}", uri.as_str())));
+        };
+        let path = doc.path.clone();
+        let snap = lock(&self.world).snapshot(&path, &docs);
+        Ok(snap)
+    }
+
+    /// Runs a request on a snapshot of `uri`'s workspace, off the async runtime.
+    async fn request<T, F>(self: &Arc<Self>, uri: &Uri, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot, &Inner) -> Result<T> + Send + 'static,
+    {
+        let this = self.clone();
+        let uri = uri.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let r = guarded(|| {
+                let snap = this.snapshot(&uri)?;
+                f(&snap, &this)
+            });
+            match r {
+                Ok(Some(v)) => v,
+                Ok(None) => Err(content_modified()),
+                Err(msg) => Err(Error {
+                    code: ErrorCode::InternalError,
+                    message: format!("internal error: {msg}").into(),
+                    data: None,
+                }),
+            }
+        });
+        match job.await {
+            Ok(r) => r,
+            Err(e) => Err(Error {
+                code: ErrorCode::InternalError,
+                message: format!("internal error: {e}").into(),
+                data: None,
+            }),
+        }
+    }
+
+    /// Diagnostics of every open document, or `None` when an edit cancelled the run.
+    fn all_diagnostics(&self) -> Option<Vec<(Uri, i32, Vec<Diagnostic>)>> {
+        let docs = lock(&self.docs).clone();
+        let mut by_dir: HashMap<String, Vec<&Doc>> = HashMap::new();
+        for d in docs.values() {
+            by_dir.entry(world::dir_of(&d.path)).or_default().push(d);
+        }
+        let mut out = Vec::new();
+        for group in by_dir.values() {
+            let Some(first) = group.first() else { continue };
+            let snap = lock(&self.world).snapshot(&first.path, &docs);
+            let r = guarded(|| {
+                group
+                    .iter()
+                    .map(|d| {
+                        let text = snap.text(&d.path).unwrap_or("");
+                        let li = LineIndex::new(text);
+                        let diags = snap
+                            .diagnostics_of(&d.path)
+                            .iter()
+                            .map(|x| convert::to_lsp(&snap, &d.uri, text, &li, x))
+                            .collect();
+                        (d.uri.clone(), d.version, diags)
+                    })
+                    .collect::<Vec<_>>()
+            });
+            match r {
+                Ok(Some(v)) => out.extend(v),
+                // Cancelled; a panic is reported as an empty list rather than killing the run.
+                Ok(None) => return None,
+                Err(_) => {}
+            }
+        }
+        Some(out)
+    }
+}
+
+impl Backend {
+    /// Starts a diagnostics run for the current state; a later edit supersedes it.
+    fn schedule_diagnostics(&self) {
+        let gen = self.inner.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let inner = self.inner.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            // Let a burst of edits arrive before starting the work.
+            tokio::task::yield_now().await;
+            if inner.generation.load(Ordering::SeqCst) != gen {
+                return;
+            }
+            let worker = inner.clone();
+            let Ok(Some(results)) =
+                tokio::task::spawn_blocking(move || worker.all_diagnostics()).await
+            else {
+                return;
+            };
+            let mut published = inner.publish.lock().await;
+            if inner.generation.load(Ordering::SeqCst) != gen {
+                return;
+            }
+            for (uri, version, diags) in results {
+                let key = uri.as_str().to_string();
+                let last = published.get(&key);
+                if last.is_some_and(|(v, d)| *v == version && *d == diags) {
+                    continue;
+                }
+                published.insert(key, (version, diags.clone()));
+                client.publish_diagnostics(uri, diags, Some(version)).await;
+            }
+        });
+    }
+}
+
+fn apply_change(doc: &mut Doc, change: TextDocumentContentChangeEvent) -> Result<()> {
+    match change.range {
+        None => doc.text = change.text,
+        Some(range) => {
+            let li = LineIndex::new(&doc.text);
+            let span = li.span(&doc.text, range)?;
+            doc.text.replace_range(span, &change.text);
+        }
+    }
+    Ok(())
+}
+
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![
+                " ".into(),
+                ":".into(),
+                "\"".into(),
+                "[".into(),
+                ",".into(),
+            ]),
+            ..Default::default()
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: features::tokens::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+        )),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+        Ok(InitializeResult {
+            capabilities: capabilities(),
+            server_info: Some(ServerInfo {
+                name: "govc".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, p: DidOpenTextDocumentParams) {
+        let doc = Doc {
+            path: path_of(&p.text_document.uri),
+            uri: p.text_document.uri,
+            text: p.text_document.text,
+            version: p.text_document.version,
+        };
+        lock(&self.inner.docs).insert(doc.uri.as_str().to_string(), doc);
+        self.schedule_diagnostics();
+    }
+
+    async fn did_change(&self, p: DidChangeTextDocumentParams) {
+        let mut failed = false;
+        {
+            let mut docs = lock(&self.inner.docs);
+            let Some(doc) = docs.get_mut(p.text_document.uri.as_str()) else {
+                return;
+            };
+            for change in p.content_changes {
+                if apply_change(doc, change).is_err() {
+                    failed = true;
+                    break;
+                }
+            }
+            doc.version = p.text_document.version;
+        }
+        if failed {
+            self.client
+                .log_message(
+                    MessageType::ERROR,
+                    "didChange with a range outside the document; edit ignored",
+                )
+                .await;
+        }
+        self.schedule_diagnostics();
+    }
+
+    async fn did_close(&self, p: DidCloseTextDocumentParams) {
+        let removed = lock(&self.inner.docs).remove(p.text_document.uri.as_str());
+        if let Some(d) = removed {
+            lock(&self.inner.world).reload(&d.path);
+            self.inner.publish.lock().await.remove(d.uri.as_str());
+            self.client
+                .publish_diagnostics(d.uri, Vec::new(), None)
+                .await;
+        }
+        self.schedule_diagnostics();
+    }
+
+    async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let pos = p.text_document_position.position;
+        self.inner
+            .request(&p.text_document_position.text_document.uri, move |s, _| {
+                features::completion::completion(s, pos)
+                    .map(|items| Some(CompletionResponse::Array(items)))
+            })
+            .await
+    }
+
+    async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
+        let pos = p.text_document_position_params.position;
+        self.inner
+            .request(
+                &p.text_document_position_params.text_document.uri,
+                move |s, inner| features::hover::hover(s, &inner.compiled, pos),
+            )
+            .await
+    }
+
+    async fn goto_definition(
+        &self,
+        p: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let pos = p.text_document_position_params.position;
+        self.inner
+            .request(
+                &p.text_document_position_params.text_document.uri,
+                move |s, _| features::navigate::definition(s, pos),
+            )
+            .await
+    }
+
+    async fn references(&self, p: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let pos = p.text_document_position.position;
+        let decl = p.context.include_declaration;
+        self.inner
+            .request(&p.text_document_position.text_document.uri, move |s, _| {
+                features::navigate::references(s, pos, decl)
+            })
+            .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        p: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let pos = p.position;
+        self.inner
+            .request(&p.text_document.uri, move |s, _| {
+                features::navigate::prepare_rename(s, pos)
+            })
+            .await
+    }
+
+    async fn rename(&self, p: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let pos = p.text_document_position.position;
+        let new_name = p.new_name;
+        self.inner
+            .request(&p.text_document_position.text_document.uri, move |s, _| {
+                features::navigate::rename(s, pos, &new_name)
+            })
+            .await
+    }
+
+    async fn document_symbol(
+        &self,
+        p: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.inner
+            .request(&p.text_document.uri, |s, _| {
+                Ok(Some(DocumentSymbolResponse::Nested(
+                    features::symbols::symbols(s),
+                )))
+            })
+            .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        p: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.inner
+            .request(&p.text_document.uri, |s, _| {
+                Ok(Some(SemanticTokensResult::Tokens(
+                    features::tokens::tokens(s),
+                )))
+            })
+            .await
+    }
+
+    async fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = p.text_document.uri.clone();
+        self.inner
+            .request(&uri, move |s, _| features::actions::code_actions(s, &p))
+            .await
+    }
+
+    async fn inlay_hint(&self, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let range = p.range;
+        self.inner
+            .request(&p.text_document.uri, move |s, inner| {
+                features::inlay::hints(s, &inner.compiled, range).map(Some)
+            })
+            .await
+    }
+}

@@ -1,0 +1,292 @@
+//! The server's state: open documents, and the compiler's salsa database with one `Workspace`
+//! input per directory. Open documents overlay the files on disk; the other `.gov` files of a
+//! document's directory are loaded too, with every file they `use`, so the program the editor
+//! sees is the one `govc check DIR/*.gov` sees.
+//!
+//! Concurrency: the master database lives behind a mutex and is only touched to set inputs
+//! and to take a snapshot (a clone sharing its memos). Queries run on snapshots, off the async
+//! runtime. Setting an input cancels every snapshot's running query (it unwinds with
+//! `salsa::Cancelled` at its next query) and waits until the snapshots are dropped — so code
+//! that holds a snapshot must never take the world lock.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use govc_compiler::check::index::{join_use_path, normalize_path, STD_PREFIX};
+use govc_compiler::compile::{Options, Output};
+use govc_compiler::db::{self, Database, SourceFile, Workspace};
+use govc_compiler::diagnostics::Diagnostic;
+use govc_compiler::stdlib;
+use govc_compiler::syntax::ast;
+use salsa::Setter;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::line_index::LineIndex;
+
+/// An open document.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub uri: Uri,
+    pub path: String,
+    pub text: String,
+    pub version: i32,
+}
+
+/// The path key of a URI: the file path for `file:` URIs, else the URI itself.
+pub fn path_of(uri: &Uri) -> String {
+    match uri.to_file_path() {
+        Some(p) => normalize_path(&p.to_string_lossy()),
+        None => uri.as_str().to_string(),
+    }
+}
+
+pub fn uri_of(path: &str) -> Option<Uri> {
+    if path.starts_with(STD_PREFIX) {
+        return None;
+    }
+    if path.starts_with('/') {
+        Uri::from_file_path(path)
+    } else {
+        path.parse().ok()
+    }
+}
+
+/// The workspace key of a path: its directory.
+pub fn dir_of(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => path.get(..i).unwrap_or("").to_string(),
+        None => String::new(),
+    }
+}
+
+pub struct World {
+    db: Database,
+    /// One input per path, shared by every workspace that loads it.
+    files: BTreeMap<String, SourceFile>,
+    workspaces: BTreeMap<String, Workspace>,
+    /// Bumped whenever an input changes; keys the compile cache.
+    revision: u64,
+}
+
+/// A consistent view for one request: a database snapshot, the workspace of the document, and
+/// the texts as the snapshot sees them.
+pub struct Snapshot {
+    pub db: Database,
+    pub ws: Workspace,
+    pub path: String,
+    pub revision: u64,
+    pub dir: String,
+}
+
+impl Snapshot {
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.ws
+            .files(&self.db)
+            .get(path)
+            .map(|f| f.text(&self.db).as_str())
+    }
+
+    pub fn file(&self, path: &str) -> Option<SourceFile> {
+        self.ws.files(&self.db).get(path).copied()
+    }
+
+    /// The document's text and line index.
+    pub fn doc(&self) -> (&str, LineIndex) {
+        let text = self.text(&self.path).unwrap_or("");
+        (text, LineIndex::new(text))
+    }
+
+    pub fn parsed(&self, path: &str) -> Option<&db::ParsedFile> {
+        self.file(path)
+            .map(|f| db::parse_file(&self.db, f).as_ref())
+    }
+
+    pub fn index(&self) -> &govc_compiler::check::Index {
+        db::program_index(&self.db, self.ws)
+    }
+
+    /// Diagnostics of one file, exactly as `govc check` reports them.
+    pub fn diagnostics_of(&self, path: &str) -> Vec<Diagnostic> {
+        db::program_diagnostics(&self.db, self.ws)
+            .iter()
+            .filter(|d| d.file == path)
+            .cloned()
+            .collect()
+    }
+}
+
+/// Compiled output of a workspace at a revision; `None` when the program has errors.
+pub type CompileCache = Mutex<HashMap<String, (u64, Option<Arc<Output>>)>>;
+
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock is caught at the request boundary; the data is still
+    // consistent (every mutation is a single assignment), so keep serving.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World::new(Database::default())
+    }
+}
+
+impl World {
+    pub fn new(db: Database) -> World {
+        let mut files = BTreeMap::new();
+        for (name, text) in stdlib::MODULES {
+            let path = format!("{STD_PREFIX}{name}.gov");
+            files.insert(
+                path.clone(),
+                SourceFile::new(&db, path, text.to_string(), None),
+            );
+        }
+        World {
+            db,
+            files,
+            workspaces: BTreeMap::new(),
+            revision: 0,
+        }
+    }
+
+    /// Brings the inputs up to date with the open documents and takes a snapshot for `path`.
+    pub fn snapshot(&mut self, path: &str, docs: &HashMap<String, Doc>) -> Snapshot {
+        self.sync(docs);
+        let dir = dir_of(path);
+        let ws = self.workspace(&dir, docs);
+        Snapshot {
+            db: self.db.clone(),
+            ws,
+            path: path.to_string(),
+            revision: self.revision,
+            dir,
+        }
+    }
+
+    /// Sets the text of every open document whose input differs.
+    fn sync(&mut self, docs: &HashMap<String, Doc>) {
+        for d in docs.values() {
+            match self.files.get(&d.path).copied() {
+                Some(f) => {
+                    if f.text(&self.db) != &d.text {
+                        f.set_text(&mut self.db).to(d.text.clone());
+                        f.set_utf8_error(&mut self.db).to(None);
+                        self.revision += 1;
+                    }
+                }
+                None => {
+                    let f = SourceFile::new(&self.db, d.path.clone(), d.text.clone(), None);
+                    self.files.insert(d.path.clone(), f);
+                    self.revision += 1;
+                }
+            }
+        }
+    }
+
+    /// Re-reads a closed document from disk (the editor's buffer no longer overlays it).
+    pub fn reload(&mut self, path: &str) {
+        if let Some(f) = self.files.get(path).copied() {
+            let (text, bad) = match std::fs::read(path) {
+                Ok(b) => db::decode(b),
+                Err(_) => (String::new(), None),
+            };
+            if f.text(&self.db) != &text {
+                f.set_text(&mut self.db).to(text);
+                self.revision += 1;
+            }
+            if *f.utf8_error(&self.db) != bad {
+                f.set_utf8_error(&mut self.db).to(bad);
+                self.revision += 1;
+            }
+        }
+    }
+
+    fn read_into(&mut self, path: &str) -> Option<SourceFile> {
+        if let Some(f) = self.files.get(path) {
+            return Some(*f);
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let (text, bad) = db::decode(bytes);
+        let f = SourceFile::new(&self.db, path.to_string(), text, bad);
+        self.files.insert(path.to_string(), f);
+        self.revision += 1;
+        Some(f)
+    }
+
+    /// The directory's workspace: its `.gov` files (open or on disk), every file they use
+    /// transitively, and the stdlib. Updated in place when the set of files changed.
+    fn workspace(&mut self, dir: &str, docs: &HashMap<String, Doc>) -> Workspace {
+        let mut roots: BTreeSet<String> = docs
+            .values()
+            .filter(|d| dir_of(&d.path) == dir)
+            .map(|d| d.path.clone())
+            .collect();
+        if !dir.is_empty() && dir.starts_with('/') {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for e in entries.flatten() {
+                    let p = e.path();
+                    if p.extension().is_some_and(|x| x == "gov") && p.is_file() {
+                        roots.insert(normalize_path(&p.to_string_lossy()));
+                    }
+                }
+            }
+        }
+        let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
+        let mut queue: Vec<String> = roots.iter().cloned().collect();
+        while let Some(path) = queue.pop() {
+            if files.contains_key(&path) {
+                continue;
+            }
+            let Some(f) = self.read_into(&path) else {
+                continue;
+            };
+            let parsed = db::parse_file(&self.db, f);
+            for item in &parsed.ast.items {
+                if let ast::ItemKind::UseFile(s) = &item.kind {
+                    queue.push(join_use_path(&path, &s.value));
+                }
+            }
+            files.insert(path, f);
+        }
+        for (path, f) in &self.files {
+            if path.starts_with(STD_PREFIX) {
+                files.insert(path.clone(), *f);
+            }
+        }
+        let roots: Vec<String> = roots
+            .into_iter()
+            .filter(|r| files.contains_key(r))
+            .collect();
+        match self.workspaces.get(dir).copied() {
+            Some(ws) => {
+                if ws.files(&self.db) != &files {
+                    ws.set_files(&mut self.db).to(files);
+                    self.revision += 1;
+                }
+                if ws.roots(&self.db) != &roots {
+                    ws.set_roots(&mut self.db).to(roots);
+                    self.revision += 1;
+                }
+                ws
+            }
+            None => {
+                let ws = Workspace::new(&self.db, files, roots);
+                self.workspaces.insert(dir.to_string(), ws);
+                ws
+            }
+        }
+    }
+}
+
+/// The compiled output of the snapshot's workspace, computed once per revision.
+pub fn compiled(snap: &Snapshot, cache: &CompileCache) -> Option<Arc<Output>> {
+    if let Some((rev, out)) = lock(cache).get(&snap.dir) {
+        if *rev == snap.revision {
+            return out.clone();
+        }
+    }
+    let out = db::compile_workspace(&snap.db, snap.ws, &Options::default())
+        .ok()
+        .map(|(o, _)| Arc::new(o));
+    lock(cache).insert(snap.dir.clone(), (snap.revision, out.clone()));
+    out
+}

@@ -1,0 +1,79 @@
+//! Diagnostics over the protocol: on open and on every edit, the same as `govc check`.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+const ORG: &str = "org {\n  root = \"r-a1b2\"\n  ou prod = \"ou-a1b2-33333333\"\n  account app = \"123456789012\" under prod\n}\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_on_open_and_change() {
+    let mut c = Client::start(&[("org.gov", ORG)]).await;
+    let text = "use \"org.gov\"\n\nscp regions {\n  only regions us-est-1, eu-west-1\n}\nattach regions to prood\n";
+    let uri = c.open("main.gov", text).await;
+    let d = c.diagnostics(&uri, 1).await;
+    insta::assert_json_snapshot!("open", c.redact(&d));
+
+    // Fix the region: one diagnostic left, the unknown target.
+    c.change(
+        &uri,
+        2,
+        json!([{"range": {"start": pos(3, 15), "end": pos(3, 23)}, "text": "us-east-1"}]),
+    )
+    .await;
+    let d = c.diagnostics(&uri, 2).await;
+    let codes: Vec<&str> = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E0100"], "{d}");
+
+    // A full-text change fixes the rest.
+    c.change(
+        &uri,
+        3,
+        json!([{"text": "use \"org.gov\"\nscp regions { only regions us-east-1 }\nattach regions to prod\n"}]),
+    )
+    .await;
+    assert_eq!(c.diagnostics(&uri, 3).await, json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn positions_count_utf16_units() {
+    let mut c = Client::start(&[]).await;
+    // `é` (2 bytes, 1 unit) and `🦀` (4 bytes, 2 units) before the misspelt region.
+    let text = "// é🦀\nscp s { /* 🦀é */ only regions us-est-1 }\n";
+    let uri = c.open("a.gov", text).await;
+    let d = c.diagnostics(&uri, 1).await;
+    let (line, col) = find(text, "us-est-1", 0);
+    assert_eq!(d[0]["code"], "E0200", "{d}");
+    assert_eq!(d[0]["range"]["start"], pos(line, col));
+    assert_eq!(d[0]["range"]["end"], pos(line, col + 8));
+    // An edit after the multi-byte text, addressed in UTF-16 units.
+    c.change(
+        &uri,
+        2,
+        json!([{"range": {"start": pos(line, col + 4), "end": pos(line, col + 4)}, "text": "a"}]),
+    )
+    .await;
+    assert_eq!(c.diagnostics(&uri, 2).await, json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_in_one_file_updates_the_other() {
+    let mut c = Client::start(&[]).await;
+    let a = c.open("a.gov", "const r = us-east-1\n").await;
+    let b = c
+        .open("b.gov", "use \"a.gov\"\nscp s { only regions r }\n")
+        .await;
+    assert_eq!(c.diagnostics(&a, 1).await, json!([]));
+    assert_eq!(c.diagnostics(&b, 1).await, json!([]));
+    c.change(&a, 2, json!([{"text": "const q = us-east-1\n"}]))
+        .await;
+    // b.gov now names an undeclared... region `r`, reported in b.gov.
+    let d = c.diagnostics(&b, 1).await;
+    assert!(!d.as_array().unwrap().is_empty(), "{d}");
+}
