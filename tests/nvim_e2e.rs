@@ -41,8 +41,7 @@ fn nvim_available() -> bool {
     found
 }
 
-/// A fresh scratch directory for one test, outside any git repository, so the plugin's root
-/// detection falls back to the file's own directory.
+/// A fresh scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("govc-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -164,8 +163,12 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
         return;
     }
     let dir = scratch("nvim-e2e");
+    // A project: its root marked by `.git`, the policy one directory down.
+    std::fs::create_dir_all(dir.join(".git").as_path())
+        .and_then(|()| std::fs::create_dir_all(dir.join("policies")))
+        .unwrap_or_else(|e| panic!("create the project: {e}"));
     // A misspelt Region (`us-est-1`) and an uppercase one (`US-WEST-2`): two E0200s.
-    let file = dir.join("regions.gov");
+    let file = dir.join("policies/regions.gov");
     std::fs::copy(Path::new(REPO).join("tests/bad/unknown-region.gov"), &file)
         .unwrap_or_else(|e| panic!("copy the example: {e}"));
     let expected = from_check(&file);
@@ -184,7 +187,7 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
     assert_eq!(
         report["root_dir"].as_str().map(PathBuf::from),
         Some(dir.clone()),
-        "outside a repository the root is the file's directory"
+        "the root is the nearest directory with `.git`"
     );
 
     // Diagnostics as `govc check` reports them, with the server as their source.
@@ -208,6 +211,14 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
     let regions = &report["completion_regions"];
     assert_eq!(regions["errors"], serde_json::json!([]), "{regions:#}");
     let got = labels(regions);
+    let keywords: BTreeSet<&str> = govc_compiler::syntax::lexer::KEYWORDS
+        .iter()
+        .copied()
+        .collect();
+    assert!(
+        got.iter().all(|l| !keywords.contains(l.as_str())),
+        "only values, no keywords, after `only regions`: {got:?}"
+    );
     for region in ["us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1"] {
         assert!(
             got.contains(region),
@@ -220,12 +231,15 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
     assert_eq!(report["fixed"], true, "{report:#}");
     let after = from_nvim(&report["diagnostics_after_fix"]);
     assert!(after.iter().all(|d| !d.3.contains("us-est-1")), "{after:?}");
-    assert!(
-        after
-            .iter()
-            .any(|d| d.0 == "E0200" && d.3.contains("US-WEST-2")),
-        "{after:?}"
-    );
+    // ... one column further right, since `us-east-1` is one character longer than the typo.
+    let upper = |ds: &BTreeSet<(String, u64, u64, String)>| {
+        ds.iter()
+            .find(|d| d.0 == "E0200" && d.3.contains("US-WEST-2"))
+            .map(|d| (d.1, d.2))
+    };
+    let before =
+        upper(&from_nvim(diags)).unwrap_or_else(|| panic!("US-WEST-2 reported: {diags:#}"));
+    assert_eq!(upper(&after), Some((before.0, before.1 + 1)), "{after:?}");
 
     // Completion after `deny model ` on a line typed into the buffer: model ids.
     let models = &report["completion_models"];
@@ -234,6 +248,10 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
     assert!(
         got.iter().any(|l| l.starts_with("anthropic.claude")),
         "Anthropic models offered after `deny model`: {got:?}"
+    );
+    assert!(
+        got.iter().all(|l| !keywords.contains(l.as_str())),
+        "only values, no keywords, after `deny model`: {got:?}"
     );
     assert!(
         !got.contains("us-east-1"),

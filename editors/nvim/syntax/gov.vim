@@ -26,7 +26,8 @@ syntax keyword govSelector    context via_mcp input_tags guarding limits invoke
 
 " Values. Later matches win when they start at the same place, so the most specific go last.
 syntax match govNumber  /\v<[0-9]+>/
-syntax match govRegion  /\v(<|[^A-Za-z0-9_.*?:-])@<=[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+([A-Za-z0-9_.*?-]|:[A-Za-z0-9_.*?-])@!/
+" Region codes by their shape (a misspelt direction such as `us-est-1` stays plain text).
+syntax match govRegion  /\v(<|[^A-Za-z0-9_.*?:-])@<=[a-z]{2,4}(-(gov|iso[a-z]?|de))?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[0-9]+([A-Za-z0-9_.*?-]|:[A-Za-z0-9_.*?-])@!/
 syntax match govAction  /\v(<|[^A-Za-z0-9_.*?:-])@<=[a-z0-9][a-z0-9-]*:[A-Za-z0-9_*?][A-Za-z0-9_*?-]*([A-Za-z0-9_.*?-]|:[A-Za-z0-9_.*?-])@!/
 syntax match govModel   /\v(<|[^A-Za-z0-9_.*?:-])@<=[a-z][a-z0-9-]*\.([A-Za-z0-9_.*?-]|:[A-Za-z0-9_.*?-])*/
 syntax match govPath    /\v<[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)+/ contains=govPathSep

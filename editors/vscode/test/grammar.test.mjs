@@ -129,7 +129,7 @@ for (const [kind, n] of Object.entries(totals)) {
 const sample = tokenize(
   [
     "/// The permitted Regions.",
-    "const home = [us-east-1, eu-west-2]",
+    "const home = [us-east-1, eu-west-2, us-gov-west-1, eusc-de-east-1, us-est-1]",
     "/* a block",
     "   comment */ scp regions {",
     '  deny model deepseek*, anthropic.claude-3-opus-20240229-v1:0, us.deepseek.r1-v1:0 unless principal "arn:aws:iam::111111111111:role/Admin"',
@@ -148,6 +148,10 @@ expectScope("/// The permitted Regions.".slice(3), "comment.line.documentation.g
 expectScope("const", "storage.type.const.gov");
 expectScope("home", "variable.other.constant.gov");
 expectScope("us-east-1", "support.constant.region.gov");
+expectScope("us-gov-west-1", "support.constant.region.gov");
+expectScope("eusc-de-east-1", "support.constant.region.gov");
+// A misspelt Region does not look like one.
+expectScope("us-est-1", "variable.other.gov");
 expectScope(" a block", "comment.block.gov");
 expectScope("   comment ", "comment.block.gov");
 expectScope("scp", "storage.type.policy.gov");

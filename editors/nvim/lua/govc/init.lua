@@ -37,11 +37,6 @@ end
 
 local uv = vim.loop
 
-local function is_dir(path)
-  local stat = uv.fs_stat(path)
-  return stat ~= nil and stat.type == 'directory'
-end
-
 local function exists(path)
   return uv.fs_stat(path) ~= nil
 end
@@ -54,13 +49,8 @@ local function parent(dir)
   return p
 end
 
-local function has_gov_files(dir)
-  return vim.fn.glob(dir .. '/*.gov', true, true)[1] ~= nil
-end
-
 --- The root directory for a file: the nearest ancestor holding one of `root_markers` (by
---- default the git root); otherwise the highest directory of the unbroken run of ancestors
---- that hold .gov files, so `use "../shared.gov"` stays inside the workspace.
+--- default the git root), else the file's own directory.
 function M.root_dir(fname)
   local dir = vim.fn.fnamemodify(fname, ':p:h')
   local d = dir
@@ -72,13 +62,7 @@ function M.root_dir(fname)
     end
     d = parent(d)
   end
-  local root = dir
-  d = parent(dir)
-  while d and has_gov_files(d) do
-    root = d
-    d = parent(d)
-  end
-  return root
+  return dir
 end
 
 local function on_attach(client, bufnr)
