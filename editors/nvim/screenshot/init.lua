@@ -7,7 +7,27 @@ vim.o.completeopt = 'menuone,noinsert'
 vim.o.pumheight = 12
 vim.o.laststatus = 2
 vim.o.updatetime = 100
-vim.diagnostic.config({ virtual_text = { prefix = '●' }, signs = true, underline = true })
+-- Keep the diagnostics on screen while the completion menu is open in insert mode.
+vim.diagnostic.config({
+  virtual_text = {
+    prefix = '●',
+    format = function(d)
+      return ('%s %s'):format(d.code or '', d.message)
+    end,
+  },
+  signs = true,
+  underline = true,
+  update_in_insert = true,
+})
+-- Neovim 0.7's default menu colours are magenta; a quieter menu for the picture.
+vim.cmd([[
+  highlight Pmenu ctermbg=237 ctermfg=252
+  highlight PmenuSel ctermbg=24 ctermfg=255
+  highlight PmenuSbar ctermbg=239
+  highlight PmenuThumb ctermbg=248
+  highlight SignColumn ctermbg=NONE
+  highlight LineNr ctermfg=243
+]])
 
 vim.api.nvim_create_autocmd('User', {
   pattern = 'GovcDemo',
