@@ -87,6 +87,21 @@ impl LineIndex {
         Ok(start + self.line(text, line).len())
     }
 
+    /// The byte range of a viewport-like range (inlay hints, code actions): positions past the
+    /// end mean the end; an inverted range is an error.
+    pub fn span_clamped(
+        &self,
+        text: &str,
+        range: Range,
+    ) -> Result<std::ops::Range<usize>, BadPosition> {
+        let clamp = |p: Position| self.offset(text, p).unwrap_or(self.len);
+        let (a, b) = (clamp(range.start), clamp(range.end));
+        if (range.end.line, range.end.character) < (range.start.line, range.start.character) {
+            return Err(BadPosition);
+        }
+        Ok(a..b)
+    }
+
     pub fn range(&self, text: &str, span: Span) -> Range {
         Range::new(
             self.position(text, span.start as usize),

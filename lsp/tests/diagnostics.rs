@@ -1,5 +1,11 @@
 //! Diagnostics over the protocol: on open and on every edit, the same as `govc check`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly"
+)]
+
 mod common;
 
 use common::*;

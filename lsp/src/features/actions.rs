@@ -14,7 +14,7 @@ use crate::world::Snapshot;
 
 pub fn code_actions(snap: &Snapshot, p: &CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let (text, li) = snap.doc();
-    let want = li.span(text, p.range)?;
+    let want = li.span_clamped(text, p.range)?;
     let uri = &p.text_document.uri;
     let mut out = Vec::new();
     for d in snap.diagnostics_of(&snap.path) {

@@ -13,7 +13,7 @@ use crate::world::{compiled, CompileCache, Snapshot};
 
 pub fn hints(snap: &Snapshot, cache: &CompileCache, range: Range) -> Result<Vec<InlayHint>> {
     let (text, li) = snap.doc();
-    let want = li.span(text, range)?;
+    let want = li.span_clamped(text, range)?;
     let Some(parsed) = snap.parsed(&snap.path) else {
         return Ok(Vec::new());
     };
