@@ -156,7 +156,12 @@ f:close()
 -- Stop the server cleanly before leaving, so no govc process outlives the test.
 local all_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
 for _, c in ipairs(all_clients()) do
-  c.stop()
+  -- A method from 0.10 on; a plain function (whose argument means "force") before.
+  if vim.fn.has('nvim-0.10') == 1 then
+    c:stop()
+  else
+    c.stop()
+  end
 end
 vim.wait(5000, function()
   return #all_clients() == 0
