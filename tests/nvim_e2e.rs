@@ -1,0 +1,291 @@
+//! End to end through a real editor: headless Neovim with the plugin of `editors/nvim` starts
+//! the freshly built `govc lsp`, opens a file with errors, and `tests/nvim/e2e.lua` records what
+//! Neovim received (diagnostics before and after an edit, completion items) in a JSON report
+//! that this test asserts on. Diagnostics must be `govc check`'s, code for code and line for line.
+//!
+//! Needs `nvim` (Debian's `neovim`, 0.7.2, or any later one). Without it the test is skipped
+//! with a message, except under CI (the `CI` variable set), where it fails.
+
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Whether `nvim` can run; fails under CI when it cannot.
+fn nvim_available() -> bool {
+    let found = Command::new("nvim")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nvim is not installed, and CI is set: .ci/run installs Debian's neovim package"
+        );
+        eprintln!("skipped: nvim is not installed (apt-get install neovim to run this test)");
+    }
+    found
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("govc-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+    dir
+}
+
+/// Runs the Lua script in headless Neovim and returns its report.
+fn run_nvim(dir: &Path, file: &Path) -> Value {
+    let out = dir.join("report.json");
+    let plugin = Path::new(REPO).join("editors/nvim");
+    let script = Path::new(REPO).join("tests/nvim/e2e.lua");
+    let mut child = Command::new("nvim")
+        .args(["--headless", "--clean", "--cmd"])
+        .arg(format!("set rtp^={}", plugin.display()))
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .current_dir(dir)
+        .env("GOVC_E2E_BIN", env!("CARGO_BIN_EXE_govc"))
+        .env("GOVC_E2E_FILE", file)
+        .env("GOVC_E2E_OUT", &out)
+        // Keep Neovim's LSP log and state out of the user's home.
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start nvim: {e}"));
+    // A guard against a wedged editor, not a timing assertion: every wait inside the script is
+    // bounded (30 s), so a healthy run ends long before this.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("nvim did not exit within 300 s");
+            }
+            Err(e) => panic!("waiting for nvim: {e}"),
+        }
+    };
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("nvim output: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lsp_log = std::fs::read_to_string(dir.join("cache/nvim/lsp.log"))
+        .or_else(|_| std::fs::read_to_string(dir.join("state/nvim/lsp.log")))
+        .unwrap_or_default();
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| {
+        panic!("no report from nvim ({status}): {e}\nstderr:\n{stderr}\nlsp.log:\n{lsp_log}")
+    });
+    let report: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("report is not JSON: {e}\n{text}"));
+    assert!(
+        status.success() && report["ok"] == true,
+        "the Lua script failed ({status}): {}\nreport: {report:#}\nstderr:\n{stderr}\nlsp.log:\n{lsp_log}",
+        report["error"]
+    );
+    report
+}
+
+fn labels(completion: &Value) -> BTreeSet<String> {
+    completion["labels"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| l.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// (code, 1-based line, 1-based column, message) of LSP diagnostics as Neovim stores them
+/// (0-based line and UTF-16 column; the test file is ASCII, so columns are characters).
+fn from_nvim(diags: &Value) -> BTreeSet<(String, u64, u64, String)> {
+    diags
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["lnum"].as_u64().unwrap_or_default() + 1,
+                d["col"].as_u64().unwrap_or_default() + 1,
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The same four fields from `govc check --format json`.
+fn from_check(file: &Path) -> BTreeSet<(String, u64, u64, String)> {
+    let file = file.to_string_lossy();
+    let out = common::govc(&["check", "--format", "json", &file]);
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("govc check --format json: {e}"));
+    json.as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
+    if !nvim_available() {
+        return;
+    }
+    let dir = scratch("nvim-e2e");
+    // A project: its root marked by `.git`, the policy one directory down.
+    std::fs::create_dir_all(dir.join(".git").as_path())
+        .and_then(|()| std::fs::create_dir_all(dir.join("policies")))
+        .unwrap_or_else(|e| panic!("create the project: {e}"));
+    // A misspelt Region (`us-est-1`) and an uppercase one (`US-WEST-2`): two E0200s.
+    let file = dir.join("policies/regions.gov");
+    std::fs::copy(Path::new(REPO).join("tests/bad/unknown-region.gov"), &file)
+        .unwrap_or_else(|e| panic!("copy the example: {e}"));
+    let expected = from_check(&file);
+    assert!(
+        expected.len() >= 2,
+        "govc check finds the errors: {expected:?}"
+    );
+
+    let report = run_nvim(&dir, &file);
+
+    // The plugin: filetype, buffer settings, syntax, and a client named govc on the file's root.
+    assert_eq!(report["filetype"], "gov");
+    assert_eq!(report["commentstring"], "// %s");
+    assert_eq!(report["syntax"], "gov");
+    assert_eq!(report["client_name"], "govc");
+    assert_eq!(
+        report["root_dir"].as_str().map(PathBuf::from),
+        Some(dir.clone()),
+        "the root is the nearest directory with `.git`"
+    );
+
+    // Diagnostics as `govc check` reports them, with the server as their source.
+    let diags = &report["diagnostics"];
+    assert_eq!(
+        from_nvim(diags),
+        expected,
+        "Neovim's diagnostics: {diags:#}"
+    );
+    for d in diags.as_array().into_iter().flatten() {
+        assert_eq!(d["source"], "govc", "{d}");
+        assert_eq!(d["severity"], 1, "an error: {d}");
+    }
+    let typo = from_nvim(diags)
+        .into_iter()
+        .find(|d| d.3.contains("us-est-1"))
+        .unwrap_or_else(|| panic!("a diagnostic names `us-est-1`: {diags:#}"));
+    assert_eq!((typo.0.as_str(), typo.1), ("E0200", 3), "{typo:?}");
+
+    // Completion after `only regions `: Region codes.
+    let regions = &report["completion_regions"];
+    assert_eq!(regions["errors"], serde_json::json!([]), "{regions:#}");
+    let got = labels(regions);
+    let keywords: BTreeSet<&str> = govc_compiler::syntax::lexer::KEYWORDS
+        .iter()
+        .copied()
+        .collect();
+    assert!(
+        got.iter().all(|l| !keywords.contains(l.as_str())),
+        "only values, no keywords, after `only regions`: {got:?}"
+    );
+    for region in ["us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1"] {
+        assert!(
+            got.contains(region),
+            "`{region}` offered after `only regions`: {got:?}"
+        );
+    }
+
+    // The edit fixing the typo reaches the server (didChange) and its diagnostic goes; the
+    // uppercase Region stays reported.
+    assert_eq!(report["fixed"], true, "{report:#}");
+    let after = from_nvim(&report["diagnostics_after_fix"]);
+    assert!(after.iter().all(|d| !d.3.contains("us-est-1")), "{after:?}");
+    // ... one column further right, since `us-east-1` is one character longer than the typo.
+    let upper = |ds: &BTreeSet<(String, u64, u64, String)>| {
+        ds.iter()
+            .find(|d| d.0 == "E0200" && d.3.contains("US-WEST-2"))
+            .map(|d| (d.1, d.2))
+    };
+    let before =
+        upper(&from_nvim(diags)).unwrap_or_else(|| panic!("US-WEST-2 reported: {diags:#}"));
+    assert_eq!(upper(&after), Some((before.0, before.1 + 1)), "{after:?}");
+
+    // Completion after `deny model ` on a line typed into the buffer: model ids.
+    let models = &report["completion_models"];
+    assert_eq!(models["errors"], serde_json::json!([]), "{models:#}");
+    let got = labels(models);
+    assert!(
+        got.iter().any(|l| l.starts_with("anthropic.claude")),
+        "Anthropic models offered after `deny model`: {got:?}"
+    );
+    assert!(
+        got.iter().all(|l| !keywords.contains(l.as_str())),
+        "only values, no keywords, after `deny model`: {got:?}"
+    );
+    assert!(
+        !got.contains("us-east-1"),
+        "no Region codes after `deny model`: {got:?}"
+    );
+
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The Vim syntax file highlights every keyword of the lexer (the TextMate grammar has the
+/// same check in `editors/vscode`'s `npm test`).
+#[test]
+fn nvim_syntax_knows_every_keyword() {
+    let path = Path::new(REPO).join("editors/nvim/syntax/gov.vim");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut words = BTreeSet::new();
+    for line in text.lines() {
+        let mut parts = line.split_whitespace();
+        if (parts.next(), parts.next()) != (Some("syntax"), Some("keyword")) {
+            continue;
+        }
+        let group = parts.next().unwrap_or_default();
+        if group == "govTodo" {
+            continue;
+        }
+        words.extend(
+            parts
+                .filter(|w| !w.contains('=') && !matches!(*w, "skipwhite" | "skipnl" | "contained"))
+                .map(str::to_string),
+        );
+    }
+    let keywords: BTreeSet<String> = govc_compiler::syntax::lexer::KEYWORDS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(words, keywords, "syntax keywords of {}", path.display());
+}
