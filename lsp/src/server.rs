@@ -242,6 +242,7 @@ pub fn capabilities() -> ServerCapabilities {
             work_done_progress_options: WorkDoneProgressOptions::default(),
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: features::tokens::legend(),
@@ -398,6 +399,14 @@ impl LanguageServer for Backend {
                 Ok(Some(DocumentSymbolResponse::Nested(
                     features::symbols::symbols(s),
                 )))
+            })
+            .await
+    }
+
+    async fn formatting(&self, p: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.inner
+            .request(&p.text_document.uri, |s, _| {
+                Ok(Some(features::format::formatting(s)))
             })
             .await
     }

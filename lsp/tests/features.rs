@@ -285,6 +285,31 @@ async fn document_symbols_and_semantic_tokens() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_matches_govc_fmt() {
+    let mut c = Client::start(&[]).await;
+    let messy = "scp   s {\n      only regions us-east-1 ,eu-west-1 // home\n}\n";
+    let uri = c.open("f.gov", messy).await;
+    let params =
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}});
+    let edits = c.call("textDocument/formatting", params.clone()).await;
+    let expected = govc_compiler::format::format_source(messy).unwrap();
+    assert_eq!(
+        edits,
+        json!([{"range": {"start": pos(0, 0), "end": pos(3, 0)}, "newText": expected}])
+    );
+    // Already formatted: no edits.
+    let done = c.open("g.gov", &expected).await;
+    let params =
+        json!({"textDocument": {"uri": done}, "options": {"tabSize": 2, "insertSpaces": true}});
+    assert_eq!(c.call("textDocument/formatting", params).await, json!([]));
+    // A syntax error: the file is left alone.
+    let bad = c.open("h.gov", "scp s { only regions\n").await;
+    let params =
+        json!({"textDocument": {"uri": bad}, "options": {"tabSize": 2, "insertSpaces": true}});
+    assert_eq!(c.call("textDocument/formatting", params).await, json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_fix_applies_the_suggestion() {
     let mut c = Client::start(&[]).await;
     let uri = c.open("q.gov", "scp s { only regions us-est-1 }\n").await;

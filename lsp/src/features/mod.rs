@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod format;
 pub mod hover;
 pub mod inlay;
 pub mod keywords;
