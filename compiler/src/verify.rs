@@ -71,18 +71,21 @@ impl Level {
     }
 
     /// The matching Denies, in order.
-    fn matching_denies<'a>(&'a self, r: &'a Request) -> impl Iterator<Item = &'a InForce> + 'a {
+    fn matching_denies<'a>(
+        &'a self,
+        r: &'a Prepared<'a>,
+    ) -> impl Iterator<Item = &'a InForce> + 'a {
         self.denies
             .iter()
-            .filter(|(_, c)| c.matches(r))
+            .filter(|(_, c)| c.matches_prepared(r))
             .filter_map(|(i, _)| self.statements.get(*i))
     }
 
     /// The first matching Allow.
-    fn first_allow(&self, r: &Request) -> Option<&InForce> {
+    fn first_allow(&self, r: &Prepared<'_>) -> Option<&InForce> {
         self.allows
             .iter()
-            .find(|(_, c)| c.matches(r))
+            .find(|(_, c)| c.matches_prepared(r))
             .and_then(|(i, _)| self.statements.get(*i))
     }
 }
@@ -188,10 +191,11 @@ pub struct Evaluation {
 }
 
 pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
+    let prepared = Prepared::new(request);
     let denies: Vec<(String, InForce)> = levels
         .iter()
         .flat_map(|l| {
-            l.matching_denies(request)
+            l.matching_denies(&prepared)
                 .map(|s| (l.target.clone(), s.clone()))
         })
         .collect();
@@ -203,7 +207,7 @@ pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
     }
     let mut deciding = Vec::new();
     for l in levels {
-        match l.first_allow(request) {
+        match l.first_allow(&prepared) {
             Some(s) => deciding.push((l.target.clone(), s.clone())),
             None => {
                 return Evaluation {

@@ -16,7 +16,7 @@ use std::net::IpAddr;
 
 use super::eval::{
     arn_match, arn_match_request, arn_tokens, parse_date, parse_number, prefix_eq, value_match,
-    ArnTok, ContextValue, Decision, Request,
+    ArnTok, Decision, Request,
 };
 use super::vars::{has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
@@ -70,8 +70,6 @@ pub struct Prepared<'r> {
     action_parts: Option<(&'r str, &'r str)>,
     service_hash: u64,
     resource_ascii: bool,
-    /// Every context key is ASCII, so a key lookup needs only ASCII case folding.
-    keys_ascii: bool,
 }
 
 impl<'r> Prepared<'r> {
@@ -83,26 +81,94 @@ impl<'r> Prepared<'r> {
             action_parts,
             service_hash: action_parts.map_or(0, |(s, _)| service_hash(s.as_bytes())),
             resource_ascii: request.resource.is_ascii(),
-            keys_ascii: request.context.keys().all(|k| k.is_ascii()),
+        }
+    }
+}
+
+/// A case-sensitive wildcard pattern with at least one `*` and no `?`, split at its stars:
+/// matched by substring search (leftmost-first is exact when only `*` is wild).
+#[derive(Clone, Debug)]
+struct Stars {
+    first: Box<str>,
+    inner: Box<[Box<str>]>,
+    last: Box<str>,
+}
+
+impl Stars {
+    fn new(pattern: &str) -> Option<Stars> {
+        if pattern.contains('?') {
+            return None;
+        }
+        let mut parts = pattern.split('*');
+        let first = parts.next()?.into();
+        let mut inner: Vec<Box<str>> = parts.map(Into::into).collect();
+        let last = inner.pop()?;
+        inner.retain(|p| !p.is_empty());
+        Some(Stars {
+            first,
+            inner: inner.into(),
+            last,
+        })
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        if text.len() < self.first.len() + self.last.len()
+            || !text.starts_with(&*self.first)
+            || !text.ends_with(&*self.last)
+        {
+            return false;
+        }
+        let Some(mut rest) = text.get(self.first.len()..text.len() - self.last.len()) else {
+            return false;
+        };
+        for part in &self.inner {
+            match find(rest.as_bytes(), part.as_bytes()) {
+                Some(at) => rest = rest.get(at + part.len()..).unwrap_or_default(),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The first occurrence of a non-empty `needle`: a scan for its first byte, then a comparison.
+/// The parts of a policy pattern are short, so this beats a two-way searcher, whose set-up
+/// costs more than the search. On UTF-8 a match starts and ends on character boundaries.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    loop {
+        let at = from + hay.get(from..)?.iter().position(|&b| b == first)?;
+        if hay.get(at + 1..at + needle.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// A case-sensitive wildcard pattern.
+#[derive(Clone, Debug)]
+enum Glob {
+    Stars(Stars),
+    /// With `?`, or no `*`; whether it is ASCII.
+    General(Box<str>, bool),
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        match Stars::new(pattern) {
+            Some(s) => Glob::Stars(s),
+            None => Glob::General(pattern.into(), pattern.is_ascii()),
         }
     }
 
-    /// [`Request::values`].
-    fn values(&self, key: &str) -> Option<&'r [String]> {
-        if !self.keys_ascii {
-            return self.request.values(key);
+    /// [`glob_match`], case-sensitively; `ascii` says whether `text` is.
+    fn matches(&self, text: &str, ascii: bool) -> bool {
+        match self {
+            Glob::Stars(s) => s.matches(text),
+            Glob::General(p, true) => glob_ascii(p, text, ascii, false),
+            Glob::General(p, false) => glob_match(p, text, false),
         }
-        let value = self
-            .request
-            .context
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)?;
-        let values = match value {
-            ContextValue::One(v) => std::slice::from_ref(v),
-            ContextValue::Many(vs) => vs.as_slice(),
-        };
-        (!values.is_empty()).then_some(values)
     }
 }
 
@@ -288,7 +354,7 @@ enum ArnPattern {
 #[derive(Clone, Debug)]
 enum Middle {
     /// Every wildcard may cross a colon: a plain glob, and whether it is ASCII.
-    Plain(Box<str>, bool),
+    Plain(Glob),
     /// Tokens (at most 127) and the bit mask of the star tokens.
     Nfa { toks: Box<[ArnTok]>, stars: u128 },
     /// Too long for the bit-parallel NFA: the whole pattern, for the reference matcher.
@@ -320,7 +386,7 @@ impl ArnPattern {
         });
         let middle = if crossing {
             let glob = pattern.get(first..=last).unwrap_or_default();
-            Middle::Plain(glob.into(), glob.is_ascii())
+            Middle::Plain(Glob::new(glob))
         } else if middle_toks.len() < 128 {
             let stars = (0..)
                 .zip(middle_toks)
@@ -356,8 +422,7 @@ impl ArnPattern {
                     return false;
                 };
                 match middle {
-                    Middle::Plain(p, true) => glob_ascii(p, text, ascii, false),
-                    Middle::Plain(p, false) => glob_match(p, text, false),
+                    Middle::Plain(g) => g.matches(text, ascii),
                     Middle::Nfa { toks, stars } => nfa_bits(toks, *stars, text),
                     Middle::Long(p) => arn_match(p, arn),
                 }
@@ -485,7 +550,7 @@ enum Value {
     Equals(Box<str>),
     /// `StringEqualsIgnoreCase`: the value lower-cased.
     IgnoreCase(Box<str>),
-    Like(Box<str>),
+    Like(Glob),
     /// Numeric and date operators: the parsed value (`None` never matches).
     Number(Option<f64>),
     Bool(Box<str>),
@@ -505,7 +570,7 @@ impl Value {
             Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase => {
                 Value::IgnoreCase(v.to_lowercase().into())
             }
-            Op::StringLike | Op::StringNotLike => Value::Like(v.into()),
+            Op::StringLike | Op::StringNotLike => Value::Like(Glob::new(v)),
             Op::NumericEquals
             | Op::NumericNotEquals
             | Op::NumericLessThan
@@ -543,7 +608,7 @@ impl Value {
                     **lower == actual.to_lowercase()
                 }
             }
-            Value::Like(p) => glob_match(p, actual, false),
+            Value::Like(g) => g.matches(actual, actual.is_ascii()),
             Value::Number(None) => false,
             Value::Number(Some(e)) => {
                 let parsed = if matches!(
@@ -632,7 +697,7 @@ impl Entry {
     /// [`super::eval::entry_matches`].
     fn matches(&self, p: &Prepared<'_>) -> bool {
         let r = p.request;
-        let present = p.values(&self.key);
+        let present = r.values(&self.key);
         let values = match &self.test {
             Test::Null { absent, present: p } => {
                 return if present.is_none() { *absent } else { *p };
