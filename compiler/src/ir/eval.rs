@@ -865,6 +865,105 @@ mod tests {
     }
 
     #[test]
+    fn policy_variables_in_resources() {
+        let r = |res: &str| Request::new("s3:GetObject", res).with("aws:username", "alice");
+        let home = Scope::of(["arn:aws:s3:::b/home/${aws:username}/*"]);
+        assert!(resource_matches_request(
+            &home,
+            &r("arn:aws:s3:::b/home/alice/x")
+        ));
+        assert!(!resource_matches_request(
+            &home,
+            &r("arn:aws:s3:::b/home/bob/x")
+        ));
+        // The lints' matcher takes the pattern literally.
+        assert!(!resource_matches(&home, "arn:aws:s3:::b/home/alice/x"));
+        // Missing key: the pattern matches nothing, so `NotResource` excludes nothing.
+        let missing = Request::new("s3:GetObject", "arn:aws:s3:::b/home/alice/x");
+        assert!(!resource_matches_request(&home, &missing));
+        let not_home = Scope::not_of(["arn:aws:s3:::b/home/${aws:username}/*"]);
+        assert!(resource_matches_request(&not_home, &missing));
+        // A default stands in for a missing key.
+        let dflt = Scope::of(["arn:aws:s3:::b/${aws:username, 'anon'}"]);
+        assert!(resource_matches_request(
+            &dflt,
+            &Request::new("s", "arn:aws:s3:::b/anon")
+        ));
+        // Escapes are literal: `${*}` matches only a `*`.
+        let star = Scope::of(["arn:aws:s3:::b/${*}"]);
+        assert!(resource_matches_request(&star, &r("arn:aws:s3:::b/*")));
+        assert!(!resource_matches_request(&star, &r("arn:aws:s3:::b/x")));
+        // Not substituted in the first five segments.
+        let head = Scope::of(["arn:aws:s3:${aws:username}::b"]);
+        assert!(!resource_matches_request(&head, &r("arn:aws:s3:alice::b")));
+        assert!(resource_matches_request(
+            &head,
+            &r("arn:aws:s3:${aws:username}::b")
+        ));
+    }
+
+    #[test]
+    fn policy_variables_in_conditions() {
+        let r = req()
+            .with("aws:username", "alice")
+            .with("aws:PrincipalTag/team", "red")
+            .with("k", "alice");
+        let eq = |o: Op, v: &str| holds(&[(op(o), "k", &[v][..])], &r);
+        assert!(eq(Op::StringEquals, "${aws:username}"));
+        assert!(!eq(Op::StringNotEquals, "${aws:username}"));
+        assert!(eq(Op::StringEqualsIgnoreCase, "${AWS:USERNAME}"));
+        let team = [(op(Op::StringLike), "k", &["${aws:PrincipalTag/team}-*"][..])];
+        assert!(!holds(&team, &r));
+        assert!(holds(&team, &r.clone().with("k", "red-1")));
+        // `${?}` is a literal `?`, not a wildcard.
+        assert!(!eq(Op::StringLike, "a${?}*"));
+        assert!(holds(
+            &[(op(Op::StringLike), "k", &["a${?}*"][..])],
+            &r.clone().with("k", "a?ce")
+        ));
+        assert!(eq(Op::StringLike, "${aws:username}"));
+        // Substituted text is literal in `StringLike`.
+        let lit = req().with("v", "a*").with("k", "abc");
+        assert!(!holds(&[(op(Op::StringLike), "k", &["${v}"][..])], &lit));
+        assert!(holds(
+            &[(op(Op::StringLike), "k", &["${v}"][..])],
+            &lit.clone().with("k", "a*")
+        ));
+        // Unresolvable: a positive operator is false, a negated one true.
+        assert!(!eq(Op::StringEquals, "${aws:nothing}"));
+        assert!(eq(Op::StringNotEquals, "${aws:nothing}"));
+        // Bool and ARN values are substituted.
+        let b = req()
+            .with("flag", "true")
+            .with("aws:SecureTransport", "true");
+        assert!(holds(
+            &[(op(Op::Bool), "aws:SecureTransport", &["${flag}"][..])],
+            &b
+        ));
+        let arn = req()
+            .with("aws:PrincipalAccount", "123456789012")
+            .with("aws:PrincipalArn", "arn:aws:iam::123456789012:role/admin");
+        let like = [(
+            op(Op::ArnLike),
+            "aws:PrincipalArn",
+            &["arn:aws:iam::${aws:PrincipalAccount}:role/*"][..],
+        )];
+        assert!(holds(&like, &arn));
+        assert!(!holds(
+            &like,
+            &arn.clone().with("aws:PrincipalAccount", "1")
+        ));
+        // Numeric, Date, IP and Binary values are taken as written.
+        let n = req().with("n", "5").with("lim", "10");
+        assert!(!holds(
+            &[(op(Op::NumericLessThan), "n", &["${lim}"][..])],
+            &n
+        ));
+        let bin = req().with("k", "${x}").with("x", "y");
+        assert!(holds(&[(op(Op::BinaryEquals), "k", &["${x}"][..])], &bin));
+    }
+
+    #[test]
     fn statements_and_decisions() {
         let deny = stmt(
             Effect::Deny,
