@@ -30,7 +30,7 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 
 /// Greedy wildcard matching with one backtrack point (the last `*`): iterative, O(p × t) worst
 /// case, never exponential.
-fn wildcard<T: Copy + PartialEq>(
+pub(crate) fn wildcard<T: Copy + PartialEq>(
     p: &[T],
     t: &[T],
     star_c: T,

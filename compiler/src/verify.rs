@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use crate::compile::Output;
 use crate::document::{controltower, DocKind};
-use crate::ir::eval::{statement_matches, ContextValue, Request};
+use crate::ir::compiled::{CompiledStatement, Prepared};
+use crate::ir::eval::{ContextValue, Request};
 use crate::ir::{Effect, Scope, Statement};
 use crate::rules::{Expectation, Program, TargetKind, TestBlock, TestValue};
 
@@ -41,11 +42,62 @@ pub struct InForce {
 }
 
 /// The SCPs attached directly to one target on the path to an account.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Level {
     pub target: String,
     pub statements: Vec<InForce>,
+    /// The statements compiled for evaluation, Denies and Allows apart, each with its index in
+    /// `statements`.
+    denies: Vec<(usize, CompiledStatement)>,
+    allows: Vec<(usize, CompiledStatement)>,
 }
+
+impl Level {
+    pub fn new(target: String, statements: Vec<InForce>) -> Level {
+        let (mut denies, mut allows) = (Vec::new(), Vec::new());
+        for (i, s) in statements.iter().enumerate() {
+            let compiled = (i, CompiledStatement::new(&s.statement));
+            match s.statement.effect {
+                Effect::Deny => denies.push(compiled),
+                Effect::Allow => allows.push(compiled),
+            }
+        }
+        Level {
+            target,
+            statements,
+            denies,
+            allows,
+        }
+    }
+
+    /// The matching Denies, in order.
+    fn matching_denies<'a>(
+        &'a self,
+        r: &'a Prepared<'a>,
+    ) -> impl Iterator<Item = &'a InForce> + 'a {
+        self.denies
+            .iter()
+            .filter(|(_, c)| c.matches_prepared(r))
+            .filter_map(|(i, _)| self.statements.get(*i))
+    }
+
+    /// The first matching Allow.
+    fn first_allow(&self, r: &Prepared<'_>) -> Option<&InForce> {
+        self.allows
+            .iter()
+            .find(|(_, c)| c.matches_prepared(r))
+            .and_then(|(i, _)| self.statements.get(*i))
+    }
+}
+
+/// The compiled statements follow from `statements`.
+impl PartialEq for Level {
+    fn eq(&self, other: &Level) -> bool {
+        self.target == other.target && self.statements == other.statements
+    }
+}
+
+impl Eq for Level {}
 
 /// The levels from the root down to `account` (by name); `None` if it is not an account.
 pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<Level>> {
@@ -108,7 +160,7 @@ pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<L
                         provenance: Provenance::Control(c.name.clone()),
                     });
                 }
-                Level { target, statements }
+                Level::new(target, statements)
             })
             .collect(),
     )
@@ -139,14 +191,11 @@ pub struct Evaluation {
 }
 
 pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
+    let prepared = Prepared::new(request);
     let denies: Vec<(String, InForce)> = levels
         .iter()
         .flat_map(|l| {
-            l.statements
-                .iter()
-                .filter(|s| {
-                    s.statement.effect == Effect::Deny && statement_matches(&s.statement, request)
-                })
+            l.matching_denies(&prepared)
                 .map(|s| (l.target.clone(), s.clone()))
         })
         .collect();
@@ -158,10 +207,7 @@ pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
     }
     let mut deciding = Vec::new();
     for l in levels {
-        let allow = l.statements.iter().find(|s| {
-            s.statement.effect == Effect::Allow && statement_matches(&s.statement, request)
-        });
-        match allow {
+        match l.first_allow(&prepared) {
             Some(s) => deciding.push((l.target.clone(), s.clone())),
             None => {
                 return Evaluation {
@@ -532,15 +578,12 @@ pub fn report_junit(
 /// Whether the organization allows the request: `evaluate` without collecting the deciding
 /// statements (for throughput; same semantics).
 pub fn allowed(levels: &[Level], request: &Request) -> bool {
-    let denied = levels.iter().any(|l| {
-        l.statements
-            .iter()
-            .any(|s| s.statement.effect == Effect::Deny && statement_matches(&s.statement, request))
-    });
+    let p = Prepared::new(request);
+    let denied = levels
+        .iter()
+        .any(|l| l.denies.iter().any(|(_, c)| c.matches_prepared(&p)));
     !denied
-        && levels.iter().all(|l| {
-            l.statements.iter().any(|s| {
-                s.statement.effect == Effect::Allow && statement_matches(&s.statement, request)
-            })
-        })
+        && levels
+            .iter()
+            .all(|l| l.allows.iter().any(|(_, c)| c.matches_prepared(&p)))
 }

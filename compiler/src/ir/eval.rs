@@ -1,8 +1,10 @@
 //! Evaluates IR statements against one request (IAM semantics, facts §3).
 //!
-//! This is the reference the optimiser is checked against (and, later, `govc verify`), so it
-//! follows the facts literally and stays small: no policy variables, no partitions, no
-//! organisation levels — one flat list of statements decides one request.
+//! This is the reference: it follows the facts literally and stays small — one flat list of
+//! statements decides one request, every pattern re-read per call. The optimiser and the
+//! equivalence check use it directly; `govc verify` and `govc simulate` use the precompiled
+//! form in [`super::compiled`], which a property test holds to deciding exactly as this does.
+//! Policy variables (facts §3.5) are substituted as [`super::vars`] describes.
 //!
 //! Choices where the facts leave room, stated once here:
 //! - An empty multi-valued context value counts as a missing key (facts §3.3: "a null
@@ -17,6 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
+use super::vars::{expand, expand_text, has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
 use crate::glob::{glob_match, is_glob};
 
@@ -62,22 +65,25 @@ impl Request {
         self
     }
 
-    /// The values of `key`, or `None` when the key is missing or its list is empty.
-    pub fn values(&self, key: &str) -> Option<Vec<&str>> {
-        let value = self
-            .context
+    /// The value of `key` (names compare case-insensitively), as given.
+    pub fn lookup(&self, key: &str) -> Option<&ContextValue> {
+        self.context
             .iter()
             .find(|(k, _)| same_key(k, key))
-            .map(|(_, v)| v)?;
-        let values: Vec<&str> = match value {
-            ContextValue::One(v) => vec![v.as_str()],
-            ContextValue::Many(vs) => vs.iter().map(String::as_str).collect(),
+            .map(|(_, v)| v)
+    }
+
+    /// The values of `key`, or `None` when the key is missing or its list is empty.
+    pub fn values(&self, key: &str) -> Option<&[String]> {
+        let values = match self.lookup(key)? {
+            ContextValue::One(v) => std::slice::from_ref(v),
+            ContextValue::Many(vs) => vs.as_slice(),
         };
         (!values.is_empty()).then_some(values)
     }
 }
 
-fn same_key(a: &str, b: &str) -> bool {
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
 }
 
@@ -108,7 +114,7 @@ pub fn decide(statements: &[Statement], r: &Request) -> Decision {
 /// Whether the statement applies to the request: action, resource and condition all match.
 pub fn statement_matches(s: &Statement, r: &Request) -> bool {
     action_matches(&s.action, &r.action)
-        && resource_matches(&s.resource, &r.resource)
+        && resource_matches_request(&s.resource, r)
         && condition_matches(&s.condition, r)
 }
 
@@ -118,10 +124,98 @@ pub fn action_matches(scope: &Scope, action: &str) -> bool {
     hit != scope.negated
 }
 
-/// `Resource` / `NotResource`: case-sensitive ARN patterns (facts §3.4).
+/// `Resource` / `NotResource`: case-sensitive ARN patterns (facts §3.4), taken literally (no
+/// policy variables: the lints compare patterns, not requests).
 pub fn resource_matches(scope: &Scope, resource: &str) -> bool {
     let hit = scope.values.iter().any(|p| arn_match(p, resource));
     hit != scope.negated
+}
+
+/// `Resource` / `NotResource` against a request: as [`resource_matches`], with the policy
+/// variables of each pattern's resource-specific part substituted from the request (facts §3.5,
+/// [`super::vars`]). A pattern with an unresolvable variable matches no resource, so under
+/// `NotResource` it excludes nothing.
+pub fn resource_matches_request(scope: &Scope, r: &Request) -> bool {
+    let hit = scope.values.iter().any(|p| arn_match_request(p, r));
+    hit != scope.negated
+}
+
+/// One `Resource` pattern against the request's resource, policy variables substituted.
+pub fn arn_match_request(pattern: &str, r: &Request) -> bool {
+    if !has_variables(pattern) {
+        return arn_match(pattern, &r.resource);
+    }
+    match expand(pattern, r, 5) {
+        Some(p) => arn_match_expanded(&p, &r.resource),
+        None => false,
+    }
+}
+
+/// One token of an ARN pattern (facts §3.4): whether a wildcard may match a `:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArnTok {
+    Lit(char),
+    Any { crosses_colon: bool },
+    Star { crosses_colon: bool },
+}
+
+impl ArnTok {
+    pub(crate) fn is_star(&self) -> bool {
+        matches!(self, ArnTok::Star { .. })
+    }
+
+    pub(crate) fn accepts(&self, c: char) -> bool {
+        match *self {
+            ArnTok::Lit(p) => p == c,
+            ArnTok::Any { crosses_colon } | ArnTok::Star { crosses_colon } => {
+                crosses_colon || c != ':'
+            }
+        }
+    }
+}
+
+/// The tokens of an ARN pattern: in the first five colon-separated segments a wildcard stays
+/// inside its segment, except a `*` that ends one; after the fifth colon wildcards cross colons.
+/// Literal characters (from policy variables) are never wildcards.
+pub(crate) fn arn_tokens(pattern: &[PChar]) -> Vec<ArnTok> {
+    let mut toks = Vec::with_capacity(pattern.len());
+    let mut colons = 0;
+    let mut chars = pattern.iter().peekable();
+    while let Some(&PChar { c, literal }) = chars.next() {
+        let in_head = colons < 5;
+        toks.push(match c {
+            '*' if !literal => ArnTok::Star {
+                crosses_colon: !in_head
+                    || matches!(chars.peek(), None | Some(PChar { c: ':', .. })),
+            },
+            '?' if !literal => ArnTok::Any {
+                crosses_colon: !in_head,
+            },
+            c => {
+                if c == ':' {
+                    colons += 1;
+                }
+                ArnTok::Lit(c)
+            }
+        });
+    }
+    toks
+}
+
+/// An expanded ARN pattern (policy variables substituted) against an ARN.
+fn arn_match_expanded(pattern: &[PChar], arn: &str) -> bool {
+    let toks = arn_tokens(pattern);
+    let text: Vec<char> = arn.chars().collect();
+    nfa_match(&toks, &text, ArnTok::is_star, |t, &c| t.accepts(c))
+}
+
+/// A `StringLike` pattern with policy variables substituted, against a value.
+fn glob_match_expanded(pattern: &[PChar], text: &str) -> bool {
+    let text: Vec<char> = text.chars().collect();
+    let star = |p: &PChar| p.c == '*' && !p.literal;
+    nfa_match(pattern, &text, star, |p, &c| {
+        (p.c == '?' && !p.literal) || star(p) || p.c == c
+    })
 }
 
 /// An ARN pattern against an ARN, case-sensitively (facts §3.4). `*` alone matches
@@ -130,12 +224,6 @@ pub fn resource_matches(scope: &Scope, resource: &str) -> bool {
 /// beyond the colon (as the AWS text says; so `arn:aws:iam::*` covers every IAM resource). After
 /// the fifth colon the pattern is a plain wildcard pattern.
 pub fn arn_match(pattern: &str, arn: &str) -> bool {
-    #[derive(Clone, Copy)]
-    enum Tok {
-        Lit(char),
-        Any { crosses_colon: bool },
-        Star { crosses_colon: bool },
-    }
     if pattern == "*" {
         return true;
     }
@@ -151,36 +239,11 @@ pub fn arn_match(pattern: &str, arn: &str) -> bool {
     if !arn.starts_with(head) || !arn.ends_with(tail) || arn.len() < head.len() + tail.len() {
         return false;
     }
-    let mut toks = Vec::with_capacity(pattern.len());
-    let mut colons = 0;
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        let in_head = colons < 5;
-        toks.push(match c {
-            '*' => Tok::Star {
-                crosses_colon: !in_head || matches!(chars.peek(), None | Some(':')),
-            },
-            '?' => Tok::Any {
-                crosses_colon: !in_head,
-            },
-            c => {
-                if c == ':' {
-                    colons += 1;
-                }
-                Tok::Lit(c)
-            }
-        });
-    }
-    let text: Vec<char> = arn.chars().collect();
-    nfa_match(
-        &toks,
-        &text,
-        |t| matches!(t, Tok::Star { .. }),
-        |t, &c| match *t {
-            Tok::Lit(p) => p == c,
-            Tok::Any { crosses_colon } | Tok::Star { crosses_colon } => crosses_colon || c != ':',
-        },
-    )
+    let plain: Vec<PChar> = pattern
+        .chars()
+        .map(|c| PChar { c, literal: false })
+        .collect();
+    arn_match_expanded(&plain, arn)
 }
 
 /// Wildcard matching as a set of live pattern positions (a Thompson NFA): at most
@@ -265,7 +328,7 @@ pub fn entry_matches(
     };
     let negated = operator.op.is_negated();
     // One request value against the policy values: ORed, NORed for a negated operator.
-    let one = |e: &&str| values.iter().any(|v| base_match(operator.op, v, e)) != negated;
+    let one = |e: &String| values.iter().any(|v| value_match(operator.op, v, e, r)) != negated;
     match operator.qualifier {
         Some(Qualifier::ForAnyValue) => elements.iter().any(one),
         Some(Qualifier::ForAllValues) => elements.iter().all(one),
@@ -274,9 +337,45 @@ pub fn entry_matches(
     }
 }
 
+/// Whether `op` substitutes policy variables in its values (facts §3.5: String, Bool and ARN
+/// operators; not Numeric, Date, IP, Binary or Null).
+pub fn substitutes_variables(op: Op) -> bool {
+    matches!(
+        op,
+        Op::StringEquals
+            | Op::StringNotEquals
+            | Op::StringEqualsIgnoreCase
+            | Op::StringNotEqualsIgnoreCase
+            | Op::StringLike
+            | Op::StringNotLike
+            | Op::Bool
+            | Op::ArnEquals
+            | Op::ArnLike
+            | Op::ArnNotEquals
+            | Op::ArnNotLike
+    )
+}
+
+/// [`base_match`] with the policy variables of `expected` substituted from the request first;
+/// a value with an unresolvable variable matches nothing.
+pub(crate) fn value_match(op: Op, expected: &str, actual: &str, r: &Request) -> bool {
+    if !substitutes_variables(op) || !has_variables(expected) {
+        return base_match(op, expected, actual);
+    }
+    match op {
+        Op::StringLike | Op::StringNotLike => {
+            expand(expected, r, 0).is_some_and(|p| glob_match_expanded(&p, actual))
+        }
+        Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
+            expand(expected, r, 0).is_some_and(|p| arn_match_expanded(&p, actual))
+        }
+        _ => expand_text(expected, r).is_some_and(|e| base_match(op, &e, actual)),
+    }
+}
+
 /// The positive form of `op` (a negated operator is judged by its positive form, then
 /// negated): does the request value `actual` match the policy value `expected`?
-fn base_match(op: Op, expected: &str, actual: &str) -> bool {
+pub(crate) fn base_match(op: Op, expected: &str, actual: &str) -> bool {
     match op {
         Op::StringEquals | Op::StringNotEquals | Op::BinaryEquals => expected == actual,
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase => {
@@ -317,7 +416,7 @@ fn compare(
     }
 }
 
-fn parse_number(s: &str) -> Option<f64> {
+pub(crate) fn parse_number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
@@ -426,7 +525,7 @@ fn ip_in_cidr(cidr: &str, ip: &str) -> bool {
 }
 
 /// Whether the top `bits` of two `width`-bit numbers agree.
-fn prefix_eq(a: u128, b: u128, width: u32, bits: u32) -> bool {
+pub(crate) fn prefix_eq(a: u128, b: u128, width: u32, bits: u32) -> bool {
     let shift = width - bits;
     a.checked_shr(shift).unwrap_or(0) == b.checked_shr(shift).unwrap_or(0)
 }
@@ -763,6 +862,105 @@ mod tests {
         let r = req().with("a", "1").with("b", "2");
         assert!(!holds(&e, &r));
         assert!(holds(&e, &r.with("c", "true")));
+    }
+
+    #[test]
+    fn policy_variables_in_resources() {
+        let r = |res: &str| Request::new("s3:GetObject", res).with("aws:username", "alice");
+        let home = Scope::of(["arn:aws:s3:::b/home/${aws:username}/*"]);
+        assert!(resource_matches_request(
+            &home,
+            &r("arn:aws:s3:::b/home/alice/x")
+        ));
+        assert!(!resource_matches_request(
+            &home,
+            &r("arn:aws:s3:::b/home/bob/x")
+        ));
+        // The lints' matcher takes the pattern literally.
+        assert!(!resource_matches(&home, "arn:aws:s3:::b/home/alice/x"));
+        // Missing key: the pattern matches nothing, so `NotResource` excludes nothing.
+        let missing = Request::new("s3:GetObject", "arn:aws:s3:::b/home/alice/x");
+        assert!(!resource_matches_request(&home, &missing));
+        let not_home = Scope::not_of(["arn:aws:s3:::b/home/${aws:username}/*"]);
+        assert!(resource_matches_request(&not_home, &missing));
+        // A default stands in for a missing key.
+        let dflt = Scope::of(["arn:aws:s3:::b/${aws:username, 'anon'}"]);
+        assert!(resource_matches_request(
+            &dflt,
+            &Request::new("s", "arn:aws:s3:::b/anon")
+        ));
+        // Escapes are literal: `${*}` matches only a `*`.
+        let star = Scope::of(["arn:aws:s3:::b/${*}"]);
+        assert!(resource_matches_request(&star, &r("arn:aws:s3:::b/*")));
+        assert!(!resource_matches_request(&star, &r("arn:aws:s3:::b/x")));
+        // Not substituted in the first five segments.
+        let head = Scope::of(["arn:aws:s3:${aws:username}::b"]);
+        assert!(!resource_matches_request(&head, &r("arn:aws:s3:alice::b")));
+        assert!(resource_matches_request(
+            &head,
+            &r("arn:aws:s3:${aws:username}::b")
+        ));
+    }
+
+    #[test]
+    fn policy_variables_in_conditions() {
+        let r = req()
+            .with("aws:username", "alice")
+            .with("aws:PrincipalTag/team", "red")
+            .with("k", "alice");
+        let eq = |o: Op, v: &str| holds(&[(op(o), "k", &[v][..])], &r);
+        assert!(eq(Op::StringEquals, "${aws:username}"));
+        assert!(!eq(Op::StringNotEquals, "${aws:username}"));
+        assert!(eq(Op::StringEqualsIgnoreCase, "${AWS:USERNAME}"));
+        let team = [(op(Op::StringLike), "k", &["${aws:PrincipalTag/team}-*"][..])];
+        assert!(!holds(&team, &r));
+        assert!(holds(&team, &r.clone().with("k", "red-1")));
+        // `${?}` is a literal `?`, not a wildcard.
+        assert!(!eq(Op::StringLike, "a${?}*"));
+        assert!(holds(
+            &[(op(Op::StringLike), "k", &["a${?}*"][..])],
+            &r.clone().with("k", "a?ce")
+        ));
+        assert!(eq(Op::StringLike, "${aws:username}"));
+        // Substituted text is literal in `StringLike`.
+        let lit = req().with("v", "a*").with("k", "abc");
+        assert!(!holds(&[(op(Op::StringLike), "k", &["${v}"][..])], &lit));
+        assert!(holds(
+            &[(op(Op::StringLike), "k", &["${v}"][..])],
+            &lit.clone().with("k", "a*")
+        ));
+        // Unresolvable: a positive operator is false, a negated one true.
+        assert!(!eq(Op::StringEquals, "${aws:nothing}"));
+        assert!(eq(Op::StringNotEquals, "${aws:nothing}"));
+        // Bool and ARN values are substituted.
+        let b = req()
+            .with("flag", "true")
+            .with("aws:SecureTransport", "true");
+        assert!(holds(
+            &[(op(Op::Bool), "aws:SecureTransport", &["${flag}"][..])],
+            &b
+        ));
+        let arn = req()
+            .with("aws:PrincipalAccount", "123456789012")
+            .with("aws:PrincipalArn", "arn:aws:iam::123456789012:role/admin");
+        let like = [(
+            op(Op::ArnLike),
+            "aws:PrincipalArn",
+            &["arn:aws:iam::${aws:PrincipalAccount}:role/*"][..],
+        )];
+        assert!(holds(&like, &arn));
+        assert!(!holds(
+            &like,
+            &arn.clone().with("aws:PrincipalAccount", "1")
+        ));
+        // Numeric, Date, IP and Binary values are taken as written.
+        let n = req().with("n", "5").with("lim", "10");
+        assert!(!holds(
+            &[(op(Op::NumericLessThan), "n", &["${lim}"][..])],
+            &n
+        ));
+        let bin = req().with("k", "${x}").with("x", "y");
+        assert!(holds(&[(op(Op::BinaryEquals), "k", &["${x}"][..])], &bin));
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! Semantics are IAM's (facts §3): operators in a condition are ANDed, keys under one operator
 //! are ANDed, values of one key are ORed — NORed under a negated operator.
 
+pub mod compiled;
 pub mod eval;
 pub mod json;
 pub mod lower;
 pub mod parse;
+pub mod vars;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -1,0 +1,777 @@
+//! Statements compiled once into matchers, for evaluating many requests (`govc verify`,
+//! `govc simulate`, the verify benchmark). Decides exactly as the reference in [`super::eval`]
+//! — `compiler/tests/compiled_props.rs` checks that on random statements and requests — but
+//! reads every pattern once instead of per request:
+//!
+//! - actions are indexed by their lower-cased service prefix (binary search, ASCII case folding
+//!   on bytes, no allocation), and the name part is classified as any / exact / prefix / glob;
+//! - ARN patterns keep their literal head and tail for a byte comparison, and match the part
+//!   between them either as a plain glob (when every wildcard there may cross a colon) or with a
+//!   bit-parallel NFA over the pattern's tokens (no allocation up to 127 tokens);
+//! - condition values are parsed once (numbers, dates, CIDR blocks, lower-cased
+//!   `…IgnoreCase` values) and request values are read in place;
+//! - anything holding a policy variable, and any non-ASCII action, takes the reference path.
+
+use std::net::IpAddr;
+
+use super::eval::{
+    arn_match, arn_match_request, arn_tokens, parse_date, parse_number, prefix_eq, value_match,
+    ArnTok, Decision, Request,
+};
+use super::vars::{has_variables, PChar};
+use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
+use crate::glob::{glob_match, is_glob, wildcard};
+
+/// One statement, compiled.
+#[derive(Clone, Debug)]
+pub struct CompiledStatement {
+    pub effect: Effect,
+    action: Actions,
+    resource: Resources,
+    condition: Box<[Entry]>,
+}
+
+impl CompiledStatement {
+    pub fn new(s: &Statement) -> CompiledStatement {
+        CompiledStatement {
+            effect: s.effect,
+            action: Actions::new(&s.action),
+            resource: Resources::new(&s.resource),
+            condition: s
+                .condition
+                .iter()
+                .flat_map(|(&operator, keys)| {
+                    keys.iter()
+                        .map(move |(key, values)| Entry::new(operator, key, values))
+                })
+                .collect(),
+        }
+    }
+
+    /// [`super::eval::statement_matches`].
+    pub fn matches(&self, r: &Request) -> bool {
+        self.matches_prepared(&Prepared::new(r))
+    }
+
+    /// [`Self::matches`] for a request read once for many statements.
+    pub fn matches_prepared(&self, p: &Prepared<'_>) -> bool {
+        self.action.matches(p)
+            && self.resource.matches(p)
+            && self.condition.iter().all(|e| e.matches(p))
+    }
+}
+
+/// A request read once for many statements: what every statement would otherwise recompute.
+#[derive(Clone, Copy, Debug)]
+pub struct Prepared<'r> {
+    pub request: &'r Request,
+    action_ascii: bool,
+    /// The service and name of an action with a colon.
+    action_parts: Option<(&'r str, &'r str)>,
+    service_hash: u64,
+    resource_ascii: bool,
+}
+
+impl<'r> Prepared<'r> {
+    pub fn new(request: &'r Request) -> Prepared<'r> {
+        let action_parts = request.action.split_once(':');
+        Prepared {
+            request,
+            action_ascii: request.action.is_ascii(),
+            action_parts,
+            service_hash: action_parts.map_or(0, |(s, _)| service_hash(s.as_bytes())),
+            resource_ascii: request.resource.is_ascii(),
+        }
+    }
+}
+
+/// A case-sensitive wildcard pattern with at least one `*` and no `?`, split at its stars:
+/// matched by substring search (leftmost-first is exact when only `*` is wild).
+#[derive(Clone, Debug)]
+struct Stars {
+    first: Box<str>,
+    inner: Box<[Box<str>]>,
+    last: Box<str>,
+}
+
+impl Stars {
+    fn new(pattern: &str) -> Option<Stars> {
+        if pattern.contains('?') {
+            return None;
+        }
+        let mut parts = pattern.split('*');
+        let first = parts.next()?.into();
+        let mut inner: Vec<Box<str>> = parts.map(Into::into).collect();
+        let last = inner.pop()?;
+        inner.retain(|p| !p.is_empty());
+        Some(Stars {
+            first,
+            inner: inner.into(),
+            last,
+        })
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        if text.len() < self.first.len() + self.last.len()
+            || !text.starts_with(&*self.first)
+            || !text.ends_with(&*self.last)
+        {
+            return false;
+        }
+        let Some(mut rest) = text.get(self.first.len()..text.len() - self.last.len()) else {
+            return false;
+        };
+        for part in &self.inner {
+            match find(rest.as_bytes(), part.as_bytes()) {
+                Some(at) => rest = rest.get(at + part.len()..).unwrap_or_default(),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The first occurrence of a non-empty `needle`: a scan for its first byte, then a comparison.
+/// The parts of a policy pattern are short, so this beats a two-way searcher, whose set-up
+/// costs more than the search. On UTF-8 a match starts and ends on character boundaries.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    loop {
+        let at = from + hay.get(from..)?.iter().position(|&b| b == first)?;
+        if hay.get(at + 1..at + needle.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// A case-sensitive wildcard pattern.
+#[derive(Clone, Debug)]
+enum Glob {
+    Stars(Stars),
+    /// With `?`, or no `*`; whether it is ASCII.
+    General(Box<str>, bool),
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        match Stars::new(pattern) {
+            Some(s) => Glob::Stars(s),
+            None => Glob::General(pattern.into(), pattern.is_ascii()),
+        }
+    }
+
+    /// [`glob_match`], case-sensitively; `ascii` says whether `text` is.
+    fn matches(&self, text: &str, ascii: bool) -> bool {
+        match self {
+            Glob::Stars(s) => s.matches(text),
+            Glob::General(p, true) => glob_ascii(p, text, ascii, false),
+            Glob::General(p, false) => glob_match(p, text, false),
+        }
+    }
+}
+
+/// [`glob_match`] for a pattern known to be ASCII.
+fn glob_ascii(pattern: &str, text: &str, text_ascii: bool, case_insensitive: bool) -> bool {
+    if !text_ascii {
+        return glob_match(pattern, text, case_insensitive);
+    }
+    let eq = |a: u8, b: u8| a == b || (case_insensitive && a.eq_ignore_ascii_case(&b));
+    wildcard(pattern.as_bytes(), text.as_bytes(), b'*', b'?', eq)
+}
+
+/// [`super::eval::decide`] over compiled statements.
+pub fn decide(statements: &[CompiledStatement], r: &Request) -> Decision {
+    let mut allowed = false;
+    for s in statements.iter().filter(|s| s.matches(r)) {
+        match s.effect {
+            Effect::Deny => return Decision::ExplicitDeny,
+            Effect::Allow => allowed = true,
+        }
+    }
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::ImplicitDeny
+    }
+}
+
+/// The name part of an action pattern whose service is literal, lower-cased.
+#[derive(Clone, Debug)]
+enum Name {
+    Any,
+    Exact(Box<[u8]>),
+    Prefix(Box<[u8]>),
+    Glob(Box<str>),
+}
+
+impl Name {
+    fn new(name: &str) -> Name {
+        let lower = name.to_ascii_lowercase().into_bytes().into_boxed_slice();
+        match name.find(['*', '?']) {
+            None => Name::Exact(lower),
+            Some(0) if name.bytes().all(|b| b == b'*') => Name::Any,
+            Some(at) if name.bytes().skip(at).all(|b| b == b'*') => {
+                Name::Prefix(lower.get(..at).unwrap_or_default().into())
+            }
+            Some(_) => Name::Glob(name.into()),
+        }
+    }
+
+    /// `name` is ASCII.
+    fn matches(&self, name: &str) -> bool {
+        match self {
+            Name::Any => true,
+            Name::Exact(p) => name.as_bytes().eq_ignore_ascii_case(p),
+            Name::Prefix(p) => name
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p)),
+            Name::Glob(p) => glob_ascii(p, name, true, true),
+        }
+    }
+}
+
+/// FNV-1a of the ASCII-lower-cased bytes: a request's service is hashed once, and each
+/// statement compares integers before it compares names.
+fn service_hash(service: &[u8]) -> u64 {
+    service.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A lower-cased service and the name patterns that go with it.
+type ServiceNames = (Box<[u8]>, Box<[Name]>);
+
+/// `Action` / `NotAction`.
+#[derive(Clone, Debug)]
+struct Actions {
+    negated: bool,
+    /// Some pattern is all stars.
+    any: bool,
+    /// The hashes of the literal ASCII services of `service:name` patterns, sorted, and in the
+    /// same order the lower-cased service and its name patterns.
+    hashes: Box<[u64]>,
+    services: Box<[ServiceNames]>,
+    /// The rest (a wildcard in the service, no colon, non-ASCII), matched as the reference does.
+    other: Box<[Box<str>]>,
+    /// Every pattern, for non-ASCII actions.
+    all: Box<[Box<str>]>,
+}
+
+impl Actions {
+    fn new(scope: &Scope) -> Actions {
+        let mut by_service: Vec<(u64, Box<[u8]>, Vec<Name>)> = Vec::new();
+        let mut other = Vec::new();
+        let mut any = false;
+        for p in &scope.values {
+            if !p.is_empty() && p.bytes().all(|b| b == b'*') {
+                any = true;
+                continue;
+            }
+            let split = p
+                .split_once(':')
+                .filter(|(service, _)| p.is_ascii() && !is_glob(service));
+            let Some((service, name)) = split else {
+                other.push(p.as_str().into());
+                continue;
+            };
+            let service: Box<[u8]> = service.to_ascii_lowercase().into_bytes().into();
+            let key = (service_hash(&service), service);
+            match by_service.binary_search_by(|(h, s, _)| (h, s).cmp(&(&key.0, &key.1))) {
+                Ok(at) => {
+                    if let Some((_, _, names)) = by_service.get_mut(at) {
+                        names.push(Name::new(name));
+                    }
+                }
+                Err(at) => by_service.insert(at, (key.0, key.1, vec![Name::new(name)])),
+            }
+        }
+        Actions {
+            negated: scope.negated,
+            any,
+            hashes: by_service.iter().map(|(h, _, _)| *h).collect(),
+            services: by_service
+                .into_iter()
+                .map(|(_, s, names)| (s, names.into_boxed_slice()))
+                .collect(),
+            other: other.into_boxed_slice(),
+            all: scope.values.iter().map(|p| p.as_str().into()).collect(),
+        }
+    }
+
+    fn matches(&self, p: &Prepared<'_>) -> bool {
+        self.hit(p) != self.negated
+    }
+
+    fn hit(&self, p: &Prepared<'_>) -> bool {
+        if self.any {
+            return true;
+        }
+        let action = p.request.action.as_str();
+        if !p.action_ascii {
+            return self.all.iter().any(|p| glob_match(p, action, true));
+        }
+        if let Some((service, name)) = p.action_parts {
+            let from = self.hashes.partition_point(|&h| h < p.service_hash);
+            let same_hash = self
+                .hashes
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&h| h == p.service_hash)
+                .count();
+            let candidates = self
+                .services
+                .get(from..from + same_hash)
+                .unwrap_or_default();
+            for (s, names) in candidates {
+                if s.eq_ignore_ascii_case(service.as_bytes())
+                    && names.iter().any(|n| n.matches(name))
+                {
+                    return true;
+                }
+            }
+        }
+        self.other.iter().any(|p| glob_match(p, action, true))
+    }
+}
+
+/// An ARN pattern without policy variables.
+#[derive(Clone, Debug)]
+enum ArnPattern {
+    Any,
+    Exact(Box<str>),
+    Glob {
+        head: Box<str>,
+        tail: Box<str>,
+        middle: Middle,
+    },
+}
+
+/// The part of an ARN pattern from its first wildcard to its last.
+#[derive(Clone, Debug)]
+enum Middle {
+    /// Every wildcard may cross a colon: a plain glob, and whether it is ASCII.
+    Plain(Glob),
+    /// Tokens (at most 127) and the bit mask of the star tokens.
+    Nfa { toks: Box<[ArnTok]>, stars: u128 },
+    /// Too long for the bit-parallel NFA: the whole pattern, for the reference matcher.
+    Long(Box<str>),
+}
+
+impl ArnPattern {
+    fn new(pattern: &str) -> ArnPattern {
+        if pattern == "*" {
+            return ArnPattern::Any;
+        }
+        let wild = |c: char| c == '*' || c == '?';
+        let (Some(first), Some(last)) = (pattern.find(wild), pattern.rfind(wild)) else {
+            return ArnPattern::Exact(pattern.into());
+        };
+        let head = pattern.get(..first).unwrap_or_default();
+        let tail = pattern.get(last + 1..).unwrap_or_default();
+        let plain: Vec<PChar> = pattern
+            .chars()
+            .map(|c| PChar { c, literal: false })
+            .collect();
+        let toks = arn_tokens(&plain);
+        let middle_toks = toks
+            .get(head.chars().count()..toks.len().saturating_sub(tail.chars().count()))
+            .unwrap_or_default();
+        let crossing = middle_toks.iter().all(|t| match t {
+            ArnTok::Lit(_) => true,
+            ArnTok::Any { crosses_colon } | ArnTok::Star { crosses_colon } => *crosses_colon,
+        });
+        let middle = if crossing {
+            let glob = pattern.get(first..=last).unwrap_or_default();
+            Middle::Plain(Glob::new(glob))
+        } else if middle_toks.len() < 128 {
+            let stars = (0..)
+                .zip(middle_toks)
+                .filter(|(_, t)| t.is_star())
+                .fold(0u128, |m, (i, _)| m | 1u128 << i);
+            Middle::Nfa {
+                toks: middle_toks.into(),
+                stars,
+            }
+        } else {
+            Middle::Long(pattern.into())
+        };
+        ArnPattern::Glob {
+            head: head.into(),
+            tail: tail.into(),
+            middle,
+        }
+    }
+
+    /// [`arn_match`]; `ascii` says whether `arn` is.
+    fn matches(&self, arn: &str, ascii: bool) -> bool {
+        match self {
+            ArnPattern::Any => true,
+            ArnPattern::Exact(p) => **p == *arn,
+            ArnPattern::Glob { head, tail, middle } => {
+                if arn.len() < head.len() + tail.len()
+                    || !arn.starts_with(&**head)
+                    || !arn.ends_with(&**tail)
+                {
+                    return false;
+                }
+                let Some(text) = arn.get(head.len()..arn.len() - tail.len()) else {
+                    return false;
+                };
+                match middle {
+                    Middle::Plain(g) => g.matches(text, ascii),
+                    Middle::Nfa { toks, stars } => nfa_bits(toks, *stars, text),
+                    Middle::Long(p) => arn_match(p, arn),
+                }
+            }
+        }
+    }
+}
+
+/// Thompson NFA with the live pattern positions as bits of a `u128` (`toks.len() < 128`).
+fn nfa_bits(toks: &[ArnTok], stars: u128, text: &str) -> bool {
+    // A star may match nothing: position i live and a star there makes i + 1 live.
+    let closure = |mut d: u128| loop {
+        let next = d | ((d & stars) << 1);
+        if next == d {
+            return d;
+        }
+        d = next;
+    };
+    let mut live = closure(1);
+    for c in text.chars() {
+        let mut accepted = 0u128;
+        let mut rest = live;
+        while rest != 0 {
+            let i = rest.trailing_zeros();
+            rest &= rest - 1;
+            if toks.get(i as usize).is_some_and(|t| t.accepts(c)) {
+                accepted |= 1u128 << i;
+            }
+        }
+        live = closure(((accepted & !stars) << 1) | (accepted & stars));
+        if live == 0 {
+            return false;
+        }
+    }
+    toks.len() < 128 && live & (1u128 << toks.len()) != 0
+}
+
+/// `Resource` / `NotResource`.
+#[derive(Clone, Debug)]
+struct Resources {
+    negated: bool,
+    any: bool,
+    patterns: Box<[ResourcePattern]>,
+}
+
+#[derive(Clone, Debug)]
+enum ResourcePattern {
+    Static(ArnPattern),
+    /// Holds a policy variable: substituted per request by the reference.
+    Variable(Box<str>),
+}
+
+impl Resources {
+    fn new(scope: &Scope) -> Resources {
+        Resources {
+            negated: scope.negated,
+            any: scope.values.contains("*"),
+            patterns: scope
+                .values
+                .iter()
+                .map(|p| {
+                    if has_variables(p) {
+                        ResourcePattern::Variable(p.as_str().into())
+                    } else {
+                        ResourcePattern::Static(ArnPattern::new(p))
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn matches(&self, p: &Prepared<'_>) -> bool {
+        let r = p.request;
+        let hit = self.any
+            || self.patterns.iter().any(|pattern| match pattern {
+                ResourcePattern::Static(a) => a.matches(&r.resource, p.resource_ascii),
+                ResourcePattern::Variable(v) => arn_match_request(v, r),
+            });
+        hit != self.negated
+    }
+}
+
+/// A CIDR block of an `IpAddress` value; `Invalid` never matches.
+#[derive(Clone, Copy, Debug)]
+enum Net {
+    V4(u32, u32),
+    V6(u128, u32),
+    Invalid,
+}
+
+impl Net {
+    fn new(cidr: &str) -> Net {
+        let (net, bits) = match cidr.split_once('/') {
+            Some((net, bits)) => (net, bits.parse::<u32>().ok()),
+            None => (cidr, None),
+        };
+        match net.trim().parse::<IpAddr>() {
+            Ok(IpAddr::V4(n)) => match bits.unwrap_or(32) {
+                b @ 0..=32 => Net::V4(u32::from(n), b),
+                _ => Net::Invalid,
+            },
+            Ok(IpAddr::V6(n)) => match bits.unwrap_or(128) {
+                b @ 0..=128 => Net::V6(u128::from(n), b),
+                _ => Net::Invalid,
+            },
+            Err(_) => Net::Invalid,
+        }
+    }
+
+    fn contains(self, ip: &str) -> bool {
+        match (self, ip.trim().parse::<IpAddr>()) {
+            (Net::V4(n, bits), Ok(IpAddr::V4(ip))) => {
+                prefix_eq(u128::from(n), u128::from(u32::from(ip)), 32, bits)
+            }
+            (Net::V6(n, bits), Ok(IpAddr::V6(ip))) => prefix_eq(n, u128::from(ip), 128, bits),
+            _ => false,
+        }
+    }
+}
+
+/// One policy value, prepared for its operator.
+#[derive(Clone, Debug)]
+enum Value {
+    /// `StringEquals`, `BinaryEquals` (and their negations).
+    Equals(Box<str>),
+    /// `StringEqualsIgnoreCase`: the value lower-cased.
+    IgnoreCase(Box<str>),
+    Like(Glob),
+    /// Numeric and date operators: the parsed value (`None` never matches).
+    Number(Option<f64>),
+    Bool(Box<str>),
+    Ip(Net),
+    Arn(ArnPattern),
+    /// Holds a policy variable: substituted per request by the reference.
+    Variable(Box<str>),
+}
+
+impl Value {
+    fn new(op: Op, v: &str) -> Value {
+        if has_variables(v) && super::eval::substitutes_variables(op) {
+            return Value::Variable(v.into());
+        }
+        match op {
+            Op::StringEquals | Op::StringNotEquals | Op::BinaryEquals => Value::Equals(v.into()),
+            Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase => {
+                Value::IgnoreCase(v.to_lowercase().into())
+            }
+            Op::StringLike | Op::StringNotLike => Value::Like(Glob::new(v)),
+            Op::NumericEquals
+            | Op::NumericNotEquals
+            | Op::NumericLessThan
+            | Op::NumericLessThanEquals
+            | Op::NumericGreaterThan
+            | Op::NumericGreaterThanEquals => Value::Number(parse_number(v)),
+            Op::DateEquals
+            | Op::DateNotEquals
+            | Op::DateLessThan
+            | Op::DateLessThanEquals
+            | Op::DateGreaterThan
+            | Op::DateGreaterThanEquals => Value::Number(parse_date(v)),
+            Op::Bool => Value::Bool(v.into()),
+            Op::IpAddress | Op::NotIpAddress => Value::Ip(Net::new(v)),
+            Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
+                Value::Arn(ArnPattern::new(v))
+            }
+            // Decided by key presence; `Entry` never asks its values.
+            Op::Null => Value::Equals(v.into()),
+        }
+    }
+
+    /// The positive form of `op`: does the request value `actual` match this value?
+    fn matches(&self, op: Op, actual: &str, r: &Request) -> bool {
+        match self {
+            Value::Equals(e) => **e == *actual,
+            Value::IgnoreCase(lower) => {
+                if actual.is_ascii() {
+                    lower.len() == actual.len()
+                        && lower
+                            .bytes()
+                            .zip(actual.bytes())
+                            .all(|(l, a)| l == a.to_ascii_lowercase())
+                } else {
+                    **lower == actual.to_lowercase()
+                }
+            }
+            Value::Like(g) => g.matches(actual, actual.is_ascii()),
+            Value::Number(None) => false,
+            Value::Number(Some(e)) => {
+                let parsed = if matches!(
+                    op,
+                    Op::NumericEquals
+                        | Op::NumericNotEquals
+                        | Op::NumericLessThan
+                        | Op::NumericLessThanEquals
+                        | Op::NumericGreaterThan
+                        | Op::NumericGreaterThanEquals
+                ) {
+                    parse_number(actual)
+                } else {
+                    parse_date(actual)
+                };
+                let Some(a) = parsed else {
+                    return false;
+                };
+                match op {
+                    Op::NumericEquals
+                    | Op::NumericNotEquals
+                    | Op::DateEquals
+                    | Op::DateNotEquals => a == *e,
+                    Op::NumericLessThan | Op::DateLessThan => a < *e,
+                    Op::NumericLessThanEquals | Op::DateLessThanEquals => a <= *e,
+                    Op::NumericGreaterThan | Op::DateGreaterThan => a > *e,
+                    Op::NumericGreaterThanEquals | Op::DateGreaterThanEquals => a >= *e,
+                    _ => false,
+                }
+            }
+            Value::Bool(e) => e.eq_ignore_ascii_case(actual),
+            Value::Ip(net) => net.contains(actual),
+            Value::Arn(p) => p.matches(actual, actual.is_ascii()),
+            Value::Variable(e) => value_match(op, e, actual, r),
+        }
+    }
+}
+
+/// One `operator: {key: values}` entry.
+#[derive(Clone, Debug)]
+struct Entry {
+    operator: Operator,
+    key: Box<str>,
+    test: Test,
+}
+
+#[derive(Clone, Debug)]
+enum Test {
+    /// `Null`: whether an absent key, and a present one, satisfy it.
+    Null {
+        absent: bool,
+        present: bool,
+    },
+    Values(Box<[Value]>),
+}
+
+impl Entry {
+    fn new<'a>(
+        operator: Operator,
+        key: &str,
+        values: impl IntoIterator<Item = &'a String> + Clone,
+    ) -> Entry {
+        let test = if operator.op == Op::Null {
+            Test::Null {
+                absent: values
+                    .clone()
+                    .into_iter()
+                    .any(|v| v.eq_ignore_ascii_case("true")),
+                present: values.into_iter().any(|v| v.eq_ignore_ascii_case("false")),
+            }
+        } else {
+            Test::Values(
+                values
+                    .into_iter()
+                    .map(|v| Value::new(operator.op, v))
+                    .collect(),
+            )
+        };
+        Entry {
+            operator,
+            key: key.into(),
+            test,
+        }
+    }
+
+    /// [`super::eval::entry_matches`].
+    fn matches(&self, p: &Prepared<'_>) -> bool {
+        let r = p.request;
+        let present = r.values(&self.key);
+        let values = match &self.test {
+            Test::Null { absent, present: p } => {
+                return if present.is_none() { *absent } else { *p };
+            }
+            Test::Values(values) => values,
+        };
+        let Some(elements) = present else {
+            return self.operator.on_missing_key();
+        };
+        let op = self.operator.op;
+        let negated = op.is_negated();
+        let one = |e: &String| values.iter().any(|v| v.matches(op, e, r)) != negated;
+        match self.operator.qualifier {
+            Some(Qualifier::ForAnyValue) => elements.iter().any(one),
+            Some(Qualifier::ForAllValues) => elements.iter().all(one),
+            None if negated => elements.iter().all(one),
+            None => elements.iter().any(one),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_index() {
+        let a = Actions::new(&Scope::of([
+            "bedrock:Invoke*",
+            "S3:GetObject",
+            "iam:*",
+            "ec2:Describe?pc*s",
+            "*:List*",
+        ]));
+        let r = |action: &str| Request::new(action, "*");
+        let m = |a: &Actions, action: &str| a.matches(&Prepared::new(&r(action)));
+        assert!(m(&a, "BEDROCK:invokemodel"));
+        assert!(m(&a, "s3:getobject"));
+        assert!(!m(&a, "s3:getobjects"));
+        assert!(m(&a, "iam:CreateRole"));
+        assert!(m(&a, "ec2:DescribeVpcs"));
+        assert!(m(&a, "kms:ListKeys"));
+        assert!(!m(&a, "kms:Decrypt"));
+        assert!(!m(&a, "bedrock"));
+        let not = Actions::new(&Scope::not_of(["iam:*"]));
+        assert!(!m(&not, "IAM:x"));
+        assert!(m(&not, "sts:x"));
+    }
+
+    #[test]
+    fn arn_middles() {
+        for (pattern, arn) in [
+            (
+                "arn:aws:bedrock:*::foundation-model/*",
+                "arn:aws:bedrock:us-east-1::foundation-model/a:0",
+            ),
+            ("arn:aws:bedrock:us-*1:1:x", "arn:aws:bedrock:us-east-1:1:x"),
+            ("arn:aws:bedrock:us-*1:1:x", "arn:aws:bedrock:us-east:1:1:x"),
+            ("arn:aws:s3:?::b", "arn:aws:s3:::::b"),
+            ("arn:aws:s3:?::b", "arn:aws:s3:x::b"),
+            ("arn:aws:iam::*", "arn:aws:iam::1:role/r"),
+        ] {
+            assert_eq!(
+                ArnPattern::new(pattern).matches(arn, arn.is_ascii()),
+                arn_match(pattern, arn),
+                "{pattern} {arn}"
+            );
+        }
+        assert!(matches!(
+            ArnPattern::new("arn:aws:s3:?::b"),
+            ArnPattern::Glob {
+                middle: Middle::Nfa { .. },
+                ..
+            }
+        ));
+    }
+}

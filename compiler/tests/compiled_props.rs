@@ -1,0 +1,302 @@
+//! The compiled evaluator (`ir::compiled`, used by `govc verify` and `govc simulate`) decides
+//! exactly as the reference (`ir::eval`): on random statements and random requests, statement by
+//! statement and list by list.
+//!
+//! Both sides draw from one small alphabet per element, chosen so that requests hit the patterns:
+//! actions in several spellings (case, non-ASCII look-alikes, no colon), ARN patterns with
+//! wildcards in the head segments and after them, every condition operator with values of its
+//! own kind, and policy variables (resolvable, with defaults, escaped, unresolvable).
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use govc_compiler::ir::compiled::{self, CompiledStatement};
+use govc_compiler::ir::eval::{decide, statement_matches, ContextValue, Request};
+use govc_compiler::ir::{Condition, Effect, Op, Operator, Qualifier, Scope, Statement};
+use proptest::prelude::*;
+use proptest::sample::{select, subsequence};
+
+const ACTIONS: &[&str] = &[
+    "*",
+    "**",
+    "bedrock:*",
+    "bedrock:Invoke*",
+    "BEDROCK:invokemodel",
+    "bedrock:?nvoke*Stream",
+    "bedrock:Invoke*Model",
+    "bedrock-mantle:*",
+    "s3:GetObject",
+    "s?:*",
+    "*:Get*",
+    "iam",
+    "ſ3:GetObject",
+    "",
+];
+const REQUEST_ACTIONS: &[&str] = &[
+    "bedrock:InvokeModel",
+    "BEDROCK:INVOKEMODELWITHRESPONSESTREAM",
+    "bedrock:InvokeModelWithResponseStream",
+    "bedrock-mantle:CreateInference",
+    "s3:GetObject",
+    "S3:getobject",
+    "s3:PutObject",
+    "ſ3:GetObject",
+    "iam",
+    "iam:CreateRole",
+    "",
+];
+
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:bedrock:*::foundation-model/*",
+    "arn:aws:bedrock:us-east-1::foundation-model/m1",
+    "arn:aws:bedrock:*:*:inference-profile/*",
+    "arn:aws:bedrock:us-*1:*:*",
+    "arn:aws:bedrock:?s-east-1::foundation-model/m?",
+    "arn:aws:s3:::b/*x",
+    "arn:aws:bedrock:*::foundation-model/m*1*",
+    "arn:aws:s3:::b/*:*",
+    "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:s3:::b/${aws:username, 'anon'}",
+    "arn:aws:s3:::b/${*}",
+    "arn:aws:${aws:username}:::b",
+    "arn:aws:iam::*",
+    "arn:aws:s3:::é/*",
+];
+const REQUEST_RESOURCES: &[&str] = &[
+    "arn:aws:bedrock:us-east-1::foundation-model/m1",
+    "arn:aws:bedrock:eu-west-1::foundation-model/m2",
+    "arn:aws:bedrock:us-east-1:123456789012:inference-profile/p",
+    "arn:aws:bedrock:us-east:1:1::x",
+    "arn:aws:s3:::b/a:b:x",
+    "arn:aws:s3:::b/alice/k",
+    "arn:aws:s3:::b/anon",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::é/x",
+    "arn:aws:iam::1:role/r",
+];
+
+const KEYS: &[&str] = &["k1", "K2", "aws:username", "aws:SourceIp", "ké"];
+const REQUEST_KEYS: &[&str] = &["k1", "k2", "AWS:UserName", "aws:sourceip", "KÉ", "ké"];
+
+/// Policy values by operator family.
+fn pool(op: Op) -> &'static [&'static str] {
+    match op {
+        Op::StringEquals
+        | Op::StringNotEquals
+        | Op::StringEqualsIgnoreCase
+        | Op::StringNotEqualsIgnoreCase
+        | Op::StringLike
+        | Op::StringNotLike => &[
+            "a",
+            "A",
+            "ab",
+            "a*",
+            "*b",
+            "?b",
+            "*b*",
+            "a*b*",
+            "**a*",
+            "Straße",
+            "STRASSE",
+            "${aws:username}",
+            "${k1, 'a'}*",
+            "${*}b",
+            "${nope}",
+            "${",
+        ],
+        Op::NumericEquals
+        | Op::NumericNotEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => &["1", "10", "2.5", "-3", "x", "${k1}"],
+        Op::DateEquals
+        | Op::DateNotEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => {
+            &["2024-06-01", "2024-06-01T00:00:00Z", "1717200000", "soon"]
+        }
+        Op::Bool => &["true", "false", "TRUE", "${k1}", "${k1, 'true'}"],
+        Op::BinaryEquals => &["QmluYXJ5", "a", "${k1}"],
+        Op::IpAddress | Op::NotIpAddress => &[
+            "10.0.0.0/8",
+            "10.0.0.1",
+            "2001:db8::/32",
+            "0.0.0.0/0",
+            "10.0.0.0/33",
+            "10.0.0.0/x",
+            "bad",
+        ],
+        Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => &[
+            "arn:aws:iam::*:role/Admin",
+            "arn:aws:iam::1:role/${aws:username}",
+            "arn:aws:iam::?:role/*",
+            "arn:aws:iam::1:role/a",
+            "*",
+        ],
+        Op::Null => &["true", "false", "TRUE", "maybe"],
+    }
+}
+
+const REQUEST_VALUES: &[&str] = &[
+    "a",
+    "A",
+    "ab",
+    "bb",
+    "*b",
+    "alice",
+    "strasse",
+    "Straße",
+    "true",
+    "False",
+    "10",
+    "2.5",
+    "-3",
+    "2024-06-01T00:00:00Z",
+    "1717200001",
+    "10.1.2.3",
+    "2001:db8::1",
+    "192.168.0.1",
+    "QmluYXJ5",
+    "arn:aws:iam::1:role/Admin",
+    "arn:aws:iam::1:role/alice",
+    "arn:aws:iam::1:role/a",
+    "",
+];
+
+fn operator() -> impl Strategy<Value = Operator> {
+    let qualifier = prop_oneof![
+        3 => Just(None),
+        1 => Just(Some(Qualifier::ForAnyValue)),
+        1 => Just(Some(Qualifier::ForAllValues)),
+    ];
+    (select(&Op::ALL[..]), qualifier, prop::bool::weighted(0.2)).prop_map(
+        |(op, qualifier, if_exists)| Operator {
+            qualifier,
+            op,
+            if_exists,
+        },
+    )
+}
+
+fn entry() -> impl Strategy<Value = (Operator, String, BTreeSet<String>)> {
+    (operator(), select(KEYS)).prop_flat_map(|(operator, key)| {
+        subsequence(pool(operator.op), 1..=3).prop_map(move |vs| {
+            (
+                operator,
+                key.to_string(),
+                vs.into_iter().map(String::from).collect(),
+            )
+        })
+    })
+}
+
+fn scope(pool: &'static [&'static str]) -> impl Strategy<Value = Scope> {
+    (subsequence(pool, 1..=3), prop::bool::weighted(0.25)).prop_map(|(vs, negated)| Scope {
+        negated,
+        values: vs.into_iter().map(String::from).collect(),
+    })
+}
+
+fn statement() -> impl Strategy<Value = Statement> {
+    (
+        prop::bool::ANY,
+        scope(ACTIONS),
+        scope(RESOURCES),
+        prop::collection::vec(entry(), 0..=3),
+    )
+        .prop_map(|(deny, action, resource, entries)| {
+            let mut condition = Condition::new();
+            for (operator, key, values) in entries {
+                condition
+                    .entry(operator)
+                    .or_default()
+                    .entry(key)
+                    .or_default()
+                    .extend(values);
+            }
+            Statement {
+                effect: if deny { Effect::Deny } else { Effect::Allow },
+                action,
+                resource,
+                condition,
+                origins: BTreeSet::new(),
+                sid: None,
+            }
+        })
+}
+
+fn request() -> impl Strategy<Value = Request> {
+    let value = prop_oneof![
+        3 => select(REQUEST_VALUES).prop_map(|v| ContextValue::One(v.to_string())),
+        1 => subsequence(REQUEST_VALUES, 0..=3)
+            .prop_map(|vs| ContextValue::Many(vs.into_iter().map(String::from).collect())),
+    ];
+    (
+        select(REQUEST_ACTIONS),
+        select(REQUEST_RESOURCES),
+        prop::collection::btree_map(select(REQUEST_KEYS), value, 0..=4),
+    )
+        .prop_map(|(action, resource, context)| Request {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: context
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn compiled_statement_matches_like_the_reference(s in statement(), requests in prop::collection::vec(request(), 1..8)) {
+        let c = CompiledStatement::new(&s);
+        for r in &requests {
+            prop_assert_eq!(c.matches(r), statement_matches(&s, r), "{:?}\n{:?}", s, r);
+        }
+    }
+
+    #[test]
+    fn compiled_list_decides_like_the_reference(ss in prop::collection::vec(statement(), 0..6), requests in prop::collection::vec(request(), 1..8)) {
+        let cs: Vec<CompiledStatement> = ss.iter().map(CompiledStatement::new).collect();
+        for r in &requests {
+            prop_assert_eq!(compiled::decide(&cs, r), decide(&ss, r));
+        }
+    }
+}
+
+/// The alphabet reaches both outcomes of every operator family, so agreement is not vacuous.
+#[test]
+fn the_alphabet_reaches_both_outcomes() {
+    let runner_requests: Vec<Request> = REQUEST_VALUES
+        .iter()
+        .map(|v| Request::new("s3:GetObject", "x").with("k1", *v))
+        .collect();
+    for op in Op::ALL {
+        let mut seen = BTreeSet::new();
+        for v in pool(op) {
+            let s = Statement {
+                effect: Effect::Deny,
+                action: Scope::any(),
+                resource: Scope::any(),
+                condition: govc_compiler::ir::condition_of(&[(Operator::plain(op), "k1", &[v])]),
+                origins: BTreeSet::new(),
+                sid: None,
+            };
+            for r in &runner_requests {
+                seen.insert(statement_matches(&s, r));
+            }
+        }
+        assert_eq!(seen.len(), 2, "{op:?} never {}", !seen.contains(&true));
+    }
+}
