@@ -479,23 +479,24 @@ fn govc_decision(c: &Value) -> String {
         .unwrap()
         .iter()
         .enumerate()
-        .map(|(i, docs)| Level {
-            target: format!("level-{i}"),
-            statements: docs
-                .as_array()
-                .unwrap()
-                .iter()
-                .enumerate()
-                .flat_map(|(j, doc)| {
-                    parse_policy(&doc.to_string())
-                        .unwrap()
-                        .into_iter()
-                        .map(move |statement| InForce {
-                            statement,
-                            provenance: Provenance::Document(format!("scp-{i}-{j}")),
-                        })
-                })
-                .collect(),
+        .map(|(i, docs)| {
+            Level::new(
+                format!("level-{i}"),
+                docs.as_array()
+                    .unwrap()
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(j, doc)| {
+                        parse_policy(&doc.to_string())
+                            .unwrap()
+                            .into_iter()
+                            .map(move |statement| InForce {
+                                statement,
+                                provenance: Provenance::Document(format!("scp-{i}-{j}")),
+                            })
+                    })
+                    .collect(),
+            )
         })
         .collect();
     let r = &c["request"];

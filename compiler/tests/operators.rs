@@ -1464,9 +1464,9 @@ fn resources() {
 
 /// One SCP level for `verify::evaluate`: a target and the policies attached to it.
 fn level(target: &str, policies: &[&str]) -> Level {
-    Level {
-        target: target.to_string(),
-        statements: policies
+    Level::new(
+        target.to_string(),
+        policies
             .iter()
             .enumerate()
             .flat_map(|(i, p)| {
@@ -1479,7 +1479,7 @@ fn level(target: &str, policies: &[&str]) -> Level {
                     })
             })
             .collect(),
-    }
+    )
 }
 
 #[test]

@@ -15,8 +15,8 @@
 use std::net::IpAddr;
 
 use super::eval::{
-    arn_match, arn_match_request, arn_tokens, parse_date, parse_number, prefix_eq, value_match,
-    ArnTok, Decision, Request,
+    arn_match_by, arn_match_request, arn_tokens, parse_date, parse_number, prefix_eq, value_match,
+    ArnRule, ArnTok, Decision, Request,
 };
 use super::vars::{has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
@@ -358,11 +358,11 @@ enum Middle {
     /// Tokens (at most 127) and the bit mask of the star tokens.
     Nfa { toks: Box<[ArnTok]>, stars: u128 },
     /// Too long for the bit-parallel NFA: the whole pattern, for the reference matcher.
-    Long(Box<str>),
+    Long(Box<str>, ArnRule),
 }
 
 impl ArnPattern {
-    fn new(pattern: &str) -> ArnPattern {
+    fn new(pattern: &str, rule: ArnRule) -> ArnPattern {
         if pattern == "*" {
             return ArnPattern::Any;
         }
@@ -376,7 +376,7 @@ impl ArnPattern {
             .chars()
             .map(|c| PChar { c, literal: false })
             .collect();
-        let toks = arn_tokens(&plain);
+        let toks = arn_tokens(&plain, rule);
         let middle_toks = toks
             .get(head.chars().count()..toks.len().saturating_sub(tail.chars().count()))
             .unwrap_or_default();
@@ -397,7 +397,7 @@ impl ArnPattern {
                 stars,
             }
         } else {
-            Middle::Long(pattern.into())
+            Middle::Long(pattern.into(), rule)
         };
         ArnPattern::Glob {
             head: head.into(),
@@ -406,7 +406,7 @@ impl ArnPattern {
         }
     }
 
-    /// [`arn_match`]; `ascii` says whether `arn` is.
+    /// [`arn_match_by`] under the pattern's rule; `ascii` says whether `arn` is.
     fn matches(&self, arn: &str, ascii: bool) -> bool {
         match self {
             ArnPattern::Any => true,
@@ -424,7 +424,7 @@ impl ArnPattern {
                 match middle {
                     Middle::Plain(g) => g.matches(text, ascii),
                     Middle::Nfa { toks, stars } => nfa_bits(toks, *stars, text),
-                    Middle::Long(p) => arn_match(p, arn),
+                    Middle::Long(p, rule) => arn_match_by(p, arn, *rule),
                 }
             }
         }
@@ -487,7 +487,7 @@ impl Resources {
                     if has_variables(p) {
                         ResourcePattern::Variable(p.as_str().into())
                     } else {
-                        ResourcePattern::Static(ArnPattern::new(p))
+                        ResourcePattern::Static(ArnPattern::new(p, ArnRule::Resource))
                     }
                 })
                 .collect(),
@@ -586,7 +586,7 @@ impl Value {
             Op::Bool => Value::Bool(v.into()),
             Op::IpAddress | Op::NotIpAddress => Value::Ip(Net::new(v)),
             Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
-                Value::Arn(ArnPattern::new(v))
+                Value::Arn(ArnPattern::new(v, ArnRule::Condition))
             }
             // Decided by key presence; `Entry` never asks its values.
             Op::Null => Value::Equals(v.into()),
@@ -759,15 +759,21 @@ mod tests {
             ("arn:aws:s3:?::b", "arn:aws:s3:::::b"),
             ("arn:aws:s3:?::b", "arn:aws:s3:x::b"),
             ("arn:aws:iam::*", "arn:aws:iam::1:role/r"),
+            (
+                "arn:aws:someservice:*:111122223333:finance/*",
+                "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/d.txt",
+            ),
         ] {
-            assert_eq!(
-                ArnPattern::new(pattern).matches(arn, arn.is_ascii()),
-                arn_match(pattern, arn),
-                "{pattern} {arn}"
-            );
+            for rule in [ArnRule::Resource, ArnRule::Condition] {
+                assert_eq!(
+                    ArnPattern::new(pattern, rule).matches(arn, arn.is_ascii()),
+                    arn_match_by(pattern, arn, rule),
+                    "{pattern} {arn} {rule:?}"
+                );
+            }
         }
         assert!(matches!(
-            ArnPattern::new("arn:aws:s3:?::b"),
+            ArnPattern::new("arn:aws:s3:?::b", ArnRule::Resource),
             ArnPattern::Glob {
                 middle: Middle::Nfa { .. },
                 ..

@@ -146,9 +146,21 @@ pub fn arn_match_request(pattern: &str, r: &Request) -> bool {
         return arn_match(pattern, &r.resource);
     }
     match expand(pattern, r, 5) {
-        Some(p) => arn_match_expanded(&p, &r.resource),
+        Some(p) => arn_match_expanded(&p, &r.resource, ArnRule::Resource),
         None => false,
     }
+}
+
+/// Where an ARN pattern is matched. The two differ in one point: in a `Resource` element a `*`
+/// that ends one of the first five segments "can expand to match beyond the colon boundaries"
+/// (facts §3.4, AWS "IAM JSON policy elements: Resource"), while the `Arn*` condition operators
+/// match each of the six colon-delimited components separately (AWS "IAM JSON policy elements:
+/// Condition operators": `arn:aws:someservice:*:111122223333:finance/*` does not match
+/// `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArnRule {
+    Resource,
+    Condition,
 }
 
 /// One token of an ARN pattern (facts §3.4): whether a wildcard may match a `:`.
@@ -175,9 +187,10 @@ impl ArnTok {
 }
 
 /// The tokens of an ARN pattern: in the first five colon-separated segments a wildcard stays
-/// inside its segment, except a `*` that ends one; after the fifth colon wildcards cross colons.
-/// Literal characters (from policy variables) are never wildcards.
-pub(crate) fn arn_tokens(pattern: &[PChar]) -> Vec<ArnTok> {
+/// inside its segment, except (under [`ArnRule::Resource`]) a `*` that ends one; after the
+/// fifth colon wildcards cross colons (the sixth component is the rest of the ARN). Literal
+/// characters (from policy variables) are never wildcards.
+pub(crate) fn arn_tokens(pattern: &[PChar], rule: ArnRule) -> Vec<ArnTok> {
     let mut toks = Vec::with_capacity(pattern.len());
     let mut colons = 0;
     let mut chars = pattern.iter().peekable();
@@ -186,7 +199,8 @@ pub(crate) fn arn_tokens(pattern: &[PChar]) -> Vec<ArnTok> {
         toks.push(match c {
             '*' if !literal => ArnTok::Star {
                 crosses_colon: !in_head
-                    || matches!(chars.peek(), None | Some(PChar { c: ':', .. })),
+                    || (rule == ArnRule::Resource
+                        && matches!(chars.peek(), None | Some(PChar { c: ':', .. }))),
             },
             '?' if !literal => ArnTok::Any {
                 crosses_colon: !in_head,
@@ -203,8 +217,8 @@ pub(crate) fn arn_tokens(pattern: &[PChar]) -> Vec<ArnTok> {
 }
 
 /// An expanded ARN pattern (policy variables substituted) against an ARN.
-fn arn_match_expanded(pattern: &[PChar], arn: &str) -> bool {
-    let toks = arn_tokens(pattern);
+fn arn_match_expanded(pattern: &[PChar], arn: &str, rule: ArnRule) -> bool {
+    let toks = arn_tokens(pattern, rule);
     let text: Vec<char> = arn.chars().collect();
     nfa_match(&toks, &text, ArnTok::is_star, |t, &c| t.accepts(c))
 }
@@ -224,6 +238,16 @@ fn glob_match_expanded(pattern: &[PChar], text: &str) -> bool {
 /// beyond the colon (as the AWS text says; so `arn:aws:iam::*` covers every IAM resource). After
 /// the fifth colon the pattern is a plain wildcard pattern.
 pub fn arn_match(pattern: &str, arn: &str) -> bool {
+    arn_match_by(pattern, arn, ArnRule::Resource)
+}
+
+/// An `ArnLike`/`ArnEquals` (and negated) condition value against a request value: as
+/// [`arn_match`], but a `*` ending one of the first five segments stays inside it too.
+pub fn arn_condition_match(pattern: &str, arn: &str) -> bool {
+    arn_match_by(pattern, arn, ArnRule::Condition)
+}
+
+pub(crate) fn arn_match_by(pattern: &str, arn: &str, rule: ArnRule) -> bool {
     if pattern == "*" {
         return true;
     }
@@ -243,7 +267,7 @@ pub fn arn_match(pattern: &str, arn: &str) -> bool {
         .chars()
         .map(|c| PChar { c, literal: false })
         .collect();
-    arn_match_expanded(&plain, arn)
+    arn_match_expanded(&plain, arn, rule)
 }
 
 /// Wildcard matching as a set of live pattern positions (a Thompson NFA): at most
@@ -366,9 +390,8 @@ pub(crate) fn value_match(op: Op, expected: &str, actual: &str, r: &Request) -> 
         Op::StringLike | Op::StringNotLike => {
             expand(expected, r, 0).is_some_and(|p| glob_match_expanded(&p, actual))
         }
-        Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
-            expand(expected, r, 0).is_some_and(|p| arn_match_expanded(&p, actual))
-        }
+        Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => expand(expected, r, 0)
+            .is_some_and(|p| arn_match_expanded(&p, actual, ArnRule::Condition)),
         _ => expand_text(expected, r).is_some_and(|e| base_match(op, &e, actual)),
     }
 }
@@ -397,7 +420,7 @@ pub(crate) fn base_match(op: Op, expected: &str, actual: &str) -> bool {
         Op::Bool => expected.eq_ignore_ascii_case(actual),
         Op::IpAddress | Op::NotIpAddress => ip_in_cidr(expected, actual),
         Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => {
-            arn_match(expected, actual)
+            arn_condition_match(expected, actual)
         }
         // Decided from key presence in `entry_matches`.
         Op::Null => false,
@@ -748,6 +771,19 @@ mod tests {
         // Case-sensitive.
         assert!(!arn_match("arn:aws:s3:::B", "arn:aws:s3:::b"));
         assert!(!arn_match("arn:aws:s3:::b", "arn:aws:s3:::b/x"));
+        // Condition operators match the six components separately: a segment-final `*` stays
+        // in its segment (the AWS Condition operators page's example).
+        let (p, v) = (
+            "arn:aws:someservice:*:111122223333:finance/*",
+            "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/d.txt",
+        );
+        assert!(arn_match(p, v));
+        assert!(!arn_condition_match(p, v));
+        assert!(arn_condition_match(
+            p,
+            "arn:aws:someservice:us-east-2:111122223333:finance/a:b"
+        ));
+        assert!(arn_condition_match("*", "arn:aws:s3:::b"));
     }
 
     #[test]
