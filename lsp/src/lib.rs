@@ -9,6 +9,8 @@
 //! - [`line_index`]: byte offsets ⇄ UTF-16 positions.
 
 pub mod convert;
+#[cfg(feature = "fault-injection")]
+pub mod faults;
 pub mod features;
 pub mod line_index;
 pub mod server;
@@ -24,6 +26,18 @@ where
     O: AsyncWrite,
 {
     let (service, socket) = LspService::new(server::Backend::new);
+    Server::new(input, output, socket).serve(service).await;
+}
+
+/// [`serve`] with test-armed faults (see [`faults`]); test builds only.
+#[cfg(feature = "fault-injection")]
+pub async fn serve_with_faults<I, O>(input: I, output: O, faults: std::sync::Arc<faults::Faults>)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let (service, socket) =
+        LspService::new(move |client| server::Backend::with_faults(client, faults));
     Server::new(input, output, socket).serve(service).await;
 }
 

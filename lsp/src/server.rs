@@ -3,7 +3,7 @@
 //! snapshot; a newer edit cancels it (answered with `ContentModified`), a panic becomes an
 //! `InternalError` response.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,6 +30,8 @@ pub struct Inner {
     generation: AtomicU64,
     /// Serialises publishing, so an older run never publishes after a newer one.
     publish: tokio::sync::Mutex<HashMap<String, (i32, Vec<Diagnostic>)>>,
+    #[cfg(feature = "fault-injection")]
+    faults: Arc<crate::faults::Faults>,
 }
 
 impl Backend {
@@ -42,8 +44,19 @@ impl Backend {
                 compiled: Mutex::new(HashMap::new()),
                 generation: AtomicU64::new(0),
                 publish: tokio::sync::Mutex::new(HashMap::new()),
+                #[cfg(feature = "fault-injection")]
+                faults: Arc::default(),
             }),
         }
+    }
+
+    #[cfg(feature = "fault-injection")]
+    pub fn with_faults(client: Client, faults: Arc<crate::faults::Faults>) -> Backend {
+        let mut b = Backend::new(client);
+        if let Some(inner) = Arc::get_mut(&mut b.inner) {
+            inner.faults = faults;
+        }
+        b
     }
 }
 
@@ -86,15 +99,32 @@ fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<Option<T>, String> {
 }
 
 impl Inner {
+    /// The open documents as of now, read under the world lock (which the caller holds): the
+    /// inputs are only ever set to the newest texts, never back to an older copy of the
+    /// documents taken before an edit — that would cancel the newer edit's diagnostics run
+    /// and leave the editor with none for its final version.
+    fn current_docs(&self, _world: &World) -> HashMap<String, Doc> {
+        lock(&self.docs).clone()
+    }
+
     /// A snapshot for the document `uri`, which must be open.
     fn snapshot(&self, uri: &Uri) -> Result<Snapshot> {
-        let docs = lock(&self.docs).clone();
+        let mut world = lock(&self.world);
+        let docs = self.current_docs(&world);
         let Some(doc) = docs.get(uri.as_str()) else {
             return Err(invalid(format!("document not open: {}", uri.as_str())));
         };
-        let path = doc.path.clone();
-        let snap = lock(&self.world).snapshot(&path, &docs);
-        Ok(snap)
+        Ok(world.snapshot(&doc.path, &docs))
+    }
+
+    fn fault_in_request(&self) {
+        #[cfg(feature = "fault-injection")]
+        self.faults.request_site();
+    }
+
+    fn fault_in_diagnostics(&self) {
+        #[cfg(feature = "fault-injection")]
+        self.faults.diagnostics_site();
     }
 
     /// Runs a request on a snapshot of `uri`'s workspace, off the async runtime.
@@ -108,6 +138,7 @@ impl Inner {
         let job = tokio::task::spawn_blocking(move || {
             let r = guarded(|| {
                 let snap = this.snapshot(&uri)?;
+                this.fault_in_request();
                 f(&snap, &this)
             });
             match r {
@@ -131,19 +162,39 @@ impl Inner {
     }
 
     /// Diagnostics of every open document, or `None` when an edit cancelled the run.
-    fn all_diagnostics(&self) -> Option<Vec<(Uri, i32, Vec<Diagnostic>)>> {
-        let docs = lock(&self.docs).clone();
-        let mut by_dir: HashMap<String, Vec<&Doc>> = HashMap::new();
-        for d in docs.values() {
-            by_dir.entry(world::dir_of(&d.path)).or_default().push(d);
-        }
-        let mut out = Vec::new();
-        for group in by_dir.values() {
-            let Some(first) = group.first() else { continue };
-            let snap = lock(&self.world).snapshot(&first.path, &docs);
+    fn all_diagnostics(&self) -> Option<DiagnosticsRun> {
+        // One snapshot per directory, all taken under one world lock from one copy of the
+        // documents, so each result's version is the version of the text it was computed on.
+        let (docs, groups) = {
+            let mut world = lock(&self.world);
+            let docs = self.current_docs(&world);
+            let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (key, d) in &docs {
+                by_dir
+                    .entry(world::dir_of(&d.path))
+                    .or_default()
+                    .push(key.clone());
+            }
+            let paths: Vec<String> = by_dir
+                .values()
+                .filter_map(|keys| keys.first().and_then(|k| docs.get(k)))
+                .map(|d| d.path.clone())
+                .collect();
+            let snaps = world.snapshots(&paths, &docs);
+            (
+                docs,
+                snaps
+                    .into_iter()
+                    .zip(by_dir.into_values())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let mut run = DiagnosticsRun::default();
+        for (snap, keys) in groups {
             let r = guarded(|| {
-                group
-                    .iter()
+                self.fault_in_diagnostics();
+                keys.iter()
+                    .filter_map(|k| docs.get(k))
                     .map(|d| {
                         let text = snap.text(&d.path).unwrap_or("");
                         let li = LineIndex::new(text);
@@ -157,14 +208,21 @@ impl Inner {
                     .collect::<Vec<_>>()
             });
             match r {
-                Ok(Some(v)) => out.extend(v),
-                // Cancelled; a panic is reported as an empty list rather than killing the run.
+                Ok(Some(v)) => run.results.extend(v),
                 Ok(None) => return None,
-                Err(_) => {}
+                // That directory's documents keep their last diagnostics (publishing an empty
+                // list would claim they are clean); the panic is logged to the client.
+                Err(msg) => run.panics.push(msg),
             }
         }
-        Some(out)
+        Some(run)
     }
+}
+
+#[derive(Default)]
+struct DiagnosticsRun {
+    results: Vec<(Uri, i32, Vec<Diagnostic>)>,
+    panics: Vec<String>,
 }
 
 impl Backend {
@@ -180,16 +238,28 @@ impl Backend {
                 return;
             }
             let worker = inner.clone();
-            let Ok(Some(results)) =
-                tokio::task::spawn_blocking(move || worker.all_diagnostics()).await
-            else {
-                return;
+            let run = tokio::task::spawn_blocking(move || worker.all_diagnostics()).await;
+            let run = match run {
+                Ok(Some(run)) => run,
+                Ok(None) => return,
+                Err(e) => DiagnosticsRun {
+                    results: Vec::new(),
+                    panics: vec![e.to_string()],
+                },
             };
+            for msg in &run.panics {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("internal error while computing diagnostics: {msg}"),
+                    )
+                    .await;
+            }
             let mut published = inner.publish.lock().await;
             if inner.generation.load(Ordering::SeqCst) != gen {
                 return;
             }
-            for (uri, version, diags) in results {
+            for (uri, version, diags) in run.results {
                 let key = uri.as_str().to_string();
                 let last = published.get(&key);
                 if last.is_some_and(|(v, d)| *v == version && *d == diags) {

@@ -162,6 +162,31 @@ impl World {
         }
     }
 
+    /// [`World::snapshot`] for several paths at once, consistent with each other. Every input
+    /// is set before the first clone is taken: setting one while a clone is alive would wait
+    /// for that clone to be dropped.
+    pub fn snapshots(&mut self, paths: &[String], docs: &HashMap<String, Doc>) -> Vec<Snapshot> {
+        self.sync(docs);
+        let spaces: Vec<(String, String, Workspace)> = paths
+            .iter()
+            .map(|p| {
+                let dir = dir_of(p);
+                let ws = self.workspace(&dir, docs);
+                (p.clone(), dir, ws)
+            })
+            .collect();
+        spaces
+            .into_iter()
+            .map(|(path, dir, ws)| Snapshot {
+                db: self.db.clone(),
+                ws,
+                path,
+                revision: self.revision,
+                dir,
+            })
+            .collect()
+    }
+
     /// Sets the text of every open document whose input differs.
     fn sync(&mut self, docs: &HashMap<String, Doc>) {
         for d in docs.values() {

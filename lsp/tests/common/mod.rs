@@ -12,11 +12,14 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
+
+pub use govc_lsp::faults::Faults;
 
 pub struct Client {
     write: tokio::io::WriteHalf<DuplexStream>,
@@ -53,13 +56,30 @@ async fn read_message<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> Option<V
 impl Client {
     /// Starts a server and initializes it; `files` are written to a fresh directory first.
     pub async fn start(files: &[(&str, &str)]) -> Client {
+        Client::start_with(files, None).await
+    }
+
+    /// [`Client::start`] with a server whose faults the test arms (the `fault-injection`
+    /// feature, which the crate's dev-dependency on itself enables).
+    pub async fn start_with_faults(files: &[(&str, &str)]) -> (Client, Arc<Faults>) {
+        let faults = Arc::new(Faults::default());
+        (
+            Client::start_with(files, Some(faults.clone())).await,
+            faults,
+        )
+    }
+
+    async fn start_with(files: &[(&str, &str)], faults: Option<Arc<Faults>>) -> Client {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).unwrap();
         }
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
-        tokio::spawn(govc_lsp::serve(server_read, server_write));
+        match faults {
+            Some(f) => tokio::spawn(govc_lsp::serve_with_faults(server_read, server_write, f)),
+            None => tokio::spawn(govc_lsp::serve(server_read, server_write)),
+        };
         let (read, write) = tokio::io::split(client_end);
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
@@ -175,6 +195,54 @@ impl Client {
             }
             self.pending.push_back(msg);
         }
+    }
+
+    /// Waits for a notification `method` from the server.
+    pub async fn notification(&mut self, method: &str) -> Value {
+        let matches = |m: &Value| m.get("method") == Some(&json!(method)) && m.get("id").is_none();
+        if let Some(i) = self.pending.iter().position(matches) {
+            return self.pending.remove(i).unwrap();
+        }
+        loop {
+            let msg = self.recv().await;
+            if matches(&msg) {
+                return msg;
+            }
+            self.pending.push_back(msg);
+        }
+    }
+
+    /// Every `publishDiagnostics` of `uri` not yet consumed, in the order the server sent
+    /// them, up to and including the one for `version`: `(version, diagnostics)` pairs.
+    pub async fn published_until(&mut self, uri: &str, version: i32) -> Vec<(i64, Value)> {
+        let is_ours = |m: &Value| {
+            m.get("method") == Some(&json!("textDocument/publishDiagnostics"))
+                && m["params"]["uri"] == json!(uri)
+        };
+        let mut out = Vec::new();
+        let mut rest = VecDeque::new();
+        let mut done = false;
+        while let Some(m) = self.pending.pop_front() {
+            if !done && is_ours(&m) {
+                let v = m["params"]["version"].as_i64().unwrap();
+                out.push((v, m["params"]["diagnostics"].clone()));
+                done = v == i64::from(version);
+            } else {
+                rest.push_back(m);
+            }
+        }
+        self.pending = rest;
+        while !done {
+            let m = self.recv().await;
+            if is_ours(&m) {
+                let v = m["params"]["version"].as_i64().unwrap();
+                out.push((v, m["params"]["diagnostics"].clone()));
+                done = v == i64::from(version);
+            } else {
+                self.pending.push_back(m);
+            }
+        }
+        out
     }
 
     /// JSON text with the temporary directory's URI and path replaced by `[DIR]`.
