@@ -713,10 +713,34 @@ impl Catalog {
         if !is_glob(pattern) {
             return self.model(pattern).into_iter().collect();
         }
-        self.models
-            .iter()
+        self.models_after_prefix(pattern)
             .filter(|m| glob_match(pattern, &m.id, false))
             .collect()
+    }
+
+    /// Whether any model id matches `pattern`; what the checker asks of every `model` value,
+    /// so it stops at the first match.
+    pub fn matches_any_model(&self, pattern: &str) -> bool {
+        if !is_glob(pattern) {
+            return self.model(pattern).is_some();
+        }
+        self.models_after_prefix(pattern)
+            .any(|m| glob_match(pattern, &m.id, false))
+    }
+
+    /// The models whose id starts with the pattern's literal prefix: a binary search in the
+    /// sorted ids, so `deepseek*` looks at the DeepSeek models only, not the whole catalog.
+    fn models_after_prefix<'a, 'p>(
+        &'a self,
+        pattern: &'p str,
+    ) -> impl Iterator<Item = &'a Model> + use<'a, 'p> {
+        let prefix = pattern.split(['*', '?']).next().unwrap_or_default();
+        let start = self.models.partition_point(|m| m.id.as_str() < prefix);
+        self.models
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |m| m.id.starts_with(prefix))
     }
 
     /// Every system inference profile, sorted by id.

@@ -320,6 +320,29 @@ fn model_patterns() {
     assert!(c().match_models("DeepSeek*").is_empty());
     assert_eq!(c().match_models("deepseek.v3.2").len(), 1);
     assert_eq!(c().match_models("*").len(), c().models().len());
+    // The prefix search agrees with a scan of the whole catalog.
+    for p in [
+        "*",
+        "deepseek*",
+        "anthropic.claude-*",
+        "a*",
+        "?eepseek*",
+        "zzz*",
+        "meta.llama3*:0",
+        "",
+    ] {
+        let scan: Vec<&str> = c()
+            .models()
+            .iter()
+            .filter(|m| crate::glob::glob_match(p, &m.id, false))
+            .map(|m| m.id.as_str())
+            .collect();
+        let fast: Vec<&str> = c().match_models(p).iter().map(|m| m.id.as_str()).collect();
+        if crate::glob::is_glob(p) {
+            assert_eq!(fast, scan, "{p}");
+        }
+        assert_eq!(c().matches_any_model(p), !fast.is_empty(), "{p}");
+    }
 }
 
 #[test]

@@ -138,7 +138,7 @@ fn pattern_suggestion(pattern: &str) -> Option<String> {
     heads.sort();
     let best = did_you_mean(head, heads.iter().map(String::as_str))?;
     let candidate = format!("{best}{tail}");
-    (!cat.match_models(&candidate).is_empty()).then_some(candidate)
+    cat.matches_any_model(&candidate).then_some(candidate)
 }
 
 fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
@@ -151,7 +151,7 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
                     .with_help("BEDROCK_POLICY model lists take base model ids such as `amazon.titan-embed-text-v2:0`"),
             );
         }
-        if cat.match_models(text).is_empty() {
+        if !cat.matches_any_model(text) {
             let d = Diagnostic::new(
                 Code::W0206,
                 span,
