@@ -92,15 +92,22 @@ fn key_fingerprint(key: &[u8]) -> u32 {
 impl<'r> Prepared<'r> {
     pub fn new(request: &'r Request) -> Prepared<'r> {
         let action = request.action.as_str();
-        let action_parts = action
-            .bytes()
-            .position(|b| b == b':')
-            .and_then(|at| Some((action.get(..at)?, action.get(at + 1..)?)));
+        // One pass finds the colon and hashes the service before it.
+        let mut hash = FNV_OFFSET;
+        let mut colon = None;
+        for (at, &b) in action.as_bytes().iter().enumerate() {
+            if b == b':' {
+                colon = Some(at);
+                break;
+            }
+            hash = fnv_step(hash, b);
+        }
+        let action_parts = colon.and_then(|at| Some((action.get(..at)?, action.get(at + 1..)?)));
         let mut p = Prepared {
             request,
             action_ascii: action.is_ascii(),
             action_parts,
-            service_hash: action_parts.map_or(0, |(s, _)| service_hash(s.as_bytes())),
+            service_hash: if colon.is_some() { hash } else { 0 },
             resource_ascii: request.resource.is_ascii(),
             keys: [(0, "", &[]); SLOTS],
             key_count: 0,
@@ -277,7 +284,8 @@ impl Name {
     fn matches(&self, name: &str) -> bool {
         match self {
             Name::Any => true,
-            Name::Exact(p) => name.as_bytes().eq_ignore_ascii_case(p),
+            // The length first: the comparison is a call, and most names differ in length.
+            Name::Exact(p) => name.len() == p.len() && name.as_bytes().eq_ignore_ascii_case(p),
             Name::Prefix(p) => name
                 .as_bytes()
                 .get(..p.len())
@@ -290,9 +298,13 @@ impl Name {
 /// FNV-1a of the ASCII-lower-cased bytes: a request's service is hashed once, and each
 /// statement compares integers before it compares names.
 fn service_hash(service: &[u8]) -> u64 {
-    service.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    })
+    service.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// A lower-cased service and the name patterns that go with it.
@@ -891,7 +903,7 @@ impl ActionIndex {
                 if h != p.service_hash {
                     break;
                 }
-                if !s.eq_ignore_ascii_case(service.as_bytes()) {
+                if s.len() != service.len() || !s.eq_ignore_ascii_case(service.as_bytes()) {
                     continue;
                 }
                 for (n, mask) in names.iter() {
