@@ -11,6 +11,9 @@
 //! - condition values are parsed once (numbers, dates, CIDR blocks, lower-cased
 //!   `…IgnoreCase` values) and request values are read in place;
 //! - anything holding a policy variable, and any non-ASCII action, takes the reference path.
+//!
+//! [`StatementList`] (a level's Denies or Allows in `govc verify`) indexes the action patterns of
+//! up to 64 statements together and shares their distinct resources and condition entries.
 
 use std::net::IpAddr;
 use std::ops::ControlFlow;
