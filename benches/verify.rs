@@ -56,6 +56,22 @@ fn bench(c: &mut Criterion) {
         .count();
     let allowed = cases.iter().filter(|(l, r)| verify::allowed(l, r)).count();
     assert_eq!(allowed, expected);
+    // `GOVC_VERIFY_ITERS=N`: evaluate every request N times and exit, for an instruction count
+    // under `valgrind --tool=cachegrind` (the difference between two N, divided by the
+    // requests, is the cost of one request, independent of the machine's load).
+    if let Some(n) = std::env::var("GOVC_VERIFY_ITERS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let mut total = 0usize;
+        for _ in 0..n {
+            for (levels, r) in &cases {
+                total += usize::from(verify::allowed(levels, std::hint::black_box(r)));
+            }
+        }
+        println!("{} requests, {total} allowed", n * cases.len());
+        std::process::exit(0);
+    }
     let mut g = c.benchmark_group("evaluate");
     g.throughput(Throughput::Elements(cases.len() as u64));
     g.bench_function("organization_requests", |b| {

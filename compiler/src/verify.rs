@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::compile::Output;
 use crate::document::{controltower, DocKind};
-use crate::ir::compiled::{CompiledStatement, Prepared};
+use crate::ir::compiled::{Prepared, StatementList};
 use crate::ir::eval::{ContextValue, Request};
 use crate::ir::{Effect, Scope, Statement};
 use crate::rules::{Expectation, Program, TargetKind, TestBlock, TestValue};
@@ -46,22 +46,30 @@ pub struct InForce {
 pub struct Level {
     pub target: String,
     pub statements: Vec<InForce>,
-    /// The statements compiled for evaluation, Denies and Allows apart, each with its index in
-    /// `statements`.
-    denies: Vec<(usize, CompiledStatement)>,
-    allows: Vec<(usize, CompiledStatement)>,
+    /// The statements compiled for evaluation, Denies and Allows apart, each with the indices
+    /// of its statements in `statements`.
+    denies: (StatementList, Vec<usize>),
+    allows: (StatementList, Vec<usize>),
 }
 
 impl Level {
     pub fn new(target: String, statements: Vec<InForce>) -> Level {
-        let (mut denies, mut allows) = (Vec::new(), Vec::new());
-        for (i, s) in statements.iter().enumerate() {
-            let compiled = (i, CompiledStatement::new(&s.statement));
-            match s.statement.effect {
-                Effect::Deny => denies.push(compiled),
-                Effect::Allow => allows.push(compiled),
-            }
-        }
+        let of = |effect: Effect| {
+            let at: Vec<usize> = (0..statements.len())
+                .filter(|&i| {
+                    statements
+                        .get(i)
+                        .is_some_and(|s| s.statement.effect == effect)
+                })
+                .collect();
+            let list = StatementList::new(
+                at.iter()
+                    .filter_map(|&i| statements.get(i))
+                    .map(|s| &s.statement),
+            );
+            (list, at)
+        };
+        let (denies, allows) = (of(Effect::Deny), of(Effect::Allow));
         Level {
             target,
             statements,
@@ -71,22 +79,20 @@ impl Level {
     }
 
     /// The matching Denies, in order.
-    fn matching_denies<'a>(
-        &'a self,
-        r: &'a Prepared<'a>,
-    ) -> impl Iterator<Item = &'a InForce> + 'a {
-        self.denies
-            .iter()
-            .filter(|(_, c)| c.matches_prepared(r))
-            .filter_map(|(i, _)| self.statements.get(*i))
+    fn matching_denies(&self, r: &Prepared<'_>) -> Vec<&InForce> {
+        let (list, at) = &self.denies;
+        list.all_matches(r)
+            .into_iter()
+            .filter_map(|i| at.get(i).and_then(|&i| self.statements.get(i)))
+            .collect()
     }
 
     /// The first matching Allow.
     fn first_allow(&self, r: &Prepared<'_>) -> Option<&InForce> {
-        self.allows
-            .iter()
-            .find(|(_, c)| c.matches_prepared(r))
-            .and_then(|(i, _)| self.statements.get(*i))
+        let (list, at) = &self.allows;
+        list.first_match(r)
+            .and_then(|i| at.get(i))
+            .and_then(|&i| self.statements.get(i))
     }
 }
 
@@ -196,6 +202,7 @@ pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
         .iter()
         .flat_map(|l| {
             l.matching_denies(&prepared)
+                .into_iter()
                 .map(|s| (l.target.clone(), s.clone()))
         })
         .collect();
@@ -579,11 +586,6 @@ pub fn report_junit(
 /// statements (for throughput; same semantics).
 pub fn allowed(levels: &[Level], request: &Request) -> bool {
     let p = Prepared::new(request);
-    let denied = levels
-        .iter()
-        .any(|l| l.denies.iter().any(|(_, c)| c.matches_prepared(&p)));
-    !denied
-        && levels
-            .iter()
-            .all(|l| l.allows.iter().any(|(_, c)| c.matches_prepared(&p)))
+    let denied = levels.iter().any(|l| l.denies.0.any_matches(&p));
+    !denied && levels.iter().all(|l| l.allows.0.any_matches(&p))
 }

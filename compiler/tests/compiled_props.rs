@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use govc_compiler::ir::compiled::{self, CompiledStatement};
+use govc_compiler::ir::compiled::{self, CompiledStatement, StatementList};
 use govc_compiler::ir::eval::{decide, statement_matches, ContextValue, Request};
 use govc_compiler::ir::{Condition, Effect, Op, Operator, Qualifier, Scope, Statement};
 use proptest::prelude::*;
@@ -271,6 +271,34 @@ proptest! {
         let cs: Vec<CompiledStatement> = ss.iter().map(CompiledStatement::new).collect();
         for r in &requests {
             prop_assert_eq!(compiled::decide(&cs, r), decide(&ss, r));
+        }
+    }
+
+    /// The indexed list (`verify::Level`) finds exactly the statements the reference matches,
+    /// in order; statements repeat so that shared resources and entries are exercised.
+    #[test]
+    fn statement_list_matches_like_the_reference(ss in prop::collection::vec(statement(), 0..12), repeat in 1usize..3, requests in prop::collection::vec(request(), 1..8)) {
+        let ss: Vec<Statement> = ss.iter().cycle().take(ss.len() * repeat).cloned().collect();
+        let list = StatementList::new(&ss);
+        for r in &requests {
+            let expected: Vec<usize> = (0..ss.len()).filter(|&i| statement_matches(&ss[i], r)).collect();
+            let p = compiled::Prepared::new(r);
+            prop_assert_eq!(list.all_matches(&p), expected.clone());
+            prop_assert_eq!(list.first_match(&p), expected.first().copied());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// More than 64 statements: several groups, more than 64 distinct entries in one.
+    #[test]
+    fn long_statement_list_matches_like_the_reference(ss in prop::collection::vec(statement(), 60..150), requests in prop::collection::vec(request(), 1..8)) {
+        let list = StatementList::new(&ss);
+        for r in &requests {
+            let expected: Vec<usize> = (0..ss.len()).filter(|&i| statement_matches(&ss[i], r)).collect();
+            prop_assert_eq!(list.all_matches(&compiled::Prepared::new(r)), expected);
         }
     }
 }

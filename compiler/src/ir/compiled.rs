@@ -11,12 +11,16 @@
 //! - condition values are parsed once (numbers, dates, CIDR blocks, lower-cased
 //!   `…IgnoreCase` values) and request values are read in place;
 //! - anything holding a policy variable, and any non-ASCII action, takes the reference path.
+//!
+//! [`StatementList`] (a level's Denies or Allows in `govc verify`) indexes the action patterns of
+//! up to 64 statements together and shares their distinct resources and condition entries.
 
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 
 use super::eval::{
     arn_match_by, arn_match_request, arn_tokens, parse_date, parse_number, prefix_eq, value_match,
-    ArnRule, ArnTok, Decision, Request,
+    ArnRule, ArnTok, ContextValue, Decision, Request,
 };
 use super::vars::{has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
@@ -70,18 +74,78 @@ pub struct Prepared<'r> {
     action_parts: Option<(&'r str, &'r str)>,
     service_hash: u64,
     resource_ascii: bool,
+    /// The context as (fingerprint, key, values) in the map's order when every key is ASCII and
+    /// there are at most [`SLOTS`] (`keys_ascii`; otherwise looked up as the reference does): a
+    /// key lookup is then an integer compare before a name compare.
+    keys: [Slot<'r>; SLOTS],
+    key_count: usize,
+    keys_ascii: bool,
+}
+
+const SLOTS: usize = 8;
+type Slot<'r> = (u32, &'r str, &'r [String]);
+
+/// Length and two lower-cased bytes of an ASCII key: keys that differ in it differ ignoring case.
+fn key_fingerprint(key: &[u8]) -> u32 {
+    let at = |i: usize| u32::from(key.get(i).map_or(0, u8::to_ascii_lowercase));
+    let len = key.len();
+    ((len as u32) << 16) | (at(len.wrapping_sub(1)) << 8) | at(len / 2)
 }
 
 impl<'r> Prepared<'r> {
     pub fn new(request: &'r Request) -> Prepared<'r> {
-        let action_parts = request.action.split_once(':');
-        Prepared {
-            request,
-            action_ascii: request.action.is_ascii(),
-            action_parts,
-            service_hash: action_parts.map_or(0, |(s, _)| service_hash(s.as_bytes())),
-            resource_ascii: request.resource.is_ascii(),
+        let action = request.action.as_str();
+        // One pass finds the colon and hashes the service before it.
+        let mut hash = FNV_OFFSET;
+        let mut colon = None;
+        for (at, &b) in action.as_bytes().iter().enumerate() {
+            if b == b':' {
+                colon = Some(at);
+                break;
+            }
+            hash = fnv_step(hash, b);
         }
+        let action_parts = colon.and_then(|at| Some((action.get(..at)?, action.get(at + 1..)?)));
+        let mut p = Prepared {
+            request,
+            action_ascii: action.is_ascii(),
+            action_parts,
+            service_hash: if colon.is_some() { hash } else { 0 },
+            resource_ascii: request.resource.is_ascii(),
+            keys: [(0, "", &[]); SLOTS],
+            key_count: 0,
+            keys_ascii: request.context.len() <= SLOTS,
+        };
+        if p.keys_ascii {
+            for ((k, v), slot) in request.context.iter().zip(p.keys.iter_mut()) {
+                if !k.is_ascii() {
+                    p.keys_ascii = false;
+                    break;
+                }
+                let values = match v {
+                    ContextValue::One(v) => std::slice::from_ref(v),
+                    ContextValue::Many(vs) => vs.as_slice(),
+                };
+                *slot = (key_fingerprint(k.as_bytes()), k.as_str(), values);
+                p.key_count += 1;
+            }
+        }
+        p
+    }
+
+    /// [`Request::values`]; `fingerprint` is [`key_fingerprint`] of `key`. With ASCII request
+    /// keys the reference's `same_key` is ASCII case folding, which the fingerprint respects.
+    fn values(&self, key: &str, fingerprint: u32) -> Option<&'r [String]> {
+        if !self.keys_ascii {
+            return self.request.values(key);
+        }
+        let (_, _, values) = self
+            .keys
+            .get(..self.key_count)
+            .unwrap_or_default()
+            .iter()
+            .find(|(f, k, _)| *f == fingerprint && k.eq_ignore_ascii_case(key))?;
+        (!values.is_empty()).then_some(*values)
     }
 }
 
@@ -198,7 +262,7 @@ pub fn decide(statements: &[CompiledStatement], r: &Request) -> Decision {
 }
 
 /// The name part of an action pattern whose service is literal, lower-cased.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 enum Name {
     Any,
     Exact(Box<[u8]>),
@@ -223,7 +287,8 @@ impl Name {
     fn matches(&self, name: &str) -> bool {
         match self {
             Name::Any => true,
-            Name::Exact(p) => name.as_bytes().eq_ignore_ascii_case(p),
+            // The length first: the comparison is a call, and most names differ in length.
+            Name::Exact(p) => name.len() == p.len() && name.as_bytes().eq_ignore_ascii_case(p),
             Name::Prefix(p) => name
                 .as_bytes()
                 .get(..p.len())
@@ -236,9 +301,13 @@ impl Name {
 /// FNV-1a of the ASCII-lower-cased bytes: a request's service is hashed once, and each
 /// statement compares integers before it compares names.
 fn service_hash(service: &[u8]) -> u64 {
-    service.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    })
+    service.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// A lower-cased service and the name patterns that go with it.
@@ -652,6 +721,7 @@ impl Value {
 struct Entry {
     operator: Operator,
     key: Box<str>,
+    fingerprint: u32,
     test: Test,
 }
 
@@ -690,6 +760,7 @@ impl Entry {
         Entry {
             operator,
             key: key.into(),
+            fingerprint: key_fingerprint(key.as_bytes()),
             test,
         }
     }
@@ -697,7 +768,7 @@ impl Entry {
     /// [`super::eval::entry_matches`].
     fn matches(&self, p: &Prepared<'_>) -> bool {
         let r = p.request;
-        let present = r.values(&self.key);
+        let present = p.values(&self.key, self.fingerprint);
         let values = match &self.test {
             Test::Null { absent, present: p } => {
                 return if present.is_none() { *absent } else { *p };
@@ -716,6 +787,292 @@ impl Entry {
             None if negated => elements.iter().all(one),
             None => elements.iter().any(one),
         }
+    }
+}
+
+/// Statements compiled together (the Denies, or the Allows, of one SCP level), in groups of at
+/// most 64 so that a set of statements is a bit mask. Per group, the action patterns of all its
+/// statements are indexed together: a request's action is compared with each distinct
+/// `service:name` pattern once, and the matching statements come out as a mask. Distinct
+/// resources and condition entries are evaluated at most once per request and group.
+#[derive(Clone, Debug)]
+pub struct StatementList {
+    groups: Box<[Group]>,
+}
+
+#[derive(Clone, Debug)]
+struct Group {
+    members: Box<[Member]>,
+    index: ActionIndex,
+    /// The distinct resources and condition entries of the members.
+    resources: Box<[Resources]>,
+    entries: Box<[Entry]>,
+}
+
+#[derive(Clone, Debug)]
+struct Member {
+    /// For non-ASCII actions, which the index leaves to the reference matcher.
+    action: Actions,
+    resource: usize,
+    entries: Box<[usize]>,
+}
+
+/// A pattern and the mask of the members it belongs to.
+type Masked<T> = (T, u64);
+type NameMasks = Vec<Masked<Name>>;
+/// A lower-cased service and its distinct name patterns.
+type IndexedService = (Box<[u8]>, Box<[Masked<Name>]>);
+
+/// The action patterns of a group's members, with the mask of the members each belongs to.
+#[derive(Clone, Debug, Default)]
+struct ActionIndex {
+    /// Members with an all-stars pattern.
+    always: u64,
+    /// Members with `NotAction`.
+    negated: u64,
+    /// Sorted by hash: a lower-cased service's hash, the service, its distinct name patterns.
+    hashes: Box<[u64]>,
+    services: Box<[IndexedService]>,
+    other: Box<[(Box<str>, u64)]>,
+}
+
+impl ActionIndex {
+    fn new(members: &[Member]) -> ActionIndex {
+        let mut by_service: Vec<(u64, Box<[u8]>, NameMasks)> = Vec::new();
+        let mut other: Vec<(Box<str>, u64)> = Vec::new();
+        let (mut always, mut negated) = (0u64, 0u64);
+        for (bit, m) in (0..64).map(|i| 1u64 << i).zip(members) {
+            let a = &m.action;
+            if a.any {
+                always |= bit;
+            }
+            if a.negated {
+                negated |= bit;
+            }
+            for (service, names) in &a.services {
+                let hash = service_hash(service);
+                let at = match by_service
+                    .binary_search_by(|(h, s, _)| (h, &**s).cmp(&(&hash, &**service)))
+                {
+                    Ok(at) => at,
+                    Err(at) => {
+                        by_service.insert(at, (hash, service.clone(), Vec::new()));
+                        at
+                    }
+                };
+                if let Some((_, _, known)) = by_service.get_mut(at) {
+                    for n in names.iter() {
+                        match known.iter_mut().find(|(k, _)| k == n) {
+                            Some((_, mask)) => *mask |= bit,
+                            None => known.push((n.clone(), bit)),
+                        }
+                    }
+                }
+            }
+            for o in a.other.iter() {
+                match other.iter_mut().find(|(k, _)| k == o) {
+                    Some((_, mask)) => *mask |= bit,
+                    None => other.push((o.clone(), bit)),
+                }
+            }
+        }
+        ActionIndex {
+            always,
+            negated,
+            hashes: by_service.iter().map(|(h, _, _)| *h).collect(),
+            services: by_service
+                .into_iter()
+                .map(|(_, s, names)| (s, names.into_boxed_slice()))
+                .collect(),
+            other: other.into_boxed_slice(),
+        }
+    }
+
+    /// The members whose `Action` / `NotAction` matches: [`Actions::matches`] for each.
+    fn matching(&self, p: &Prepared<'_>, members: &[Member]) -> u64 {
+        if !p.action_ascii {
+            return (0..64)
+                .map(|i| 1u64 << i)
+                .zip(members)
+                .filter(|(_, m)| m.action.matches(p))
+                .fold(0, |mask, (bit, _)| mask | bit);
+        }
+        let mut hit = self.always;
+        if let Some((service, name)) = p.action_parts {
+            let from = self.hashes.partition_point(|&h| h < p.service_hash);
+            let hashes = self.hashes.get(from..).unwrap_or_default();
+            let services = self.services.get(from..).unwrap_or_default();
+            for (&h, (s, names)) in hashes.iter().zip(services) {
+                if h != p.service_hash {
+                    break;
+                }
+                if s.len() != service.len() || !s.eq_ignore_ascii_case(service.as_bytes()) {
+                    continue;
+                }
+                for (n, mask) in names.iter() {
+                    // A pattern whose members all match already need not be compared.
+                    if mask & !hit != 0 && n.matches(name) {
+                        hit |= mask;
+                    }
+                }
+            }
+        }
+        let action = p.request.action.as_str();
+        for (pattern, mask) in self.other.iter() {
+            if mask & !hit != 0 && glob_match(pattern, action, true) {
+                hit |= mask;
+            }
+        }
+        hit ^ self.negated
+    }
+}
+
+/// Statements' resources and entries by their source text, for sharing.
+type Sources<'s> = Vec<(bool, Vec<&'s str>)>;
+
+impl StatementList {
+    pub fn new<'s>(statements: impl IntoIterator<Item = &'s Statement>) -> StatementList {
+        let statements: Vec<&Statement> = statements.into_iter().collect();
+        let groups = statements
+            .chunks(64)
+            .map(|chunk| {
+                let mut resource_keys: Sources<'_> = Vec::new();
+                let mut resources = Vec::new();
+                let mut entry_keys: Vec<(Operator, &str, Vec<&str>)> = Vec::new();
+                let mut entries = Vec::new();
+                let members: Vec<Member> = chunk
+                    .iter()
+                    .map(|s| {
+                        let rkey = (
+                            s.resource.negated,
+                            s.resource.values.iter().map(String::as_str).collect(),
+                        );
+                        let resource = match resource_keys.iter().position(|k| *k == rkey) {
+                            Some(at) => at,
+                            None => {
+                                resource_keys.push(rkey);
+                                resources.push(Resources::new(&s.resource));
+                                resources.len() - 1
+                            }
+                        };
+                        let mut own = Vec::new();
+                        for (&operator, keys) in &s.condition {
+                            for (key, values) in keys {
+                                let ekey = (
+                                    operator,
+                                    key.as_str(),
+                                    values.iter().map(String::as_str).collect::<Vec<_>>(),
+                                );
+                                let at = match entry_keys.iter().position(|k| *k == ekey) {
+                                    Some(at) => at,
+                                    None => {
+                                        entry_keys.push(ekey);
+                                        entries.push(Entry::new(operator, key, values));
+                                        entries.len() - 1
+                                    }
+                                };
+                                own.push(at);
+                            }
+                        }
+                        Member {
+                            action: Actions::new(&s.action),
+                            resource,
+                            entries: own.into(),
+                        }
+                    })
+                    .collect();
+                Group {
+                    index: ActionIndex::new(&members),
+                    members: members.into(),
+                    resources: resources.into(),
+                    entries: entries.into(),
+                }
+            })
+            .collect();
+        StatementList { groups }
+    }
+
+    /// Calls `f` with the index of each matching statement, in order, until it breaks.
+    pub fn each_match<B>(
+        &self,
+        p: &Prepared<'_>,
+        mut f: impl FnMut(usize) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
+        for (g, base) in self.groups.iter().zip((0..).step_by(64)) {
+            g.each_match(p, base, &mut f)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Whether some statement matches.
+    pub fn any_matches(&self, p: &Prepared<'_>) -> bool {
+        self.first_match(p).is_some()
+    }
+
+    /// The index of the first matching statement.
+    pub fn first_match(&self, p: &Prepared<'_>) -> Option<usize> {
+        match self.each_match(p, ControlFlow::Break) {
+            ControlFlow::Break(i) => Some(i),
+            ControlFlow::Continue(()) => None,
+        }
+    }
+
+    /// The indices of the matching statements, in order.
+    pub fn all_matches(&self, p: &Prepared<'_>) -> Vec<usize> {
+        let mut all = Vec::new();
+        let _ = self.each_match(p, |i| {
+            all.push(i);
+            ControlFlow::<()>::Continue(())
+        });
+        all
+    }
+}
+
+impl Group {
+    fn each_match<B>(
+        &self,
+        p: &Prepared<'_>,
+        base: usize,
+        f: &mut impl FnMut(usize) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
+        let mut candidates = self.index.matching(p, &self.members);
+        // Resources and entries (the first 64) already evaluated for this request, and how.
+        let (mut r_known, mut r_hit, mut e_known, mut e_hit) = (0u64, 0u64, 0u64, 0u64);
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let Some(m) = self.members.get(i) else {
+                continue;
+            };
+            let bit = 1u64 << (m.resource % 64);
+            if r_known & bit == 0 {
+                r_known |= bit;
+                if self.resources.get(m.resource).is_some_and(|r| r.matches(p)) {
+                    r_hit |= bit;
+                }
+            }
+            if r_hit & bit == 0 {
+                continue;
+            }
+            let conditions = m.entries.iter().all(|&e| {
+                let entry = || self.entries.get(e).is_some_and(|x| x.matches(p));
+                if e >= 64 {
+                    return entry();
+                }
+                let bit = 1u64 << e;
+                if e_known & bit == 0 {
+                    e_known |= bit;
+                    if entry() {
+                        e_hit |= bit;
+                    }
+                }
+                e_hit & bit != 0
+            });
+            if conditions {
+                f(base + i)?;
+            }
+        }
+        ControlFlow::Continue(())
     }
 }
 
