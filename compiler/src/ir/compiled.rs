@@ -19,8 +19,8 @@ use std::net::IpAddr;
 use std::ops::ControlFlow;
 
 use super::eval::{
-    arn_match_by, arn_match_request, arn_tokens, parse_date, parse_number, prefix_eq, value_match,
-    ArnRule, ArnTok, ContextValue, Decision, Request,
+    arn_match_by, arn_match_request, arn_tokens, decide_from, parse_date, parse_number, prefix_eq,
+    value_match, ArnRule, ArnTok, ContextValue, Decision, Request,
 };
 use super::vars::{has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
@@ -247,18 +247,7 @@ fn glob_ascii(pattern: &str, text: &str, text_ascii: bool, case_insensitive: boo
 
 /// [`super::eval::decide`] over compiled statements.
 pub fn decide(statements: &[CompiledStatement], r: &Request) -> Decision {
-    let mut allowed = false;
-    for s in statements.iter().filter(|s| s.matches(r)) {
-        match s.effect {
-            Effect::Deny => return Decision::ExplicitDeny,
-            Effect::Allow => allowed = true,
-        }
-    }
-    if allowed {
-        Decision::Allow
-    } else {
-        Decision::ImplicitDeny
-    }
+    decide_from(statements.iter().filter(|s| s.matches(r)).map(|s| s.effect))
 }
 
 /// The name part of an action pattern whose service is literal, lower-cased.

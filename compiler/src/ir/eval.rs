@@ -97,9 +97,19 @@ pub enum Decision {
 
 /// Any matching Deny denies; otherwise any matching Allow allows; otherwise nothing does.
 pub fn decide(statements: &[Statement], r: &Request) -> Decision {
+    decide_from(
+        statements
+            .iter()
+            .filter(|s| statement_matches(s, r))
+            .map(|s| s.effect),
+    )
+}
+
+/// The decision given the effects of the statements that match, in order.
+pub(crate) fn decide_from(matching: impl Iterator<Item = Effect>) -> Decision {
     let mut allowed = false;
-    for s in statements.iter().filter(|s| statement_matches(s, r)) {
-        match s.effect {
+    for effect in matching {
+        match effect {
             Effect::Deny => return Decision::ExplicitDeny,
             Effect::Allow => allowed = true,
         }
