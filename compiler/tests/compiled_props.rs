@@ -292,6 +292,24 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
+    /// Lists headed by statements whose action is all stars (FullAWSAccess heading a level's
+    /// Allows), which the list matches before it consults its action index.
+    #[test]
+    fn list_headed_by_any_action_matches_like_the_reference(head in prop::collection::vec(statement(), 1..4), ss in prop::collection::vec(statement(), 0..8), requests in prop::collection::vec(request(), 1..8)) {
+        let ss: Vec<Statement> = head
+            .into_iter()
+            .map(|s| Statement { action: Scope::any(), ..s })
+            .chain(ss)
+            .collect();
+        let list = StatementList::new(&ss);
+        for r in &requests {
+            let expected: Vec<usize> = (0..ss.len()).filter(|&i| statement_matches(&ss[i], r)).collect();
+            let p = compiled::Prepared::new(r);
+            prop_assert_eq!(list.all_matches(&p), expected.clone());
+            prop_assert_eq!(list.first_match(&p), expected.first().copied());
+        }
+    }
+
     /// More than 64 statements: several groups, more than 64 distinct entries in one.
     #[test]
     fn long_statement_list_matches_like_the_reference(ss in prop::collection::vec(statement(), 60..150), requests in prop::collection::vec(request(), 1..8)) {

@@ -95,22 +95,13 @@ fn key_fingerprint(key: &[u8]) -> u32 {
 impl<'r> Prepared<'r> {
     pub fn new(request: &'r Request) -> Prepared<'r> {
         let action = request.action.as_str();
-        // One pass finds the colon and hashes the service before it.
-        let mut hash = FNV_OFFSET;
-        let mut colon = None;
-        for (at, &b) in action.as_bytes().iter().enumerate() {
-            if b == b':' {
-                colon = Some(at);
-                break;
-            }
-            hash = fnv_step(hash, b);
-        }
+        let colon = action.as_bytes().iter().position(|&b| b == b':');
         let action_parts = colon.and_then(|at| Some((action.get(..at)?, action.get(at + 1..)?)));
         let mut p = Prepared {
             request,
             action_ascii: action.is_ascii(),
             action_parts,
-            service_hash: if colon.is_some() { hash } else { 0 },
+            service_hash: action_parts.map_or(0, |(s, _)| service_hash(s.as_bytes())),
             resource_ascii: request.resource.is_ascii(),
             keys: [(0, "", &[]); SLOTS],
             key_count: 0,
@@ -287,10 +278,27 @@ impl Name {
     }
 }
 
-/// FNV-1a of the ASCII-lower-cased bytes: a request's service is hashed once, and each
-/// statement compares integers before it compares names.
+/// A key for an ASCII service, ignoring case: a request's service is hashed once, and each
+/// statement compares integers before it compares names. A service of at most eight bytes
+/// (`bedrock`, `s3`, `iam`…) is packed whole — its length and lower-cased 7-bit bytes under
+/// the top bit — so that equal keys are equal services ([`exact_key`]) and the name compare is
+/// skipped; a longer one is FNV-1a with the top bit clear. Only read for ASCII actions.
 fn service_hash(service: &[u8]) -> u64 {
-    service.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
+    if service.len() <= 8 {
+        let chars = service.iter().fold(0u64, |h, &b| {
+            (h << 7) | u64::from(b.to_ascii_lowercase() & 0x7f)
+        });
+        EXACT | (service.len() as u64) << 56 | chars
+    } else {
+        service.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b)) & !EXACT
+    }
+}
+
+const EXACT: u64 = 1 << 63;
+
+/// Whether a [`service_hash`] is the service itself.
+fn exact_key(hash: u64) -> bool {
+    hash & EXACT != 0
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -385,7 +393,7 @@ impl Actions {
                 .get(from..from + same_hash)
                 .unwrap_or_default();
             for (s, names) in candidates {
-                if s.eq_ignore_ascii_case(service.as_bytes())
+                if (exact_key(p.service_hash) || s.eq_ignore_ascii_case(service.as_bytes()))
                     && names.iter().any(|n| n.matches(name))
                 {
                     return true;
@@ -815,6 +823,8 @@ type IndexedService = (Box<[u8]>, Box<[Masked<Name>]>);
 /// The action patterns of a group's members, with the mask of the members each belongs to.
 #[derive(Clone, Debug, Default)]
 struct ActionIndex {
+    /// Every member.
+    all: u64,
     /// Members with an all-stars pattern.
     always: u64,
     /// Members with `NotAction`.
@@ -866,6 +876,10 @@ impl ActionIndex {
             }
         }
         ActionIndex {
+            all: (0..64)
+                .map(|i| 1u64 << i)
+                .zip(members)
+                .fold(0, |mask, (bit, _)| mask | bit),
             always,
             negated,
             hashes: by_service.iter().map(|(h, _, _)| *h).collect(),
@@ -887,6 +901,10 @@ impl ActionIndex {
                 .fold(0, |mask, (bit, _)| mask | bit);
         }
         let mut hit = self.always;
+        // Every member's pattern is all stars (FullAWSAccess alone): no search.
+        if hit == self.all {
+            return hit ^ self.negated;
+        }
         if let Some((service, name)) = p.action_parts {
             let from = self.hashes.partition_point(|&h| h < p.service_hash);
             let hashes = self.hashes.get(from..).unwrap_or_default();
@@ -895,7 +913,9 @@ impl ActionIndex {
                 if h != p.service_hash {
                     break;
                 }
-                if s.len() != service.len() || !s.eq_ignore_ascii_case(service.as_bytes()) {
+                if !exact_key(h)
+                    && (s.len() != service.len() || !s.eq_ignore_ascii_case(service.as_bytes()))
+                {
                     continue;
                 }
                 for (n, mask) in names.iter() {
@@ -1017,6 +1037,15 @@ impl StatementList {
     }
 }
 
+/// Resources and entries (the first 64) already evaluated for a request, and how.
+#[derive(Default)]
+struct Memo {
+    r_known: u64,
+    r_hit: u64,
+    e_known: u64,
+    e_hit: u64,
+}
+
 impl Group {
     fn each_match<B>(
         &self,
@@ -1024,9 +1053,35 @@ impl Group {
         base: usize,
         f: &mut impl FnMut(usize) -> ControlFlow<B>,
     ) -> ControlFlow<B> {
-        let mut candidates = self.index.matching(p, &self.members);
-        // Resources and entries (the first 64) already evaluated for this request, and how.
-        let (mut r_known, mut r_hit, mut e_known, mut e_hit) = (0u64, 0u64, 0u64, 0u64);
+        let mut memo = Memo::default();
+        // The leading members whose action is all stars (FullAWSAccess heading a level's
+        // Allows) match any action and come first in order, so a caller that stops at the
+        // first match need not consult the index.
+        let sure = self.index.always & !self.index.negated;
+        let lead = match (!sure).trailing_zeros() {
+            64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        } & self.index.all;
+        if lead != 0 {
+            self.visit(p, lead, base, &mut memo, f)?;
+        }
+        if lead == self.index.all {
+            return ControlFlow::Continue(());
+        }
+        let candidates = self.index.matching(p, &self.members) & !lead;
+        self.visit(p, candidates, base, &mut memo, f)
+    }
+
+    /// Calls `f` for the members in `candidates` (whose action matches) whose resource and
+    /// conditions match, in order.
+    fn visit<B>(
+        &self,
+        p: &Prepared<'_>,
+        mut candidates: u64,
+        base: usize,
+        memo: &mut Memo,
+        f: &mut impl FnMut(usize) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
         while candidates != 0 {
             let i = candidates.trailing_zeros() as usize;
             candidates &= candidates - 1;
@@ -1034,13 +1089,13 @@ impl Group {
                 continue;
             };
             let bit = 1u64 << (m.resource % 64);
-            if r_known & bit == 0 {
-                r_known |= bit;
+            if memo.r_known & bit == 0 {
+                memo.r_known |= bit;
                 if self.resources.get(m.resource).is_some_and(|r| r.matches(p)) {
-                    r_hit |= bit;
+                    memo.r_hit |= bit;
                 }
             }
-            if r_hit & bit == 0 {
+            if memo.r_hit & bit == 0 {
                 continue;
             }
             let conditions = m.entries.iter().all(|&e| {
@@ -1049,13 +1104,13 @@ impl Group {
                     return entry();
                 }
                 let bit = 1u64 << e;
-                if e_known & bit == 0 {
-                    e_known |= bit;
+                if memo.e_known & bit == 0 {
+                    memo.e_known |= bit;
                     if entry() {
-                        e_hit |= bit;
+                        memo.e_hit |= bit;
                     }
                 }
-                e_hit & bit != 0
+                memo.e_hit & bit != 0
             });
             if conditions {
                 f(base + i)?;
@@ -1091,6 +1146,25 @@ mod tests {
         let not = Actions::new(&Scope::not_of(["iam:*"]));
         assert!(!m(&not, "IAM:x"));
         assert!(m(&not, "sts:x"));
+    }
+
+    #[test]
+    fn short_service_keys_are_the_services() {
+        let services = [
+            "", "a", "A", "a\0", "s3", "S3", "s4", "bedrock", "BedRock", "bedrocK2",
+        ];
+        for x in services {
+            for y in services {
+                let (hx, hy) = (service_hash(x.as_bytes()), service_hash(y.as_bytes()));
+                assert!(exact_key(hx));
+                assert_eq!(hx == hy, x.eq_ignore_ascii_case(y), "{x:?} {y:?}");
+            }
+        }
+        assert!(!exact_key(service_hash(b"bedrock-agent")));
+        assert_eq!(
+            service_hash(b"bedrock-agent"),
+            service_hash(b"Bedrock-Agent")
+        );
     }
 
     #[test]
