@@ -105,8 +105,9 @@ impl PartialEq for Level {
 
 impl Eq for Level {}
 
-/// The levels from the root down to `account` (by name); `None` if it is not an account.
-pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<Level>> {
+/// The targets from the root down to `account` (its name included), or `None` when `account`
+/// is not an account of the organization.
+pub fn path(program: &Program, account: &str) -> Option<Vec<String>> {
     let org = &program.org;
     let acct = org
         .target(account)
@@ -125,6 +126,12 @@ pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<L
         path.push(root.name.clone());
     }
     path.reverse();
+    Some(path)
+}
+
+/// The levels from the root down to `account` (by name); `None` if it is not an account.
+pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<Level>> {
+    let path = path(program, account)?;
     let full_access = Statement {
         effect: Effect::Allow,
         action: Scope::any(),

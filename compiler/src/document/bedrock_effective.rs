@@ -687,21 +687,22 @@ fn locate(text: &str, path: &[String], key: Option<&String>) -> Span {
 /// target on its path, in manifest (source) order, which govc takes as the attachment order.
 /// `None` if `account` is not an account of the organization.
 pub fn account_levels(program: &Program, output: &Output, account: &str) -> Option<Vec<Level>> {
-    let path = crate::verify::levels(program, output, account)?;
+    // Only the targets are needed: not the SCP levels `verify::levels` compiles.
+    let path = crate::verify::path(program, account)?;
     Some(
         path.into_iter()
-            .map(|l| Level {
+            .map(|target| Level {
                 policies: output
                     .documents
                     .iter()
-                    .filter(|d| d.kind == DocKind::BedrockPolicy && d.targets.contains(&l.target))
+                    .filter(|d| d.kind == DocKind::BedrockPolicy && d.targets.contains(&target))
                     .map(|d| Policy {
                         name: d.name.clone(),
                         file: d.file(),
                         text: d.content.clone(),
                     })
                     .collect(),
-                target: l.target,
+                target,
             })
             .collect(),
     )

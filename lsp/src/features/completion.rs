@@ -153,6 +153,18 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
             }
         }
     };
+    // Declared account ids, quoted: where `principal account` or `aws:PrincipalAccount` wants one.
+    let add_account_ids = |add: &mut dyn FnMut(String, CompletionItemKind, Option<String>)| {
+        for d in names(&[DeclKind::Account]) {
+            if let Some((id, _)) = &d.target_id {
+                add(
+                    format!("\"{id}\""),
+                    CompletionItemKind::VALUE,
+                    Some(d.name.clone()),
+                );
+            }
+        }
+    };
     let std_sets = |module: &str| -> Vec<String> {
         index
             .modules
@@ -328,15 +340,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
             }
         }
         Want::AccountIds => {
-            for d in names(&[DeclKind::Account]) {
-                if let Some((id, _)) = &d.target_id {
-                    add(
-                        format!("\"{id}\""),
-                        CompletionItemKind::VALUE,
-                        Some(d.name.clone()),
-                    );
-                }
-            }
+            add_account_ids(&mut add);
             add_values(&mut add);
         }
         Want::KeyValues(key_at) => {
@@ -364,15 +368,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
                     add(v.into(), CompletionItemKind::ENUM_MEMBER, None);
                 }
             } else if lower == "aws:principalaccount" {
-                for d in names(&[DeclKind::Account]) {
-                    if let Some((id, _)) = &d.target_id {
-                        add(
-                            format!("\"{id}\""),
-                            CompletionItemKind::VALUE,
-                            Some(d.name.clone()),
-                        );
-                    }
-                }
+                add_account_ids(&mut add);
             }
             add_values(&mut add);
         }
