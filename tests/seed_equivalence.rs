@@ -4,9 +4,15 @@
 //! - requests for `bedrock:Converse` / `bedrock:ConverseStream` are left out: they are not IAM
 //!   actions (the calls are authorised as InvokeModel / InvokeModelWithResponseStream, facts
 //!   §4.1), and the compiled SCP drops them from seed 000 SCP 1;
-//! - the allow-list's compiled form also denies `bedrock-mantle` requests for a model outside
-//!   the list (`only models`, stdlib/bedrock.gov), which seed 001 allows; that difference, and
-//!   only that one, is accepted.
+//! - the allow-list's compiled form also covers `bedrock-mantle`: a mantle request for a model
+//!   outside the list is not allowed (`only models`, stdlib/bedrock.gov), where seed 001 allows
+//!   it;
+//! - both model lists also cover the OpenAI-compatible Chat Completions API on bedrock-runtime,
+//!   which names its model in `bedrock:ModelArn` (docs/semantics.md, "Models"): such a request
+//!   for a denied or unlisted model is denied, where the seeds allow it.
+//!
+//! These differences, and only these (each is checked to disappear once its key is taken out of
+//! the request), are accepted.
 //!
 //! Requests are built from the literals of both policies (actions, resources, condition keys
 //! and values, with each wildcard filled in) plus fixed realistic values, with every key also
@@ -300,6 +306,10 @@ fn excluded(action: &str) -> bool {
 }
 
 /// The allow-list's accepted difference: the compiled mantle Deny for models outside the list.
+fn has_key(req: &Request, key: &str) -> bool {
+    req.context.keys().any(|k| k.eq_ignore_ascii_case(key))
+}
+
 fn mantle_model_outside_list(req: &Request) -> bool {
     let is_mantle = req
         .action
@@ -350,10 +360,27 @@ fn compare(name: &str, seed: &[Statement], compiled: &[Statement], allow_list: b
     let mut rng = Rng(0x5eed);
     let mut tally = Tally::default();
     for action in &actions {
-        if excluded(action) {
+        // A request names one action, `service:Name`: an instance of a bare `*` pattern (``,
+        // `x`, `*`) is not one.
+        let well_formed = action
+            .split_once(':')
+            .is_some_and(|(svc, name)| !svc.is_empty() && !name.is_empty());
+        if excluded(action) || !well_formed {
             continue;
         }
         for resource in &resources {
+            // A request pairs an action with `*` or a resource of the action's own service
+            // (docs/semantics.md, "Requests"); the allow-list governs models on Bedrock's
+            // endpoints, where seed 001 also filters other services' actions on model ARNs.
+            let service = action.split(':').next().unwrap_or("");
+            let same_service = resource == "*"
+                || resource
+                    .split(':')
+                    .nth(2)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(service));
+            if !same_service {
+                continue;
+            }
             let contexts: Vec<BTreeMap<String, ContextValue>> = match &full {
                 Some(all) => all.clone(),
                 None => singles
@@ -381,9 +408,28 @@ fn compare(name: &str, seed: &[Statement], compiled: &[Statement], allow_list: b
                 if want == got {
                     continue;
                 }
-                // The mantle Deny: the seed allows the request or leaves it to another
-                // statement's Allow; the compiled SCP denies it outright.
-                if allow_list && got == Decision::ExplicitDeny && mantle_model_outside_list(&req) {
+                // The corrections, each recognised by the key it is about: the request is
+                // decided alike once that key is taken out of it.
+                // - The allow-list covers `bedrock-mantle`: a mantle request for a model
+                //   outside the list has no Allow, where the seed allows it.
+                // - Both model lists cover the Chat Completions path on bedrock-runtime, which
+                //   names its model in `bedrock:ModelArn`; the seeds do not.
+                let corrected = |key: &str| {
+                    let mut without = req.clone();
+                    without.context.retain(|k, _| !k.eq_ignore_ascii_case(key));
+                    decide(seed, &without) == decide(compiled, &without)
+                };
+                let strictness = |d: Decision| match d {
+                    Decision::Allow => 0,
+                    Decision::ImplicitDeny => 1,
+                    Decision::ExplicitDeny => 2,
+                };
+                if strictness(got) > strictness(want)
+                    && ((allow_list
+                        && mantle_model_outside_list(&req)
+                        && corrected("bedrock-mantle:Model"))
+                        || (has_key(&req, "bedrock:ModelArn") && corrected("bedrock:ModelArn")))
+                {
                     tally.accepted_differences += 1;
                     continue;
                 }

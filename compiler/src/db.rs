@@ -182,6 +182,25 @@ pub fn program_rules(db: &dyn Db, ws: Workspace) -> Arc<crate::rules::Program> {
     Arc::new(crate::rules::desugar::desugar(index, &views))
 }
 
+/// The program's meaning (the reference semantics, `semantics`), built from the checked ASTs
+/// independently of `program_rules`. Meaningful only when `program_diagnostics` has no errors.
+#[salsa::tracked(returns(ref))]
+pub fn program_meaning(db: &dyn Db, ws: Workspace) -> Arc<crate::semantics::Meaning> {
+    let index = program_index(db, ws);
+    let files = ws.files(db);
+    let parsed: Vec<(&str, Arc<ParsedFile>)> = index
+        .files
+        .iter()
+        .filter_map(|p| {
+            files
+                .get(p)
+                .map(|f| (p.as_str(), parse_file(db, *f).clone()))
+        })
+        .collect();
+    let views: Vec<(&str, &ast::File)> = parsed.iter().map(|(p, f)| (*p, &f.ast)).collect();
+    Arc::new(crate::semantics::build(index, &views))
+}
+
 /// Checks and compiles the program, as `govc compile` does. `Ok` holds the output and every
 /// warning (the checker's, then the back end's); `Err` every diagnostic when any is an error.
 pub fn compile_workspace(

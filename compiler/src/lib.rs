@@ -22,6 +22,7 @@ pub mod ir;
 pub mod lint;
 pub mod optimize;
 pub mod rules;
+pub mod semantics;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;

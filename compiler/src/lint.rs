@@ -298,10 +298,25 @@ fn allow_list(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
     if !p.replaces_full_access {
         return;
     }
-    let broad = p
+    // The Allows' action scopes together name every action: one `Action: "*"`, or a
+    // `NotAction` whose every exception another Allow names (as `only models` writes them).
+    let allows: Vec<&Statement> = p
         .statements
         .iter()
-        .any(|s| s.effect == Effect::Allow && s.action.is_any());
+        .filter(|s| s.effect == Effect::Allow)
+        .collect();
+    let named = |a: &str| {
+        allows.iter().any(|s| {
+            !s.action.negated
+                && s.action
+                    .values
+                    .iter()
+                    .any(|v| v == "*" || v.eq_ignore_ascii_case(a))
+        })
+    };
+    let broad = allows.iter().any(|s| {
+        s.action.is_any() || (s.action.negated && s.action.values.iter().all(|v| named(v)))
+    });
     if broad {
         return;
     }

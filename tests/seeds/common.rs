@@ -73,7 +73,7 @@ pub const SEEDS: &[Seed] = &[
         seed: "001",
         policy: "DeepSeek deny-list (bedrock and bedrock-mantle)",
         allow_list: false,
-        notes: &["same statements (`deny model` is exactly the seed's); no Sid to drop"],
+        notes: &["the seed's two statements, plus one for the Chat Completions API on bedrock-runtime, which names its model in `bedrock:ModelArn` (docs/semantics.md, \"Models\"); no Sid to drop"],
     },
     Seed {
         id: "001-api-key-use",
@@ -106,7 +106,7 @@ pub const SEEDS: &[Seed] = &[
         allow_list: true,
         notes: &[
             "an Allow policy that replaces FullAWSAccess (facts §1.4), not one of the nine",
-            "stronger than the seed: `only models` adds a `bedrock-mantle` Deny for other models, which seed 001 lacks (the mantle model is a condition key, which an Allow cannot filter)",
+            "stronger than the seed: `only models` also covers `bedrock-mantle` (an Allow for mantle requests whose model is listed or absent) and the Chat Completions API on bedrock-runtime (`bedrock:ModelArn`), which seed 001 leaves open; all four statements are Allows, so several allow-lists at one level add up (docs/semantics.md, \"Allow-lists\")",
         ],
     },
 ];

@@ -698,6 +698,42 @@ impl Catalog {
             .map(|p| p.id.as_str())
     }
 
+    /// The ARN pattern that `value` of a Bedrock resource kind stands for, as `allow … on KIND`
+    /// and the model statements write it: the kind is a `bedrock` resource type with `_` for
+    /// `-` (`model` is `foundation-model`); the ARN is the type's format from the Service
+    /// Authorization Reference in the `aws` partition, any Region (`*`), the given account (or
+    /// none where the format has none), and `value` in place of the resource part from its
+    /// first placeholder on. `None` for an unknown kind or a format without a placeholder.
+    pub fn kind_arn(&self, kind: &str, value: &str, account: &str) -> Option<String> {
+        let ty = if kind == "model" {
+            "foundation-model".to_string()
+        } else {
+            kind.replace('_', "-")
+        };
+        let format = &self.resource_type("bedrock", &ty)?.arn;
+        let mut parts = format.splitn(6, ':');
+        let head: Vec<&str> = parts.by_ref().take(5).collect();
+        let resource = parts.next()?;
+        let at = resource.find("${")?;
+        let fill = |segment: &str, with: &str| -> String {
+            if segment.starts_with("${") {
+                with.to_string()
+            } else {
+                segment.to_string()
+            }
+        };
+        let [arn, partition, service, region, acct] = head.as_slice() else {
+            return None;
+        };
+        Some(format!(
+            "{arn}:{}:{service}:{}:{}:{}{value}",
+            fill(partition, "aws"),
+            fill(region, "*"),
+            fill(acct, account),
+            resource.get(..at)?
+        ))
+    }
+
     /// A model by exact id (deleted ids included; see [`Model::deleted`]).
     pub fn model(&self, id: &str) -> Option<&Model> {
         self.model_index.get(id).and_then(|&i| self.models.get(i))

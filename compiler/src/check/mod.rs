@@ -907,10 +907,8 @@ impl<'a> Checker<'a> {
                 ScopeVar::Action => Expect::Action,
                 ScopeVar::Resource => Expect::ResourceArn,
             };
-            if matches!(
-                op,
-                ScopeOp::Eq | ScopeOp::NotEq | ScopeOp::Like | ScopeOp::NotLike
-            ) {
+            // `like [p, …]` and `not like [p, …]` take several patterns; `==`/`!=` one value.
+            if matches!(op, ScopeOp::Eq | ScopeOp::NotEq) {
                 self.single(value);
             }
             self.value(value, expect);
@@ -1062,31 +1060,44 @@ impl<'a> Checker<'a> {
                 matches!(elem, KeyType::Numeric | KeyType::Date)
             }
             PredOp::Like(_) | PredOp::NotLike(_) => matches!(elem, KeyType::String | KeyType::Arn),
-            PredOp::Cmp(CmpOp::Ne, _) | PredOp::NotIn(_) => {
-                !matches!(elem, KeyType::Bool | KeyType::Binary)
-            }
+            // `!=` on a Bool key is IAM's `BoolIfExists` with the other value (true on a
+            // missing key, as every negated test); Binary has no negated operator.
+            PredOp::Cmp(CmpOp::Ne, _) | PredOp::NotIn(_) => !matches!(elem, KeyType::Binary),
             PredOp::Cmp(CmpOp::Eq, _) | PredOp::In(_) => true,
         };
         if !op_ok {
             self.push(
-                Diagnostic::new(Code::E0215, p.op_span, format!("this comparison does not apply to `{}` ({})", key.name, ty.name()))
-                    .with_label("operator not defined for this type")
-                    .with_help(match elem {
-                        KeyType::Bool => "Bool keys are compared with `==` (IAM's `Bool` operator has no negated form): write `== false`",
-                        KeyType::Binary => "Binary keys are compared with `==`",
-                        _ => "`<`/`>` need a Numeric or Date key; `like` needs a String or ARN key",
-                    }),
+                Diagnostic::new(
+                    Code::E0215,
+                    p.op_span,
+                    format!(
+                        "this comparison does not apply to `{}` ({})",
+                        key.name,
+                        ty.name()
+                    ),
+                )
+                .with_label("operator not defined for this type")
+                .with_help(match elem {
+                    KeyType::Bool => "Bool keys are compared with `==` and `!=`",
+                    KeyType::Binary => {
+                        "Binary keys are compared with `==` (IAM has no negated `BinaryEquals`)"
+                    }
+                    _ => "`<`/`>` need a Numeric or Date key; `like` needs a String or ARN key",
+                }),
             );
             return;
         }
         let expect = Expect::Key(elem);
         match &p.op {
             PredOp::Absent | PredOp::Present => {}
-            PredOp::Cmp(_, v) | PredOp::Like(v) | PredOp::NotLike(v) => {
+            PredOp::Cmp(_, v) => {
                 self.single(v);
                 self.value(v, expect);
             }
-            PredOp::In(v) | PredOp::NotIn(v) => self.value(v, expect),
+            // `like [p, …]`: one of the patterns (docs/language.md §8.3).
+            PredOp::Like(v) | PredOp::NotLike(v) | PredOp::In(v) | PredOp::NotIn(v) => {
+                self.value(v, expect)
+            }
         }
     }
 

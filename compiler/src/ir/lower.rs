@@ -29,8 +29,10 @@ pub fn lower_policy(p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
         }
     }
     let kind = p.kind;
+    // An SCP with a `permit` (an allow-list) stands in for FullAWSAccess on its targets, even
+    // when its Allows lower to nothing (then its targets allow nothing).
     let replaces_full_access =
-        kind == PolicyKind::Scp && statements.iter().any(|s| s.effect == Effect::Allow);
+        kind == PolicyKind::Scp && p.rules.iter().any(|r| r.effect == rules::Effect::Permit);
     (
         Policy {
             name: p.name.clone(),
@@ -44,11 +46,13 @@ pub fn lower_policy(p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
     )
 }
 
-/// A predicate, possibly negated.
-#[derive(Clone, Debug)]
+/// A predicate, possibly negated. `or_absent`: it also holds when the key is missing (a
+/// positive test merged with `is absent`, written with `…IfExists`).
+#[derive(Clone, Debug, PartialEq)]
 struct Lit<'a> {
     pred: &'a Pred,
     negated: bool,
+    or_absent: bool,
 }
 
 /// Disjunctive normal form: alternatives of conjunctions. `[]` is false, `[[]]` true.
@@ -65,7 +69,7 @@ pub fn lower_rule(r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
         .with_label("its condition multiplies out into too many alternatives")
         .with_help("split the rule into several rules, each with part of the `||` alternatives")
     };
-    let dnf = dnf(&r.cond, false).ok_or_else(|| Box::new(too_many()))?;
+    let dnf = merge_absent(dnf(&r.cond, false).ok_or_else(|| Box::new(too_many()))?);
     let effect = match r.effect {
         rules::Effect::Forbid => Effect::Deny,
         rules::Effect::Permit => Effect::Allow,
@@ -148,6 +152,7 @@ fn dnf(c: &Cond, neg: bool) -> Option<Dnf<'_>> {
         (Cond::Pred(p), n) => vec![vec![Lit {
             pred: p,
             negated: n,
+            or_absent: false,
         }]],
         // Or, or a negated And (De Morgan): alternatives side by side.
         (Cond::Or(cs), false) | (Cond::And(cs), true) => {
@@ -184,6 +189,69 @@ fn dnf(c: &Cond, neg: bool) -> Option<Dnf<'_>> {
     Some(out)
 }
 
+/// Joins alternatives that differ only in `k is absent` against a test of `k`:
+/// `R && k is absent || R && k OP v` is `R && k OP v` written `OPIfExists` (one statement
+/// instead of two), and `R && k is absent || R && !(k OP v)` is the second alone, because a
+/// negated test is already true on a missing key. Only unqualified tests: a set qualifier has
+/// its own missing-key rule.
+fn merge_absent(mut dnf: Dnf<'_>) -> Dnf<'_> {
+    while let Some((i, j, b)) = absent_pair(&dnf) {
+        let positive = dnf
+            .get(j)
+            .and_then(|c| c.get(b))
+            .is_some_and(|l| !l.negated);
+        if positive {
+            if let Some(l) = dnf.get_mut(j).and_then(|c| c.get_mut(b)) {
+                l.or_absent = true;
+            }
+        }
+        dnf.remove(i);
+    }
+    dnf
+}
+
+/// Alternative `i` is `R && k is absent` and alternative `j` is `R && T` with `T` (at `b`) an
+/// unqualified test of `k`.
+fn absent_pair(dnf: &Dnf<'_>) -> Option<(usize, usize, usize)> {
+    let is_absent = |l: &Lit<'_>| !l.negated && !l.or_absent && l.pred.test == Test::Absent;
+    for (i, ci) in dnf.iter().enumerate() {
+        for (a, absent) in ci.iter().enumerate().filter(|(_, l)| is_absent(l)) {
+            for (j, cj) in dnf.iter().enumerate() {
+                if i == j || cj.len() != ci.len() {
+                    continue;
+                }
+                for (b, other) in cj.iter().enumerate() {
+                    if other.pred.key != absent.pred.key
+                        || other.pred.qualifier.is_some()
+                        || other.or_absent
+                        || other.pred.test == Test::Absent
+                    {
+                        continue;
+                    }
+                    // The rest of each is the same set of literals.
+                    let within = |c: &[Lit<'_>], skip: usize, l: &Lit<'_>| {
+                        c.iter().enumerate().any(|(y, m)| y != skip && m == l)
+                    };
+                    let same_rest = ci
+                        .iter()
+                        .enumerate()
+                        .filter(|(x, _)| *x != a)
+                        .all(|(_, l)| within(cj, b, l))
+                        && cj
+                            .iter()
+                            .enumerate()
+                            .filter(|(y, _)| *y != b)
+                            .all(|(_, l)| within(ci, a, l));
+                    if same_rest {
+                        return Some((i, j, b));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// What one literal becomes in a condition block.
 enum Lowered {
     /// Always true: leave it out.
@@ -212,6 +280,8 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
         )
     };
     let set = |vs: &[String]| -> BTreeSet<String> { vs.iter().cloned().collect() };
+    // A positive test that also holds on a missing key (see `merge_absent`).
+    let or_absent = lit.or_absent && !neg && qualifier.is_none();
     match &p.test {
         Test::Absent => Ok(Lowered::Entry(
             Operator::plain(Op::Null),
@@ -219,7 +289,16 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
         )),
         Test::Eq(vs) | Test::Like(vs) if vs.is_empty() => {
             // "equal to one of no values": false; its complement true.
-            Ok(if neg { Lowered::True } else { Lowered::False })
+            Ok(if neg {
+                Lowered::True
+            } else if or_absent {
+                Lowered::Entry(
+                    Operator::plain(Op::Null),
+                    BTreeSet::from(["true".to_string()]),
+                )
+            } else {
+                Lowered::False
+            })
         }
         Test::Eq(vs) => {
             let (pos, negop) = match p.family {
@@ -233,7 +312,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                     let values: BTreeSet<String> =
                         vs.iter().map(|v| v.to_ascii_lowercase()).collect();
                     if !neg {
-                        return Ok(entry(Op::Bool, false, values));
+                        return Ok(entry(Op::Bool, or_absent, values));
                     }
                     // !(k == true): the key is missing or false. `BoolIfExists` with the other
                     // value says exactly that; under a qualifier the swapped qualifier does.
@@ -256,7 +335,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                 }
             };
             if !neg {
-                return Ok(entry(pos, false, set(vs)));
+                return Ok(entry(pos, or_absent, set(vs)));
             }
             match negop {
                 Some(op) => Ok(entry(op, false, set(vs))),
@@ -271,7 +350,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                 Family::Arn => (Op::ArnLike, Op::ArnNotLike),
                 _ => (Op::StringLike, Op::StringNotLike),
             };
-            Ok(entry(if neg { negop } else { pos }, false, set(vs)))
+            Ok(entry(if neg { negop } else { pos }, or_absent, set(vs)))
         }
         Test::Lt(v) | Test::Le(v) | Test::Gt(v) | Test::Ge(v) => {
             let date = p.family == Family::Date;
@@ -296,7 +375,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
             };
             let values = BTreeSet::from([v.clone()]);
             if !neg {
-                Ok(entry(op, false, values))
+                Ok(entry(op, or_absent, values))
             } else {
                 // The complement must also hold on a missing key: `IfExists` (a qualifier
                 // already gives the right answer there).

@@ -13,6 +13,7 @@ use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
 const FOUNDATION_MODELS: &str = "arn:aws:bedrock:*::foundation-model/*";
 const INFERENCE_PROFILES: &str = "arn:aws:bedrock:*:*:inference-profile/*";
 const APPLICATION_PROFILES: &str = "arn:aws:bedrock:*:*:application-inference-profile/*";
+const MODEL_ARN: &str = "bedrock:ModelArn";
 const INVOKE: [&str; 2] = [
     "bedrock:InvokeModel",
     "bedrock:InvokeModelWithResponseStream",
@@ -156,11 +157,23 @@ impl Desugar<'_> {
         match &s.kind {
             StmtKind::DenyModels { models, clauses } => {
                 let models = self.lits_all(models);
+                let arns: Vec<String> = models.iter().map(|m| model_arn(m)).collect();
                 let clauses = self.clauses(clauses);
                 out.push(forbid(
                     ScopeSet::In(vec!["bedrock:*".into()]),
-                    ScopeSet::In(models.iter().map(|m| model_arn(m)).collect()),
+                    ScopeSet::In(arns.clone()),
                     clauses.clone(),
+                    "DenyModel",
+                ));
+                // The OpenAI-compatible Chat Completions API on bedrock-runtime authorises
+                // `bedrock:InvokeModel` on a project and names the model in `bedrock:ModelArn`.
+                out.push(forbid(
+                    ScopeSet::In(vec!["bedrock:*".into()]),
+                    ScopeSet::Any,
+                    Cond::and(vec![
+                        clauses.clone(),
+                        pred_as(MODEL_ARN, Family::Arn, Test::Like(arns)),
+                    ]),
                     "DenyModel",
                 ));
                 out.push(forbid(
@@ -175,25 +188,46 @@ impl Desugar<'_> {
             }
             StmtKind::OnlyModels { models } => {
                 let models = self.lits_all(models);
-                let permit = |resource: ScopeSet| Rule {
+                let arns: Vec<String> = models.iter().map(|m| model_arn(m)).collect();
+                let permit = |action: ScopeSet, resource: ScopeSet, cond: Cond| Rule {
                     effect: Effect::Permit,
-                    action: ScopeSet::Any,
+                    action,
                     resource,
-                    cond: Cond::True,
+                    cond,
                     origin: self.origin(s.span, policy, "OnlyModels"),
                 };
-                out.push(permit(ScopeSet::NotIn(vec![FOUNDATION_MODELS.into()])));
-                out.push(permit(ScopeSet::In(
-                    models.iter().map(|m| model_arn(m)).collect(),
-                )));
-                out.push(forbid(
+                // Allows only, so that several allow-lists at one level add up on both
+                // endpoints alike (docs/semantics.md, "Allow-lists").
+                let bedrock = || ScopeSet::In(vec!["bedrock:*".into()]);
+                // `bedrock:ModelArn`, when present, must name a listed model.
+                let model_arn_listed = || {
+                    Cond::Or(vec![
+                        pred_as(MODEL_ARN, Family::Arn, Test::Absent),
+                        pred_as(MODEL_ARN, Family::Arn, Test::Like(arns.clone())),
+                    ])
+                };
+                out.push(permit(
+                    ScopeSet::NotIn(vec!["bedrock:*".into(), "bedrock-mantle:*".into()]),
+                    ScopeSet::Any,
+                    Cond::True,
+                ));
+                out.push(permit(
+                    bedrock(),
+                    ScopeSet::NotIn(vec![FOUNDATION_MODELS.into()]),
+                    model_arn_listed(),
+                ));
+                out.push(permit(
+                    bedrock(),
+                    ScopeSet::In(arns.clone()),
+                    model_arn_listed(),
+                ));
+                out.push(permit(
                     ScopeSet::In(vec!["bedrock-mantle:*".into()]),
                     ScopeSet::Any,
-                    Cond::and(vec![
-                        Cond::negate(pred("bedrock-mantle:Model", Test::Absent)),
-                        Cond::negate(pred("bedrock-mantle:Model", Test::Like(models))),
+                    Cond::Or(vec![
+                        pred("bedrock-mantle:Model", Test::Absent),
+                        pred("bedrock-mantle:Model", Test::Like(models)),
                     ]),
-                    "OnlyModels",
                 ));
             }
             StmtKind::OnlyRegions {
@@ -450,7 +484,7 @@ impl Desugar<'_> {
             ast::Cond::Pred(p) => {
                 let (key, family) = key_of(&p.key.value);
                 let qualifier = p.qualifier.map(|(q, _)| q);
-                let mk = |test: Test| {
+                let mk_q = |qualifier: Option<Qualifier>, test: Test| {
                     Cond::Pred(Pred {
                         key: key.clone(),
                         family,
@@ -458,22 +492,33 @@ impl Desugar<'_> {
                         test,
                     })
                 };
+                let mk = |test: Test| mk_q(qualifier, test);
+                // `!=`, `not in`, `not like` negate the test of each value, inside the
+                // quantifier: `any k not in L` is "some value is not in L", which is
+                // `!(all k in L)`; `all k != v` is `!(any k == v)`.
+                let not = |test: Test| {
+                    let swapped = qualifier.map(|q| match q {
+                        Qualifier::Any => Qualifier::All,
+                        Qualifier::All => Qualifier::Any,
+                    });
+                    Cond::negate(mk_q(swapped, test))
+                };
                 let one = |v: &Value| self.lits(v).into_iter().next().unwrap_or_default();
                 match &p.op {
                     ast::PredOp::Absent => mk(Test::Absent),
                     ast::PredOp::Present => Cond::negate(mk(Test::Absent)),
                     ast::PredOp::Cmp(op, v) => match op {
                         ast::CmpOp::Eq => mk(Test::Eq(self.lits(v))),
-                        ast::CmpOp::Ne => Cond::negate(mk(Test::Eq(self.lits(v)))),
+                        ast::CmpOp::Ne => not(Test::Eq(self.lits(v))),
                         ast::CmpOp::Lt => mk(Test::Lt(one(v))),
                         ast::CmpOp::Le => mk(Test::Le(one(v))),
                         ast::CmpOp::Gt => mk(Test::Gt(one(v))),
                         ast::CmpOp::Ge => mk(Test::Ge(one(v))),
                     },
                     ast::PredOp::In(v) => mk(Test::Eq(self.lits(v))),
-                    ast::PredOp::NotIn(v) => Cond::negate(mk(Test::Eq(self.lits(v)))),
+                    ast::PredOp::NotIn(v) => not(Test::Eq(self.lits(v))),
                     ast::PredOp::Like(v) => mk(Test::Like(self.lits(v))),
-                    ast::PredOp::NotLike(v) => Cond::negate(mk(Test::Like(self.lits(v)))),
+                    ast::PredOp::NotLike(v) => not(Test::Like(self.lits(v))),
                 }
             }
         }

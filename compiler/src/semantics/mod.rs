@@ -1,0 +1,483 @@
+//! The reference semantics of `.gov`: what a checked program decides for a request, computed
+//! directly from the program as written, statement by statement, as `docs/semantics.md` states
+//! it. It shares no code with the desugaring (`rules::desugar`), the lowering (`ir::lower`), the
+//! optimiser or the packer: surface statements mean what they govern (the model a request
+//! uses, on which endpoint, in which Region, by which principal), not the IAM statements the
+//! compiler writes for them. A mistake in any of those steps therefore shows up as a request on
+//! which this module and the compiled documents disagree — in the differential tests
+//! (`tests/semantics_differential.rs`) and in `govc verify`'s proof ([`crate::proof`]).
+//!
+//! What it does share with the compiled side are IAM's own primitives: how an action, a
+//! resource ARN or a condition value is matched (`ir::eval`), which the independent evaluator
+//! of the differential harness checks separately, and the catalog's facts (key types, ARN
+//! formats, inference-profile routes).
+//!
+//! Layout:
+//! - [`Meaning`] — the program with names resolved: organization, policies as lists of
+//!   [`Stmt`], attachments, controls ([`build`]);
+//! - [`logic`] — the questions asked of a request ([`logic::Atom`]) and the algebra they are
+//!   combined in, so the same interpreter decides one request or builds a formula;
+//! - [`decide`] — the interpreter;
+//! - [`calls`] — a call through an inference profile as the authorisations AWS checks.
+
+pub mod calls;
+pub mod decide;
+pub mod logic;
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{catalog, KeyType};
+use crate::check::Index;
+use crate::rules::TargetKind;
+use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
+
+pub use crate::syntax::ast::Qualifier;
+
+/// A whole program's meaning.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meaning {
+    /// Target name → its kind and parent (`None` for the root and for children of the root).
+    pub targets: BTreeMap<String, (TargetKind, Option<String>)>,
+    /// `scp` blocks by name.
+    pub scps: BTreeMap<String, Vec<Stmt>>,
+    /// `identity` blocks by name.
+    pub identities: BTreeMap<String, Vec<Stmt>>,
+    /// Target name → the policies attached to it (SCPs only; guardrails do not decide requests).
+    pub attached: BTreeMap<String, Vec<String>>,
+    pub controls: Vec<Control>,
+    /// The standard library's facts the statements are defined with.
+    pub facts: Facts,
+}
+
+/// Facts the surface statements are defined with, read from the standard library
+/// (`stdlib/bedrock.gov`) so that they have one home.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// `bedrock::invoke`: the actions every runtime inference API is authorised as.
+    pub invoke: Vec<String>,
+    /// `bedrock::region_services`: what `only regions` restricts by default.
+    pub region_services: Vec<String>,
+    /// `bedrock::foundation_models`: every foundation model's ARN.
+    pub foundation_models: String,
+    /// `bedrock::inference_profiles`: every system (cross-Region) inference profile's ARN.
+    pub system_profiles: String,
+    /// `bedrock::application_inference_profiles`.
+    pub application_profiles: String,
+}
+
+impl Facts {
+    fn load(index: &Index) -> Facts {
+        let list = |item: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            if let Ok(d) = index.resolve_path(&["bedrock", item]) {
+                if let Some(v) = &d.value {
+                    index.literals(&d.file, v, &mut out);
+                }
+            }
+            out
+        };
+        let one = |item: &str| list(item).into_iter().next().unwrap_or_default();
+        Facts {
+            invoke: list("invoke"),
+            region_services: list("region_services"),
+            foundation_models: one("foundation_models"),
+            system_profiles: one("inference_profiles"),
+            application_profiles: one("application_inference_profiles"),
+        }
+    }
+
+    /// The ARN pattern of the foundation models a model pattern names, in every Region and the
+    /// Region-less form global cross-Region inference authorises.
+    pub fn model_arn(&self, model: &str) -> String {
+        catalog()
+            .kind_arn("model", model, "*")
+            .unwrap_or_else(|| format!("arn:aws:bedrock:*::foundation-model/{model}"))
+    }
+}
+
+/// A `control` block: CT.MULTISERVICE.PV.1 on some OUs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Control {
+    pub targets: Vec<String>,
+    pub regions: Vec<String>,
+    pub exempt_actions: Vec<String>,
+    pub exempt_principals: Vec<String>,
+}
+
+/// One statement as written, values resolved to literal text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stmt {
+    DenyModels {
+        models: Vec<String>,
+        clauses: Vec<Clause>,
+    },
+    OnlyModels {
+        models: Vec<String>,
+    },
+    OnlyRegions {
+        regions: Vec<String>,
+        /// Service prefixes; empty means the default, `bedrock` and `bedrock-mantle`.
+        services: Vec<String>,
+        clauses: Vec<Clause>,
+    },
+    DenyApiKeys {
+        /// `LONG_TERM`, `SHORT_TERM`, or `None` for every key.
+        kind: Option<&'static str>,
+        clauses: Vec<Clause>,
+    },
+    RequireApplicationProfile,
+    RequireTags {
+        tags: Vec<String>,
+    },
+    DenyServices {
+        services: Vec<String>,
+        clauses: Vec<Clause>,
+    },
+    DenyAll {
+        clauses: Vec<Clause>,
+    },
+    DenyActions {
+        actions: Vec<String>,
+        /// Empty: every resource.
+        resources: Vec<String>,
+        clauses: Vec<Clause>,
+    },
+    /// `allow … on …` (identity policies): the actions and the resource ARNs.
+    Allow {
+        actions: Vec<String>,
+        resources: Vec<String>,
+        clauses: Vec<Clause>,
+    },
+    Rule(Rule),
+}
+
+/// `when P` (`unless: false`) or `unless P`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    pub unless: bool,
+    pub pred: ClausePred,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClausePred {
+    Region(Vec<String>),
+    Principal(Vec<String>),
+    PrincipalAccount(Vec<String>),
+    ViaMcp,
+    ViaMcpIn(Vec<String>),
+    Cond(Cond),
+}
+
+/// A core rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub permit: bool,
+    pub principal: Option<(ast::ScopeOp, Vec<String>)>,
+    pub action: Option<(ast::ScopeOp, Vec<String>)>,
+    pub resource: Option<(ast::ScopeOp, Vec<String>)>,
+    /// `when { C }` (false) and `unless { C }` (true), in order.
+    pub clauses: Vec<(bool, Cond)>,
+}
+
+/// A condition tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Pred(Pred),
+}
+
+/// `[any|all] context["key"] op values`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pred {
+    pub qualifier: Option<Qualifier>,
+    pub key: String,
+    /// The type of one value of the key (the catalog's; `String` for unknown keys).
+    pub ty: KeyType,
+    pub op: PredOp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PredOp {
+    Absent,
+    Present,
+    Eq(Vec<String>),
+    Ne(Vec<String>),
+    Lt(String),
+    Le(String),
+    Gt(String),
+    Ge(String),
+    Like(Vec<String>),
+    NotLike(Vec<String>),
+}
+
+/// The meaning of a checked program: its user files (stdlib modules are reached through
+/// `index`). Meaningful only for programs without errors.
+pub fn build(index: &Index, files: &[(&str, &ast::File)]) -> Meaning {
+    let mut m = Meaning {
+        facts: Facts::load(index),
+        ..Meaning::default()
+    };
+    for (path, file) in files {
+        if Index::is_std(path) {
+            continue;
+        }
+        let b = Builder { index, path };
+        for item in &file.items {
+            match &item.kind {
+                ItemKind::Org(org) => b.org(org, &mut m),
+                ItemKind::Scp(p) => {
+                    m.scps.insert(p.name.name.clone(), b.stmts(&p.stmts));
+                }
+                ItemKind::Identity(p) => {
+                    m.identities.insert(p.name.name.clone(), b.stmts(&p.stmts));
+                }
+                ItemKind::Control(c) => m.controls.push(b.control(c)),
+                ItemKind::Attach(a) => {
+                    for t in &a.targets {
+                        let list = m.attached.entry(t.name.clone()).or_default();
+                        for p in &a.policies {
+                            if !list.contains(&p.name) {
+                                list.push(p.name.clone());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    m
+}
+
+struct Builder<'a> {
+    index: &'a Index,
+    path: &'a str,
+}
+
+impl Builder<'_> {
+    fn lits(&self, vs: &[Value]) -> Vec<String> {
+        let mut out = Vec::new();
+        for v in vs {
+            self.index.literals(self.path, v, &mut out);
+        }
+        out
+    }
+
+    fn std_list(&self, item: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(d) = self.index.resolve_path(&["bedrock", item]) {
+            if let Some(v) = &d.value {
+                self.index.literals(&d.file, v, &mut out);
+            }
+        }
+        out
+    }
+
+    fn lit(&self, v: &Value) -> Vec<String> {
+        self.lits(std::slice::from_ref(v))
+    }
+
+    fn org(&self, org: &ast::Org, m: &mut Meaning) {
+        for e in &org.entries {
+            match &e.kind {
+                OrgEntryKind::Root { .. } => {
+                    m.targets.insert("root".into(), (TargetKind::Root, None));
+                }
+                OrgEntryKind::Ou { name, parent, .. } => {
+                    let parent = parent.as_ref().map(|p| p.name.clone());
+                    m.targets
+                        .insert(name.name.clone(), (TargetKind::Ou, parent));
+                }
+                OrgEntryKind::Account { name, parent, .. } => {
+                    let parent = parent.as_ref().map(|p| p.name.clone());
+                    m.targets
+                        .insert(name.name.clone(), (TargetKind::Account, parent));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn control(&self, c: &ast::Control) -> Control {
+        let mut out = Control {
+            targets: c.targets.iter().map(|t| t.name.clone()).collect(),
+            regions: Vec::new(),
+            exempt_actions: Vec::new(),
+            exempt_principals: Vec::new(),
+        };
+        for s in &c.stmts {
+            match &s.kind {
+                ast::ControlStmtKind::Regions(v) => out.regions.extend(self.lits(v)),
+                ast::ControlStmtKind::ExemptActions(v) => out.exempt_actions.extend(self.lits(v)),
+                ast::ControlStmtKind::ExemptPrincipals(v) => {
+                    out.exempt_principals.extend(self.lits(v))
+                }
+                ast::ControlStmtKind::Error => {}
+            }
+        }
+        out
+    }
+
+    fn stmts(&self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
+        stmts.iter().filter_map(|s| self.stmt(s)).collect()
+    }
+
+    fn stmt(&self, s: &ast::Stmt) -> Option<Stmt> {
+        Some(match &s.kind {
+            StmtKind::DenyModels { models, clauses } => Stmt::DenyModels {
+                models: self.lits(models),
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::OnlyModels { models } => Stmt::OnlyModels {
+                models: self.lits(models),
+            },
+            StmtKind::OnlyRegions {
+                regions,
+                services,
+                clauses,
+            } => Stmt::OnlyRegions {
+                regions: self.lits(regions),
+                services: self.lits(services),
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::DenyApiKeys { kind, clauses } => Stmt::DenyApiKeys {
+                kind: match kind.as_ref().map(|k| k.name.as_str()) {
+                    Some("long_term") => Some("LONG_TERM"),
+                    Some("short_term") => Some("SHORT_TERM"),
+                    _ => None,
+                },
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::Require(_) => Stmt::RequireApplicationProfile,
+            StmtKind::RequireTags { tags, .. } => Stmt::RequireTags {
+                tags: self.lits(tags),
+            },
+            StmtKind::DenyServices { services, clauses } => Stmt::DenyServices {
+                services: self.lits(services),
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::DenyAll { clauses } => Stmt::DenyAll {
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::DenyActions {
+                actions,
+                resources,
+                clauses,
+            } => Stmt::DenyActions {
+                actions: self.lits(actions),
+                resources: self.lits(resources),
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::Allow(a) => {
+                let actions = match &a.what {
+                    ast::AllowWhat::Invoke(_) => self.std_list("invoke"),
+                    ast::AllowWhat::Actions(vs) => self.lits(vs),
+                };
+                let account = a
+                    .account
+                    .as_ref()
+                    .and_then(|v| self.lit(v).into_iter().next())
+                    .unwrap_or_else(|| "*".to_string());
+                let values = self.lits(&a.resources);
+                let resources = match &a.kind {
+                    None => values,
+                    Some(kind) => values
+                        .iter()
+                        .filter_map(|v| catalog().kind_arn(&kind.name, v, &account))
+                        .collect(),
+                };
+                Stmt::Allow {
+                    actions,
+                    resources,
+                    clauses: self.clauses(&a.clauses),
+                }
+            }
+            StmtKind::Rule(r) => Stmt::Rule(self.rule(r)),
+            StmtKind::Error => return None,
+        })
+    }
+
+    fn rule(&self, r: &ast::Rule) -> Rule {
+        let mut out = Rule {
+            permit: r.effect == ast::Effect::Permit,
+            principal: None,
+            action: None,
+            resource: None,
+            clauses: r
+                .clauses
+                .iter()
+                .map(|c| (c.unless, self.cond(&c.cond)))
+                .collect(),
+        };
+        for e in &r.scope {
+            let Some((op, v)) = &e.constraint else {
+                continue;
+            };
+            let entry = Some((*op, self.lit(v)));
+            match e.var {
+                ast::ScopeVar::Principal => out.principal = entry,
+                ast::ScopeVar::Action => out.action = entry,
+                ast::ScopeVar::Resource => out.resource = entry,
+            }
+        }
+        out
+    }
+
+    fn clauses(&self, clauses: &[ast::Clause]) -> Vec<Clause> {
+        clauses
+            .iter()
+            .map(|c| Clause {
+                unless: c.unless,
+                pred: match &c.pred {
+                    ast::SurfacePred::Region(v) => ClausePred::Region(self.lit(v)),
+                    ast::SurfacePred::Principal(v) => ClausePred::Principal(self.lit(v)),
+                    ast::SurfacePred::PrincipalAccount(v) => {
+                        ClausePred::PrincipalAccount(self.lit(v))
+                    }
+                    ast::SurfacePred::ViaMcp(None) => ClausePred::ViaMcp,
+                    ast::SurfacePred::ViaMcp(Some(v)) => ClausePred::ViaMcpIn(self.lit(v)),
+                    ast::SurfacePred::Cond(c) => ClausePred::Cond(self.cond(c)),
+                },
+            })
+            .collect()
+    }
+
+    fn cond(&self, c: &ast::Cond) -> Cond {
+        match c {
+            ast::Cond::And(v, _) => Cond::And(v.iter().map(|c| self.cond(c)).collect()),
+            ast::Cond::Or(v, _) => Cond::Or(v.iter().map(|c| self.cond(c)).collect()),
+            ast::Cond::Not(c, _) => Cond::Not(Box::new(self.cond(c))),
+            ast::Cond::Pred(p) => {
+                let ty = catalog()
+                    .condition_key(&p.key.value)
+                    .map(|k| k.ty.element())
+                    .unwrap_or(KeyType::String);
+                let one = |v: &Value| self.lit(v).into_iter().next().unwrap_or_default();
+                let op = match &p.op {
+                    ast::PredOp::Absent => PredOp::Absent,
+                    ast::PredOp::Present => PredOp::Present,
+                    ast::PredOp::Cmp(op, v) => match op {
+                        ast::CmpOp::Eq => PredOp::Eq(self.lit(v)),
+                        ast::CmpOp::Ne => PredOp::Ne(self.lit(v)),
+                        ast::CmpOp::Lt => PredOp::Lt(one(v)),
+                        ast::CmpOp::Le => PredOp::Le(one(v)),
+                        ast::CmpOp::Gt => PredOp::Gt(one(v)),
+                        ast::CmpOp::Ge => PredOp::Ge(one(v)),
+                    },
+                    ast::PredOp::In(v) => PredOp::Eq(self.lit(v)),
+                    ast::PredOp::NotIn(v) => PredOp::Ne(self.lit(v)),
+                    ast::PredOp::Like(v) => PredOp::Like(self.lit(v)),
+                    ast::PredOp::NotLike(v) => PredOp::NotLike(self.lit(v)),
+                };
+                Cond::Pred(Pred {
+                    qualifier: p.qualifier.map(|(q, _)| q),
+                    key: p.key.value.clone(),
+                    ty,
+                    op,
+                })
+            }
+        }
+    }
+}
