@@ -595,7 +595,11 @@ impl Gen<'_> {
             2 => format!(
                 "allow actions {} on {}",
                 Self::list(&strings(&self.rng.some(ACTION_PATTERNS, 2))),
-                Self::quoted("arn:aws:bedrock:*:*:guardrail/*")
+                if self.rng.chance(50) {
+                    Self::quoted("arn:aws:bedrock:*:*:guardrail/*")
+                } else {
+                    format!("knowledge_base kb1 in account {}", Self::quoted(self.rng.pick::<&str>(ACCOUNT_IDS)))
+                }
             ),
             3 => self.rule(true),
             _ => self.rule(false),

@@ -375,17 +375,13 @@ impl Desugar<'_> {
             .and_then(|v| self.lits(v).into_iter().next())
             .unwrap_or_else(|| "*".to_string());
         let values = self.lits_all(&a.resources);
-        let resources = match a.kind.as_ref().map(|k| k.name.as_str()) {
-            Some("model") => values.iter().map(|v| model_arn(v)).collect(),
-            Some("inference_profile") => values
+        // KIND turns each value into that resource type's ARN (docs/language.md §9).
+        let resources = match &a.kind {
+            Some(kind) => values
                 .iter()
-                .map(|v| format!("arn:aws:bedrock:*:{account}:inference-profile/{v}"))
+                .filter_map(|v| catalog().kind_arn(&kind.name, v, &account))
                 .collect(),
-            Some("application_inference_profile") => values
-                .iter()
-                .map(|v| format!("arn:aws:bedrock:*:{account}:application-inference-profile/{v}"))
-                .collect(),
-            _ => values,
+            None => values,
         };
         Rule {
             effect: Effect::Permit,
