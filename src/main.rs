@@ -392,7 +392,8 @@ fn check(paths: &[String], report: &Report) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let diags = db::program_diagnostics(&database, ws);
+    // Everything `govc compile` would report, the lints and limits of the back end included.
+    let diags = db::all_diagnostics(&database, ws);
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
     report.print(diags, &text_of);
@@ -536,7 +537,112 @@ struct SimRequest {
     context: Vec<String>,
 }
 
+/// The simulated request as a `test` expectation, so that it is checked exactly as a test's
+/// (actions, Regions, keys and their values, with "did you mean").
+fn simulate_as_test(files: &[String], req: &SimRequest) -> Result<String, String> {
+    let quote = |s: &str| {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    let mut text = String::new();
+    for f in files {
+        text.push_str(&format!("use {}\n", quote(f)));
+    }
+    text.push_str(&format!(
+        "test \"govc simulate\" on {} {{\n  expect allow {} on {}",
+        req.account,
+        quote(&req.action),
+        quote(&req.resource)
+    ));
+    if let Some(r) = &req.region {
+        text.push_str(&format!(" in {}", quote(r)));
+    }
+    let mut pairs = Vec::new();
+    for kv in &req.context {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(format!("`--context {kv}`: expected KEY=VALUE"));
+        };
+        let value = match v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(list) => {
+                let items: Vec<String> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(quote)
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
+            None => quote(v),
+        };
+        pairs.push(format!("{}: {value}", quote(k)));
+    }
+    if !pairs.is_empty() {
+        text.push_str(&format!(" with {{ {} }}", pairs.join(", ")));
+    }
+    text.push_str("\n}\n");
+    Ok(text)
+}
+
+/// Checks the simulated request as a test expectation; `Err` (reported) when it is not one a
+/// test could make: an unknown action, Region or key, a value of the wrong type, or an
+/// account that is not one.
+fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Result<(), ExitCode> {
+    const VIRTUAL: &str = "<govc simulate>";
+    let files = collect(paths).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    // `use` is not transitive: the request's test uses every file of the program.
+    let mut first = Database::default();
+    let (ws, _) = db::load(&mut first, &files, &|p| std::fs::read(p));
+    let every: Vec<String> = ws
+        .files(&first)
+        .keys()
+        .filter(|p| !govc_compiler::check::Index::is_std(p))
+        .cloned()
+        .collect();
+    let text = simulate_as_test(&every, req).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let mut database = Database::default();
+    let mut roots = files.clone();
+    roots.push(VIRTUAL.to_string());
+    let (ws, _) = db::load(&mut database, &roots, &|p| {
+        if p == VIRTUAL {
+            Ok(text.clone().into_bytes())
+        } else {
+            std::fs::read(p)
+        }
+    });
+    let diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws)
+        .iter()
+        .filter(|d| d.file == VIRTUAL)
+        .cloned()
+        .collect();
+    if diags.iter().any(Diagnostic::is_error) {
+        let sources = ws.files(&database);
+        let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
+        report.print(&diags, &text_of);
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
+}
+
 fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode {
+    if let Err(code) = check_simulated(paths, req, report) {
+        return code;
+    }
     let c = match compiled(paths, &compile::Options::default(), report) {
         Ok(c) => c,
         Err(code) => return code,

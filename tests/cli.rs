@@ -22,7 +22,7 @@ fn tmp(name: &str, text: &[u8]) -> PathBuf {
 }
 
 #[test]
-fn examples_check_clean_and_silent() {
+fn examples_check_without_errors() {
     let out = govc(&["check", "examples/"]);
     assert_eq!(
         out.status.code(),
@@ -31,10 +31,19 @@ fn examples_check_clean_and_silent() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.stdout.is_empty());
-    assert!(
-        out.stderr.is_empty(),
-        "a clean check prints nothing: {}",
-        String::from_utf8_lossy(&out.stderr)
+    // Nothing but the back end's lints on the examples that reproduce the seeds' own
+    // cross-Region gaps (docs/seed-sizes.md).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let codes: std::collections::BTreeSet<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("warning["))
+        .filter_map(|l| l.split(']').next())
+        .collect();
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert_eq!(
+        codes.into_iter().collect::<Vec<_>>(),
+        ["W0410", "W0411", "W0412"],
+        "{stderr}"
     );
 }
 

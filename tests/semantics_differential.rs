@@ -402,15 +402,28 @@ impl Gen<'_> {
             );
         }
         let op = *self.rng.pick(k.ops);
+        // Exact comparisons of Region codes take codes (the checker refuses others, E0200);
+        // patterns go with `like`.
+        let literal: Vec<&str> = k
+            .program
+            .iter()
+            .copied()
+            .filter(|v| k.name != "aws:RequestedRegion" || !v.contains(['*', '?']))
+            .collect();
+        let pool: &[&str] = if op.contains("like") {
+            k.program
+        } else {
+            &literal
+        };
         let value = |g: &mut Self| {
-            let v = *g.rng.pick(k.program);
+            let v = *g.rng.pick(pool);
             Self::quoted(v)
         };
         let pred = match op {
             "in" | "not in" => {
                 let vs: Vec<String> = self
                     .rng
-                    .some(k.program, 3)
+                    .some(pool, 3)
                     .iter()
                     .map(|v| Self::quoted(v))
                     .collect();
@@ -450,8 +463,16 @@ impl Gen<'_> {
         } else {
             *self.rng.pick(&ops_one)
         };
+        let like = op.contains("like");
         let pool: Vec<String> = match var {
-            "principal" => PRINCIPALS.iter().map(|p| Self::quoted(p)).collect(),
+            // `==`/`in` compare exactly: ARNs without wildcards (the checker refuses the others,
+            // E0222).
+            "principal" => PRINCIPALS
+                .iter()
+                .chain(REQUEST_PRINCIPALS)
+                .filter(|p| like || !p.contains(['*', '?']))
+                .map(|p| Self::quoted(p))
+                .collect(),
             "action" => ACTION_PATTERNS
                 .iter()
                 .filter(|a| !a.contains("::"))
@@ -598,7 +619,10 @@ impl Gen<'_> {
                 if self.rng.chance(50) {
                     Self::quoted("arn:aws:bedrock:*:*:guardrail/*")
                 } else {
-                    format!("knowledge_base kb1 in account {}", Self::quoted(self.rng.pick::<&str>(ACCOUNT_IDS)))
+                    format!(
+                        "knowledge_base kb1 in account {}",
+                        Self::quoted(self.rng.pick::<&str>(ACCOUNT_IDS))
+                    )
                 }
             ),
             3 => self.rule(true),

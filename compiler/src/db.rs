@@ -287,6 +287,22 @@ pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     Arc::new(all)
 }
 
+/// Every diagnostic `govc compile` reports for the program, without writing anything: the
+/// checker's, then, when the checker found no error, the back end's — the lints (W04xx) and the
+/// quota and expressibility errors (E04xx). `govc check` and the language server report these,
+/// so a size or slot limit shows while typing.
+#[salsa::tracked(returns(ref))]
+pub fn all_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
+    let mut diags = program_diagnostics(db, ws).to_vec();
+    if !diags.iter().any(Diagnostic::is_error) {
+        match crate::compile::compile(program_rules(db, ws), &crate::compile::Options::default()) {
+            Ok(output) => diags.extend(output.warnings),
+            Err(back_end) => diags.extend(back_end),
+        }
+    }
+    Arc::new(diags)
+}
+
 /// The span clamped to the text and widened to character boundaries.
 fn snap(text: &str, span: Span) -> Span {
     let mut start = (span.start as usize).min(text.len());

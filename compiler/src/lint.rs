@@ -51,6 +51,7 @@ pub fn lint(
         }
     }
     contradictions(lowered, documents, &mut out);
+    allow_lists_add_up(program, &mut out);
     out.sort_by(|a, b| (&a.file, a.span, a.code).cmp(&(&b.file, b.span, b.code)));
     out.dedup();
     out
@@ -338,6 +339,81 @@ fn allow_list(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
         .with_label("with FullAWSAccess detached, everything else is denied on its targets")
         .with_help("allow the rest explicitly (`permit (action, resource not like bedrock::foundation_models)`), or use `only models`"),
     );
+}
+
+/// W0416: two different `only models` lists reach one target, where they add up (one level's
+/// Allows are ORed), so each widens the other (docs/semantics.md, "Allow-lists").
+fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
+    // Each `only models` statement (by origin) with its model ARN patterns.
+    let mut lists: Vec<(&Origin, &[String])> = Vec::new();
+    for p in &program.policies {
+        for r in &p.rules {
+            if r.origin.label != "OnlyModels" {
+                continue;
+            }
+            if let crate::rules::ScopeSet::In(arns) = &r.resource {
+                if !lists.iter().any(|(o, _)| *o == &r.origin) {
+                    lists.push((&r.origin, arns.as_slice()));
+                }
+            }
+        }
+    }
+    if lists.len() < 2 {
+        return;
+    }
+    let targets_of = |policy: &str| -> Vec<&String> {
+        program
+            .attachments
+            .get(policy)
+            .map(|ts| ts.iter().collect())
+            .unwrap_or_default()
+    };
+    // Whether every pattern of `a` is covered by one of `b`.
+    let within = |a: &[String], b: &[String]| {
+        a.iter().all(|q| {
+            b.iter().any(|p| {
+                p == q
+                    || p.strip_suffix('*').is_some_and(|head| q.starts_with(head))
+                    || (!q.contains(['*', '?']) && glob_match(p, q, false))
+            })
+        })
+    };
+    for (i, (first, a)) in lists.iter().enumerate() {
+        for (second, b) in lists.iter().skip(i + 1) {
+            if within(a, b) && within(b, a) {
+                continue;
+            }
+            let shared: Vec<&String> = if first.policy == second.policy {
+                targets_of(&first.policy)
+            } else {
+                let other = targets_of(&second.policy);
+                targets_of(&first.policy)
+                    .into_iter()
+                    .filter(|t| other.contains(t))
+                    .collect()
+            };
+            if shared.is_empty() && first.policy != second.policy {
+                continue;
+            }
+            let at = if shared.is_empty() {
+                "in one block".to_string()
+            } else {
+                let names: Vec<String> = shared.iter().map(|t| format!("`{t}`")).collect();
+                format!("at {}", names.join(", "))
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::W0416,
+                    second.span,
+                    format!("this allow-list adds to another one {at}: a model either list names is allowed there"),
+                )
+                .in_file(&second.file)
+                .with_label("Allows at one level add up")
+                .with_secondary(Some(first.file.clone()), first.span, "the other allow-list")
+                .with_help("to require both lists, attach one to a parent OU or the root (levels intersect); for the union, write one list"),
+            );
+        }
+    }
 }
 
 /// Statements grouped by the source rule (origin) they came from.

@@ -270,6 +270,8 @@ pub fn request(e: &Expectation, account_id: &str) -> Request {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpectResult {
+    /// The account the request was made for (a test on an OU runs for each account under it).
+    pub account: String,
     pub expectation: Expectation,
     pub evaluation: Evaluation,
     pub passed: bool,
@@ -287,30 +289,49 @@ impl TestResult {
     }
 }
 
+/// The accounts a test runs for: the account it names, or every account under the OU or root
+/// it names (docs/language.md §13), in the organization's order.
+pub fn test_accounts(program: &Program, target: &str) -> Vec<String> {
+    let org = &program.org;
+    match org.target(target).map(|t| t.kind) {
+        Some(TargetKind::Account) => vec![target.to_string()],
+        Some(_) => org
+            .targets
+            .iter()
+            .filter(|t| t.kind == TargetKind::Account)
+            .filter(|t| path(program, &t.name).is_some_and(|p| p.iter().any(|x| x == target)))
+            .map(|t| t.name.clone())
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
 /// Runs every `test` block of the program against the compiled output.
 pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
     program
         .tests
         .iter()
         .map(|t| {
-            let levels = levels(program, output, &t.account).unwrap_or_default();
-            let id = program
-                .org
-                .target(&t.account)
-                .map(|a| a.id.clone())
-                .unwrap_or_default();
-            let results = t
-                .expects
-                .iter()
-                .map(|e| {
+            let mut results = Vec::new();
+            for account in test_accounts(program, &t.account) {
+                let Some(levels) = levels(program, output, &account) else {
+                    continue;
+                };
+                let id = program
+                    .org
+                    .target(&account)
+                    .map(|a| a.id.clone())
+                    .unwrap_or_default();
+                for e in &t.expects {
                     let evaluation = evaluate(&levels, &request(e, &id));
-                    ExpectResult {
+                    results.push(ExpectResult {
+                        account: account.clone(),
                         passed: evaluation.outcome.allowed() == e.allow,
                         expectation: e.clone(),
                         evaluation,
-                    }
-                })
-                .collect();
+                    });
+                }
+            }
             TestResult {
                 test: t.clone(),
                 results,
@@ -398,8 +419,13 @@ pub fn report_human(results: &[TestResult], explain: bool, locate: Locate<'_>) -
             }
             failed_expects += usize::from(!r.passed);
             let head = if r.passed { "ok" } else { "FAILED" };
+            let on = if r.account == t.test.account {
+                String::new()
+            } else {
+                format!(" (account {})", r.account)
+            };
             s.push_str(&format!(
-                "  {head}: {}: expect {}\n",
+                "  {head}: {}: expect {}{on}\n",
                 locate(&t.test.file, r.expectation.span),
                 describe_request(&r.expectation)
             ));
@@ -431,6 +457,7 @@ pub fn report_json(results: &[TestResult], locate: Locate<'_>) -> String {
                 "location": locate(&t.test.file, t.test.span),
                 "passed": t.passed(),
                 "expectations": t.results.iter().map(|r| json!({
+                    "account": r.account,
                     "location": locate(&t.test.file, r.expectation.span),
                     "expect": if r.expectation.allow { "allow" } else { "deny" },
                     "action": r.expectation.action,
@@ -547,9 +574,10 @@ pub fn report_junit(
             .filter(|r| !r.passed)
             .map(|r| {
                 let mut lines = vec![format!(
-                    "{}: expect {}",
+                    "{}: expect {} (account {})",
                     locate(&t.test.file, r.expectation.span),
-                    describe_request(&r.expectation)
+                    describe_request(&r.expectation),
+                    r.account
                 )];
                 lines.extend(describe_evaluation(&r.evaluation, locate));
                 lines.join("\n")

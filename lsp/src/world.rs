@@ -105,9 +105,10 @@ impl Snapshot {
         db::program_index(&self.db, self.ws)
     }
 
-    /// Diagnostics of one file, exactly as `govc check` reports them.
+    /// Diagnostics of one file, exactly as `govc check` reports them (the back end's lints
+    /// and limits included).
     pub fn diagnostics_of(&self, path: &str) -> Vec<Diagnostic> {
-        db::program_diagnostics(&self.db, self.ws)
+        db::all_diagnostics(&self.db, self.ws)
             .iter()
             .filter(|d| d.file == path)
             .cloned()

@@ -109,7 +109,7 @@ fn expected(path: &str, text: &str) -> Vec<Value> {
             std::fs::read(q)
         }
     });
-    db::program_diagnostics(&database, ws)
+    db::all_diagnostics(&database, ws)
         .iter()
         .filter(|d| d.file == path)
         .map(|d| {

@@ -42,7 +42,13 @@ attach regions, models to prod
 async fn setup() -> (Client, String) {
     let mut c = Client::start(&[("org.gov", ORG)]).await;
     let uri = c.open("main.gov", MAIN).await;
-    assert_eq!(c.diagnostics(&uri, 1).await, json!([]));
+    // No errors; the back end's lints (`only regions home` breaks cross-Region inference) are
+    // reported as `govc check` reports them.
+    let d = c.diagnostics(&uri, 1).await;
+    assert!(
+        d.as_array().unwrap().iter().all(|x| x["severity"] != 1),
+        "{d}"
+    );
     (c, uri)
 }
 
@@ -387,7 +393,11 @@ async fn malformed_requests_get_errors_and_the_server_lives() {
         json!([{"range": {"start": pos(500, 0), "end": pos(501, 0)}, "text": "x"}]),
     )
     .await;
-    assert_eq!(c.diagnostics(&uri, 2).await, json!([]));
+    let d = c.diagnostics(&uri, 2).await;
+    assert!(
+        d.as_array().unwrap().iter().all(|x| x["severity"] != 1),
+        "{d}"
+    );
     // Still serving.
     let r = c.call("textDocument/hover", at(&uri, 6, 2)).await;
     assert!(r.is_object(), "{r}");

@@ -14,7 +14,7 @@ use common::*;
 use serde_json::{json, Value};
 
 const TEXT: &str = "org {\n  root = \"r-a1b2\"\n  ou prod = \"ou-a1b2-33333333\"\n}\n\
-scp regions {\n  only regions us-east-1, eu-west-1\n}\nattach regions to prod\n";
+scp regions {\n  only regions us-east-1, eu-west-1 for services bedrock-agentcore\n}\nattach regions to prod\n";
 
 /// The server still answers hover and completion and still publishes diagnostics.
 async fn assert_alive(c: &mut Client, uri: &str, version: i32) {

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::catalog::{catalog, KeyType};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::glob::is_glob;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::*;
 use crate::syntax::Span;
@@ -778,7 +779,7 @@ impl<'a> Checker<'a> {
                 self.values(models, Expect::ModelPattern);
                 self.clauses(clauses);
             }
-            StmtKind::OnlyModels { models } => self.values(models, Expect::ModelPattern),
+            StmtKind::OnlyModels { models } => self.values(models, Expect::AllowedModel),
             StmtKind::OnlyRegions {
                 regions,
                 services,
@@ -911,6 +912,27 @@ impl<'a> Checker<'a> {
             if matches!(op, ScopeOp::Eq | ScopeOp::NotEq) {
                 self.single(value);
             }
+            if e.var == ScopeVar::Principal
+                && matches!(
+                    op,
+                    ScopeOp::Eq | ScopeOp::NotEq | ScopeOp::In | ScopeOp::NotIn
+                )
+            {
+                let mut lits = Vec::new();
+                self.index.literals(self.path, value, &mut lits);
+                if let Some(w) = lits.iter().find(|l| is_glob(l) && !l.contains("${")) {
+                    let like = if matches!(op, ScopeOp::Eq | ScopeOp::In) {
+                        "like"
+                    } else {
+                        "not like"
+                    };
+                    self.push(
+                        Diagnostic::new(Code::E0222, value.span, format!("`{w}` is compared exactly, and no principal ARN contains `*` or `?`"))
+                            .with_label("never matches as an exact ARN")
+                            .with_help(format!("compare as an ARN pattern: `principal {like} …`")),
+                    );
+                }
+            }
             self.value(value, expect);
         }
         for c in &r.clauses {
@@ -1009,6 +1031,23 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// W0223: a value with `*`/`?` that an exact comparison takes literally.
+    fn exact_wildcards(&mut self, v: &Value, instead: &str) {
+        let mut lits = Vec::new();
+        self.index.literals(self.path, v, &mut lits);
+        if let Some(w) = lits.iter().find(|l| is_glob(l) && !l.contains("${")) {
+            self.push(
+                Diagnostic::new(
+                    Code::W0223,
+                    v.span,
+                    format!("`{w}` is compared exactly: its wildcard is an ordinary character"),
+                )
+                .with_label("`==`, `!=`, `in` and `not in` compare exactly")
+                .with_help(format!("to match a pattern, write {instead}")),
+            );
+        }
+    }
+
     fn single(&mut self, v: &Value) {
         if let ValueKind::List(_) = v.kind {
             self.push(
@@ -1087,7 +1126,21 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let expect = Expect::Key(elem);
+        // Region codes are checked as in `only regions`, wherever the key is compared exactly.
+        let exact = matches!(
+            p.op,
+            PredOp::Cmp(CmpOp::Eq | CmpOp::Ne, _) | PredOp::In(_) | PredOp::NotIn(_)
+        );
+        let expect = if exact && key.name.eq_ignore_ascii_case("aws:RequestedRegion") {
+            Expect::Region
+        } else {
+            Expect::Key(elem)
+        };
+        if exact && elem == KeyType::String {
+            if let PredOp::Cmp(_, v) | PredOp::In(v) | PredOp::NotIn(v) = &p.op {
+                self.exact_wildcards(v, "`like`");
+            }
+        }
         match &p.op {
             PredOp::Absent | PredOp::Present => {}
             PredOp::Cmp(_, v) => {
@@ -1323,6 +1376,21 @@ impl<'a> Checker<'a> {
 
     fn test(&mut self, t: &Test) {
         self.target_ref(&t.target);
+        // A test on an OU or the root runs for every account under it (docs/language.md §13).
+        if let Resolved::Decl(d) = self.index.resolve(self.path, &t.target.name) {
+            if matches!(d.kind, DeclKind::Ou | DeclKind::Root) && !self.has_accounts_under(&d.name)
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::E0116,
+                        t.target.span,
+                        format!("`{}` has no account under it", t.target.name),
+                    )
+                    .with_label("this test would check no account")
+                    .with_help("name an account, or declare accounts under it"),
+                );
+            }
+        }
         for e in &t.expects {
             let ExpectKind::Case {
                 action,
@@ -1362,6 +1430,42 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// Whether some account of the organization has `target` among its ancestors (the root is
+    /// every account's).
+    fn has_accounts_under(&self, target: &str) -> bool {
+        let parent_of = |name: &str| -> Option<String> {
+            self.index
+                .decls
+                .get(name)
+                .and_then(|ds| ds.first())
+                .and_then(|d| d.parent.as_ref().map(|p| p.name.clone()))
+        };
+        self.index.decls.values().flatten().any(|d| {
+            if d.kind != DeclKind::Account {
+                return false;
+            }
+            if target == "root" {
+                return true;
+            }
+            let mut at = parent_of(&d.name);
+            let mut steps = 0;
+            // Cycles are reported elsewhere; the bound keeps this total.
+            while let Some(p) = at {
+                if p == target {
+                    return true;
+                }
+                steps += 1;
+                if steps > self.index.decls.len() {
+                    return false;
+                }
+                at = parent_of(&p);
+            }
+            false
+        })
     }
 }
 

@@ -14,6 +14,9 @@ pub enum Expect {
     Region,
     /// A model id or a pattern over model ids (`deepseek*`).
     ModelPattern,
+    /// A model pattern of an allow-list (`only models`): one that matches nothing is an error
+    /// unless quoted (E0225).
+    AllowedModel,
     /// An exact base model id (guardrail model lists).
     ModelId,
     Service,
@@ -35,7 +38,7 @@ impl Expect {
     pub fn describe(self) -> &'static str {
         match self {
             Expect::Region => "a region code",
-            Expect::ModelPattern => "a model id or pattern",
+            Expect::ModelPattern | Expect::AllowedModel => "a model id or pattern",
             Expect::ModelId => "a model id",
             Expect::Service => "a service prefix",
             Expect::Action => "an action",
@@ -67,6 +70,23 @@ pub fn check_literal(text: &str, span: Span, expect: Expect, quoted: bool) -> Op
     match expect {
         Expect::Region => region(text, span),
         Expect::ModelPattern => model(text, span, true),
+        Expect::AllowedModel => model(text, span, true).map(|d| {
+            // Loud where a typo blocks the model everyone meant to allow (E0225); a quoted id
+            // is the way to name a model newer than the catalog.
+            if d.code == Code::W0206 && !quoted {
+                let mut e = Diagnostic::new(Code::E0225, span, d.message.clone())
+                    .with_label("this allow-list admits no model through it");
+                e = match &d.fix {
+                    Some(f) => e.with_suggestion(&f.replacement),
+                    None => e.with_help(
+                        "check the spelling; for a model newer than the catalog, quote its id",
+                    ),
+                };
+                e
+            } else {
+                d
+            }
+        }),
         Expect::ModelId => model(text, span, false),
         Expect::Service => service(text, span),
         Expect::Action => action(text, span),
@@ -141,8 +161,38 @@ fn pattern_suggestion(pattern: &str) -> Option<String> {
     cat.matches_any_model(&candidate).then_some(candidate)
 }
 
+/// The geography prefix (`us`, `global`, …) of an inference-profile id or pattern, and the
+/// model part after it.
+pub fn profile_prefix(text: &str) -> Option<(&str, &str)> {
+    let (geo, rest) = text.split_once('.')?;
+    let known = geo == "us-gov" || catalog().inference_profiles().iter().any(|p| p.geo == geo);
+    (known && !rest.is_empty()).then_some((geo, rest))
+}
+
 fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
     let cat = catalog();
+    if let Some((geo, rest)) = profile_prefix(text) {
+        // Only when the whole text names no model: a provider could one day be called `us`.
+        if !cat.matches_any_model(text) {
+            let fixed = if cat.matches_any_model(rest) {
+                Some(rest.to_string())
+            } else {
+                pattern_suggestion(rest)
+            };
+            let model = fixed.as_deref().unwrap_or(rest);
+            return Some(
+                Diagnostic::new(
+                    Code::E0220,
+                    span,
+                    format!("`{text}` names `{geo}.` inference profiles, not a model"),
+                )
+                .with_label("an inference-profile id matches no foundation model")
+                .with_suggestion(model)
+                .with_help(format!("write `{model}`: a model pattern names the base model, and denies or allows it however it is called"))
+                .with_note("a call through a profile is authorised on the foundation model in every Region it routes to, so the model's own pattern covers every profile"),
+            );
+        }
+    }
     if is_glob(text) {
         if !pattern_ok {
             return Some(
@@ -182,7 +232,7 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
     if let Some(p) = cat.inference_profile(text) {
         return Some(
             Diagnostic::new(
-                Code::E0205,
+                Code::E0220,
                 span,
                 format!("`{text}` is an inference profile id, not a model id"),
             )
@@ -245,6 +295,17 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
                 .with_label(format!("authorised as `{instead}`"))
                 .with_suggestion(instead)
                 .with_note(format!("AWS authorises this API as `{instead}`, so a statement naming `{text}` matches no request (facts §4.1)")),
+        );
+    }
+    if is_glob(svc) && svc != "*" || svc == "*" && name != "*" {
+        return Some(
+            Diagnostic::new(
+                Code::W0224,
+                span,
+                format!("`{text}` has a wildcard in its service prefix"),
+            )
+            .with_label("AWS documents wildcards in the action name only")
+            .with_help("name the services (`s3:Delete*, dynamodb:Delete*`), or write `*` alone"),
         );
     }
     if !is_glob(svc) {
@@ -319,10 +380,28 @@ fn principal_arn(text: &str, span: Span) -> Option<Diagnostic> {
         (partition.starts_with("aws") || partition == "*")
             && matches!(service, "iam" | "sts" | "*")
             && (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
-                || is_glob(account))
+                || is_glob(account)
+                // A policy variable (`${aws:PrincipalAccount}`), substituted per request.
+                || account.starts_with("${") && account.ends_with('}'))
             && !resource.is_empty()
     });
+    // `splitn` keeps a variable's own colon out of the segments only when it is in the last
+    // one; a variable in the account segment contains `:` itself.
+    let ok = ok || principal_with_variable(text);
     if ok {
+        if let Some(role) = assumed_role(text) {
+            return Some(
+                Diagnostic::new(
+                    Code::E0221,
+                    span,
+                    format!("`aws:PrincipalArn` never holds an `assumed-role` session ARN like `{text}`"),
+                )
+                .with_label("never matches: a role session's principal ARN is the role's")
+                .with_suggestion(&role)
+                .with_help(format!("name the role: `{role}`"))
+                .with_note("the role's ARN matches every session of the role; add the role's path if it has one"),
+            );
+        }
         return None;
     }
     Some(
@@ -334,6 +413,43 @@ fn principal_arn(text: &str, span: Span) -> Option<Diagnostic> {
         .with_label("expected an IAM or STS ARN")
         .with_help("write e.g. `\"arn:aws:iam::111111111111:role/Admin\"`"),
     )
+}
+
+/// `arn:PARTITION:iam::${…}:RESOURCE` — a principal ARN whose account is a policy variable.
+fn principal_with_variable(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("arn:") else {
+        return false;
+    };
+    let Some(open) = rest.find("${") else {
+        return false;
+    };
+    let Some(close) = rest.get(open..).and_then(|r| r.find('}')) else {
+        return false;
+    };
+    let (head, tail) = (
+        rest.get(..open).unwrap_or(""),
+        rest.get(open + close + 1..).unwrap_or(""),
+    );
+    let head: Vec<&str> = head.split(':').collect();
+    matches!(head.as_slice(), [p, "iam" | "sts" | "*", "", ""] if p.starts_with("aws") || *p == "*")
+        && tail.strip_prefix(':').is_some_and(|r| !r.is_empty())
+}
+
+/// For `arn:P:sts::A:assumed-role/ROLE/SESSION`, the role's ARN `arn:P:iam::A:role/ROLE`.
+fn assumed_role(text: &str) -> Option<String> {
+    let parts = arn_parts(text)?;
+    let (partition, service, account, resource) = (
+        *parts.get(1)?,
+        *parts.get(2)?,
+        *parts.get(4)?,
+        *parts.get(5)?,
+    );
+    if service != "sts" {
+        return None;
+    }
+    let role = resource.strip_prefix("assumed-role/")?;
+    let role = role.split('/').next().filter(|r| !r.is_empty())?;
+    Some(format!("arn:{partition}:iam::{account}:role/{role}"))
 }
 
 pub fn is_account_id(text: &str) -> bool {

@@ -191,6 +191,11 @@ is a tree under its root.";
 "AWS Organizations allows five levels of OUs under the root (facts §1.1). The OU named here is
 at a deeper level and could not be created.";
 
+    E0116: Error, "test on a target with no accounts",
+"A `test` on an OU or the root runs its expectations for every account under it (an `account`
+runs them for itself). This target has no account under it, so the test would check nothing.
+Name an account, or declare the accounts under the OU.";
+
     E0200: Error, "unknown region",
 "The region code is not in the embedded region list (from botocore's partition data, see
 `docs/catalog.md`). Region codes are lowercase, like `us-east-1`. The help line suggests the
@@ -303,6 +308,56 @@ key, or split the rule.
     forbid (action in [bedrock:InvokeModelWithResponseStream], resource)
       when { context[\"bedrock:ModelArn\"] like \"*deepseek*\" };   // the key is never set";
 
+    E0220: Error, "inference-profile id where a model is meant",
+"Model patterns (`deny model`, `only models`, `allow … on model`) name base foundation models,
+such as `deepseek.r1-v1:0` or `deepseek*`. `us.deepseek*` is the id of a cross-Region
+inference profile: no foundation model is called that, so the pattern would match nothing and
+the statement would deny (or allow) nothing. A call through a profile is authorised on the
+foundation model in every Region the profile routes to (docs/semantics.md, \"Calls through
+inference profiles\"), so the base model's pattern already covers every profile:
+
+    deny model us.deepseek*     // matches no model: the calls go through
+    deny model deepseek*        // denies DeepSeek however it is called
+
+To allow invoking a system inference profile in an identity policy, write
+`allow invoke on inference_profile us.deepseek*`.";
+
+    E0221: Error, "principal ARN that `aws:PrincipalArn` never holds",
+"For a role session, `aws:PrincipalArn` holds the role's ARN (`arn:aws:iam::111111111111:role/
+Admin`), never the session's `arn:aws:sts::…:assumed-role/Admin/session` ARN (AWS IAM User
+Guide, \"AWS global condition context keys\", aws:PrincipalArn). A principal clause or exemption
+written with an `assumed-role` ARN therefore never matches: an `unless principal` exemption
+never exempts, and a `when principal` deny never denies. The fix names the role, which covers
+every session of it (add the role's path if it has one).";
+
+    E0222: Error, "wildcard compared exactly",
+"`principal == \"…\"` and `principal in [..]` compare the ARN exactly (`StringEquals`), so a `*`
+or `?` in the value is an ordinary character, and no principal ARN contains one: the rule never
+matches (or, with `!=`, always does). Compare as an ARN pattern with `like`:
+
+    forbid (principal == \"arn:aws:iam::*:role/Admin\", …)     // matches no principal
+    forbid (principal like \"arn:aws:iam::*:role/Admin\", …)   // every account's Admin role";
+
+    W0223: Warning, "wildcard in a value compared exactly",
+"`==`, `!=`, `in` and `not in` on a String key compare exactly (`StringEquals`), so the `*` or
+`?` in this value matches only the character itself. If the value is a pattern, write `like`
+(or `not like`). ARN keys are different: their `==` is `ArnEquals`, which IAM matches like
+`ArnLike`.";
+
+    W0224: Warning, "wildcard in an action's service prefix",
+"AWS documents `*` and `?` anywhere in the action *name* (`bedrock:*Model*`), not in the service
+prefix (AWS IAM User Guide, \"IAM JSON policy elements: Action\"; AWS Organizations User Guide,
+\"SCP syntax\"). How `*:Delete*` is matched is therefore not documented, and govc's evaluator,
+Access Analyzer and AWS may disagree on it. Name the services (`deny actions s3:Delete*,
+dynamodb:Delete*`), or use `*` alone.";
+
+    E0225: Error, "allow-list pattern matches no known model",
+"An `only models` pattern that matches no model in the catalog admits nothing, so the model
+the list was meant to allow is blocked on every target it is attached to. This is usually a
+typo (`anthropic.cluade*`). If the model is newer than the catalog (`govc --version` names its
+date), write the id as a quoted string to accept it with a warning (W0206), or refresh the
+catalog.";
+
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
 units, not on the root or on accounts (seed 003; facts §6).";
@@ -387,6 +442,14 @@ list moot (facts §1.4). Once detached, every request that no Allow at that leve
 denied. This SCP has no Allow statement with `Action: \"*\"`, so everything outside its Allow
 statements, other services included, is denied on those targets. `only models` writes the
 `Allow *` that keeps the rest of AWS usable.";
+
+    W0416: Warning, "allow-lists at one level add up",
+"Two `only models` lists reach the same target (in one block, or in blocks attached to it).
+At one level the Allows of its SCPs add up (AWS Organizations User Guide, \"SCP evaluation\"),
+so the target admits a model that either list names: the second list widens the first. Lists
+at different levels intersect instead, because every level needs its own Allow. If both lists
+must hold, attach one of them to a parent OU or the root; if the union is meant, write one
+list. docs/semantics.md, \"Allow-lists and FullAWSAccess\".";
 
     E0500: Error, "malformed BEDROCK_POLICY document",
 "A BEDROCK_POLICY document on an account's path cannot be merged into its effective policy
