@@ -21,6 +21,7 @@ pub mod glob;
 pub mod ir;
 pub mod lint;
 pub mod optimize;
+pub mod proof;
 pub mod rules;
 pub mod semantics;
 pub mod stdlib;
