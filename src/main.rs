@@ -11,6 +11,7 @@ use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
 use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
 use govc_compiler::document::{bedrock_effective, manifest, write};
+use govc_compiler::proof;
 use govc_compiler::rules::Limits;
 use govc_compiler::verify;
 
@@ -513,20 +514,35 @@ fn verify_cmd(
     let proven = equivalence
         .iter()
         .all(|v| v.verdict == govc_compiler::equivalence::Verdict::Equivalent);
+    // Source ≡ JSON: the compiled documents against the program's meaning, for every account
+    // and identity policy.
+    let meaning = db::program_meaning(&c.database, c.ws);
+    let source = proof::prove_program(program, meaning, output);
+    let source_proven = source.iter().all(|p| p.verdict == proof::Verdict::Proven);
     let text = match report.format {
         Format::Human => {
             verify::report_human(&results, explain, &locate)
                 + &verify::report_equivalence(&equivalence)
+                + &proof::report_human(&source)
         }
-        Format::Json => verify::report_json(&results, &locate),
-        Format::Junit => verify::report_junit(&results, &equivalence, &locate),
+        Format::Json => verify::report_json(&results, &source_lines(&source), &locate),
+        Format::Junit => {
+            verify::report_junit(&results, &equivalence, &source_lines(&source), &locate)
+        }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if results.iter().all(verify::TestResult::passed) && proven {
+    if results.iter().all(verify::TestResult::passed) && proven && source_proven {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+fn source_lines(proofs: &[proof::SourceProof]) -> Vec<verify::SourceLine> {
+    proofs
+        .iter()
+        .map(|p| (p.subject.clone(), proof::describe(p)))
+        .collect()
 }
 
 struct SimRequest {

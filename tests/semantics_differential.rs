@@ -37,6 +37,7 @@ use govc_compiler::ir::eval::{decide, ContextValue, Decision, Request};
 use govc_compiler::ir::json;
 use govc_compiler::ir::parse::parse_policy;
 use govc_compiler::ir::{Effect, Scope, Statement};
+use govc_compiler::proof::{prove_account, prove_identity, Verdict};
 use govc_compiler::semantics::calls::{authorisations, Call, Via};
 use govc_compiler::semantics::logic::Concrete;
 use govc_compiler::semantics::Meaning;
@@ -1040,6 +1041,7 @@ fn three_deciders_agree() {
     let (mut split, mut allowed_n) = (0, 0usize);
     let mut disagreements: Vec<String> = Vec::new();
     let mut n_disagree = 0usize;
+    let mut proofs = Proofs::default();
     let mut cases: Vec<Case> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     for pi in 0..programs {
@@ -1096,6 +1098,11 @@ fn three_deciders_agree() {
             let path = meaning.path(account).expect("an account");
             let docs = level_documents(&output, rules, &path);
             let levels = levels_of(&docs);
+            proofs.record(
+                prove_account(meaning, &levels, account),
+                &format!("program {pi}, account {account}"),
+                &p.text,
+            );
             let id = rules
                 .org
                 .target(account)
@@ -1135,6 +1142,11 @@ fn three_deciders_agree() {
                 .filter(|d| d.kind == DocKind::IamPolicy && d.policies.contains(policy))
                 .flat_map(|d| parse_policy(&d.content).expect("compiled JSON reads back"))
                 .collect();
+            proofs.record(
+                prove_identity(meaning, &statements, policy),
+                &format!("program {pi}, identity policy {policy}"),
+                &p.text,
+            );
             for r in requests(&mut rng, "111111111111", &p.models, per_account / 2) {
                 let reference = meaning
                     .decide_identity(&mut Concrete { request: &r }, policy)
@@ -1161,6 +1173,25 @@ fn three_deciders_agree() {
          {failed_compile} refused by the compiler (quota or expressibility), {compiled} compiled ({split} split into several documents); \
          {decisions} decisions by the reference and govc's evaluator ({allowed_n} allowed); {simulated}; {n_disagree} disagreements"
     );
+    eprintln!(
+        "source ≡ JSON: {} proven, {} not proven, {} refuted{}",
+        proofs.proven,
+        proofs.unproven.len(),
+        proofs.refuted.len(),
+        proofs
+            .unproven
+            .iter()
+            .take(5)
+            .map(|u| format!("\n  not proven: {u}"))
+            .collect::<String>()
+    );
+    // The proof decides what the sampled requests could not: every refutation is a concrete
+    // request the two sides decide differently.
+    assert!(proofs.refuted.is_empty(), "{}", proofs.refuted.join("\n\n"));
+    assert!(
+        proofs.unproven.len() * 50 <= proofs.proven,
+        "too many proofs fail to conclude"
+    );
     assert!(
         rejected * 20 <= programs,
         "the generator writes too many rejected programs: {rejected}"
@@ -1170,6 +1201,30 @@ fn three_deciders_agree() {
         "decisions are too one-sided: {allowed_n} of {decisions} allowed"
     );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n\n"));
+}
+
+#[derive(Default)]
+struct Proofs {
+    proven: usize,
+    unproven: Vec<String>,
+    refuted: Vec<String>,
+}
+
+impl Proofs {
+    fn record(&mut self, v: Verdict, what: &str, text: &str) {
+        match v {
+            Verdict::Proven => self.proven += 1,
+            Verdict::NotProven(why) => self.unproven.push(format!("{what}: {why}")),
+            Verdict::Differs {
+                request,
+                source_allows,
+            } => self.refuted.push(format!(
+                "{what}: the source {} {}\n{text}",
+                verdict(source_allows),
+                request_json(&request)
+            )),
+        }
+    }
 }
 
 fn verdict(allowed: bool) -> &'static str {

@@ -445,8 +445,12 @@ pub fn report_human(results: &[TestResult], explain: bool, locate: Locate<'_>) -
     s
 }
 
+/// One source ≡ JSON proof for the reports: what it was about, and why it failed (`None`:
+/// proven). Built by the caller from `proof::SourceProof`.
+pub type SourceLine = (String, Option<String>);
+
 /// The machine-readable report.
-pub fn report_json(results: &[TestResult], locate: Locate<'_>) -> String {
+pub fn report_json(results: &[TestResult], source: &[SourceLine], locate: Locate<'_>) -> String {
     use serde_json::json;
     let tests: Vec<serde_json::Value> = results
         .iter()
@@ -469,8 +473,15 @@ pub fn report_json(results: &[TestResult], locate: Locate<'_>) -> String {
             })
         })
         .collect();
+    let source: Vec<serde_json::Value> = source
+        .iter()
+        .map(|(subject, failure)| {
+            json!({"subject": subject, "proven": failure.is_none(), "failure": failure})
+        })
+        .collect();
     let v = json!({
         "tests": tests,
+        "source_equivalence": source,
         "passed": results.iter().all(TestResult::passed),
     });
     let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -543,6 +554,7 @@ fn xml_escape(s: &str) -> String {
 pub fn report_junit(
     results: &[TestResult],
     equivalence: &[crate::equivalence::GroupVerdict],
+    source: &[SourceLine],
     locate: Locate<'_>,
 ) -> String {
     use crate::equivalence::Verdict;
@@ -552,10 +564,11 @@ pub fn report_junit(
         .filter(|v| v.verdict != Verdict::Equivalent)
         .count();
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let failed_source = source.iter().filter(|(_, f)| f.is_some()).count();
     s.push_str(&format!(
         "<testsuites name=\"govc verify\" tests=\"{}\" failures=\"{}\">\n",
-        results.len() + equivalence.len(),
-        failed_tests + failed_eq
+        results.len() + equivalence.len() + source.len(),
+        failed_tests + failed_eq + failed_source
     ));
     s.push_str(&format!(
         "  <testsuite name=\"tests\" tests=\"{}\" failures=\"{failed_tests}\">\n",
@@ -611,6 +624,24 @@ pub fn report_junit(
                 "\n      <failure message=\"not equivalent to the lowering\">{}</failure>\n    </testcase>\n",
                 xml_escape(&report_equivalence(std::slice::from_ref(v)))
             ));
+        }
+    }
+    s.push_str("  </testsuite>\n");
+    s.push_str(&format!(
+        "  <testsuite name=\"source\" tests=\"{}\" failures=\"{failed_source}\">\n",
+        source.len()
+    ));
+    for (subject, failure) in source {
+        s.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"source\">",
+            xml_escape(subject)
+        ));
+        match failure {
+            None => s.push_str("</testcase>\n"),
+            Some(f) => s.push_str(&format!(
+                "\n      <failure message=\"the compiled JSON does not decide as the source means\">{}</failure>\n    </testcase>\n",
+                xml_escape(f)
+            )),
         }
     }
     s.push_str("  </testsuite>\n</testsuites>\n");

@@ -682,6 +682,66 @@ fn explore(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
     Some(found)
 }
 
+/// A string on which each predicate takes the given truth value: `Some(Some(s))`, or
+/// `Some(None)` when there is none; `None` when the search would visit more than `budget`
+/// product states. The search is the one [`cells`] makes, stopped at the first state with the
+/// wanted values and never continued from a state where a predicate that must hold can no
+/// longer match.
+pub fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> {
+    let preds: Vec<StrPred> = wanted.iter().map(|(p, _)| p.clone()).collect();
+    let product = Product::new(&preds)?;
+    if budget == 0 {
+        return None;
+    }
+    let must: Vec<usize> = wanted
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, v))| *v)
+        .map(|(i, _)| i)
+        .collect();
+    let mut seen = Seen::default();
+    seen.push(&product.start());
+    let mut links: Vec<(usize, char)> = vec![(0, '\0')];
+    let (mut entries, mut chars, mut state) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut next, mut scratch, mut marks) = (Vec::new(), Vec::new(), Vec::new());
+    let mut id = 0;
+    while id < seen.len() {
+        state.clear();
+        state.extend_from_slice(seen.get(id));
+        product.entries(&state, &mut entries);
+        let truth = product.truth(&state, &entries);
+        let hit = wanted
+            .iter()
+            .enumerate()
+            .all(|(i, (_, v))| has_bit(&truth, i) == *v);
+        if hit {
+            let w = witness(&links, id);
+            // The evaluator has the last word (see `cells`).
+            if wanted.iter().all(|(p, v)| p.matches(&w) == *v) {
+                return Some(Some(w));
+            }
+        }
+        // A predicate that must hold but whose NFA is dead never will again.
+        let alive = must.iter().all(|i| entries.iter().any(|(e, _)| e == i));
+        if alive {
+            product.candidates(&state, &entries, &mut marks, &mut chars);
+            for &a in &chars {
+                product.step(&state, &entries, a, &mut next, &mut scratch);
+                if seen.contains(&next) {
+                    continue;
+                }
+                if seen.len() >= budget {
+                    return None;
+                }
+                seen.push(&next);
+                links.push((id, product.alphabet.get(a).copied().unwrap_or('\0')));
+            }
+        }
+        id += 1;
+    }
+    Some(None)
+}
+
 /// The path to `node`; parents come before their children, so the walk ends at the root.
 fn witness(links: &[(usize, char)], mut node: usize) -> String {
     let mut rev = Vec::new();
@@ -881,6 +941,39 @@ mod tests {
                 .collect();
             assert!(cs.contains(&truth), "{s:?} gives {truth}");
         }
+    }
+
+    #[test]
+    fn satisfy_finds_or_refutes() {
+        let w = satisfy(
+            &[
+                (glob("bedrock:*", true), true),
+                (glob("bedrock:Invoke*", true), false),
+            ],
+            10_000,
+        );
+        let w = w.and_then(|w| w).unwrap_or_default();
+        assert!(glob("bedrock:*", true).matches(&w) && !glob("bedrock:Invoke*", true).matches(&w));
+        let none = satisfy(
+            &[
+                (glob("bedrock:Invoke*", true), true),
+                (glob("bedrock:*", true), false),
+            ],
+            10_000,
+        );
+        assert_eq!(none, Some(None));
+        // Many patterns, all false: found at once, however many cells they have together.
+        let many: Vec<(StrPred, bool)> = (0..30)
+            .map(|i| {
+                (
+                    StrPred::ArnResource {
+                        pattern: format!("arn:aws:bedrock:*::foundation-model/m{i}*"),
+                    },
+                    false,
+                )
+            })
+            .collect();
+        assert_eq!(satisfy(&many, 100), Some(Some(String::new())));
     }
 
     #[test]

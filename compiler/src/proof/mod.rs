@@ -1,7 +1,486 @@
-//! Decision procedures for proofs about compiled policies. A policy's meaning depends on a few
-//! string-valued request fields (the action, the resource ARN, condition values), each tested by
-//! IAM wildcard, equality and ARN patterns; [`cells`] splits the strings of one such field into
-//! the finitely many classes those tests can tell apart, each with a concrete witness, so that a
-//! later equivalence proof can range over witnesses instead of over all strings.
+//! The proof that the compiled JSON means what the source says: for an account (or an identity
+//! policy), the reference semantics (`crate::semantics`) and IAM's evaluation of the compiled
+//! documents decide every request alike.
+//!
+//! Both decisions are built as Boolean functions of the same atoms — the questions the
+//! reference asks of a request ([`crate::semantics::logic::Atom`]: does the action match this
+//! pattern, is this key present, does some value pass this test) — as ordered decision diagrams
+//! ([`bdd`]). If their exclusive or is empty, they agree on every combination of atom values,
+//! so on every request: proven. Otherwise each combination where they differ is checked for
+//! whether a request can have it: atoms of one dimension (the action, the resource, one key)
+//! constrain each other, and [`domain`] decides each dimension exactly, with string automata
+//! for patterns ([`cells`]) and boundary values for numbers, dates and addresses. The first
+//! combination some request has is a counterexample, built as a concrete request and checked
+//! on both sides before it is reported. docs/verify.md, "Source ≡ JSON", states what is proved.
 
+pub mod bdd;
 pub mod cells;
+pub mod compiled;
+pub mod domain;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use bdd::{Bdd, Node, FALSE, TRUE};
+use domain::{canonical_test, dim_of, multivalued, Dim, Value};
+
+use crate::ir::eval::Request;
+use crate::ir::Statement;
+use crate::semantics::logic::{Atom, Concrete, Logic};
+use crate::semantics::Meaning;
+use crate::verify::Level;
+
+/// Atoms a proof may use; beyond that it stops unproven (BDD recursion is as deep as the number
+/// of atoms).
+pub const MAX_ATOMS: usize = 3_000;
+/// Decision-diagram nodes a proof may build.
+pub const MAX_NODES: usize = 2_000_000;
+/// Satisfiability questions one proof may ask while looking for a counterexample.
+pub const MAX_QUESTIONS: usize = 20_000;
+
+/// The outcome of one proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The two decide every request alike.
+    Proven,
+    /// They decide this request differently; `source_allows` is the reference's decision.
+    Differs {
+        request: Request,
+        source_allows: bool,
+    },
+    /// Neither proven nor refuted, and why.
+    NotProven(String),
+}
+
+/// Proves that the SCPs in force on `account`'s path (`levels`, as `govc verify` builds them
+/// from the compiled documents) decide as the program's meaning does.
+pub fn prove_account(meaning: &Meaning, levels: &[Level], account: &str) -> Verdict {
+    prove(
+        &|l| meaning.decide(l, account),
+        &|l| Some(compiled::levels(l, levels)),
+        &|r| {
+            let source = meaning.decide(&mut Concrete { request: r }, account);
+            let json = compiled::levels(&mut Concrete { request: r }, levels);
+            source.map(|s| (s, json))
+        },
+    )
+}
+
+/// Proves that an identity policy's compiled statements decide as its `identity` block means.
+pub fn prove_identity(meaning: &Meaning, statements: &[Statement], policy: &str) -> Verdict {
+    prove(
+        &|l| meaning.decide_identity(l, policy),
+        &|l| Some(compiled::statements(l, statements)),
+        &|r| {
+            let source = meaning.decide_identity(&mut Concrete { request: r }, policy);
+            let json = compiled::statements(&mut Concrete { request: r }, statements);
+            source.map(|s| (s, json))
+        },
+    )
+}
+
+fn prove(
+    source: &dyn Fn(&mut Symbolic) -> Option<Node>,
+    json: &dyn Fn(&mut Symbolic) -> Option<Node>,
+    concrete: &dyn Fn(&Request) -> Option<(bool, bool)>,
+) -> Verdict {
+    // First pass: the atoms, so that the diagram's variable order groups each dimension.
+    let mut collect = Symbolic::collecting();
+    if source(&mut collect).is_none() {
+        return Verdict::NotProven("not a target of the program".into());
+    }
+    json(&mut collect);
+    if collect.atoms.len() > MAX_ATOMS {
+        return Verdict::NotProven(format!(
+            "{} distinct tests of a request, more than the {MAX_ATOMS} the proof handles",
+            collect.atoms.len()
+        ));
+    }
+    let mut ordered: Vec<Atom> = collect.atoms.into_iter().collect();
+    ordered.sort_by(|a, b| (dim_of(a), a).cmp(&(dim_of(b), b)));
+    let mut sym = Symbolic::building(ordered);
+    let (Some(s), Some(j)) = (source(&mut sym), json(&mut sym)) else {
+        return Verdict::NotProven("not a target of the program".into());
+    };
+    let mut diff = sym.bdd.xor(s, j);
+    // Keep only the combinations of atom values some request has, for every dimension whose
+    // combinations are few enough to list; the search checks the others one by one.
+    if diff != FALSE {
+        let mut dims: BTreeMap<Dim, Vec<(u32, Atom)>> = BTreeMap::new();
+        for (v, a) in sym.order.iter().enumerate() {
+            dims.entry(dim_of(a))
+                .or_default()
+                .push((v as u32, a.clone()));
+        }
+        for (dim, atoms) in &dims {
+            let plain: Vec<Atom> = atoms.iter().map(|(_, a)| a.clone()).collect();
+            let Some(vectors) = domain::vectors(dim, &plain) else {
+                continue;
+            };
+            let mut valid = FALSE;
+            for vector in vectors {
+                let mut cube = TRUE;
+                for ((var, _), value) in atoms.iter().zip(vector).rev() {
+                    let x = sym.bdd.var(*var);
+                    let lit = if value { x } else { sym.bdd.not(x) };
+                    cube = sym.bdd.and(lit, cube);
+                }
+                valid = sym.bdd.or(valid, cube);
+            }
+            diff = sym.bdd.and(diff, valid);
+            if diff == FALSE {
+                break;
+            }
+        }
+    }
+    if sym.bdd.overflow {
+        return Verdict::NotProven(format!(
+            "the decisions need more than {MAX_NODES} diagram nodes"
+        ));
+    }
+    if diff == FALSE {
+        return Verdict::Proven;
+    }
+    let mut search = Search {
+        sym: &sym,
+        constraints: BTreeMap::new(),
+        cache: HashMap::new(),
+        questions: 0,
+        spurious: 0,
+        concrete,
+    };
+    match search.walk(diff) {
+        Ok(Some(v)) => v,
+        Ok(None) if search.spurious > 0 => Verdict::NotProven(format!(
+            "{} combinations where the two differ depend on policy variables, which the proof does not follow, and none reproduced on a concrete request",
+            search.spurious
+        )),
+        Ok(None) => Verdict::Proven,
+        Err(why) => Verdict::NotProven(why),
+    }
+}
+
+/// The symbolic instance of [`Logic`]: a decision diagram over numbered atoms (or, in the first
+/// pass, just the set of atoms).
+pub struct Symbolic {
+    bdd: Bdd,
+    vars: HashMap<Atom, u32>,
+    order: Vec<Atom>,
+    collecting: bool,
+    atoms: BTreeSet<Atom>,
+}
+
+impl Symbolic {
+    fn collecting() -> Symbolic {
+        Symbolic {
+            bdd: Bdd::new(MAX_NODES),
+            vars: HashMap::new(),
+            order: Vec::new(),
+            collecting: true,
+            atoms: BTreeSet::new(),
+        }
+    }
+
+    fn building(order: Vec<Atom>) -> Symbolic {
+        let vars = order
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), i as u32))
+            .collect();
+        Symbolic {
+            bdd: Bdd::new(MAX_NODES),
+            vars,
+            order,
+            collecting: false,
+            atoms: BTreeSet::new(),
+        }
+    }
+
+    /// An atom as a variable (atoms met only now go last).
+    fn raw(&mut self, a: Atom) -> Node {
+        if self.collecting {
+            self.atoms.insert(a);
+            return TRUE;
+        }
+        let v = match self.vars.get(&a) {
+            Some(&v) => v,
+            None => {
+                let v = self.order.len() as u32;
+                self.vars.insert(a.clone(), v);
+                self.order.push(a);
+                v
+            }
+        };
+        self.bdd.var(v)
+    }
+
+    fn atom_of(&self, var: u32) -> Option<&Atom> {
+        self.order.get(var as usize)
+    }
+}
+
+impl Logic for Symbolic {
+    type B = Node;
+    fn konst(&mut self, b: bool) -> Node {
+        if b {
+            TRUE
+        } else {
+            FALSE
+        }
+    }
+
+    /// Atoms in one canonical spelling, so that tests IAM evaluates alike are one variable:
+    /// `ArnEquals` is `ArnLike`, a pattern without wildcards is an equality, an action pattern
+    /// is compared in lower case, and "every value passes" of a single-valued key is "missing,
+    /// or its value passes".
+    fn atom(&mut self, a: Atom) -> Node {
+        match a {
+            // `*` matches every action, every resource, every value.
+            Atom::Action(p) | Atom::Resource(p) if p == "*" => TRUE,
+            Atom::Some(k, t)
+                if t.value == "*"
+                    && matches!(
+                        t.op,
+                        crate::ir::Op::StringLike
+                            | crate::ir::Op::ArnLike
+                            | crate::ir::Op::ArnEquals
+                    ) =>
+            {
+                self.raw(Atom::Present(k.to_ascii_lowercase()))
+            }
+            Atom::Action(p) => self.raw(Atom::Action(p.to_lowercase())),
+            Atom::Some(k, t) => self.raw(Atom::Some(k.to_ascii_lowercase(), canonical_test(&t))),
+            Atom::Present(k) => self.raw(Atom::Present(k.to_ascii_lowercase())),
+            Atom::Every(k, ts) if !multivalued(&k) => {
+                let present = self.raw(Atom::Present(k.to_ascii_lowercase()));
+                let mut acc = self.not(present);
+                for t in ts {
+                    let s = self.raw(Atom::Some(k.to_ascii_lowercase(), canonical_test(&t)));
+                    acc = self.or(acc, s);
+                }
+                acc
+            }
+            Atom::Every(k, ts) => {
+                let mut ts: Vec<_> = ts.iter().map(canonical_test).collect();
+                ts.sort();
+                ts.dedup();
+                self.raw(Atom::Every(k.to_ascii_lowercase(), ts))
+            }
+            other => self.raw(other),
+        }
+    }
+
+    fn not(&mut self, a: Node) -> Node {
+        if self.collecting {
+            return TRUE;
+        }
+        self.bdd.not(a)
+    }
+    fn and(&mut self, a: Node, b: Node) -> Node {
+        if self.collecting {
+            return TRUE;
+        }
+        self.bdd.and(a, b)
+    }
+    fn or(&mut self, a: Node, b: Node) -> Node {
+        if self.collecting {
+            return TRUE;
+        }
+        self.bdd.or(a, b)
+    }
+}
+
+/// One dimension's atom values, as asked of [`domain::solve`].
+type Question = (Dim, Vec<(Atom, bool)>);
+
+/// The walk over the paths of the difference diagram, keeping each dimension's atom values
+/// possible.
+struct Search<'a> {
+    sym: &'a Symbolic,
+    constraints: BTreeMap<Dim, Vec<(Atom, bool)>>,
+    cache: HashMap<Question, Option<Value>>,
+    questions: usize,
+    spurious: usize,
+    concrete: &'a dyn Fn(&Request) -> Option<(bool, bool)>,
+}
+
+impl Search<'_> {
+    /// The value of a dimension under its current constraints; `None` if it has none.
+    fn solve(&mut self, dim: &Dim) -> Result<Option<Value>, String> {
+        let mut lits = self.constraints.get(dim).cloned().unwrap_or_default();
+        lits.sort();
+        let key = (dim.clone(), lits);
+        if let Some(v) = self.cache.get(&key) {
+            return Ok(v.clone());
+        }
+        self.questions += 1;
+        if self.questions > MAX_QUESTIONS {
+            return Err(format!(
+                "the decisions differ in too many combinations to check (more than {MAX_QUESTIONS})"
+            ));
+        }
+        let v = domain::solve(dim, &key.1)?;
+        self.cache.insert(key, v.clone());
+        Ok(v)
+    }
+
+    /// Depth-first over the paths to TRUE; `Ok(Some)` stops at a counterexample.
+    fn walk(&mut self, node: Node) -> Result<Option<Verdict>, String> {
+        if node == FALSE {
+            return Ok(None);
+        }
+        if node == TRUE {
+            return self.witness();
+        }
+        let (var, lo, hi) = self.sym.bdd.split(node);
+        let Some(atom) = self.sym.atom_of(var).cloned() else {
+            return Ok(None);
+        };
+        let dim = dim_of(&atom);
+        for (child, value) in [(lo, false), (hi, true)] {
+            if child == FALSE {
+                continue;
+            }
+            self.constraints
+                .entry(dim.clone())
+                .or_default()
+                .push((atom.clone(), value));
+            let possible = self.solve(&dim)?.is_some();
+            let found = if possible { self.walk(child)? } else { None };
+            if let Some(lits) = self.constraints.get_mut(&dim) {
+                lits.pop();
+            }
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+
+    /// The request of the current path, if the two sides really decide it differently.
+    fn witness(&mut self) -> Result<Option<Verdict>, String> {
+        let dims: Vec<Dim> = self.constraints.keys().cloned().collect();
+        let mut values = Vec::new();
+        for d in dims {
+            if let Some(v) = self.solve(&d)? {
+                values.push((d, v));
+            }
+        }
+        let request = domain::request(&values);
+        match (self.concrete)(&request) {
+            Some((source, json)) if source != json => Ok(Some(Verdict::Differs {
+                request,
+                source_allows: source,
+            })),
+            _ => {
+                // Only a free atom (a policy variable) can make a combination that no request
+                // has; keep looking.
+                self.spurious += 1;
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// What one proof was about, and its outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceProof {
+    /// `account NAME` or `identity policy NAME`.
+    pub subject: String,
+    pub verdict: Verdict,
+}
+
+/// Proves source ≡ JSON for every account of the organization (the SCPs on its path, controls
+/// and FullAWSAccess included) and every identity policy, against the documents `output` holds.
+pub fn prove_program(
+    program: &crate::rules::Program,
+    meaning: &Meaning,
+    output: &crate::compile::Output,
+) -> Vec<SourceProof> {
+    let mut out = Vec::new();
+    for t in &program.org.targets {
+        if t.kind != crate::rules::TargetKind::Account {
+            continue;
+        }
+        let Some(levels) = crate::verify::levels(program, output, &t.name) else {
+            continue;
+        };
+        out.push(SourceProof {
+            subject: format!("account {}", t.name),
+            verdict: prove_account(meaning, &levels, &t.name),
+        });
+    }
+    for name in meaning.identities.keys() {
+        let statements: Vec<Statement> = output
+            .documents
+            .iter()
+            .filter(|d| d.kind == crate::document::DocKind::IamPolicy && d.policies.contains(name))
+            .flat_map(|d| d.statements.iter().cloned())
+            .collect();
+        out.push(SourceProof {
+            subject: format!("identity policy {name}"),
+            verdict: prove_identity(meaning, &statements, name),
+        });
+    }
+    out
+}
+
+/// A request in one line, for reports.
+pub fn describe_request(r: &Request) -> String {
+    let mut s = format!("{} on \"{}\"", r.action, r.resource);
+    if !r.context.is_empty() {
+        let kv: Vec<String> = r
+            .context
+            .iter()
+            .map(|(k, v)| match v {
+                crate::ir::eval::ContextValue::One(x) => format!("\"{k}\": \"{x}\""),
+                crate::ir::eval::ContextValue::Many(xs) => {
+                    let items: Vec<String> = xs.iter().map(|x| format!("\"{x}\"")).collect();
+                    format!("\"{k}\": [{}]", items.join(", "))
+                }
+            })
+            .collect();
+        s.push_str(&format!(" with {{ {} }}", kv.join(", ")));
+    }
+    s
+}
+
+/// The lines a failed proof reports; none for a proven one.
+pub fn describe(p: &SourceProof) -> Option<String> {
+    match &p.verdict {
+        Verdict::Proven => None,
+        Verdict::Differs {
+            request,
+            source_allows,
+        } => Some(format!(
+            "source ≡ JSON FAILED for {}: the source {} and the compiled JSON {} this request\n  counterexample: {}",
+            p.subject,
+            if *source_allows { "allows" } else { "denies" },
+            if *source_allows { "denies" } else { "allows" },
+            describe_request(request)
+        )),
+        Verdict::NotProven(why) => Some(format!(
+            "source ≡ JSON NOT PROVEN for {}: {why}",
+            p.subject
+        )),
+    }
+}
+
+/// The human report's section.
+pub fn report_human(proofs: &[SourceProof]) -> String {
+    let mut s = String::new();
+    for p in proofs {
+        if let Some(d) = describe(p) {
+            s.push_str(&d);
+            s.push('\n');
+        }
+    }
+    let proven = proofs
+        .iter()
+        .filter(|p| p.verdict == Verdict::Proven)
+        .count();
+    s.push_str(&format!(
+        "source ≡ JSON: {proven} of {} proven to decide every request as the program means (docs/semantics.md)\n",
+        proofs.len()
+    ));
+    s
+}

@@ -1,0 +1,466 @@
+//! Which combinations of atom values a request can have: the atoms fall into dimensions (the
+//! action, the resource, each condition key), and within a dimension some combinations are
+//! impossible (`bedrock:InvokeModel` matched but `bedrock:*` not). This module decides whether
+//! a set of atom values is possible for one dimension and, when it is, gives a value of the
+//! dimension that has them — the pieces of a counterexample request.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use super::cells::{cells, satisfy, StrPred};
+use crate::catalog::{catalog, KeyType};
+use crate::glob::is_glob;
+use crate::ir::eval::{parse_date, parse_number, value_match, ContextValue, Request};
+use crate::ir::Op;
+use crate::semantics::logic::{Atom, Test};
+
+/// Product states one satisfiability question may visit.
+const BUDGET: usize = 200_000;
+/// Element cells of one key enumerated for a multivalued key.
+const MAX_CELLS: usize = 4_096;
+
+/// Where an atom belongs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dim {
+    Action,
+    Resource,
+    /// A condition key, by its lower-cased name (key names are case-insensitive).
+    Key(String),
+    /// An atom with a policy variable: its value depends on other keys in ways this module
+    /// does not follow, so it is treated as free. That over-approximates what requests can
+    /// do, which keeps a proof sound; a counterexample is checked on a concrete request.
+    Free(String),
+}
+
+pub fn dim_of(a: &Atom) -> Dim {
+    let var = |s: &str| s.contains("${");
+    match a {
+        Atom::Action(_) => Dim::Action,
+        Atom::Resource(p) if var(p) => Dim::Free(format!("{a:?}")),
+        Atom::Resource(_) => Dim::Resource,
+        Atom::Present(k) => Dim::Key(k.to_ascii_lowercase()),
+        Atom::Some(_, t) if var(&t.value) => Dim::Free(format!("{a:?}")),
+        Atom::Every(_, ts) if ts.iter().any(|t| var(&t.value)) => Dim::Free(format!("{a:?}")),
+        Atom::Some(k, _) | Atom::Every(k, _) => Dim::Key(k.to_ascii_lowercase()),
+    }
+}
+
+/// Whether a key may carry several values (its catalog type is `ArrayOf…`).
+pub fn multivalued(key: &str) -> bool {
+    catalog()
+        .condition_key(key)
+        .is_some_and(|k| k.ty.is_multivalued())
+}
+
+/// The canonical spelling of a test: the operators IAM evaluates alike share one (`ArnEquals`
+/// is `ArnLike`; a pattern without wildcards compares as equality).
+pub fn canonical_test(t: &Test) -> Test {
+    let op = match t.op {
+        Op::ArnEquals => Op::ArnLike,
+        other => other,
+    };
+    let op = match op {
+        Op::StringLike if !is_glob(&t.value) => Op::StringEquals,
+        other => other,
+    };
+    Test {
+        op,
+        value: t.value.clone(),
+    }
+}
+
+/// The value a dimension takes in a counterexample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Missing,
+    Values(Vec<String>),
+}
+
+/// Whether the atoms can take these values together, and a value of the dimension that gives
+/// them. `Err` when the question is too large to answer (the proof then stops unproven).
+pub fn solve(dim: &Dim, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
+    match dim {
+        Dim::Action | Dim::Resource => {
+            let preds: Vec<(StrPred, bool)> = literals
+                .iter()
+                .filter_map(|(a, v)| {
+                    let p = match a {
+                        Atom::Action(p) => StrPred::Glob {
+                            pattern: p.clone(),
+                            case_insensitive: true,
+                        },
+                        Atom::Resource(p) => StrPred::ArnResource { pattern: p.clone() },
+                        _ => return None,
+                    };
+                    Some((p, *v))
+                })
+                .collect();
+            match satisfy(&preds, BUDGET) {
+                Some(found) => Ok(found.map(Value::Text)),
+                None => Err(format!("the {dim:?} patterns are too many to search")),
+            }
+        }
+        Dim::Key(key) => solve_key(key, literals),
+        // One atom per free dimension: both values are possible.
+        Dim::Free(_) => Ok(Some(Value::Missing)),
+    }
+}
+
+/// A key: missing, or present with one value (single-valued keys) or a set of values.
+fn solve_key(key: &str, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
+    let holds_missing = literals.iter().all(|(a, v)| {
+        let on_missing = match a {
+            Atom::Present(_) | Atom::Some(..) => false,
+            Atom::Every(..) => true,
+            _ => return true,
+        };
+        on_missing == *v
+    });
+    if holds_missing {
+        return Ok(Some(Value::Missing));
+    }
+    if literals
+        .iter()
+        .any(|(a, v)| matches!(a, Atom::Present(_)) && !*v)
+    {
+        return Ok(None);
+    }
+    // The element tests the literals mention.
+    let mut tests: Vec<Test> = Vec::new();
+    for (a, _) in literals {
+        let ts: &[Test] = match a {
+            Atom::Some(_, t) => std::slice::from_ref(t),
+            Atom::Every(_, ts) => ts,
+            _ => &[],
+        };
+        for t in ts {
+            if !tests.contains(t) {
+                tests.push(t.clone());
+            }
+        }
+    }
+    let index = |t: &Test| tests.iter().position(|x| x == t);
+    let cells = element_cells(key, &tests)?;
+    // What an element's cell says of each literal.
+    let some_ok = |c: &[bool], t: &Test| index(t).and_then(|i| c.get(i).copied()).unwrap_or(false);
+    let any_ok = |c: &[bool], ts: &[Test]| ts.iter().any(|t| some_ok(c, t));
+    if !multivalued(key) {
+        for (cell, witness) in &cells {
+            let fits = literals.iter().all(|(a, v)| match a {
+                Atom::Present(_) => *v,
+                Atom::Some(_, t) => some_ok(cell, t) == *v,
+                Atom::Every(_, ts) => any_ok(cell, ts) == *v,
+                _ => true,
+            });
+            if fits {
+                return Ok(Some(Value::Values(vec![witness.clone()])));
+            }
+        }
+        return Ok(None);
+    }
+    // A set of elements: every element must keep the "for all" literals (a `Some` that must be
+    // false, an `Every` that must be true); the "there is" literals then need one element each
+    // among those, so taking every allowed cell is as good as any choice.
+    let allowed: Vec<&(Vec<bool>, String)> = cells
+        .iter()
+        .filter(|(cell, _)| {
+            literals.iter().all(|(a, v)| match a {
+                Atom::Some(_, t) if !*v => !some_ok(cell, t),
+                Atom::Every(_, ts) if *v => any_ok(cell, ts),
+                _ => true,
+            })
+        })
+        .collect();
+    if allowed.is_empty() {
+        return Ok(None);
+    }
+    let covered = literals.iter().all(|(a, v)| match a {
+        Atom::Some(_, t) if *v => allowed.iter().any(|(c, _)| some_ok(c, t)),
+        Atom::Every(_, ts) if !*v => allowed.iter().any(|(c, _)| !any_ok(c, ts)),
+        _ => true,
+    });
+    if !covered {
+        return Ok(None);
+    }
+    Ok(Some(Value::Values(
+        allowed.iter().map(|(_, w)| w.clone()).collect(),
+    )))
+}
+
+/// Every combination of the tests' values one element can have, with an element that has it.
+fn element_cells(key: &str, tests: &[Test]) -> Result<Vec<(Vec<bool>, String)>, String> {
+    let string_pred = |t: &Test| -> Option<StrPred> {
+        Some(match t.op {
+            Op::StringEquals | Op::BinaryEquals => StrPred::Equals {
+                value: t.value.clone(),
+                case_insensitive: false,
+            },
+            Op::StringEqualsIgnoreCase => StrPred::Equals {
+                value: t.value.clone(),
+                case_insensitive: true,
+            },
+            Op::StringLike => StrPred::Glob {
+                pattern: t.value.clone(),
+                case_insensitive: false,
+            },
+            Op::ArnLike | Op::ArnEquals => StrPred::ArnCondition {
+                pattern: t.value.clone(),
+            },
+            _ => return None,
+        })
+    };
+    let preds: Option<Vec<StrPred>> = tests.iter().map(string_pred).collect();
+    if preds.is_none() && tests.iter().any(|t| string_pred(t).is_some()) {
+        // String patterns and numbers (or dates, addresses) on one key: the candidates below
+        // would not meet every combination, so do not claim anything.
+        return Err(
+            "a condition key is compared both as text and as a number, date or address".to_string(),
+        );
+    }
+    if let Some(preds) = preds {
+        let found = cells(&preds, BUDGET)
+            .ok_or_else(|| "a condition key's patterns are too many to search".to_string())?;
+        if found.len() > MAX_CELLS {
+            return Err("a condition key's patterns combine in too many ways".to_string());
+        }
+        return Ok(found.into_iter().map(|c| (c.truth, c.witness)).collect());
+    }
+    // Numbers, dates, addresses, booleans: each test is an interval (or a point), so the values
+    // at and between its ends meet every combination. A request's value of a typed key is of
+    // its type (docs/semantics.md, "Requests"); a key the catalog does not type may also hold
+    // text that parses as nothing.
+    let typed = catalog().condition_key(key).is_some_and(|k| {
+        matches!(
+            k.ty.element(),
+            KeyType::Numeric | KeyType::Date | KeyType::Bool | KeyType::IpAddress
+        )
+    });
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    if !typed {
+        candidates.insert("x".to_string());
+    }
+    let mut numbers: Vec<f64> = Vec::new();
+    for t in tests {
+        match t.op {
+            op if is_numeric(op) => numbers.extend(parse_number(&t.value)),
+            op if is_date(op) => numbers.extend(parse_date(&t.value)),
+            Op::IpAddress => candidates.extend(ip_candidates(&t.value)),
+            Op::Bool => {
+                candidates.insert("true".into());
+                candidates.insert("false".into());
+            }
+            _ => {
+                candidates.insert(t.value.clone());
+            }
+        }
+    }
+    numbers.sort_by(f64::total_cmp);
+    numbers.dedup();
+    let mut points: Vec<f64> = Vec::new();
+    for (i, n) in numbers.iter().enumerate() {
+        points.push(*n);
+        match numbers.get(i + 1) {
+            Some(next) => points.push((n + next) / 2.0),
+            None => points.push(n + 1.0),
+        }
+    }
+    if let Some(first) = numbers.first() {
+        points.push(first - 1.0);
+    }
+    candidates.extend(points.iter().map(|p| format!("{p}")));
+    let empty = Request::default();
+    let mut out: Vec<(Vec<bool>, String)> = Vec::new();
+    for c in candidates {
+        let truth: Vec<bool> = tests
+            .iter()
+            .map(|t| value_match(t.op, &t.value, &c, &empty))
+            .collect();
+        if !out.iter().any(|(v, _)| *v == truth) {
+            out.push((truth, c));
+        }
+    }
+    Ok(out)
+}
+
+fn is_numeric(op: Op) -> bool {
+    matches!(
+        op,
+        Op::NumericEquals
+            | Op::NumericLessThan
+            | Op::NumericLessThanEquals
+            | Op::NumericGreaterThan
+            | Op::NumericGreaterThanEquals
+    )
+}
+
+fn is_date(op: Op) -> bool {
+    matches!(
+        op,
+        Op::DateEquals
+            | Op::DateLessThan
+            | Op::DateLessThanEquals
+            | Op::DateGreaterThan
+            | Op::DateGreaterThanEquals
+    )
+}
+
+/// The first and last address of a CIDR block and the addresses just outside it.
+fn ip_candidates(cidr: &str) -> Vec<String> {
+    let (net, bits) = match cidr.split_once('/') {
+        Some((n, b)) => (n, b.trim().parse::<u32>().ok()),
+        None => (cidr, None),
+    };
+    let Ok(net) = net.trim().parse::<IpAddr>() else {
+        return Vec::new();
+    };
+    let (value, width) = match net {
+        IpAddr::V4(a) => (u128::from(u32::from(a)), 32u32),
+        IpAddr::V6(a) => (u128::from(a), 128u32),
+    };
+    let bits = bits.unwrap_or(width).min(width);
+    let host = width - bits;
+    let mask = if host >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host) - 1
+    };
+    let lo = value & !mask;
+    let hi = (lo | mask)
+        & if width == 32 {
+            u128::from(u32::MAX)
+        } else {
+            u128::MAX
+        };
+    let max = if width == 32 {
+        u128::from(u32::MAX)
+    } else {
+        u128::MAX
+    };
+    let mut out = vec![lo, hi];
+    if lo > 0 {
+        out.push(lo - 1);
+    }
+    if hi < max {
+        out.push(hi + 1);
+    }
+    out.into_iter()
+        .map(|n| {
+            if width == 32 {
+                std::net::Ipv4Addr::from(u32::try_from(n).unwrap_or(0)).to_string()
+            } else {
+                std::net::Ipv6Addr::from(n).to_string()
+            }
+        })
+        .collect()
+}
+
+/// The request a counterexample's dimension values describe.
+pub fn request(values: &[(Dim, Value)]) -> Request {
+    let mut r = Request::new("iam:GetUser", "*");
+    for (dim, value) in values {
+        match (dim, value) {
+            (Dim::Action, Value::Text(t)) => r.action = t.clone(),
+            (Dim::Resource, Value::Text(t)) => r.resource = t.clone(),
+            (Dim::Key(k), Value::Values(vs)) => {
+                // The catalog's spelling where it has one (names are case-insensitive).
+                let name = catalog()
+                    .condition_key(k)
+                    .map(|c| c.name.clone())
+                    .filter(|n| !n.contains("${"))
+                    .unwrap_or_else(|| k.clone());
+                let v = if multivalued(&name) {
+                    ContextValue::Many(vs.clone())
+                } else {
+                    ContextValue::One(vs.first().cloned().unwrap_or_default())
+                };
+                r.context.insert(name, v);
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Every combination of values the atoms of one dimension can take together, when there are
+/// few enough to list (`None` otherwise: the search then checks combinations one at a time).
+pub fn vectors(dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
+    const MAX_VECTORS: usize = 2_000;
+    match dim {
+        Dim::Action | Dim::Resource => {
+            let preds: Vec<StrPred> = atoms
+                .iter()
+                .map(|a| match a {
+                    Atom::Action(p) => StrPred::Glob {
+                        pattern: p.clone(),
+                        case_insensitive: true,
+                    },
+                    Atom::Resource(p) => StrPred::ArnResource { pattern: p.clone() },
+                    _ => StrPred::Equals {
+                        value: String::new(),
+                        case_insensitive: false,
+                    },
+                })
+                .collect();
+            let found = cells(&preds, BUDGET)?;
+            (found.len() <= MAX_VECTORS).then(|| found.into_iter().map(|c| c.truth).collect())
+        }
+        Dim::Key(key) => {
+            let mut tests: Vec<Test> = Vec::new();
+            for a in atoms {
+                let ts: &[Test] = match a {
+                    Atom::Some(_, t) => std::slice::from_ref(t),
+                    Atom::Every(_, ts) => ts,
+                    _ => &[],
+                };
+                for t in ts {
+                    if !tests.contains(t) {
+                        tests.push(t.clone());
+                    }
+                }
+            }
+            let elements = element_cells(key, &tests).ok()?;
+            let index = |t: &Test| tests.iter().position(|x| x == t);
+            // The atoms' values for a key holding these element cells (none: missing).
+            let vector = |chosen: &[&Vec<bool>]| -> Vec<bool> {
+                let passes = |c: &Vec<bool>, t: &Test| {
+                    index(t).and_then(|i| c.get(i).copied()).unwrap_or(false)
+                };
+                atoms
+                    .iter()
+                    .map(|a| match a {
+                        Atom::Present(_) => !chosen.is_empty(),
+                        Atom::Some(_, t) => chosen.iter().any(|c| passes(c, t)),
+                        Atom::Every(_, ts) => {
+                            chosen.iter().all(|c| ts.iter().any(|t| passes(c, t)))
+                        }
+                        _ => false,
+                    })
+                    .collect()
+            };
+            let mut out: BTreeSet<Vec<bool>> = BTreeSet::from([vector(&[])]);
+            if multivalued(key) {
+                // Every non-empty set of cells.
+                let n = elements.len();
+                if n > 11 {
+                    return None;
+                }
+                for mask in 1u32..(1u32 << n) {
+                    let chosen: Vec<&Vec<bool>> = elements
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, (c, _))| c)
+                        .collect();
+                    out.insert(vector(&chosen));
+                }
+            } else {
+                for (c, _) in &elements {
+                    out.insert(vector(&[c]));
+                }
+            }
+            (out.len() <= MAX_VECTORS).then(|| out.into_iter().collect())
+        }
+        Dim::Free(_) => None,
+    }
+}
