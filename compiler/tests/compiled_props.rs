@@ -16,8 +16,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use govc_compiler::ir::compiled::{self, CompiledStatement, StatementList};
-use govc_compiler::ir::eval::{decide, statement_matches, ContextValue, Request};
+use govc_compiler::ir::eval::{decide, statement_matches, ContextValue, Decision, Request};
 use govc_compiler::ir::{Condition, Effect, Op, Operator, Qualifier, Scope, Statement};
+use govc_compiler::semantics::logic::Concrete;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
@@ -290,6 +291,45 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// The proof's formula of a statement (`proof::compiled`), evaluated on a request, is the
+    /// evaluator's decision.
+    #[test]
+    fn proof_formula_matches_like_the_evaluator(ss in prop::collection::vec(statement(), 0..6), requests in prop::collection::vec(request(), 1..8)) {
+        for r in &requests {
+            for s in &ss {
+                let f = govc_compiler::proof::compiled::statement(&mut Concrete { request: r }, s);
+                prop_assert_eq!(f, statement_matches(s, r), "{:?}\n{:?}", s, r);
+            }
+            let allowed = govc_compiler::proof::compiled::statements(&mut Concrete { request: r }, &ss);
+            prop_assert_eq!(allowed, decide(&ss, r) == Decision::Allow);
+        }
+    }
+
+    /// The proof never claims two lists equivalent when a request tells them apart, and every
+    /// counterexample it gives does.
+    #[test]
+    fn proof_of_two_lists_is_sound(a in prop::collection::vec(statement(), 0..4), b in prop::collection::vec(statement(), 0..4), requests in prop::collection::vec(request(), 1..16)) {
+        use govc_compiler::proof::{prove_statements, Verdict};
+        match prove_statements(&a, &b) {
+            Verdict::Proven => {
+                for r in &requests {
+                    prop_assert_eq!(decide(&a, r) == Decision::Allow, decide(&b, r) == Decision::Allow, "proven, yet {:?}", r);
+                }
+            }
+            Verdict::Differs { request, source_allows } => {
+                prop_assert_eq!(decide(&a, &request) == Decision::Allow, source_allows);
+                prop_assert_ne!(decide(&a, &request) == Decision::Allow, decide(&b, &request) == Decision::Allow);
+            }
+            Verdict::NotProven(_) => {}
+        }
+        // A list is equivalent to itself.
+        prop_assert_eq!(prove_statements(&a, &a), Verdict::Proven);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// Lists headed by statements whose action is all stars (FullAWSAccess heading a level's
@@ -345,4 +385,38 @@ fn the_alphabet_reaches_both_outcomes() {
         }
         assert_eq!(seen.len(), 2, "{op:?} never {}", !seen.contains(&true));
     }
+}
+
+/// The soundness property above means little unless the proof concludes: on random lists it
+/// must prove some pairs and refute others, and rarely give up.
+#[test]
+fn the_proof_of_two_lists_mostly_concludes() {
+    use govc_compiler::proof::{prove_statements, Verdict};
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[3; 32]),
+    );
+    let lists = prop::collection::vec(statement(), 0..4);
+    let (mut proven, mut refuted, mut open) = (0, 0, 0);
+    for _ in 0..300 {
+        let a = lists.new_tree(&mut runner).unwrap().current();
+        // Half the pairs are a list and a reordering of it, which decide alike.
+        let b = if proven + refuted + open < 150 {
+            a.iter().rev().cloned().collect()
+        } else {
+            lists.new_tree(&mut runner).unwrap().current()
+        };
+        match prove_statements(&a, &b) {
+            Verdict::Proven => proven += 1,
+            Verdict::Differs { .. } => refuted += 1,
+            Verdict::NotProven(_) => open += 1,
+        }
+    }
+    eprintln!("two lists: {proven} proven, {refuted} refuted, {open} open");
+    assert!(
+        proven >= 150 && refuted >= 50 && open * 10 <= 300,
+        "{proven} proven, {refuted} refuted, {open} open"
+    );
 }

@@ -78,6 +78,21 @@ pub fn prove_identity(meaning: &Meaning, statements: &[Statement], policy: &str)
     )
 }
 
+/// Proves that two flat statement lists (identity-policy semantics) decide alike; `Differs`
+/// reports the first list's decision as `source_allows`.
+pub fn prove_statements(a: &[Statement], b: &[Statement]) -> Verdict {
+    prove(
+        &|l| Some(compiled::statements(l, a)),
+        &|l| Some(compiled::statements(l, b)),
+        &|r| {
+            Some((
+                compiled::statements(&mut Concrete { request: r }, a),
+                compiled::statements(&mut Concrete { request: r }, b),
+            ))
+        },
+    )
+}
+
 fn prove(
     source: &dyn Fn(&mut Symbolic) -> Option<Node>,
     json: &dyn Fn(&mut Symbolic) -> Option<Node>,
