@@ -131,7 +131,7 @@ fn simulate_one_request() {
     assert_eq!(denied.status.code(), Some(1));
     let out = String::from_utf8_lossy(&denied.stdout);
     assert!(out.contains("explicit Deny"), "{out}");
-    assert!(out.contains("model-denylist.gov:15:3"), "{out}");
+    assert!(out.contains("model-denylist.gov:16:3"), "{out}");
     let allowed = govc(&[
         "simulate",
         "examples/organization.gov",

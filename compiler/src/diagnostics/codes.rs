@@ -439,9 +439,10 @@ it contradictory: explicit Deny always wins (facts §1.4).";
 "An SCP with Allow statements is an allow-list: it replaces FullAWSAccess on its targets, which
 must be detached there when deploying (the manifest says so per target), or its Allow makes the
 list moot (facts §1.4). Once detached, every request that no Allow at that level matches is
-denied. This SCP has no Allow statement with `Action: \"*\"`, so everything outside its Allow
-statements, other services included, is denied on those targets. `only models` writes the
-`Allow *` that keeps the rest of AWS usable.";
+denied. The Allow statements of this SCP do not together name every action (one with
+`Action: \"*\"`, or a `NotAction` whose exceptions other Allows name), so everything outside
+them, other services included, is denied on those targets. `only models` writes Allows that
+keep the rest of AWS usable.";
 
     W0416: Warning, "allow-lists at one level add up",
 "Two `only models` lists reach the same target (in one block, or in blocks attached to it).
