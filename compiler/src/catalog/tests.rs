@@ -535,6 +535,57 @@ fn generated_cris_stdlib_lexes_and_agrees_with_the_catalog() {
             "{name} sorted"
         );
     }
+    // Each geography's set is exactly the union of its profiles' destinations, and
+    // `sources_global` exactly the Regions a global profile can be called from: a Region
+    // missing from a set breaks calls through that geography, an extra one admits a Region no
+    // profile routes to.
+    let mut want: std::collections::BTreeMap<String, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
+    for p in c().inference_profiles() {
+        if p.is_global() {
+            let e = want.entry("sources_global".to_string()).or_default();
+            e.extend(p.routes.iter().map(|(s, _)| s.as_str()));
+        } else {
+            let e = want.entry(p.geo.clone()).or_default();
+            e.extend(
+                p.routes
+                    .iter()
+                    .flat_map(|(_, d)| d.iter().map(String::as_str)),
+            );
+        }
+    }
+    for (name, regions) in &sets {
+        let have: std::collections::BTreeSet<&str> = regions.iter().copied().collect();
+        assert_eq!(
+            Some(&have),
+            want.get(*name),
+            "cris::{name} differs from the catalog's inference profiles"
+        );
+    }
+    // docs/catalog.md lists the Regions each group admits; keep it in step.
+    let mut table = String::from("| group | Regions it admits |\n|---|---|\n");
+    for (name, regions) in &sets {
+        table.push_str(&format!("| `cris::{name}` | {} |\n", regions.join(", ")));
+    }
+    let doc_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/catalog.md");
+    let doc = std::fs::read_to_string(doc_path).unwrap_or_default();
+    let (begin, end) = ("<!-- cris groups: begin -->\n", "<!-- cris groups: end -->");
+    let start = doc.find(begin).map(|i| i + begin.len());
+    let stop = doc.find(end);
+    if let (Some(a), Some(b)) = (start, stop) {
+        if std::env::var_os("GOVC_BLESS").is_some() && doc.get(a..b) != Some(table.as_str()) {
+            let fresh = format!("{}{table}{}", &doc[..a], &doc[b..]);
+            std::fs::write(doc_path, fresh).unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            assert_eq!(
+                doc.get(a..b),
+                Some(table.as_str()),
+                "docs/catalog.md's cris table is stale; regenerate it with GOVC_BLESS=1 cargo test -p govc-compiler generated_cris"
+            );
+        }
+    } else {
+        panic!("docs/catalog.md has no cris-groups table markers");
+    }
     let us = sets
         .iter()
         .find(|(n, _)| *n == "us")
