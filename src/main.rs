@@ -244,7 +244,8 @@ fn main() -> ExitCode {
             report,
         } => fmt::run(&paths, check, stdin, &report),
         Command::Lsp => match govc_lsp::run_stdio() {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(0) => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::from(1),
             Err(e) => {
                 eprintln!("error: cannot start the language server: {e}");
                 ExitCode::from(2)

@@ -500,6 +500,73 @@ fn long_chains_of_declarations() {
     assert_eq!(c.count(Code::E0101), 4_999);
 }
 
+/// `const c1 = c0`, …, `const cN = c(N-1)`, then a policy denying `first`, then `last`.
+fn const_chain(n: usize, first: usize, last: usize) -> String {
+    let mut src = String::from("const c0 = \"deepseek*\"\n");
+    for i in 1..n {
+        src.push_str(&format!("const c{i} = c{}\n", i - 1));
+    }
+    src.push_str(&format!(
+        "scp a {{\n  deny model c{first}\n  deny model c{last}\n}}\n"
+    ));
+    src
+}
+
+#[test]
+fn constant_chains_are_bounded_and_never_cut_short() {
+    // Thousands deep: one coded error, no stack overflow (the checker expanded constants by
+    // recursion without a bound).
+    for n in [3_000, 20_000] {
+        let c = check(
+            "a deep constant chain",
+            const_chain(n, n - 1, n - 1).into_bytes(),
+        );
+        assert_eq!(c.codes(), [Code::E0117], "{n}");
+    }
+    // Just past the bound, reached through a constant checked first at a shallower depth: the
+    // whole chain still counts (the expansion used to stop silently at 32, so the policy denied
+    // nothing).
+    let c = check(
+        "a chain past the bound",
+        const_chain(100, 50, 99).into_bytes(),
+    );
+    assert_eq!(c.codes(), [Code::E0117]);
+    let c = check("a chain at the bound", const_chain(64, 63, 63).into_bytes());
+    assert!(c.diags.is_empty(), "{:?}", c.codes());
+}
+
+#[test]
+fn a_constant_chain_at_the_bound_compiles_to_its_value() {
+    let src = format!(
+        "org {{\n  root = \"r-a1b2\"\n}}\nattach a to root\n{}",
+        const_chain(64, 63, 63)
+    );
+    let dir = std::env::temp_dir().join(format!("govc-robust-{}-chain", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("chain.gov");
+    std::fs::write(&path, src).unwrap();
+    let out_dir = dir.join("out");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_govc"))
+        .arg("compile")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scps: String = std::fs::read_dir(out_dir.join("scp"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(scps.contains("foundation-model/deepseek*"), "{scps}");
+}
+
 #[test]
 fn syntax_parse_alone_handles_hostile_text() {
     // `syntax::parse` is also used without the database (formatter, LSP): same guarantees.

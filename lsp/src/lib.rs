@@ -14,38 +14,59 @@ pub mod faults;
 pub mod features;
 pub mod line_index;
 pub mod server;
+pub mod transport;
 pub mod world;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
-/// Serves one client over a byte stream pair until it exits.
-pub async fn serve<I, O>(input: I, output: O)
+/// Serves one client over a byte stream pair until it exits, behind the [`transport`] guard;
+/// returns what the client asked of the lifetime (for the exit status).
+pub async fn serve<I, O>(input: I, output: O) -> transport::Lifecycle
 where
-    I: AsyncRead + Unpin,
-    O: AsyncWrite,
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
 {
-    let (service, socket) = LspService::new(server::Backend::new);
-    Server::new(input, output, socket).serve(service).await;
+    transport::serve_guarded(input, output, |i, o| async move {
+        let (service, socket) = LspService::new(server::Backend::new);
+        Server::new(i, o, socket).serve(service).await;
+    })
+    .await
 }
 
 /// [`serve`] with test-armed faults (see [`faults`]); test builds only.
 #[cfg(feature = "fault-injection")]
-pub async fn serve_with_faults<I, O>(input: I, output: O, faults: std::sync::Arc<faults::Faults>)
+pub async fn serve_with_faults<I, O>(
+    input: I,
+    output: O,
+    faults: std::sync::Arc<faults::Faults>,
+) -> transport::Lifecycle
 where
-    I: AsyncRead + Unpin,
-    O: AsyncWrite,
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
 {
-    let (service, socket) =
-        LspService::new(move |client| server::Backend::with_faults(client, faults));
-    Server::new(input, output, socket).serve(service).await;
+    transport::serve_guarded(input, output, |i, o| async move {
+        let (service, socket) =
+            LspService::new(move |client| server::Backend::with_faults(client, faults));
+        Server::new(i, o, socket).serve(service).await;
+    })
+    .await
 }
 
-/// `govc lsp`: serves over stdin/stdout.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Stack for the runtime's threads: analysis recursion is bounded by the compiler's own depth
+/// limits, sized for the main thread's 8 MiB; worker threads get the same.
+const STACK: usize = 8 << 20;
+
+/// `govc lsp`: serves over stdin/stdout; returns the exit status the LSP specification asks
+/// for (0 after `shutdown` then `exit`, 1 otherwise).
+pub fn run_stdio() -> std::io::Result<i32> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .thread_stack_size(STACK)
         .enable_all()
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    Ok(())
+    let life = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Stdin is read on a blocking thread that may sit in `read` forever after `exit`; do not
+    // wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    Ok(life.exit_code())
 }

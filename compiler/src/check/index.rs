@@ -6,6 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use crate::syntax::ast::{self, ConstKind, ItemKind, OrgEntryKind, Value};
 use crate::syntax::Span;
 
+/// How many constants deep a value may refer (`const a = b`, `const b = c`, …). One bound for
+/// the checker, which reports a deeper chain (E0117), and for every expansion after it, which
+/// can then never be cut short on a checked program. Recursion on it stays far inside any stack.
+pub const MAX_CONST_DEPTH: usize = 64;
+
 /// Paths of embedded stdlib files start with this prefix.
 pub const STD_PREFIX: &str = "<std>/";
 
@@ -208,8 +213,11 @@ impl Index {
     }
 
     fn literals_at(&self, file: &str, v: &Value, out: &mut Vec<String>, depth: usize) {
-        // Constant cycles are reported by the checker; the bound keeps this total.
-        if depth > 32 {
+        // Cycles and chains deeper than the bound are errors the checker reports (E0100,
+        // E0117), so a checked program never reaches it; the bound keeps this total on the
+        // unchecked programs the editor asks about. Lists nest at most `MAX_NESTING` deep
+        // (the parser's bound), so only constant hops count here.
+        if depth > MAX_CONST_DEPTH {
             return;
         }
         match &v.kind {
@@ -232,7 +240,7 @@ impl Index {
             }
             ast::ValueKind::List(items) => {
                 for i in items {
-                    self.literals_at(file, i, out, depth + 1);
+                    self.literals_at(file, i, out, depth);
                 }
             }
             ast::ValueKind::Bool(b) => out.push(b.to_string()),

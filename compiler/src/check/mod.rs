@@ -32,7 +32,8 @@ pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
         path,
         diags: Vec::new(),
         expanding: Vec::new(),
-        checked_consts: HashSet::new(),
+        checked_consts: HashMap::new(),
+        const_height: 0,
     };
     for item in &file.items {
         c.item(item);
@@ -330,8 +331,11 @@ struct Checker<'a> {
     /// Constants being expanded (cycle guard).
     expanding: Vec<(String, String)>,
     /// (file, const name, expectation) already checked, so a constant used ten times is
-    /// reported once.
-    checked_consts: HashSet<(String, String, Expect)>,
+    /// reported once, with the length of its chain of constants (itself included), so that a
+    /// use deep inside another chain still sees the whole depth.
+    checked_consts: HashMap<(String, String, Expect), usize>,
+    /// The longest chain of constants met in the value being expanded.
+    const_height: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -608,20 +612,45 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        if !self
-            .checked_consts
-            .insert((d.file.clone(), d.name.clone(), expect))
-        {
+        let too_deep = |c: &mut Self| {
+            c.push(
+                Diagnostic::new(
+                    Code::E0117,
+                    use_span,
+                    format!(
+                        "constants nested more than {} deep",
+                        index::MAX_CONST_DEPTH
+                    ),
+                )
+                .with_label("the chain of constants from here is too long")
+                .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                .with_help("refer to the values more directly: one set with the list, or fewer intermediate constants"),
+            );
+        };
+        let memo = (d.file.clone(), d.name.clone(), expect);
+        if let Some(&height) = self.checked_consts.get(&memo) {
+            if self.expanding.len() + height > index::MAX_CONST_DEPTH {
+                too_deep(self);
+            }
+            self.const_height = self.const_height.max(height);
+            return;
+        }
+        if self.expanding.len() >= index::MAX_CONST_DEPTH {
+            too_deep(self);
             return;
         }
         let Some(value) = &d.value else { return };
         // Elements are resolved in the constant's own file and reported there.
         let saved = self.path;
+        let outer_height = std::mem::take(&mut self.const_height);
         self.path = leak_path(self.index, &d.file).unwrap_or(saved);
         self.expanding.push(key);
         self.value(value, expect);
         self.expanding.pop();
         self.path = saved;
+        let height = self.const_height + 1;
+        self.checked_consts.insert(memo, height);
+        self.const_height = outer_height.max(height);
     }
 
     fn target_ref(&mut self, name: &Ident) -> Option<&'a Decl> {

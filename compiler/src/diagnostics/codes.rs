@@ -196,6 +196,13 @@ at a deeper level and could not be created.";
 runs them for itself). This target has no account under it, so the test would check nothing.
 Name an account, or declare the accounts under the OU.";
 
+    E0117: Error, "constants nested too deep",
+"A constant refers to a constant that refers to a constant… more than 64 levels deep. govc
+expands constants to the literal values they stand for, and stops at that depth rather than
+recurse without bound; a chain this deep is refused instead of being cut short, because a value
+cut short would silently govern less than it names. Refer to the values more directly (one set
+holding the list, or fewer intermediate constants).";
+
     E0200: Error, "unknown region",
 "The region code is not in the embedded region list (from botocore's partition data, see
 `docs/catalog.md`). Region codes are lowercase, like `us-east-1`. The help line suggests the
