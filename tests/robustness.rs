@@ -134,6 +134,17 @@ fn check(what: &str, bytes: Vec<u8>) -> Checked {
     c
 }
 
+/// `total` diagnostics of `code` were due: the first 1,000 are kept, one E0012 counts the rest.
+fn assert_capped(c: &Checked, code: Code, total: usize) {
+    assert_eq!(c.count(code), 1_000, "{code:?}");
+    let more: Vec<&Diagnostic> = c.diags.iter().filter(|d| d.code == Code::E0012).collect();
+    assert_eq!(more.len(), 1, "{:?}", more);
+    assert_eq!(
+        more[0].message,
+        format!("{} more diagnostics not collected", total - 1_000)
+    );
+}
+
 /// Every primary and secondary span lies inside its file's text, on character boundaries.
 fn assert_spans_valid(c: &Checked) {
     for d in &c.diags {
@@ -332,7 +343,7 @@ fn hundred_thousand_term_and_chain() {
     let chain = vec!["context[\"aws:SecureTransport\"] == maybe"; 100_000].join(" || ");
     let src = format!("scp s {{ forbid (action in bedrock::invoke) when {{ {chain} }}; }}");
     let c = check("100,000-term || chain with errors", src.into_bytes());
-    assert_eq!(c.count(Code::E0207), 100_000);
+    assert_capped(&c, Code::E0207, 100_000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,31 +356,39 @@ fn ten_thousand_errors_are_counted_and_capped() {
         src.push_str(&format!("scp s{i} {{\n  only regions us-est-1\n}}\n"));
     }
     let c = check("10,000 semantic errors", src.into_bytes());
-    assert_eq!(c.diags.len(), 10_000);
-    assert_eq!(c.count(Code::E0200), 10_000);
+    // Collected: the first 1,000, and one E0012 counting the other 9,000 (memory and every
+    // output stay proportional to what is kept).
+    assert_eq!(c.diags.len(), 1_001);
+    assert_capped(&c, Code::E0200, 10_000);
 
     let human = c.human(100);
     assert_eq!(human.matches("error[E0200]").count(), 100);
     assert!(
-        human.contains("note: 9900 more diagnostics not shown"),
+        human.contains("note: 901 more diagnostics not shown"),
         "{}",
         &human[human.len().saturating_sub(400)..]
     );
     assert!(
-        human.ends_with("10000 errors emitted\n"),
+        human.ends_with("1001 errors emitted\n"),
         "{}",
         &human[human.len() - 200..]
     );
     let few = c.human(3);
     assert_eq!(few.matches("error[E0200]").count(), 3);
     assert!(
-        few.contains("note: 9997 more diagnostics not shown"),
+        few.contains("note: 998 more diagnostics not shown"),
         "{few}"
     );
     assert!(few.len() < 4096, "{few}");
-    // JSON is never capped.
+    // JSON has the same cap, E0012 included.
     let json: serde_json::Value = serde_json::from_str(&c.json()).unwrap();
-    assert_eq!(json.as_array().map(Vec::len), Some(10_000));
+    let items = json.as_array().unwrap();
+    assert_eq!(items.len(), 1_001);
+    assert_eq!(items[1_000]["code"], "E0012");
+    assert_eq!(
+        items[1_000]["message"],
+        "9000 more diagnostics not collected"
+    );
 }
 
 #[test]
@@ -377,9 +396,9 @@ fn ten_thousand_syntax_errors() {
     // Every block is missing its name: one syntax error per block, recovery after each.
     let src = "scp {\n  deny model deepseek*\n}\n".repeat(10_000);
     let c = check("10,000 syntax errors", src.into_bytes());
-    assert_eq!(c.count(Code::E0004), 10_000, "{:?}", &c.codes()[..5]);
+    assert_capped(&c, Code::E0004, 10_000);
     let human = c.human(100);
-    assert!(human.contains("note: 9900 more diagnostics not shown"));
+    assert!(human.contains("note: 901 more diagnostics not shown"));
 }
 
 #[test]
@@ -494,10 +513,10 @@ fn long_chains_of_declarations() {
         .map(|i| format!("use \"missing{i}.gov\"\n"))
         .collect();
     let c = check("2,000 missing uses", src.into_bytes());
-    assert_eq!(c.count(Code::E0103), 2_000);
+    assert_capped(&c, Code::E0103, 2_000);
     let src = "scp same { deny model deepseek* }\n".repeat(5_000);
     let c = check("5,000 duplicates", src.into_bytes());
-    assert_eq!(c.count(Code::E0101), 4_999);
+    assert_capped(&c, Code::E0101, 4_999);
 }
 
 /// `const c1 = c0`, …, `const cN = c(N-1)`, then a policy denying `first`, then `last`.
@@ -898,7 +917,7 @@ fn json_rendering_is_linear_on_long_lines() {
     let chain = vec!["context[\"aws:SecureTransport\"] == maybe"; 100_000].join(" || ");
     let src = format!("scp s {{ forbid (action in bedrock::invoke) when {{ {chain} }}; }}");
     let c = within("check", LIMIT, move || check_bytes(src.into_bytes()));
-    assert_eq!(c.count(Code::E0207), 100_000);
+    assert_capped(&c, Code::E0207, 100_000);
     let json = within("render_json", LIMIT, move || c.json().len());
     assert!(json > 0);
 }
@@ -927,5 +946,65 @@ fn many_uses_are_checked_quickly() {
         .map(|i| format!("use \"missing{i}.gov\"\n"))
         .collect();
     let c = within("10,000 uses", LIMIT, move || check_bytes(src.into_bytes()));
-    assert_eq!(c.count(Code::E0103), 10_000);
+    assert_capped(&c, Code::E0103, 10_000);
+}
+
+#[test]
+fn messages_quote_a_short_escaped_excerpt_of_any_token() {
+    // A 2 MB name: the header names it in at most 60 characters (it used to echo it whole,
+    // twice for E0108).
+    let src = format!(
+        "scp {}- {{\n  deny model deepseek*\n}}\n",
+        "a".repeat(TWO_MB)
+    );
+    let c = check("2 MB name", src.into_bytes());
+    assert!(c.has_errors());
+    for d in &c.diags {
+        assert!(d.message.len() < 200, "{}", &d.message[..200]);
+        assert!(d.help.as_ref().is_none_or(|h| h.len() < 400));
+    }
+    assert!(c.human(100).len() < 4096);
+    // Control and text-reordering characters in a token are escaped in the message.
+    let c = check(
+        "control characters in a token",
+        b"scp s {\n  only regions \"us-east-1\x1b[2J\xe2\x80\xae\"\n}\n".to_vec(),
+    );
+    let msg = &c.diags.first().unwrap().message;
+    assert!(
+        msg.contains("\\u{1b}") && msg.contains("\\u{202e}"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn no_control_character_reaches_the_terminal() {
+    // A file name that would retitle the terminal and ring the bell, and a source line with an
+    // escape sequence and a C1 control: every one is escaped or replaced in the output.
+    let dir = std::env::temp_dir().join(format!("govc-robust-{}-ctl", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("a\u{1b}]0;owned\u{7}\u{9b}b.gov");
+    std::fs::write(
+        &path,
+        "scp s {\n  only regions us-est-1 // \u{1b}[31mred\u{9b}2J\u{202e}\n}\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_govc"))
+            .args(["check", "--format", format])
+            .arg(&path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let all = [out.stdout, out.stderr].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(text.contains("E0200"), "{text}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{format}: {text:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -212,13 +212,16 @@ pub fn compile_workspace(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
+    let mut back_end = crate::diagnostics::Capped::default();
     match crate::compile::compile(program_rules(db, ws), opts) {
         Ok(output) => {
-            diags.extend(output.warnings.iter().cloned());
+            back_end.extend(output.warnings.iter().cloned());
+            diags.extend(back_end.finish());
             Ok((output, diags))
         }
         Err(errors) => {
-            diags.extend(errors);
+            back_end.extend(errors);
+            diags.extend(back_end.finish());
             Err(diags)
         }
     }
@@ -295,10 +298,12 @@ pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
 pub fn all_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     let mut diags = program_diagnostics(db, ws).to_vec();
     if !diags.iter().any(Diagnostic::is_error) {
+        let mut back_end = crate::diagnostics::Capped::default();
         match crate::compile::compile(program_rules(db, ws), &crate::compile::Options::default()) {
-            Ok(output) => diags.extend(output.warnings),
-            Err(back_end) => diags.extend(back_end),
+            Ok(output) => back_end.extend(output.warnings),
+            Err(errors) => back_end.extend(errors),
         }
+        diags.extend(back_end.finish());
     }
     Arc::new(diags)
 }

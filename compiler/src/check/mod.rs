@@ -30,7 +30,7 @@ pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
     let mut c = Checker {
         index,
         path,
-        diags: Vec::new(),
+        diags: crate::diagnostics::Capped::default(),
         expanding: Vec::new(),
         checked_consts: HashMap::new(),
         const_height: 0,
@@ -38,12 +38,12 @@ pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
     for item in &file.items {
         c.item(item);
     }
-    c.diags
+    c.diags.finish()
 }
 
 /// Checks that concern the whole program: duplicate names, `use` cycles, the organization.
 pub fn check_program(index: &Index) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
+    let mut diags = crate::diagnostics::Capped::default();
     for (name, decls) in &index.decls {
         // Two roots are reported as two organizations (E0107), not as a duplicate name.
         if decls.iter().all(|d| d.kind == DeclKind::Root) {
@@ -74,8 +74,10 @@ pub fn check_program(index: &Index) -> Vec<Diagnostic> {
                 .with_help("move the shared declarations into a file that both can `use`"),
         );
     }
-    org_checks(index, &mut diags);
-    diags
+    let mut org = Vec::new();
+    org_checks(index, &mut org);
+    diags.extend(org);
+    diags.finish()
 }
 
 fn org_checks(index: &Index, diags: &mut Vec<Diagnostic>) {
@@ -327,7 +329,7 @@ enum Block {
 struct Checker<'a> {
     index: &'a Index,
     path: &'a str,
-    diags: Vec<Diagnostic>,
+    diags: crate::diagnostics::Capped,
     /// Constants being expanded (cycle guard).
     expanding: Vec<(String, String)>,
     /// (file, const name, expectation) already checked, so a constant used ten times is
@@ -579,6 +581,13 @@ impl<'a> Checker<'a> {
     fn literal(&mut self, text: &str, span: Span, expect: Expect, quoted: bool) {
         // A quoted literal's span includes its quotes; point inside them.
         let at = if quoted { inner(span) } else { span };
+        if self.diags.is_full() {
+            // Only counted from here on: skip the search for a constant's name.
+            if check_literal(text, at, expect, quoted).is_some() {
+                self.diags.count_dropped(1, self.path, at);
+            }
+            return;
+        }
         if let Some(mut d) = check_literal(text, at, expect, quoted) {
             // For an identifier-shaped word, a visible constant's name may be what was meant.
             if is_identifier(text) && d.fix.is_none() {

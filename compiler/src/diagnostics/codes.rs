@@ -110,6 +110,12 @@ with `use \"other.gov\"`.";
 same comments, as the original. It did not, so the file was left unchanged. This is a bug in
 the formatter, not in the file; please report it with the file that triggered it.";
 
+    E0012: Error, "too many diagnostics",
+"govc collects at most 1,000 diagnostics per file in each phase (syntax, names and types, the
+back end) and counts the rest, so that memory and output stay proportional to what is shown,
+whatever the input. This diagnostic stands for the ones not collected, at the first of them.
+Fix the reported ones and run again.";
+
     E0100: Error, "unknown name",
 "A name is used that is not declared in this file, in a file it `use`s, or in the standard
 library. Targets (`root`, `ou`, `account`), policies (`scp`, `guardrail`, `identity`),

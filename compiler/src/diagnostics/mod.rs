@@ -8,6 +8,160 @@ pub use codes::{Code, Severity};
 
 use crate::syntax::Span;
 
+/// The most diagnostics collected per file and phase; the rest are counted (E0012). Bounds the
+/// memory and output of a file made of errors (each diagnostic carries its texts).
+pub const MAX_PER_PHASE: usize = 1_000;
+
+/// A diagnostic list that keeps at most [`MAX_PER_PHASE`] and counts the rest.
+#[derive(Debug, Default)]
+pub struct Capped {
+    kept: Vec<Diagnostic>,
+    dropped: usize,
+    /// Where the first dropped one was (file, span), for the summary.
+    first_dropped: Option<(String, Span)>,
+}
+
+impl Capped {
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.kept.len() < MAX_PER_PHASE {
+            self.kept.push(d);
+        } else {
+            if self.dropped == 0 {
+                self.first_dropped = Some((d.file.clone(), d.span));
+            }
+            self.dropped += 1;
+        }
+    }
+
+    /// Counts `n` diagnostics that were never built, the first at `span` in `file`.
+    pub fn count_dropped(&mut self, n: usize, file: &str, span: Span) {
+        if n > 0 && self.dropped == 0 && self.first_dropped.is_none() {
+            self.first_dropped = Some((file.to_string(), span));
+        }
+        self.dropped += n;
+    }
+
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Whether the next diagnostic would only be counted: callers skip building it.
+    pub fn is_full(&self) -> bool {
+        self.kept.len() >= MAX_PER_PHASE
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.kept.iter()
+    }
+
+    /// The kept diagnostics, then one E0012 standing for the dropped ones.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        let mut out = self.kept;
+        if let Some((file, span)) = self.first_dropped {
+            let n = self.dropped;
+            let mut d = Diagnostic::new(
+                Code::E0012,
+                span,
+                format!(
+                    "{n} more diagnostic{} not collected",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .with_label("the first of them")
+            .with_help(format!(
+                "govc collects at most {MAX_PER_PHASE} per file and phase; fix these and run again"
+            ));
+            d.file = file;
+            out.push(d);
+        }
+        out
+    }
+}
+
+impl Extend<Diagnostic> for Capped {
+    fn extend<T: IntoIterator<Item = Diagnostic>>(&mut self, iter: T) {
+        for d in iter {
+            self.push(d);
+        }
+    }
+}
+
+/// The longest text quoted between backticks in a message or label (a header names a token, it
+/// does not echo it); longer ones are clipped.
+const MAX_QUOTED_CHARS: usize = 60;
+/// The same for help and notes, which quote rewrites govc writes (an ARN template, a
+/// statement) as well as the user's tokens.
+const MAX_QUOTED_HELP_CHARS: usize = 200;
+/// The longest message, label, help or note.
+const MAX_TEXT_CHARS: usize = 1_000;
+
+/// A message's text as every output shows it: control characters escaped (a file name or a
+/// token must not move the cursor, ring the bell or forge a line in a terminal or a CI log), a
+/// quoted token clipped to [`MAX_QUOTED_CHARS`] characters in a message or label
+/// ([`MAX_QUOTED_HELP_CHARS`] in help and notes) (a 2 MB identifier is named, not
+/// echoed), the whole clipped to [`MAX_TEXT_CHARS`]. Newlines and tabs written by govc itself
+/// stay.
+pub fn tidy(text: String) -> String {
+    tidy_at(text, MAX_QUOTED_CHARS)
+}
+
+fn tidy_help(text: String) -> String {
+    tidy_at(text, MAX_QUOTED_HELP_CHARS)
+}
+
+fn tidy_at(text: String, max_quoted: usize) -> String {
+    let plain = text.len() <= max_quoted && !text.chars().any(needs_escape);
+    if plain {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(4 * MAX_TEXT_CHARS));
+    let mut chars = 0usize;
+    let mut quoted: Option<usize> = None; // characters inside the current backtick pair
+    for c in text.chars() {
+        if chars >= MAX_TEXT_CHARS {
+            out.push('…');
+            break;
+        }
+        if c == '`' {
+            quoted = match quoted {
+                Some(_) => None,
+                None => Some(0),
+            };
+            out.push(c);
+            chars += 1;
+            continue;
+        }
+        if let Some(n) = quoted.as_mut() {
+            *n += 1;
+            if *n == max_quoted + 1 {
+                out.push('…');
+                chars += 1;
+            }
+            if *n > max_quoted {
+                continue;
+            }
+        }
+        if needs_escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+        chars += 1;
+    }
+    out
+}
+
+/// Characters shown escaped: controls other than newline and tab, and the Unicode format
+/// characters that reorder or hide text (bidirectional overrides, zero-width joiners).
+pub fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// A secondary location, possibly in another file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Label {
@@ -45,7 +199,7 @@ impl Diagnostic {
             code,
             file: String::new(),
             span,
-            message: message.into(),
+            message: tidy(message.into()),
             label: None,
             secondary: Vec::new(),
             help: None,
@@ -63,17 +217,17 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(tidy(label.into()));
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(tidy_help(help.into()));
         self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.notes.push(tidy_help(note.into()));
         self
     }
 
@@ -86,14 +240,14 @@ impl Diagnostic {
         self.secondary.push(Label {
             file,
             span,
-            message: message.into(),
+            message: tidy(message.into()),
         });
         self
     }
 
     /// "did you mean `x`?" as help, plus the quick fix that applies it.
     pub fn with_suggestion(mut self, replacement: &str) -> Self {
-        self.help = Some(format!("did you mean `{replacement}`?"));
+        self.help = Some(tidy_help(format!("did you mean `{replacement}`?")));
         self.fix = Some(Fix {
             span: self.span,
             replacement: replacement.to_string(),

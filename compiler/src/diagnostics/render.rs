@@ -215,16 +215,18 @@ pub fn render_human<'t>(
     out
 }
 
+/// The source as excerpts show it: each control or text-reordering character (see
+/// [`super::needs_escape`]) becomes as many `?` as it has bytes, so every offset stays valid.
 fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') && c.is_ascii() {
-                '?'
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if super::needs_escape(c) && c != '\r' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub fn summary(errors: usize, warnings: usize) -> String {
@@ -329,6 +331,9 @@ fn add_entry<'a>(
     let end = ceil_char_boundary(text, (span.end as usize).min(text.len()).max(start));
     let line = index.line(start);
     let lr = index.line_range(text, line);
+    // A file name is shown with its control characters escaped, like any message text.
+    let name = super::tidy(name.to_string());
+    let name = name.as_str();
     if lr.len() <= MAX_SHOWN_LINE {
         if let Some(pos) = files
             .entries
@@ -514,7 +519,29 @@ pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'
             o
         })
         .collect();
-    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+    terminal_safe_json(serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string()))
+}
+
+/// JSON text with every control or text-reordering character written as a `\uXXXX` escape:
+/// the same JSON value, but nothing a terminal or log viewer would act on. (serde_json escapes
+/// C0 controls itself; C1 controls and bidirectional overrides it writes raw.) Outside strings
+/// JSON is ASCII, so only string contents change.
+pub fn terminal_safe_json(json: String) -> String {
+    if !json.chars().any(super::needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if super::needs_escape(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

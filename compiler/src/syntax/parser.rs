@@ -56,13 +56,31 @@ pub fn parse(src: &str) -> Parsed {
         };
     }
     let lexed = lexer::lex(src);
+    // A file of errors builds at most `BUILD` diagnostics (each carries texts); the rest are
+    // counted and stand behind one E0012.
+    const BUILD: usize = 2 * crate::diagnostics::MAX_PER_PHASE;
+    let mut unbuilt = 0usize;
+    let mut unbuilt_at: Option<Span> = None;
+    let mut skip = |diagnostics: &Vec<Diagnostic>, at: Span| -> bool {
+        if diagnostics.len() < BUILD {
+            return false;
+        }
+        unbuilt += 1;
+        unbuilt_at.get_or_insert(at);
+        true
+    };
     for e in &lexed.errors {
-        diagnostics.push(lex_diagnostic(src, e));
+        if !skip(&diagnostics, e.span) {
+            diagnostics.push(lex_diagnostic(src, e));
+        }
     }
     for (l, tok, r) in &lexed.tokens {
         if let Tok::Str(_) = tok {
             let raw = src.get(*l..*r).unwrap_or("");
             for bad in lexer::string_escape_errors(raw) {
+                if skip(&diagnostics, Span::new(l + bad.start, l + bad.end)) {
+                    continue;
+                }
                 let text = raw.get(bad.clone()).unwrap_or("\\");
                 diagnostics.push(
                     Diagnostic::new(
@@ -122,7 +140,7 @@ pub fn parse(src: &str) -> Parsed {
                     .count()
                     < 2
         });
-        if !cascade {
+        if !cascade && !skip(&diagnostics, Span::new(at, at)) {
             diagnostics.push(syntax_diagnostic(src, &r.error));
         }
         let line_end = src
@@ -144,10 +162,15 @@ pub fn parse(src: &str) -> Parsed {
     // A lexical error already reported also makes the parser stumble at the same place; keep one.
     dedup_same_span(&mut diagnostics);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let mut capped = crate::diagnostics::Capped::default();
+    capped.extend(diagnostics);
+    if let Some(at) = unbuilt_at {
+        capped.count_dropped(unbuilt, "", at);
+    }
     Parsed {
         file,
         comments: lexed.comments,
-        diagnostics,
+        diagnostics: capped.finish(),
     }
 }
 
