@@ -39,7 +39,7 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
-    /// Check and compile .gov files into policy JSON and a manifest (BRIEF §4).
+    /// Check and compile .gov files into policy JSON and a manifest.
     Compile {
         /// Files or directories (searched recursively for *.gov).
         #[arg(required = true)]

@@ -46,12 +46,12 @@ const REQUEST_ACTIONS: &[&str] = &[
     "bedrock:InvokeAgent",
     "bedrock-mantle:CreateInference",
     "bedrock-mantle:CallWithBearerToken",
-    // Action names are case-insensitive (facts §3.4): requests in another spelling.
+    // Action names are case-insensitive (aws.md §3.4): requests in another spelling.
     "BEDROCK:invokemodel",
     "Bedrock-Mantle:createinference",
 ];
 
-/// `*` and `?` anywhere in the action name (facts §1.3, §3.4). Wildcards in the service prefix
+/// `*` and `?` anywhere in the action name (aws.md §1.3, §3.4). Wildcards in the service prefix
 /// are not generated: the SCP syntax page only allows them in the action name.
 const ACTION_PATTERNS: &[&str] = &[
     "*",
@@ -84,7 +84,7 @@ const REQUEST_RESOURCES: &[&str] = &[
 ];
 
 /// Resource patterns: `*` and `?` within segments, a segment-final `*` that may expand beyond
-/// the colon (`arn:aws:bedrock:*`), `*` over `/`, NotResource lists (facts §3.4).
+/// the colon (`arn:aws:bedrock:*`), `*` over `/`, NotResource lists (aws.md §3.4).
 const RESOURCE_PATTERNS: &[&str] = &[
     "*",
     "arn:aws:bedrock:*",
@@ -372,7 +372,7 @@ fn entry() -> impl Strategy<Value = (String, String, Value)> {
         |(k, null, qualify, if_exists, lower_key)| {
             let key = &KEYS[k];
             let name = if lower_key == 0 {
-                // Condition key names are case-insensitive (facts §3.1).
+                // Condition key names are case-insensitive (aws.md §3.1).
                 key.name.to_lowercase()
             } else {
                 key.name.to_string()
@@ -501,7 +501,7 @@ fn level_policies() -> impl Strategy<Value = Vec<Value>> {
                     .map(|sts| json!({"Version": "2012-10-17", "Statement": sts})),
             );
             if out.is_empty() {
-                // Every target has at least one SCP attached (facts §1.1).
+                // Every target has at least one SCP attached (aws.md §1.1).
                 out.push(full_aws_access());
             }
             out
@@ -568,7 +568,7 @@ const EXCLUDED: &[&str] = &[
     "ISO 8601 and epoch values in one Date comparison: the simulator compares Date.parse \
      milliseconds with epoch seconds; OPS accepts either form",
     "case differences in the partition, service, region or account of a resource ARN: the \
-     simulator compares them case-insensitively; facts §3.4 (RESOURCE) treat ARNs as \
+     simulator compares them case-insensitively; aws.md §3.4 (RESOURCE) treat ARNs as \
      case-sensitive",
     "request resource ARNs with colons that a segment-final `*` in the region or account could \
      absorb: the simulator never lets `*` cross a colon in a full-length ARN; RESOURCE: it \

@@ -895,8 +895,8 @@ fn unterminated_string_literal_spans_are_on_char_boundaries() {
 
 #[test]
 fn long_unknown_words_are_checked_quickly() {
-    // 100 KB: each case takes ~1 min (key) / ~7 s (region) in a debug build today; the 2 MB
-    // line of the brief would take hours.
+    // 100 KB: each case takes ~1 min (key) / ~7 s (region) in a debug build today; a 2 MB
+    // line would take hours.
     let key = format!(
         "scp s {{ forbid () when {{ context[\"{}\"] is present }}; }}",
         "a".repeat(100_000)

@@ -2,7 +2,7 @@
 //! decide each generated request exactly as the hand-written `tests/seeds/<id>.json` does,
 //! apart from the corrections documented in docs/seed-sizes.md:
 //! - requests for `bedrock:Converse` / `bedrock:ConverseStream` are left out: they are not IAM
-//!   actions (the calls are authorised as InvokeModel / InvokeModelWithResponseStream, facts
+//!   actions (the calls are authorised as InvokeModel / InvokeModelWithResponseStream, aws.md
 //!   §4.1), and the compiled SCP drops them from seed 000 SCP 1;
 //! - the allow-list's compiled form also covers `bedrock-mantle`: a mantle request for a model
 //!   outside the list is not allowed (`only models`, stdlib/bedrock.gov), where seed 001 allows
@@ -61,7 +61,7 @@ const ACTIONS: &[&str] = &[
     "bedrock-agentcore:ListAgentRuntimes",
     "bedrock-agentcore:InvokeAgentRuntime",
     "s3:ListAllMyBuckets",
-    // Action names are case-insensitive (facts §3.4).
+    // Action names are case-insensitive (aws.md §3.4).
     "BEDROCK:invokemodel",
     // The corrections: generated, then left out by `excluded`.
     "bedrock:Converse",
@@ -76,7 +76,7 @@ const RESOURCES: &[&str] = &[
     "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
     "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
     "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
-    // Global cross-Region inference: the Region-less model ARN (facts §5.2).
+    // Global cross-Region inference: the Region-less model ARN (aws.md §5.2).
     "arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0",
     "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
@@ -157,7 +157,7 @@ fn instances(pattern: &str) -> Vec<String> {
 struct Literals {
     actions: BTreeSet<String>,
     resources: BTreeSet<String>,
-    /// Lower-cased key (key names are case-insensitive, facts §3.1) → spelling, values, whether
+    /// Lower-cased key (key names are case-insensitive, aws.md §3.1) → spelling, values, whether
     /// it is used under a set qualifier (multivalued), and whether under `Bool`.
     keys: BTreeMap<String, (String, BTreeSet<String>, bool, bool)>,
 }

@@ -32,7 +32,7 @@ struct Row {
 }
 
 /// White space outside strings removed: what the Organizations API would count for the
-/// article's text sent as is, without reordering anything (facts §1.2).
+/// article's text sent as is, without reordering anything (aws.md §1.2).
 fn minify(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let mut in_string = false;
@@ -129,11 +129,11 @@ fn render() -> String {
 
     let mut out = String::from(
         "# Seed policy sizes\n\n\
-         For each hand-written SCP of the seed systems (`shared/seeds/`), this page compares the\n\
+         For each hand-written SCP of the seed systems (`tests/seeds/README.md`), this page compares the\n\
          seed's JSON with what `govc` compiles from the same policy written in `.gov`:\n\n\
          - **hand-written**: `tests/seeds/<id>.json`, the SCP as the article prints it\n\
          \x20 (placeholders filled in, see `tests/seeds/README.md`), minified — white space outside\n\
-         \x20 strings removed, which is what the Organizations API counts (facts §1.2);\n\
+         \x20 strings removed, which is what the Organizations API counts (aws.md §1.2);\n\
          - **compiled**: every SCP document `govc compile` writes for `tests/seeds/<id>.gov` with\n\
          \x20 the default options (optimiser on, current limits: 10,240 characters per SCP), characters\n\
          \x20 summed and statements counted; a one-statement document is written as an object;\n\

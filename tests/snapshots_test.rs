@@ -84,12 +84,13 @@ fn bad_inputs_have_snapshot_diagnostics() {
     });
 }
 
-/// The illustrative program of BRIEF §3.3, verbatim. Its one construct we changed on purpose
+/// The illustrative program the language was designed from, verbatim (`tests/data/first-sketch.gov`;
+/// docs/language.md §15). Its one construct we changed on purpose
 /// (a core rule at top level, which has no document to land in; see docs/language.md) is
 /// reported as E0106; its retired Claude 3 Opus id (seed 002) as W0206. Nothing else.
 #[test]
-fn brief_illustrative_program() {
-    let (database, ws) = check_files(&["tests/data/brief-3.3.gov".to_string()]);
+fn first_sketch_program() {
+    let (database, ws) = check_files(&["tests/data/first-sketch.gov".to_string()]);
     let diags = db::program_diagnostics(&database, ws);
     let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["E0106", "W0206"], "{diags:#?}");

@@ -1,5 +1,5 @@
 //! The back end as one pure function: a checked program (layer 2) → lowered statements
-//! (layer 3) → optimised, packed documents (layer 4), with the quota checks of BRIEF §5.
+//! (layer 3) → optimised, packed documents (layer 4), with the quota checks of docs/compiler.md ("Quotas").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,7 +43,7 @@ pub struct Output {
     pub limits: Limits,
     /// The lowering before optimisation, per policy.
     pub lowered: BTreeMap<String, ir::Policy>,
-    /// Lints (BRIEF §6) found while lowering; compiling succeeds with warnings.
+    /// Lints (W041x, docs/compiler.md) found while lowering; compiling succeeds with warnings.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -78,7 +78,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
     };
 
     // SCPs attached to exactly the same targets share documents: at each level the SCPs are
-    // one set (a Deny in any denies, an Allow in any allows, facts §1.4), so merging them
+    // one set (a Deny in any denies, an Allow in any allows, aws.md §1.4), so merging them
     // changes no decision and saves characters and slots.
     let mut groups: Vec<(BTreeSet<String>, Vec<&ir::Policy>)> = Vec::new();
     let mut group_of: BTreeMap<BTreeSet<String>, usize> = BTreeMap::new();
@@ -333,7 +333,7 @@ fn group_name(policies: &[String]) -> String {
 }
 
 /// `Sid`s from source names: `<Policy><Statement>` in CamelCase, numbered when a name repeats;
-/// only `[A-Za-z0-9]` (Access Analyzer's UNSUPPORTED_SID, facts §1.3).
+/// only `[A-Za-z0-9]` (Access Analyzer's UNSUPPORTED_SID, aws.md §1.3).
 fn assign_sids(statements: &mut [Statement]) {
     let camel = |s: &str| -> String {
         s.split(|c: char| !c.is_ascii_alphanumeric())

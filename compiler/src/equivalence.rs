@@ -9,7 +9,7 @@
 //!   statement of `T` (`optimize::subsumes`, sound). The parts of `s` are the statements of its
 //!   `Action` values, its `Resource` values, and the values of each key under a positive
 //!   operator that distributes over them, taken one at a time: their union is exactly `s`
-//!   (those lists are ORs, facts §3.2), so parts covered one by one cover `s`;
+//!   (those lists are ORs, aws.md §3.2), so parts covered one by one cover `s`;
 //! - a statement no request matches is covered by anything.
 //!
 //! Every step is sound, so "equivalent" is never said of two sets that decide some request

@@ -1,6 +1,6 @@
 //! The govc compiler: `.gov` source → checked program → (later) policy documents.
 //!
-//! Layers (BRIEF §3.2), each a plain data type in its own module; the steps between them are
+//! Layers (docs/architecture.md), each a plain data type in its own module; the steps between them are
 //! pure functions:
 //! - [`syntax`]: text → tokens → AST (surface statements and core rules, every node spanned);
 //! - [`check`]: AST + catalog → diagnostics (names, types, AWS reference data);

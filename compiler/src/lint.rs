@@ -1,4 +1,4 @@
-//! Checks that need the lowering (BRIEF §6): they look at IAM statements, not at syntax.
+//! Checks that need the lowering (docs/compiler.md, "Lints that need the lowering"): they look at IAM statements, not at syntax.
 //! Each returns warnings; none changes the output.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -70,7 +70,7 @@ fn first_origin(s: &Statement) -> Option<&Origin> {
 }
 
 /// W0410/W0411: a Deny on Bedrock invocation outside a list of Regions, with no exemption for
-/// inference profiles, breaks cross-Region inference (facts §5.2).
+/// inference profiles, breaks cross-Region inference (aws.md §5.2).
 fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache, out: &mut Vec<Diagnostic>) {
     for s in &p.statements {
         if s.effect != Effect::Deny
@@ -86,7 +86,7 @@ fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache, out: &mut Vec<Diagnosti
                 if k == REGION_KEY && op.op == Op::StringNotEquals && op.qualifier.is_none() {
                     regions = Some(vs.clone());
                 }
-                // The CRIS-compatible pattern (facts §5.3) exempts calls made through profiles.
+                // The CRIS-compatible pattern (aws.md §5.3) exempts calls made through profiles.
                 if k == "bedrock:InferenceProfileArn" {
                     profile_exempt = true;
                 }
@@ -185,7 +185,7 @@ fn cris_warnings(
             .with_label("these profiles fail whenever they route outside the Regions")
             .with_note(parts.join("; "))
             .with_help(format!(
-                "add the destinations ({}) to the Regions, or exempt inference through profiles (facts §5.3)",
+                "add the destinations ({}) to the Regions, or exempt inference through profiles (docs/aws.md §5.3)",
                 geos.join(", ")
             )),
         );
@@ -199,7 +199,7 @@ fn cris_warnings(
             )
             .in_file(file)
             .with_label("global profiles are authorised with Region `unspecified`")
-            .with_help("add `unspecified` to the Regions to keep global cross-Region inference working (facts §5.2)"),
+            .with_help("add `unspecified` to the Regions to keep global cross-Region inference working (docs/aws.md §5.2)"),
         );
     }
 }
@@ -249,7 +249,7 @@ fn mantle_coverage(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// W0413: API keys denied on one endpoint only (facts §4.2).
+/// W0413: API keys denied on one endpoint only (aws.md §4.2).
 fn api_key_endpoints(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
     let runtime = "bedrock:CallWithBearerToken";
     let mantle = "bedrock-mantle:CallWithBearerToken";
@@ -509,7 +509,7 @@ fn contradictions(
                 .in_file(&a.file)
                 .with_label("every request it allows is denied on the same targets")
                 .with_secondary(Some(b.file.clone()), b.span, "denied by this rule")
-                .with_help("an explicit Deny always wins (facts §1.4): narrow the forbid, or remove the permit"),
+                .with_help("an explicit Deny always wins (docs/aws.md §1.4): narrow the forbid, or remove the permit"),
             );
         }
     }

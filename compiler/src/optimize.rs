@@ -1,4 +1,4 @@
-//! Optimisation passes over IAM statements (BRIEF §5): each preserves every decision.
+//! Optimisation passes over IAM statements (docs/compiler.md, "Optimisation"): each preserves every decision.
 //!
 //! The input is the statement list of one policy document set; both effects may occur. Since
 //! any matching Deny denies and otherwise any matching Allow allows, a pass preserves every
@@ -120,7 +120,7 @@ fn reduce<'a>(
 /// (wildcards included), a `?` of `p` one literal or `?` of `q`, and a literal of `p` only the
 /// same literal. `*?` against `?*` says no although both mean "one character or more".
 pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
-    // A policy variable (`${aws:username}`, facts §3.5) is replaced before matching, so its
+    // A policy variable (`${aws:username}`, aws.md §3.5) is replaced before matching, so its
     // text says nothing about what it matches: only equal values and `*` are safe then.
     if p.contains("${") || q.contains("${") {
         return p == q || all_stars(p);

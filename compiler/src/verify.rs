@@ -1,5 +1,5 @@
 //! `govc verify`: `test` blocks evaluated against the compiled documents, with the SCP
-//! semantics of facts §1.4 — an explicit Deny at any level denies; otherwise every level from
+//! semantics of aws.md §1.4 — an explicit Deny at any level denies; otherwise every level from
 //! the root down to the account needs an Allow. The documents evaluated are the ones
 //! `govc compile` writes (optimised and packed), plus FullAWSAccess where it stays attached and
 //! the SCP of each Control Tower control on the path.
@@ -18,7 +18,7 @@ use crate::rules::{Expectation, Program, TargetKind, TestBlock, TestValue};
 pub enum Provenance {
     /// A compiled document, by file (`scp/models.json`).
     Document(String),
-    /// AWS's FullAWSAccess, attached by default (facts §1.4).
+    /// AWS's FullAWSAccess, attached by default (aws.md §1.4).
     FullAwsAccess,
     /// The SCP Control Tower attaches for a `control` block.
     Control(String),
@@ -253,7 +253,7 @@ pub fn request(e: &Expectation, account_id: &str) -> Request {
         );
     }
     for (k, v) in &e.context {
-        // Keys are case-insensitive (facts §3.1): a `with` key replaces any spelling of it.
+        // Keys are case-insensitive (aws.md §3.1): a `with` key replaces any spelling of it.
         context.retain(|existing: &String, _| !existing.eq_ignore_ascii_case(k));
         let v = match v {
             TestValue::One(s) => ContextValue::One(s.clone()),

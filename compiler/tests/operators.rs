@@ -1,4 +1,4 @@
-//! The evaluator against the examples of the AWS documentation (facts §3), written as data: a
+//! The evaluator against the examples of the AWS documentation (aws.md §3), written as data: a
 //! policy (JSON, read with `ir::parse`), a request and the decision AWS documents for it.
 //!
 //! Each case names the page it comes from; the page keys are:
@@ -14,8 +14,8 @@
 //!   (`reference_policies_condition_examples-multi-valued-context-keys`);
 //! - `ACTION`, `NOTACTION`, `RESOURCE`, `NOTRESOURCE`: "IAM JSON policy elements: Action /
 //!   NotAction / Resource / NotResource";
-//! - `SCPSYN`: "SCP syntax" and the AWS Security Blog of 19 Sep 2025 (facts §1.3);
-//! - `SCPEVAL`: "SCP evaluation" (`orgs_manage_policies_scps_evaluation`, facts §1.4).
+//! - `SCPSYN`: "SCP syntax" and the AWS Security Blog of 19 Sep 2025 (aws.md §1.3);
+//! - `SCPEVAL`: "SCP evaluation" (`orgs_manage_policies_scps_evaluation`, aws.md §1.4).
 //!
 //! Where a page gives an example (a policy and the requests it allows or denies), the row uses
 //! it; the other rows apply the rule the page states, on the page's example values (the MULTI
@@ -1192,7 +1192,7 @@ fn combination_logic() {
         ),
     ]);
     run_conds(&[
-        cond("facts §3.1 (Access Analyzer DUPLICATE_KEYS_WITH_DIFFERENT_CASE): key names are case-insensitive",
+        cond("aws.md §3.1 (Access Analyzer DUPLICATE_KEYS_WITH_DIFFERENT_CASE): key names are case-insensitive",
             r#"{"StringEquals":{"AWS:PrincipalTag/Department":"hr"}}"#,
             r#"{"aws:principaltag/department":"hr"}"#, true),
         cond("MULTI: two operators on one key are ANDed",

@@ -1,5 +1,5 @@
 //! Every shipped `.gov` file — the examples and the standard library — must parse without a
-//! single diagnostic, and the three lines the brief requires (BRIEF §3.1) must appear verbatim in
+//! single diagnostic, and the three lines the language was designed around (docs/language.md §15) must appear verbatim in
 //! some example. Name resolution and types are the checker's job, not this test's.
 
 use std::fs;
@@ -80,7 +80,7 @@ fn stdlib_parses_without_diagnostics() -> Result<(), String> {
 }
 
 #[test]
-fn brief_lines_appear_verbatim_in_examples() -> Result<(), String> {
+fn required_lines_appear_verbatim_in_examples() -> Result<(), String> {
     let mut texts = Vec::new();
     for path in gov_files("examples")? {
         texts.push(read(&path)?);

@@ -1,6 +1,6 @@
 //! Language-server latency on a 5,000-line file, through the real protocol framing (the test
 //! harness's in-process client): `didChange` → `publishDiagnostics`, and completion. Criterion
-//! reports the mean; the p50/p99 the brief asks for are printed from the same samples, with
+//! reports the mean; the p50/p99 latencies are printed from the same samples, with
 //! the peak resident memory (`VmHWM`).
 
 #![allow(

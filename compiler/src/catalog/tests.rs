@@ -1,6 +1,6 @@
-//! Facts pinned against the real generated catalog (project facts `aws.md` §4–§5,
-//! `data-sources.md` §1–§4). A failure after a refresh means AWS or a package changed: check
-//! the fact, then update the test or the data.
+//! Facts pinned against the real generated catalog (docs/aws.md §4–§5, docs/catalog.md). A
+//! failure after a refresh means AWS or a package changed: check the fact, then update the test
+//! or the data.
 
 use super::*;
 
@@ -150,7 +150,7 @@ fn mantle_create_inference_has_model_key() {
 
 #[test]
 fn converse_is_not_an_action() {
-    // Converse is authorised as bedrock:InvokeModel (facts §4.1).
+    // Converse is authorised as bedrock:InvokeModel (aws.md §4.1).
     assert!(c().action("bedrock", "Converse").is_none());
     assert!(c().action("bedrock", "ConverseStream").is_none());
     assert!(c().match_actions("bedrock:Converse*").is_empty());

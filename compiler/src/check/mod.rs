@@ -1,4 +1,4 @@
-//! Semantic checks (BRIEF §6, those that need no lowering): names and scopes, the organization
+//! Semantic checks (those that need no lowering; every code is in docs/diagnostics.md): names and scopes, the organization
 //! tree, and every value checked against the catalog by the type its position expects. Pure
 //! functions over the ASTs and the [`Index`]; the salsa layer caches them per file.
 
@@ -17,11 +17,11 @@ pub use index::{Decl, DeclKind, Index, Resolved, UseEdge, UseTarget};
 use values::{check_literal, Expect};
 
 /// Kinds accepted by `require tags … on KIND`; both mean application inference profiles, the
-/// only taggable inference profiles (system profiles carry no tags, facts §4.4).
+/// only taggable inference profiles (system profiles carry no tags, aws.md §4.4).
 const TAGGABLE_KINDS: &[&str] = &["inference_profile", "application_inference_profile"];
 const REQUIREMENTS: &[&str] = &["application_inference_profile"];
 const API_KEY_KINDS: &[&str] = &["long_term", "short_term", "all"];
-/// Maximum OU depth under the root (facts §1.1).
+/// Maximum OU depth under the root (aws.md §1.1).
 const MAX_OU_DEPTH: usize = 5;
 
 /// Checks one file (a user file or a stdlib module). Diagnostics may point into other files
@@ -757,7 +757,7 @@ impl<'a> Checker<'a> {
                             self.push(
                                 Diagnostic::new(Code::E0216, value.span, format!("`{}` must be a number from 1 to {max}", name.name))
                                     .with_label("out of range")
-                                    .with_help("limits can be lowered below what AWS allows, never raised above it (facts §1.1)"),
+                                    .with_help("limits can be lowered below what AWS allows, never raised above it (docs/aws.md §1.1)"),
                             );
                         }
                     }
@@ -1282,7 +1282,7 @@ impl<'a> Checker<'a> {
         if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
             self.push(err(
                 format!("guardrail version `{version}` is not a number"),
-                "organization policies need a published, numbered guardrail version, not DRAFT (facts §2.1)",
+                "organization policies need a published, numbered guardrail version, not DRAFT (docs/aws.md §2.1)",
             ));
             return;
         }
@@ -1291,7 +1291,7 @@ impl<'a> Checker<'a> {
                 self.push(
                     err(
                         format!("the guardrail is in `{arn_region}` but enforced in `{r}`"),
-                        "a guardrail must be created and used in the region it is enforced in (facts §2.1)",
+                        "a guardrail must be created and used in the region it is enforced in (docs/aws.md §2.1)",
                     )
                     .with_label("region differs"),
                 );
@@ -1446,7 +1446,7 @@ impl<'a> Checker<'a> {
             self.value(resource, Expect::ResourceArn);
             if let Some(r) = region {
                 self.single(r);
-                // Global cross-region inference is authorised with region `unspecified` (facts §5.2),
+                // Global cross-region inference is authorised with region `unspecified` (aws.md §5.2),
                 // so a test may send a request there.
                 let unspecified =
                     matches!(&r.kind, ValueKind::Word(w) | ValueKind::Str(w) if w == "unspecified");

@@ -52,7 +52,7 @@ impl Expect {
     }
 }
 
-/// API operations that are authorised as another IAM action (facts §4.1).
+/// API operations that are authorised as another IAM action (aws.md §4.1).
 pub const NOT_IAM_ACTIONS: &[(&str, &str)] = &[
     ("bedrock:Converse", "bedrock:InvokeModel"),
     (
@@ -101,7 +101,7 @@ pub fn check_literal(text: &str, span: Span, expect: Expect, quoted: bool) -> Op
 
 fn region(code: &str, span: Span) -> Option<Diagnostic> {
     let cat = catalog();
-    // `aws:RequestedRegion` of a global cross-Region inference hop (facts §5.2).
+    // `aws:RequestedRegion` of a global cross-Region inference hop (aws.md §5.2).
     if cat.region(code).is_some() || code == "unspecified" {
         return None;
     }
@@ -119,7 +119,7 @@ fn region(code: &str, span: Span) -> Option<Diagnostic> {
 }
 
 fn model_id_shape(id: &str) -> bool {
-    // facts §2.1, ModelEnforcement pattern: provider.name[:v[:v]]
+    // aws.md §2.1, ModelEnforcement pattern: provider.name[:v[:v]]
     let (head, _) = id.split_once(':').unwrap_or((id, ""));
     let Some((provider, name)) = head.split_once('.') else {
         return false;
@@ -294,7 +294,7 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
             Diagnostic::new(Code::E0203, span, format!("`{text}` is not an IAM action"))
                 .with_label(format!("authorised as `{instead}`"))
                 .with_suggestion(instead)
-                .with_note(format!("AWS authorises this API as `{instead}`, so a statement naming `{text}` matches no request (facts §4.1)")),
+                .with_note(format!("AWS authorises this API as `{instead}`, so a statement naming `{text}` matches no request (docs/aws.md §4.1)")),
         );
     }
     if is_glob(svc) && svc != "*" || svc == "*" && name != "*" {
@@ -483,7 +483,9 @@ fn resource_arn(text: &str, span: Span) -> Option<Diagnostic> {
         return Some(
             Diagnostic::new(Code::E0211, span, format!("`{text}` has no service"))
                 .with_label("the service segment may not be empty or a wildcard")
-                .with_help("IAM does not allow wildcards in an ARN's service segment (facts §3.4)"),
+                .with_help(
+                    "IAM does not allow wildcards in an ARN's service segment (docs/aws.md §3.4)",
+                ),
         );
     }
     let svc_start =

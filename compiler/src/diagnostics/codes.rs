@@ -194,7 +194,7 @@ no `in REGION use \"ARN\"` line, or a control with no `regions` list. The messag
 is a tree under its root.";
 
     E0115: Error, "OUs nested too deep",
-"AWS Organizations allows five levels of OUs under the root (facts §1.1). The OU named here is
+"AWS Organizations allows five levels of OUs under the root (docs/aws.md §1.1). The OU named here is
 at a deeper level and could not be created.";
 
     E0116: Error, "test on a target with no accounts",
@@ -227,7 +227,7 @@ the catalog was generated, refresh the catalog (`docs/catalog.md`).";
 "The name is an API operation, not an IAM action: AWS authorises it as another action, so a
 statement that names it matches nothing. `bedrock:Converse`, `bedrock:StartAsyncInvoke` and
 `bedrock:InvokeModelWithBidirectionalStream` are authorised as `bedrock:InvokeModel`;
-`bedrock:ConverseStream` as `bedrock:InvokeModelWithResponseStream` (facts §4.1). Name the
+`bedrock:ConverseStream` as `bedrock:InvokeModelWithResponseStream` (docs/aws.md §4.1). Name the
 action that is authorised; the help line says which.";
 
     E0204: Error, "unknown condition key",
@@ -274,7 +274,7 @@ Principal exemptions expect IAM or STS ARNs (`arn:aws:iam::111111111111:role/Nam
     E0212: Error, "invalid guardrail identifier",
 "A `BEDROCK_POLICY` guardrail identifier must be a guardrail ARN with a numeric version
 (`arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID:VERSION`, not DRAFT), created in the region it
-is enforced in (facts §2.1). AWS says a malformed identifier makes all Bedrock calls across
+is enforced in (docs/aws.md §2.1). AWS says a malformed identifier makes all Bedrock calls across
 the target fail.";
 
     E0213: Error, "unknown resource kind",
@@ -283,7 +283,7 @@ resource types written with `_`: `model` (foundation models), `inference_profile
 inference profiles), `application_inference_profile`, `guardrail`, …. In
 `require tags … on KIND`, the kind is `inference_profile` or `application_inference_profile`;
 both mean application inference profiles, the only inference profiles that can be created
-and tagged (system profiles carry no tags, facts §4.4).";
+and tagged (system profiles carry no tags, docs/aws.md §4.4).";
 
     W0214: Warning, "action pattern matches no action",
 "No action in the embedded catalog matches this wildcard, so the statement covers nothing
@@ -296,7 +296,7 @@ a String or ARN key. The message names the key's type.";
     E0216: Error, "invalid limit",
 "`limits` takes a preset (`current`: 10,240 characters and 10 SCPs per target; `legacy`: 5,120
 and 5) or settings `scp_size = N` (1–10,240) and `scp_per_target = N` (1–10). Limits cannot be
-raised above what AWS accepts (facts §1.1).";
+raised above what AWS accepts (docs/aws.md §1.1).";
 
     E0217: Error, "invalid setting value",
 "The value is not one of those the setting accepts; the help line lists them. For example
@@ -314,7 +314,7 @@ policy naming it does no harm but no longer matches anything in use.";
 "According to the Service Authorization Reference, requests for the named actions never carry
 this condition key. A positive comparison on a missing key is false, so a `forbid` rule whose
 `when` tests it never applies to those actions and the request goes through; a negated
-comparison is true, so it denies them unconditionally (facts §3.3). IAM Access Analyzer
+comparison is true, so it denies them unconditionally (docs/aws.md §3.3). IAM Access Analyzer
 reports the same as UNSUPPORTED_ACTION_FOR_CONDITION_KEY. Name only actions that carry the
 key, or split the rule.
 
@@ -373,11 +373,11 @@ catalog.";
 
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
-units, not on the root or on accounts (seed 003; facts §6).";
+units, not on the root or on accounts (seed 003; docs/aws.md §6).";
     E0400: Error, "rule cannot be written as IAM statements",
 "A core rule is lowered to IAM statements by putting its condition in disjunctive normal form:
 each `||` alternative becomes its own statement, and each statement's condition is an AND of
-IAM operators (facts §3.2). Two limits apply. A rule may expand to at most 64 statements (a
+IAM operators (docs/aws.md §3.2). Two limits apply. A rule may expand to at most 64 statements (a
 long chain of `||` inside `&&` multiplies out). And one statement cannot hold more than two
 positive tests of the same key under the same operator (IAM's JSON allows each key once per
 operator; the compiler uses the `…IfExists` form for a second test), nor negate a test that IAM
@@ -387,7 +387,7 @@ Split the rule into several rules, or combine the tests into one (`context[k] li
 
     E0401: Error, "statement too large for any document",
 "A single IAM statement, minified, is larger than the document size quota (10,240 characters
-for an SCP by default, 5,120 with `limits legacy`, 6,144 for an IAM policy; facts §1.1). The
+for an SCP by default, 5,120 with `limits legacy`, 6,144 for an IAM policy; docs/aws.md §1.1). The
 compiler splits such a statement where that keeps its meaning: a Deny's or Allow's `Action` or
 `Resource` list, or the values of a positive condition (values are ORed, so each part decides
 its share of the requests). It refuses where splitting would change what is decided: values
@@ -399,7 +399,7 @@ into another statement, or raise the quota with `limits current` if you planned 
 
     E0402: Error, "target has more SCPs than it may",
 "AWS Organizations lets a root, OU or account have at most 10 SCPs attached directly (5 with
-`limits legacy`; facts §1.1). FullAWSAccess counts unless an allow-list SCP replaces it there,
+`limits legacy`; docs/aws.md §1.1). FullAWSAccess counts unless an allow-list SCP replaces it there,
 and so does the SCP of each Control Tower control enabled on an OU. The compiler packs every
 scp attached to the same targets into as few documents as fit, so this means the statements
 attached to that target do not fit in the slots left.
@@ -408,37 +408,37 @@ Attach some policies higher up the tree (a policy attached to an OU applies to e
 under it without using the accounts' slots), remove duplicated rules, or shorten them.";
 
     E0403: Error, "document exceeds its size quota",
-"A BEDROCK_POLICY document is limited to 10,000 characters (facts §2.3). The compiler writes a
+"A BEDROCK_POLICY document is limited to 10,000 characters (docs/aws.md §2.3). The compiler writes a
 guardrail block as one document and cannot split it: its configuration key names the policy
 across the organization. Use fewer Regions or shorter model lists in one block, or split the
 block into two guardrails with different names.";
 
     W0410: Warning, "region rule blocks cross-Region inference",
 "A geographic cross-Region inference profile (`us.`, `eu.`, `apac.`, …) is authorised in every
-destination Region it may route to, with `aws:RequestedRegion` set to that Region (facts §5.2).
+destination Region it may route to, with `aws:RequestedRegion` set to that Region (docs/aws.md §5.2).
 A rule that denies Bedrock outside a list of Regions that contains a profile's source Region but
 not all of its destinations makes that profile fail at random, whenever it routes outside the
 list. The `cris` stdlib module lists each geography's destinations: add them
 (`only regions us-east-1, us-west-2, cris::us`), or exempt inference through profiles as seed
-003 and facts §5.3 show.";
+003 and docs/aws.md §5.3 show.";
 
     W0411: Warning, "region rule blocks global cross-Region inference",
 "A `global.` inference profile is authorised with `aws:RequestedRegion = \"unspecified\"` on the
-Region-less foundation-model ARN (facts §5.2). No list of Region codes contains `unspecified`,
+Region-less foundation-model ARN (docs/aws.md §5.2). No list of Region codes contains `unspecified`,
 so a Region restriction on `bedrock` denies every global profile. If that is intended, say so
 with a rule of its own; otherwise add `unspecified` to the Regions
 (`only regions us-east-1, unspecified`), which keeps direct calls restricted.";
 
     W0412: Warning, "model deny covers `bedrock` but not `bedrock-mantle`",
 "Models can be invoked through the `bedrock-mantle` endpoint (OpenAI/Anthropic-compatible),
-where the model is the condition key `bedrock-mantle:Model`, not a resource (facts §4.1, seed
+where the model is the condition key `bedrock-mantle:Model`, not a resource (docs/aws.md §4.1, seed
 001). A rule that denies foundation-model ARNs in the `bedrock` namespace leaves that path
 open. Use `deny model P` (both namespaces), or add a rule on `bedrock-mantle:*` with
 `context[\"bedrock-mantle:Model\"] like P`.";
 
     W0413: Warning, "API keys blocked on one endpoint only",
 "Bedrock API keys work against two endpoints, each authorised by its own action:
-`bedrock:CallWithBearerToken` and `bedrock-mantle:CallWithBearerToken` (facts §4.2). Denying one
+`bedrock:CallWithBearerToken` and `bedrock-mantle:CallWithBearerToken` (docs/aws.md §4.2). Denying one
 leaves keys usable on the other. Use `deny api_keys` (both), or deny the other action too.";
 
     W0414: Warning, "rule never changes a decision",
@@ -446,12 +446,12 @@ leaves keys usable on the other. Use `deny api_keys` (both), or deny the other a
 the same documents: the other rule matches every request this one matches, with the same
 effect. The rule is shadowed, and removing it changes nothing; it is probably a copy, or meant
 to say something narrower. For a `permit`, a `forbid` that covers it on the same targets makes
-it contradictory: explicit Deny always wins (facts §1.4).";
+it contradictory: explicit Deny always wins (docs/aws.md §1.4).";
 
     W0415: Warning, "allow-list SCP leaves other actions without an Allow",
 "An SCP with Allow statements is an allow-list: it replaces FullAWSAccess on its targets, which
 must be detached there when deploying (the manifest says so per target), or its Allow makes the
-list moot (facts §1.4). Once detached, every request that no Allow at that level matches is
+list moot (docs/aws.md §1.4). Once detached, every request that no Allow at that level matches is
 denied. The Allow statements of this SCP do not together name every action (one with
 `Action: \"*\"`, or a `NotAction` whose exceptions other Allows name), so everything outside
 them, other services included, is denied on those targets. `only models` writes Allows that
@@ -467,7 +467,7 @@ list. docs/semantics.md, \"Allow-lists and FullAWSAccess\".";
 
     E0500: Error, "malformed BEDROCK_POLICY document",
 "A BEDROCK_POLICY document on an account's path cannot be merged into its effective policy
-(facts §2.2). `govc effective` and `govc simulate` merge the documents attached from the root
+(docs/aws.md §2.2). `govc effective` and `govc simulate` merge the documents attached from the root
 down to the account with the inheritance operators of the management policy types, and stop
 here rather than show a configuration AWS would not. The document must be a JSON object whose
 keys are groups of settings (`bedrock.guardrail_inference.REGION.NAME`) down to settings; each

@@ -1,4 +1,4 @@
-//! `guardrail` blocks → `BEDROCK_POLICY` documents (facts §2.1, §2.2).
+//! `guardrail` blocks → `BEDROCK_POLICY` documents (aws.md §2.1, §2.2).
 //!
 //! `{"bedrock":{"guardrail_inference":{"<region>":{"<name>":{…}}}}}`: the block's name is the
 //! configuration key, so policies attached along a path merge by it; every leaf is wrapped in
@@ -108,7 +108,7 @@ mod tests {
         };
         let json = render(&g);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        // facts §2.1, AWS's example, field for field.
+        // aws.md §2.1, AWS's example, field for field.
         let want = serde_json::json!({ "bedrock": { "guardrail_inference": { "us-east-1": { "config_1": {
             "identifier": { "@@assign": "arn:aws:bedrock:us-east-1:123456789012:guardrail/hu1dlsv9wy1d:1" },
             "selective_content_guarding": {

@@ -1,5 +1,5 @@
 //! The effective `BEDROCK_POLICY` of an account: the documents attached from the root down to
-//! the account merged by the inheritance operators of the management policy types (facts §2.2;
+//! the account merged by the inheritance operators of the management policy types (aws.md §2.2;
 //! AWS doc "Policy syntax and inheritance for management policy types",
 //! `orgs_manage_policies_inheritance_mgmt`, sections "Inheritance operators" and "Policy
 //! inheritance examples").
@@ -221,7 +221,7 @@ impl Config<'_> {
 
     /// Whether the configuration guards `model` (a base model id): `None` when the model lists
     /// are not lists. Without `included_models` every model is guarded; a model in both lists
-    /// is excluded (facts §2.1).
+    /// is excluded (aws.md §2.1).
     pub fn guards(&self, model: &str) -> Option<bool> {
         let me = self.settings.get("model_enforcement");
         let list = |key: &str| -> Option<Option<&Vec<Value>>> {
@@ -744,7 +744,7 @@ pub fn report_human(account: &str, levels: &[Level], eff: &Effective) -> String 
         }
         s.push_str(&format!("  {}\n", c.name));
         if c.identifier().is_none() {
-            s.push_str("    warning: no `identifier`: the configuration is invalid, and an invalid effective policy makes Bedrock calls fail (facts §2.1)\n");
+            s.push_str("    warning: no `identifier`: the configuration is invalid, and an invalid effective policy makes Bedrock calls fail (docs/aws.md §2.1)\n");
         }
         let mut lines = Vec::new();
         flatten(c.settings, &mut Vec::new(), &mut lines);
@@ -815,7 +815,7 @@ pub fn report_json(account: &str, levels: &[Level], eff: &Effective) -> String {
 
 /// For `govc simulate`: the configurations enforced in `region`, and whether each guards the
 /// foundation model `resource` names (when it names one). Nothing for actions outside the
-/// `bedrock` namespace: the policy governs Bedrock calls (facts §2.1); whether it reaches
+/// `bedrock` namespace: the policy governs Bedrock calls (aws.md §2.1); whether it reaches
 /// `bedrock-mantle` is not documented.
 pub fn describe_for_request(
     eff: &Effective,

@@ -1,5 +1,5 @@
 //! `control` blocks → the `--parameters` JSON of `aws controltower enable-control` for
-//! `CT.MULTISERVICE.PV.1` (facts §6): `[{"key":"AllowedRegions","value":[…]}, …]`.
+//! `CT.MULTISERVICE.PV.1` (aws.md §6): `[{"key":"AllowedRegions","value":[…]}, …]`.
 
 use crate::ir::json::string;
 use crate::rules::Control;
@@ -32,7 +32,7 @@ pub fn render(c: &Control) -> String {
     format!("[{}]", params.join(","))
 }
 
-/// The actions CT.MULTISERVICE.PV.1 never denies, as published (facts §6). Control Tower may
+/// The actions CT.MULTISERVICE.PV.1 never denies, as published (aws.md §6). Control Tower may
 /// update the list ("view the most recent version … in the AWS Control Tower console"); it is
 /// used to evaluate tests, not written to any output.
 pub const DEFAULT_NOT_ACTIONS: &[&str] = &[
@@ -124,7 +124,7 @@ pub const DEFAULT_NOT_ACTIONS: &[&str] = &[
     "wafv2:*",
 ];
 
-/// Roles the control always exempts (facts §6).
+/// Roles the control always exempts (aws.md §6).
 pub const EXEMPT_ROLES: &[&str] = &[
     "arn:*:iam::*:role/AWSControlTowerExecution",
     "arn:*:iam::*:role/aws-controltower-ConfigRecorderRole",
@@ -132,7 +132,7 @@ pub const EXEMPT_ROLES: &[&str] = &[
     "arn:*:iam::*:role/AWSControlTower_VPCFlowLogsRole",
 ];
 
-/// The SCP Control Tower attaches to each OU for this control (facts §6): one Deny with a
+/// The SCP Control Tower attaches to each OU for this control (aws.md §6): one Deny with a
 /// NotAction list, outside the allowed Regions, for principals other than the exempted ones.
 pub fn scp(c: &Control) -> crate::ir::Statement {
     use crate::ir::{Effect, Op, Operator, Scope, Statement};

@@ -1,4 +1,4 @@
-//! `manifest.json` (BRIEF §4): one entry per document, and per target the SCP slots it uses.
+//! `manifest.json` (docs/compiler.md): one entry per document, and per target the SCP slots it uses.
 //! Pretty-printed (it is read by people and scripts, never sent to AWS); keys sorted, so the
 //! bytes are deterministic.
 

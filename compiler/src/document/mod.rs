@@ -1,4 +1,4 @@
-//! Layer 4 (BRIEF §3.2, §4): documents — minified JSON files with their type, size, targets
+//! Layer 4 (docs/architecture.md; outputs in docs/compiler.md): documents — minified JSON files with their type, size, targets
 //! and sources — and the manifest that lists them.
 
 pub mod bedrock;
@@ -10,7 +10,7 @@ pub mod write;
 
 use crate::syntax::Span;
 
-/// The `type` of a manifest entry (BRIEF §4).
+/// The `type` of a manifest entry (docs/compiler.md, `manifest.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocKind {
     Scp,
@@ -29,7 +29,7 @@ impl DocKind {
         }
     }
 
-    /// The output directory (BRIEF §4).
+    /// The output directory (docs/compiler.md, "Output").
     pub fn dir(self) -> &'static str {
         match self {
             DocKind::Scp => "scp",
@@ -91,7 +91,7 @@ impl Document {
     }
 }
 
-/// SCP slot use of one target (BRIEF §4, §5).
+/// SCP slot use of one target (docs/compiler.md, `manifest.json` and "Quotas").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TargetSlots {
     pub name: String,

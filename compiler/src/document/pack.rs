@@ -1,9 +1,9 @@
-//! Packing statements into as few documents as fit a size quota (BRIEF §5), splitting a
+//! Packing statements into as few documents as fit a size quota (docs/compiler.md, "Packing"), splitting a
 //! statement that alone is too large where that keeps its meaning.
 //!
 //! Splitting is exact only for lists whose values are ORed: `Action` and `Resource` (a request
 //! matches the statement when it matches one value, so the parts together match the same
-//! requests, and statements of one effect are ORed at every level — facts §1.4, §3.2), and the
+//! requests, and statements of one effect are ORed at every level — aws.md §1.4, §3.2), and the
 //! values of one key under a positive, unqualified or `ForAnyValue` operator. Values under a
 //! negated operator are NORed and `ForAllValues` needs every request value covered by the one
 //! list: those are never split, and neither are `NotAction`/`NotResource`.

@@ -1,4 +1,4 @@
-//! Writing the output directory all at once (BRIEF §4: nothing half-written). Files go to a
+//! Writing the output directory all at once (nothing half-written; docs/compiler.md). Files go to a
 //! fresh sibling directory first, which then replaces the output directory by renames, so a
 //! reader sees the old tree or the new one, never a mix, and a failure leaves the old one.
 

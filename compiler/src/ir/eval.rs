@@ -1,19 +1,19 @@
-//! Evaluates IR statements against one request (IAM semantics, facts §3).
+//! Evaluates IR statements against one request (IAM semantics, aws.md §3).
 //!
 //! This is the reference: it follows the facts literally and stays small — one flat list of
 //! statements decides one request, every pattern re-read per call. The optimiser and the
 //! equivalence check use it directly; `govc verify` and `govc simulate` use the precompiled
 //! form in [`super::compiled`], which a property test holds to deciding exactly as this does.
-//! Policy variables (facts §3.5) are substituted as [`super::vars`] describes.
+//! Policy variables (aws.md §3.5) are substituted as [`super::vars`] describes.
 //!
 //! Choices where the facts leave room, stated once here:
-//! - An empty multi-valued context value counts as a missing key (facts §3.3: "a null
-//!   dataset").
+//! - An empty multi-valued context value counts as a missing key (aws.md §3.3: the set
+//!   qualifiers treat an empty value as a missing one).
 //! - An unqualified operator on a multi-valued key: a positive operator matches when some
 //!   element matches, a negated one when no element matches the positive form.
 //! - A value that does not parse (a number, a date, an IP address) never matches the positive
 //!   form of its operator, so the negated form is true for it.
-//! - ARN patterns (resources and `Arn*` operators) follow facts §3.4 segment by segment; see
+//! - ARN patterns (resources and `Arn*` operators) follow aws.md §3.4 segment by segment; see
 //!   [`arn_match`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +30,7 @@ pub enum ContextValue {
     Many(Vec<String>),
 }
 
-/// One request as IAM sees it. Context keys compare case-insensitively (facts §3.1).
+/// One request as IAM sees it. Context keys compare case-insensitively (aws.md §3.1).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {
     pub action: String,
@@ -128,13 +128,13 @@ pub fn statement_matches(s: &Statement, r: &Request) -> bool {
         && condition_matches(&s.condition, r)
 }
 
-/// `Action` / `NotAction`: case-insensitive wildcards over `service:Name` (facts §3.4).
+/// `Action` / `NotAction`: case-insensitive wildcards over `service:Name` (aws.md §3.4).
 pub fn action_matches(scope: &Scope, action: &str) -> bool {
     let hit = scope.values.iter().any(|p| glob_match(p, action, true));
     hit != scope.negated
 }
 
-/// `Resource` / `NotResource`: case-sensitive ARN patterns (facts §3.4), taken literally (no
+/// `Resource` / `NotResource`: case-sensitive ARN patterns (aws.md §3.4), taken literally (no
 /// policy variables: the lints compare patterns, not requests).
 pub fn resource_matches(scope: &Scope, resource: &str) -> bool {
     let hit = scope.values.iter().any(|p| arn_match(p, resource));
@@ -142,7 +142,7 @@ pub fn resource_matches(scope: &Scope, resource: &str) -> bool {
 }
 
 /// `Resource` / `NotResource` against a request: as [`resource_matches`], with the policy
-/// variables of each pattern's resource-specific part substituted from the request (facts §3.5,
+/// variables of each pattern's resource-specific part substituted from the request (aws.md §3.5,
 /// [`super::vars`]). A pattern with an unresolvable variable matches no resource, so under
 /// `NotResource` it excludes nothing.
 pub fn resource_matches_request(scope: &Scope, r: &Request) -> bool {
@@ -163,7 +163,7 @@ pub fn arn_match_request(pattern: &str, r: &Request) -> bool {
 
 /// Where an ARN pattern is matched. The two differ in one point: in a `Resource` element a `*`
 /// that ends one of the first five segments "can expand to match beyond the colon boundaries"
-/// (facts §3.4, AWS "IAM JSON policy elements: Resource"), while the `Arn*` condition operators
+/// (aws.md §3.4, AWS "IAM JSON policy elements: Resource"), while the `Arn*` condition operators
 /// match each of the six colon-delimited components separately (AWS "IAM JSON policy elements:
 /// Condition operators": `arn:aws:someservice:*:111122223333:finance/*` does not match
 /// `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt`).
@@ -173,7 +173,7 @@ pub(crate) enum ArnRule {
     Condition,
 }
 
-/// One token of an ARN pattern (facts §3.4): whether a wildcard may match a `:`.
+/// One token of an ARN pattern (aws.md §3.4): whether a wildcard may match a `:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ArnTok {
     Lit(char),
@@ -242,7 +242,7 @@ fn glob_match_expanded(pattern: &[PChar], text: &str) -> bool {
     })
 }
 
-/// An ARN pattern against an ARN, case-sensitively (facts §3.4). `*` alone matches
+/// An ARN pattern against an ARN, case-sensitively (aws.md §3.4). `*` alone matches
 /// everything. In the first five colon-separated segments (`arn:partition:service:region:
 /// account:`) `*` and `?` do not match `:`, except that a `*` that ends its segment may expand
 /// beyond the colon (as the AWS text says; so `arn:aws:iam::*` covers every IAM resource). After
@@ -325,7 +325,7 @@ pub(crate) fn nfa_match<P, T>(
     live.contains(&pattern.len())
 }
 
-/// A `Condition` block: every key under every operator must hold (facts §3.2).
+/// A `Condition` block: every key under every operator must hold (aws.md §3.2).
 pub fn condition_matches(
     condition: &BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>,
     r: &Request,
@@ -336,7 +336,7 @@ pub fn condition_matches(
     })
 }
 
-/// One `operator: {key: values}` entry (facts §3.2, §3.3).
+/// One `operator: {key: values}` entry (aws.md §3.2, §3.3).
 pub fn entry_matches(
     operator: Operator,
     key: &str,
@@ -371,7 +371,7 @@ pub fn entry_matches(
     }
 }
 
-/// Whether `op` substitutes policy variables in its values (facts §3.5: String, Bool and ARN
+/// Whether `op` substitutes policy variables in its values (aws.md §3.5: String, Bool and ARN
 /// operators; not Numeric, Date, IP, Binary or Null).
 pub fn substitutes_variables(op: Op) -> bool {
     matches!(

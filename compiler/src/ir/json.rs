@@ -1,4 +1,4 @@
-//! Minified, ASCII-only JSON for statements and policy documents (facts §1.2: every character
+//! Minified, ASCII-only JSON for statements and policy documents (aws.md §1.2: every character
 //! sent counts, and how non-ASCII is counted is unconfirmed, so nothing non-ASCII is sent).
 
 use std::fmt::Write;
@@ -101,7 +101,7 @@ pub fn statement(s: &Statement) -> String {
 }
 
 /// A policy document from already-rendered statements: a single statement is written as an
-/// object, which `Statement` accepts (facts §1.3) and which is two characters shorter.
+/// object, which `Statement` accepts (aws.md §1.3) and which is two characters shorter.
 pub fn document(statements: &[String]) -> String {
     let mut out = String::from("{\"Version\":\"");
     out.push_str(VERSION);

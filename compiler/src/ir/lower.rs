@@ -3,8 +3,8 @@
 //! A rule's condition is pushed into negation normal form, then multiplied out into
 //! disjunctive normal form: each `||` alternative becomes one statement with the same effect,
 //! action and resource (statements of one effect are ORed), and each conjunction becomes one
-//! `Condition` block (operators and keys are ANDed, facts §3.2). Every negated predicate is
-//! mapped to the IAM operator that is its exact complement, missing keys included (facts §3.3):
+//! `Condition` block (operators and keys are ANDed, aws.md §3.2). Every negated predicate is
+//! mapped to the IAM operator that is its exact complement, missing keys included (aws.md §3.3):
 //! `!(k == v)` is `StringNotEquals` (true on a missing key), `!(k < v)` is
 //! `NumericGreaterThanEqualsIfExists`, `!(any k in L)` is `ForAllValues:StringNotEquals`.
 
@@ -264,7 +264,7 @@ enum Lowered {
 fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
     let p = lit.pred;
     let neg = lit.negated;
-    // `any`/`all` swap under negation: !(any k in L) = all k not in L (facts §3.3).
+    // `any`/`all` swap under negation: !(any k in L) = all k not in L (aws.md §3.3).
     let qualifier = p.qualifier.map(|q| match (q, neg) {
         (rules::Qualifier::Any, false) | (rules::Qualifier::All, true) => Qualifier::ForAnyValue,
         (rules::Qualifier::All, false) | (rules::Qualifier::Any, true) => Qualifier::ForAllValues,

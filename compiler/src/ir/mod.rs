@@ -1,8 +1,8 @@
-//! Layer 3 (BRIEF §3.2): the IAM statement IR — Effect, Action/NotAction, Resource/NotResource,
+//! Layer 3 (docs/architecture.md): the IAM statement IR — Effect, Action/NotAction, Resource/NotResource,
 //! Condition — as plain, ordered data. Every set is a `BTreeSet`/`BTreeMap`, so two equal
-//! statements print the same bytes and the output is deterministic (BRIEF §4).
+//! statements print the same bytes and the output is deterministic (docs/architecture.md, "Invariants").
 //!
-//! Semantics are IAM's (facts §3): operators in a condition are ANDed, keys under one operator
+//! Semantics are IAM's (aws.md §3): operators in a condition are ANDed, keys under one operator
 //! are ANDed, values of one key are ORed — NORed under a negated operator.
 
 pub mod compiled;
@@ -33,7 +33,7 @@ impl Effect {
 }
 
 /// `Action` / `NotAction`, or `Resource` / `NotResource`. `values` is never empty; `*` is the
-/// value that matches everything. Actions compare case-insensitively (facts §3.4), so lowering
+/// value that matches everything. Actions compare case-insensitively (aws.md §3.4), so lowering
 /// stores catalog actions in their canonical spelling; resources compare case-sensitively.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Scope {
@@ -75,7 +75,7 @@ impl Scope {
     }
 }
 
-/// The condition operators of facts §3.1 (without qualifier or `IfExists`).
+/// The condition operators of aws.md §3.1 (without qualifier or `IfExists`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Op {
     StringEquals,
@@ -170,7 +170,7 @@ impl Op {
         }
     }
 
-    /// A negated operator: true on a missing key, values combined with NOR (facts §3.2, §3.3).
+    /// A negated operator: true on a missing key, values combined with NOR (aws.md §3.2, §3.3).
     pub fn is_negated(self) -> bool {
         matches!(
             self,
@@ -218,7 +218,7 @@ impl Operator {
         }
     }
 
-    /// The operator's value on a request that lacks the key (facts §3.3).
+    /// The operator's value on a request that lacks the key (aws.md §3.3).
     pub fn on_missing_key(self) -> bool {
         if self.op == Op::Null {
             // Decided by its value ("true" = absent), not by the operator.
@@ -246,7 +246,7 @@ impl fmt::Display for Operator {
 }
 
 /// `Condition`: operator → key → values. Keys are stored in the catalog's canonical spelling
-/// (key names are case-insensitive, facts §3.1), so one key never appears twice in two cases.
+/// (key names are case-insensitive, aws.md §3.1), so one key never appears twice in two cases.
 pub type Condition = BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>;
 
 /// A condition from `(operator, key, values)` entries (tests, hand-built statements).
@@ -296,6 +296,6 @@ pub struct Policy {
     pub span: Span,
     pub statements: Vec<Statement>,
     /// An SCP that holds Allow statements (an allow-list, `only models`): it stands in for
-    /// FullAWSAccess on its targets, which must be detached there (facts §1.4).
+    /// FullAWSAccess on its targets, which must be detached there (aws.md §1.4).
     pub replaces_full_access: bool,
 }

@@ -1,8 +1,8 @@
 //! Policy JSON → IR statements: reads hand-written SCPs (the seeds) for comparisons.
 //!
-//! Accepts the elements an SCP or IAM identity policy may hold (facts §1.3): `Version`, `Id`,
+//! Accepts the elements an SCP or IAM identity policy may hold (aws.md §1.3): `Version`, `Id`,
 //! and `Statement` as one object or an array, each statement with `Sid`, `Effect`, exactly one
-//! of `Action`/`NotAction` and of `Resource`/`NotResource` (facts §3.6), and `Condition`.
+//! of `Action`/`NotAction` and of `Resource`/`NotResource` (aws.md §3.6), and `Condition`.
 //! Everything else is an error rather than silently ignored, because a comparison against a
 //! policy read with an element missing would be a comparison against a different policy.
 //! Spellings are kept as written (actions and condition keys are case-insensitive in IAM; the
@@ -63,7 +63,7 @@ fn statement(n: usize, s: &Map<String, Value>) -> Result<Statement, String> {
             | "Condition" => {}
             "Principal" | "NotPrincipal" => {
                 return Err(format!(
-                    "`{key}` is not supported in SCPs or identity policies (facts §1.3)"
+                    "`{key}` is not supported in SCPs or identity policies (docs/aws.md §1.3)"
                 ))
             }
             _ => return Err(format!("unknown statement element `{key}`")),
@@ -102,7 +102,7 @@ fn statement(n: usize, s: &Map<String, Value>) -> Result<Statement, String> {
     })
 }
 
-/// Exactly one of `name` / `not_name` (facts §3.6).
+/// Exactly one of `name` / `not_name` (aws.md §3.6).
 fn scope(s: &Map<String, Value>, name: &str, not_name: &str) -> Result<Scope, String> {
     let (negated, v) = match (s.get(name), s.get(not_name)) {
         (Some(v), None) => (false, v),
@@ -135,7 +135,7 @@ fn condition(c: &Map<String, Value>) -> Result<Condition, String> {
     Ok(out)
 }
 
-/// `[ForAnyValue:|ForAllValues:]Op[IfExists]` with `Op` one of [`Op::ALL`] (facts §3.1).
+/// `[ForAnyValue:|ForAllValues:]Op[IfExists]` with `Op` one of [`Op::ALL`] (aws.md §3.1).
 pub fn operator(name: &str) -> Result<Operator, String> {
     let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAnyValue:") {
         (Some(Qualifier::ForAnyValue), r)
@@ -153,7 +153,7 @@ pub fn operator(name: &str) -> Result<Operator, String> {
         (None, None) => return Err(format!("unknown condition operator `{name}`")),
     };
     if op == Op::Null && if_exists {
-        // Access Analyzer NULL_WITH_IF_EXISTS (facts §3.3).
+        // Access Analyzer NULL_WITH_IF_EXISTS (aws.md §3.3).
         return Err("`NullIfExists` is not an operator".to_string());
     }
     Ok(Operator {

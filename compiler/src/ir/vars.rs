@@ -1,4 +1,4 @@
-//! Policy variables (facts §3.5): `${key}` in a pattern stands for the request's value of `key`.
+//! Policy variables (aws.md §3.5): `${key}` in a pattern stands for the request's value of `key`.
 //!
 //! Rules, as the evaluator applies them:
 //! - `${key}` is replaced by the value of the context key `key` (names case-insensitive, like
@@ -6,9 +6,9 @@
 //! - `${*}`, `${?}` and `${$}` are a literal `*`, `?` and `$`.
 //! - Substituted text — a request value, a default, an escape — is matched literally: a `*` in a
 //!   tag value is not a wildcard, so a caller cannot widen a pattern through its own values.
-//! - A key that is missing, or multivalued (facts §3.5: "Multivalued keys cannot be used as
-//!   variables"), without a default leaves the variable unresolved, and the pattern then matches
-//!   nothing (facts §3.5: "An unresolvable variable can make the whole statement invalid"; we
+//! - A key that is missing, or multivalued (aws.md §3.5: a multivalued key cannot be a
+//!   variable), without a default leaves the variable unresolved, and the pattern then matches
+//!   nothing (aws.md §3.5: an unresolvable variable can make the whole statement invalid; we
 //!   invalidate the one pattern, so its other values still count).
 //! - A `${` that does not start a well-formed variable is plain text.
 

@@ -1012,7 +1012,7 @@ mod tests {
         assert!(cells(&stars, 50).is_none());
     }
 
-    /// Fifty patterns as govc's compiled policies and the examples write them (the brief's
+    /// Fifty patterns as govc's compiled policies and the examples write them (a typical
     /// mix: resource ARNs of every shape, a few condition values and action names).
     fn typical_patterns() -> Vec<StrPred> {
         let mut preds = vec![

@@ -1,4 +1,4 @@
-//! Surface statements → core rules (BRIEF §3.2, step 1→2). Each surface statement becomes the
+//! Surface statements → core rules (docs/architecture.md, step 1→2). Each surface statement becomes the
 //! rules documented for it in `stdlib/bedrock.gov`; names, constants and sets are replaced by
 //! the literal texts they stand for. A pure function of the checked ASTs and the index: it runs
 //! only on programs without errors, so it does not report problems, it skips what it cannot
@@ -278,7 +278,7 @@ impl Desugar<'_> {
                 let arn = |v: &str| ScopeSet::In(vec![v.to_string()]);
                 let profile = "bedrock:InferenceProfileArn";
                 // Seed 000 SCP 1, all three statements; the optimiser drops the first, which
-                // the second subsumes (BRIEF §5).
+                // the second subsumes.
                 out.push(forbid(
                     invoke(),
                     arn(FOUNDATION_MODELS),
@@ -634,7 +634,7 @@ impl Desugar<'_> {
 }
 
 /// `arn:aws:bedrock:*::foundation-model/P`; the `*` Region also matches the empty Region of
-/// global cross-Region inference (facts §5.2).
+/// global cross-Region inference (aws.md §5.2).
 fn model_arn(model: &str) -> String {
     format!("arn:aws:bedrock:*::foundation-model/{model}")
 }

@@ -1,4 +1,4 @@
-//! Layer 2 (BRIEF §3.2): core rules — Cedar-style `forbid`/`permit` over action and resource
+//! Layer 2 (docs/architecture.md): core rules — Cedar-style `forbid`/`permit` over action and resource
 //! with a condition tree — plus the organization, guardrails, controls and attachments, all
 //! with names and constants resolved to literal text. Surface statements are gone at this
 //! layer: [`desugar`] turns each into the core rules that `stdlib/bedrock.gov` documents.
@@ -104,7 +104,7 @@ pub struct Target {
     pub span: Span,
 }
 
-/// Size and attachment quotas for SCPs (facts §1.1).
+/// Size and attachment quotas for SCPs (aws.md §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub scp_size: usize,
@@ -112,7 +112,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Since 15 May 2026 (facts §1.1).
+    /// Since 15 May 2026 (aws.md §1.1).
     pub const CURRENT: Limits = Limits {
         scp_size: 10_240,
         scp_per_target: 10,
@@ -122,7 +122,7 @@ impl Limits {
         scp_size: 5_120,
         scp_per_target: 5,
     };
-    /// BEDROCK_POLICY documents (facts §2.3).
+    /// BEDROCK_POLICY documents (aws.md §2.3).
     pub const BEDROCK_POLICY_SIZE: usize = 10_000;
     /// IAM managed policies, white space not counted.
     pub const IAM_POLICY_SIZE: usize = 6_144;
@@ -157,7 +157,7 @@ pub struct Origin {
 }
 
 /// One core rule: `effect (action, resource) when cond`. The principal of a written rule is
-/// already a condition on `aws:PrincipalArn` (SCPs have no `Principal`, facts §1.3).
+/// already a condition on `aws:PrincipalArn` (SCPs have no `Principal`, aws.md §1.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
     pub effect: Effect,
@@ -216,7 +216,7 @@ pub enum Family {
 /// `[any|all] context[key] test`. `values` are literal texts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pred {
-    /// Canonical spelling (condition key names are case-insensitive, facts §3.1).
+    /// Canonical spelling (condition key names are case-insensitive, aws.md §3.1).
     pub key: String,
     pub family: Family,
     pub qualifier: Option<Qualifier>,
@@ -237,7 +237,7 @@ pub enum Test {
     Ge(String),
 }
 
-/// A `guardrail` block (BEDROCK_POLICY, facts §2.1).
+/// A `guardrail` block (BEDROCK_POLICY, aws.md §2.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Guardrail {
     pub name: String,
@@ -261,7 +261,7 @@ pub struct ModelEnforcement {
     pub exclude: Vec<String>,
 }
 
-/// A `control` block: `CT.MULTISERVICE.PV.1` parameters (facts §6).
+/// A `control` block: `CT.MULTISERVICE.PV.1` parameters (aws.md §6).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control {
     pub name: String,

@@ -1,5 +1,5 @@
 //! The surface AST: what the user wrote, every node with its span. Layer 1 (surface statements)
-//! and layer 2 (core rules written directly) of BRIEF §3.2 live side by side here; desugaring
+//! and layer 2 (core rules written directly) of docs/architecture.md live side by side here; desugaring
 //! surface statements into core rules is a later, separate step.
 
 use super::Span;

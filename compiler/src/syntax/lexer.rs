@@ -106,7 +106,7 @@ pub enum Tok<'s> {
     Bang,
 
     // Keywords. Most are also accepted as names (see `Name` in the grammar), so a policy may be
-    // called `models` or `regions` as in the brief.
+    // called `models` or `regions` (as in the first sketch, docs/language.md §15).
     #[token("absent")]
     KwAbsent,
     #[token("account")]

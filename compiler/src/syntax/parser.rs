@@ -382,7 +382,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn brief_lines_parse() {
+    fn required_lines_parse() {
         let src = "scp s {\n  require tags CostCenter, Team on inference_profile\n  deny model deepseek*\n  only regions us-east-1, us-west-2\n}\n";
         let p = parse(src);
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);

@@ -1,4 +1,4 @@
-//! Inlay hints for the size budgets (BRIEF §5): after each policy block's name, the
+//! Inlay hints for the size budgets (docs/compiler.md, "Quotas"): after each policy block's name, the
 //! characters its statements take and the size of its document against the quota; after each
 //! target in `org`, the SCP slots it uses. They come from the compiled output, so they show
 //! only while the program compiles.
