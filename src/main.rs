@@ -44,7 +44,8 @@ enum Command {
         /// Files or directories (searched recursively for *.gov).
         #[arg(required = true)]
         paths: Vec<String>,
-        /// Output directory; replaced as a whole, and only when the compile succeeds.
+        /// Output directory; replaced as a whole (atomically where the system allows), only
+        /// when the compile succeeds, and only if it is new, empty or marked by govc.
         #[arg(long, short, required_unless_present = "dry_run")]
         out: Option<String>,
         /// Print the manifest and a size/slot table instead of writing files.
@@ -288,8 +289,20 @@ fn explain(code: Option<&str>) -> ExitCode {
     }
 }
 
-/// Expands directories into their `.gov` files (recursively, sorted, hidden entries skipped).
+/// Expands directories into their `.gov` files (recursively, hidden entries skipped). The
+/// result is normalized (`./a.gov` is `a.gov`), sorted and without duplicates, so that output
+/// depends neither on the order of the arguments (a shell glob's) nor on how they are spelled.
 fn collect(paths: &[String]) -> Result<Vec<String>, String> {
+    let mut files = collect_as_given(paths)?;
+    for f in &mut files {
+        *f = govc_compiler::check::index::normalize_path(f);
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn collect_as_given(paths: &[String]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for p in paths {
         let path = Path::new(p);
@@ -300,7 +313,6 @@ fn collect(paths: &[String]) -> Result<Vec<String>, String> {
             if found.is_empty() {
                 return Err(format!("no .gov files in `{p}`"));
             }
-            found.sort();
             out.extend(found);
         } else {
             out.push(p.clone());

@@ -23,13 +23,15 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Every file under `dir`, relative path → content.
+/// Every file under `dir` but the ownership marker, relative path → content.
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(root, &p, out);
+            } else if p.file_name().is_some_and(|n| n == ".govc-output") {
+                assert_eq!(p.parent(), Some(root), "the marker is at the top only");
             } else {
                 let rel = p
                     .strip_prefix(root)
