@@ -314,7 +314,9 @@ proptest! {
         use govc_compiler::proof::{prove_statements, Verdict};
         match prove_statements(&a, &b) {
             Verdict::Proven => {
-                for r in &requests {
+                // Over the requests the proof ranges over: typed keys hold values of their type
+                // (a hand-made `aws:SourceIp` of `ab` is outside; the proof says nothing there).
+                for r in requests.iter().filter(|r| govc_compiler::proof::domain::admits(r)) {
                     prop_assert_eq!(decide(&a, r) == Decision::Allow, decide(&b, r) == Decision::Allow, "proven, yet {:?}", r);
                 }
             }

@@ -45,6 +45,39 @@ pub fn dim_of(a: &Atom) -> Dim {
     }
 }
 
+/// The catalog type of a key whose values are numbers, dates, booleans or addresses: a
+/// request's value of such a key is of that type (docs/semantics.md, "Requests").
+fn typed_key(key: &str) -> Option<KeyType> {
+    let ty = catalog().condition_key(key)?.ty.element();
+    matches!(
+        ty,
+        KeyType::Numeric | KeyType::Date | KeyType::Bool | KeyType::IpAddress
+    )
+    .then_some(ty)
+}
+
+/// Whether a request lies in the domain the proof ranges over: every value of a typed key
+/// parses as its type. AWS sets those keys (`aws:SourceIp` is an address, `aws:CurrentTime` a
+/// date), so no real request lies outside; a hand-made one may, and there a proof says
+/// nothing.
+pub fn admits(r: &Request) -> bool {
+    r.context.iter().all(|(key, value)| {
+        let Some(ty) = typed_key(key) else {
+            return true;
+        };
+        let values: &[String] = match value {
+            ContextValue::One(v) => std::slice::from_ref(v),
+            ContextValue::Many(vs) => vs,
+        };
+        values.iter().all(|v| match ty {
+            KeyType::Numeric => parse_number(v).is_some(),
+            KeyType::Date => parse_date(v).is_some(),
+            KeyType::Bool => v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
+            _ => v.trim().parse::<IpAddr>().is_ok(),
+        })
+    })
+}
+
 /// Whether a key may carry several values (its catalog type is `ArrayOf…`).
 pub fn multivalued(key: &str) -> bool {
     catalog()
@@ -230,12 +263,7 @@ fn element_cells(key: &str, tests: &[Test]) -> Result<Vec<(Vec<bool>, String)>, 
     // at and between its ends meet every combination. A request's value of a typed key is of
     // its type (docs/semantics.md, "Requests"); a key the catalog does not type may also hold
     // text that parses as nothing.
-    let typed = catalog().condition_key(key).is_some_and(|k| {
-        matches!(
-            k.ty.element(),
-            KeyType::Numeric | KeyType::Date | KeyType::Bool | KeyType::IpAddress
-        )
-    });
+    let typed = typed_key(key).is_some();
     let mut candidates: BTreeSet<String> = BTreeSet::new();
     if !typed {
         candidates.insert("x".to_string());
