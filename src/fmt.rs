@@ -28,7 +28,7 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
         match collect(&files) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
                 return ExitCode::from(2);
             }
         }
@@ -66,7 +66,7 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
             }
             Ok(Outcome::Refused) => refused = true,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
                 return ExitCode::from(2);
             }
         }
@@ -79,7 +79,9 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
 }
 
 fn fmt_file(file: &str, check: bool, report: &Report) -> Result<Outcome, String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+    let bytes = crate::reader(std::slice::from_ref(&file.to_string()))
+        .read(file)
+        .map_err(|e| format!("cannot read `{file}`: {e}"))?;
     let Some((text, out)) = format_one(file, &bytes, report) else {
         return Ok(Outcome::Refused);
     };

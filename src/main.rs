@@ -13,6 +13,7 @@ use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
 use govc_compiler::document::{bedrock_effective, manifest, write};
 use govc_compiler::proof;
 use govc_compiler::rules::Limits;
+use govc_compiler::sources;
 use govc_compiler::verify;
 
 mod fmt;
@@ -27,6 +28,18 @@ mod fmt;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Read `.gov` files outside the project too (the project is the current directory and
+    /// the paths given; by default a `use` or a symlink leading elsewhere is refused).
+    #[arg(long, global = true)]
+    allow_outside_root: bool,
+}
+
+/// `--allow-outside-root`, set once from the command line before any file is read.
+static ALLOW_OUTSIDE_ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// The source reader for a command's paths: every read of a `.gov` file goes through it.
+fn reader(paths: &[String]) -> sources::Reader {
+    sources::Reader::for_arguments(paths, ALLOW_OUTSIDE_ROOT.get().copied().unwrap_or(false))
 }
 
 #[derive(Subcommand)]
@@ -182,6 +195,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    let _ = ALLOW_OUTSIDE_ROOT.set(cli.allow_outside_root);
     match cli.command {
         Command::Check { paths, report } => check(&paths, &report),
         Command::Compile {
@@ -303,39 +317,29 @@ fn collect(paths: &[String]) -> Result<Vec<String>, String> {
 }
 
 fn collect_as_given(paths: &[String]) -> Result<Vec<String>, String> {
+    let reader = reader(paths);
     let mut out = Vec::new();
     for p in paths {
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{p}`: {e}"))?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found).map_err(|e| format!("cannot read directory `{p}`: {e}"))?;
-            if found.is_empty() {
+            let found = reader
+                .walk(path)
+                .map_err(|e| format!("cannot read directory `{p}`: {e}"))?;
+            // A policy file left out would leave a hole in what is compiled: refuse instead.
+            if let Some((name, why)) = found.skipped.first() {
+                let name = govc_compiler::diagnostics::tidy(name.clone());
+                return Err(format!("cannot read `{name}`: {why}"));
+            }
+            if found.files.is_empty() {
                 return Err(format!("no .gov files in `{p}`"));
             }
-            out.extend(found);
+            out.extend(found.files);
         } else {
             out.push(p.clone());
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "gov") {
-            out.push(path.to_string_lossy().into_owned());
-        }
-    }
-    Ok(())
 }
 
 /// How diagnostics are shown (the options every command that reports shares).
@@ -388,14 +392,18 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     let files = match collect(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
             return Err(ExitCode::from(2));
         }
     };
     let mut database = Database::default();
-    let (ws, failed) = db::load(&mut database, &files, &|p| std::fs::read(p));
+    let reader = reader(paths);
+    let (ws, failed) = db::load(&mut database, &files, &|p| reader.read(p));
     if let Some((p, e)) = failed.first() {
-        eprintln!("error: cannot read `{p}`: {e}");
+        eprintln!(
+            "error: {}",
+            govc_compiler::diagnostics::tidy(format!("cannot read `{p}`: {e}"))
+        );
         return Err(ExitCode::from(2));
     }
     Ok((database, ws))
@@ -628,12 +636,13 @@ fn simulate_as_test(files: &[String], req: &SimRequest) -> Result<String, String
 fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Result<(), ExitCode> {
     const VIRTUAL: &str = "<govc simulate>";
     let files = collect(paths).map_err(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
         ExitCode::from(2)
     })?;
     // `use` is not transitive: the request's test uses every file of the program.
     let mut first = Database::default();
-    let (ws, _) = db::load(&mut first, &files, &|p| std::fs::read(p));
+    let reader = reader(paths);
+    let (ws, _) = db::load(&mut first, &files, &|p| reader.read(p));
     let every: Vec<String> = ws
         .files(&first)
         .keys()
@@ -641,7 +650,7 @@ fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Resul
         .cloned()
         .collect();
     let text = simulate_as_test(&every, req).map_err(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
         ExitCode::from(2)
     })?;
     let mut database = Database::default();
@@ -651,7 +660,7 @@ fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Resul
         if p == VIRTUAL {
             Ok(text.clone().into_bytes())
         } else {
-            std::fs::read(p)
+            reader.read(p)
         }
     });
     let diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws)

@@ -951,7 +951,7 @@ fn many_uses_are_checked_quickly() {
 
 #[test]
 fn messages_quote_a_short_escaped_excerpt_of_any_token() {
-    // A 2 MB name: the header names it in at most 60 characters (it used to echo it whole,
+    // A 2 MB name: the header names it in at most 120 characters (it used to echo it whole,
     // twice for E0108).
     let src = format!(
         "scp {}- {{\n  deny model deepseek*\n}}\n",
@@ -1007,4 +1007,53 @@ fn no_control_character_reaches_the_terminal() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reads_stay_inside_the_project_and_never_print_other_files() {
+    // A project with a hostile file, and a secret beside the project.
+    let base = std::env::temp_dir().join(format!("govc-robust-{}-reads", std::process::id()));
+    let proj = base.join("proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(
+        base.join("secret.gov"),
+        "scp leaked { SECRET-TOKEN-1234 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        proj.join("a.gov"),
+        "use \"/etc/passwd\"\nuse \"/proc/self/environ\"\nuse \"/dev/stdin\"\nuse \"/dev/zero\"\n\
+         use \"../secret.gov\"\nuse \"../../../../../../../../etc/hosts.gov\"\nuse \"zero.gov\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/dev/zero", proj.join("zero.gov")).unwrap();
+    let run = |extra: &[&str], what: &str| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_govc"));
+        cmd.args(["check", "a.gov"])
+            .args(extra)
+            .current_dir(&proj)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped());
+        // Stdin stays open and silent: a read of it would hang the test (the time limit).
+        let child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = within(what, LIMIT, move || child.wait_with_output().unwrap());
+        String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned()
+    };
+    let text = run(&[], "reads inside the project");
+    assert_eq!(text.matches("error[E0103]").count(), 7, "{text}");
+    assert!(!text.contains("SECRET"), "{text}");
+    assert!(!text.contains("root:"), "{text}");
+    assert!(text.contains("is not a .gov file"), "{text}");
+    assert!(text.contains("is outside the project"), "{text}");
+    // The flag lifts the project rule, never the others: the file outside is read now, and
+    // its syntax error shows its line, which is a .gov source the user allowed.
+    let text = run(&["--allow-outside-root"], "reads outside allowed");
+    assert!(text.contains("SECRET"), "{text}");
+    assert!(text.contains("is not a regular file"), "{text}");
+    let _ = std::fs::remove_dir_all(&base);
 }

@@ -22,13 +22,16 @@ pub struct SourceFile {
     pub utf8_error: Option<u32>,
 }
 
-/// The program: every loaded file by path, and the files the user named.
+/// The program: every loaded file by path, the files the user named, and the files a `use`
+/// named that could not be read, with why (reported at the `use`).
 #[salsa::input(debug)]
 pub struct Workspace {
     #[returns(ref)]
     pub files: BTreeMap<String, SourceFile>,
     #[returns(ref)]
     pub roots: Vec<String>,
+    #[returns(ref)]
+    pub unread: BTreeMap<String, String>,
 }
 
 #[salsa::db]
@@ -93,7 +96,12 @@ pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<ParsedFile> {
 }
 
 /// What a file's `use` items name, resolved against the loaded files and the stdlib.
-pub fn resolve_uses(path: &str, ast: &ast::File, is_loaded: &dyn Fn(&str) -> bool) -> Vec<UseEdge> {
+pub fn resolve_uses(
+    path: &str,
+    ast: &ast::File,
+    is_loaded: &dyn Fn(&str) -> bool,
+    unread: &BTreeMap<String, String>,
+) -> Vec<UseEdge> {
     let mut out = Vec::new();
     for item in &ast.items {
         match &item.kind {
@@ -102,6 +110,8 @@ pub fn resolve_uses(path: &str, ast: &ast::File, is_loaded: &dyn Fn(&str) -> boo
                 out.push(UseEdge {
                     target: if is_loaded(&target) {
                         UseTarget::File(target)
+                    } else if let Some(why) = unread.get(&target) {
+                        UseTarget::Unreadable(s.value.clone(), why.clone())
                     } else {
                         UseTarget::Missing(s.value.clone())
                     },
@@ -155,7 +165,7 @@ pub fn program_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
         let p = parse_file(db, *f).clone();
         uses.insert(
             path.to_string(),
-            resolve_uses(path, &p.ast, &|t| files.contains_key(t)),
+            resolve_uses(path, &p.ast, &|t| files.contains_key(t), ws.unread(db)),
         );
         parsed.push((path, p));
     }
@@ -321,8 +331,13 @@ fn snap(text: &str, span: Span) -> Span {
     Span::new(start, end)
 }
 
-/// Bytes → text, remembering where the first invalid UTF-8 sequence was.
-pub fn decode(bytes: Vec<u8>) -> (String, Option<u32>) {
+/// Bytes → text, remembering where the first invalid UTF-8 sequence was. A UTF-8 byte-order
+/// mark is dropped: it is not part of the program, and left in it would be an invisible
+/// character at the start of the first line of every excerpt.
+pub fn decode(mut bytes: Vec<u8>) -> (String, Option<u32>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(s) => (s, None),
         Err(e) => {
@@ -343,6 +358,7 @@ pub fn load(
     read: &dyn Fn(&str) -> std::io::Result<Vec<u8>>,
 ) -> (Workspace, Vec<(String, std::io::Error)>) {
     let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
+    let mut unread: BTreeMap<String, String> = BTreeMap::new();
     let mut failed = Vec::new();
     let mut root_paths = Vec::new();
     let mut queue: Vec<String> = Vec::new();
@@ -373,6 +389,9 @@ pub fn load(
             Err(e) => {
                 if root_paths.contains(&path) {
                     failed.push((path, e));
+                } else if e.kind() != std::io::ErrorKind::NotFound {
+                    // A missing file is E0103's usual case; anything else says why.
+                    unread.insert(path, e.to_string());
                 }
             }
         }
@@ -385,7 +404,7 @@ pub fn load(
         );
     }
     root_paths.retain(|p| files.contains_key(p));
-    (Workspace::new(db, files, root_paths), failed)
+    (Workspace::new(db, files, root_paths, unread), failed)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod optimize;
 pub mod proof;
 pub mod rules;
 pub mod semantics;
+pub mod sources;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;

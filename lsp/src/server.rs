@@ -331,7 +331,21 @@ pub fn capabilities() -> ServerCapabilities {
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+    async fn initialize(&self, p: InitializeParams) -> Result<InitializeResult> {
+        // The project: the workspace folders, else the root the editor named. Files are read
+        // from disk only inside it (or beside an open document).
+        #[allow(deprecated, reason = "root_uri is what older clients send")]
+        let mut roots: Vec<std::path::PathBuf> = p
+            .workspace_folders
+            .unwrap_or_default()
+            .iter()
+            .map(|f| &f.uri)
+            .chain(p.root_uri.as_ref())
+            .filter_map(|u| u.to_file_path())
+            .map(|p| p.into_owned())
+            .collect();
+        roots.dedup();
+        lock(&self.inner.world).set_project(roots);
         Ok(InitializeResult {
             capabilities: capabilities(),
             server_info: Some(ServerInfo {

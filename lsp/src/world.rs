@@ -16,6 +16,7 @@ use govc_compiler::check::index::{join_use_path, normalize_path, STD_PREFIX};
 use govc_compiler::compile::{Options, Output};
 use govc_compiler::db::{self, Database, SourceFile, Workspace};
 use govc_compiler::diagnostics::Diagnostic;
+use govc_compiler::sources::Reader;
 use govc_compiler::stdlib;
 use govc_compiler::syntax::ast;
 use salsa::Setter;
@@ -66,6 +67,9 @@ pub struct World {
     workspaces: BTreeMap<String, Workspace>,
     /// Bumped whenever an input changes; keys the compile cache.
     revision: u64,
+    /// The editor's workspace folders: files are read from disk only inside them (and inside
+    /// the directory of an open document), by the rules of [`Reader`].
+    project: Vec<std::path::PathBuf>,
 }
 
 /// A consistent view for one request: a database snapshot, the workspace of the document, and
@@ -146,7 +150,19 @@ impl World {
             files,
             workspaces: BTreeMap::new(),
             revision: 0,
+            project: Vec::new(),
         }
+    }
+
+    /// Sets the project roots (the workspace folders the editor named at `initialize`).
+    pub fn set_project(&mut self, roots: Vec<std::path::PathBuf>) {
+        self.project = roots;
+    }
+
+    /// The reader for files of the workspace of `dir`.
+    fn reader(&self, dir: &str) -> Reader {
+        let here = (!dir.is_empty()).then(|| std::path::PathBuf::from(dir));
+        Reader::new(self.project.iter().cloned().chain(here), false)
     }
 
     /// Brings the inputs up to date with the open documents and takes a snapshot for `path`.
@@ -211,7 +227,7 @@ impl World {
     /// Re-reads a closed document from disk (the editor's buffer no longer overlays it).
     pub fn reload(&mut self, path: &str) {
         if let Some(f) = self.files.get(path).copied() {
-            let (text, bad) = match std::fs::read(path) {
+            let (text, bad) = match self.reader(&dir_of(path)).read(path) {
                 Ok(b) => db::decode(b),
                 Err(_) => (String::new(), None),
             };
@@ -226,16 +242,20 @@ impl World {
         }
     }
 
-    fn read_into(&mut self, path: &str) -> Option<SourceFile> {
+    /// The input of `path`, read from disk through `reader` the first time; `Err` holds why
+    /// it could not be read (`None`: it does not exist).
+    fn read_into(&mut self, path: &str, reader: &Reader) -> Result<SourceFile, Option<String>> {
         if let Some(f) = self.files.get(path) {
-            return Some(*f);
+            return Ok(*f);
         }
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = reader
+            .read(path)
+            .map_err(|e| (e.kind() != std::io::ErrorKind::NotFound).then(|| e.to_string()))?;
         let (text, bad) = db::decode(bytes);
         let f = SourceFile::new(&self.db, path.to_string(), text, bad);
         self.files.insert(path.to_string(), f);
         self.revision += 1;
-        Some(f)
+        Ok(f)
     }
 
     /// The directory's workspace: its `.gov` files (open or on disk), every file they use
@@ -246,24 +266,34 @@ impl World {
             .filter(|d| dir_of(&d.path) == dir)
             .map(|d| d.path.clone())
             .collect();
+        let reader = self.reader(dir);
         if !dir.is_empty() && dir.starts_with('/') {
             if let Ok(entries) = std::fs::read_dir(dir) {
                 for e in entries.flatten() {
                     let p = e.path();
-                    if p.extension().is_some_and(|x| x == "gov") && p.is_file() {
-                        roots.insert(normalize_path(&p.to_string_lossy()));
+                    if reader.admit(&p).is_ok() {
+                        if let Some(p) = p.to_str() {
+                            roots.insert(normalize_path(p));
+                        }
                     }
                 }
             }
         }
         let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
+        let mut unread: BTreeMap<String, String> = BTreeMap::new();
         let mut queue: Vec<String> = roots.iter().cloned().collect();
         while let Some(path) = queue.pop() {
-            if files.contains_key(&path) {
+            if files.contains_key(&path) || unread.contains_key(&path) {
                 continue;
             }
-            let Some(f) = self.read_into(&path) else {
-                continue;
+            let f = match self.read_into(&path, &reader) {
+                Ok(f) => f,
+                Err(why) => {
+                    if let Some(why) = why {
+                        unread.insert(path, why);
+                    }
+                    continue;
+                }
             };
             let parsed = db::parse_file(&self.db, f);
             for item in &parsed.ast.items {
@@ -292,10 +322,14 @@ impl World {
                     ws.set_roots(&mut self.db).to(roots);
                     self.revision += 1;
                 }
+                if ws.unread(&self.db) != &unread {
+                    ws.set_unread(&mut self.db).to(unread);
+                    self.revision += 1;
+                }
                 ws
             }
             None => {
-                let ws = Workspace::new(&self.db, files, roots);
+                let ws = Workspace::new(&self.db, files, roots, unread);
                 self.workspaces.insert(dir.to_string(), ws);
                 ws
             }

@@ -185,3 +185,29 @@ async fn a_burst_of_edits_ends_with_the_final_versions_diagnostics() {
         "{fin}"
     );
 }
+
+/// The server reads from disk only inside the project (here, with no workspace folder, the
+/// open document's directory), only `.gov` regular files, and never echoes another file: a
+/// `use "/dev/stdin"` would otherwise read the protocol stream itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_stay_inside_the_project() {
+    let mut c = Client::start(&[]).await;
+    std::fs::create_dir_all(c.path("sub")).unwrap();
+    std::fs::write(c.path("secret.gov"), "scp leaked { SECRET-TOKEN }\n").unwrap();
+    let text = "use \"/dev/stdin\"\nuse \"/etc/passwd\"\nuse \"../secret.gov\"\n";
+    let uri = c.open("sub/a.gov", text).await;
+    let d = c.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&d), ["E0103", "E0103", "E0103"], "{d}");
+    let all = d.to_string();
+    assert!(!all.contains("SECRET"), "{all}");
+    assert!(all.contains("not a .gov file"), "{all}");
+    assert!(all.contains("outside the project"), "{all}");
+    // Still serving.
+    let symbols = c
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert!(symbols.is_array(), "{symbols}");
+}

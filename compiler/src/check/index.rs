@@ -74,6 +74,8 @@ pub enum UseTarget {
     Module(String),
     /// Not found: the path or module name as written.
     Missing(String),
+    /// Found but refused or unreadable: the path as written, and why (never the contents).
+    Unreadable(String, String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

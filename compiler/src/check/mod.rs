@@ -314,6 +314,10 @@ fn is_id(s: &str, prefix: &str, min: usize, max: usize, second: Option<(usize, u
     }
 }
 
+/// The longest name: AWS's 128 characters for a policy name, less the 16 a document name may
+/// add (`+NN-more-N`), with room to spare.
+pub const MAX_NAME_CHARS: usize = 96;
+
 pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -409,6 +413,26 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
+        let unreadable: Vec<(String, String)> = self
+            .index
+            .uses
+            .get(self.path)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|e| e.span == span)
+            .filter_map(|e| match &e.target {
+                UseTarget::Unreadable(what, why) => Some((what.clone(), why.clone())),
+                _ => None,
+            })
+            .collect();
+        for (what, why) in unreadable {
+            self.push(
+                Diagnostic::new(Code::E0103, span, format!("cannot read `{what}`"))
+                    .with_label("not read")
+                    .with_help(why),
+            );
+        }
         for what in &missing {
             let d = if what.starts_with("std::") || !what.ends_with(".gov") && !what.contains('/') {
                 let name = what.trim_start_matches("std::");
@@ -445,6 +469,20 @@ impl<'a> Checker<'a> {
     }
 
     fn decl_name(&mut self, name: &Ident) {
+        if name.name.len() > MAX_NAME_CHARS {
+            self.push(
+                Diagnostic::new(
+                    Code::E0118,
+                    name.span,
+                    format!(
+                        "a name of {} characters; the limit is {MAX_NAME_CHARS}",
+                        name.name.len()
+                    ),
+                )
+                .with_label("too long")
+                .with_help("AWS allows 128 characters in a policy name, and govc adds up to 16 to a policy split in parts"),
+            );
+        }
         if !is_identifier(&name.name) {
             self.push(
                 Diagnostic::new(

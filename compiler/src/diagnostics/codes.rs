@@ -209,6 +209,12 @@ recurse without bound; a chain this deep is refused instead of being cut short, 
 cut short would silently govern less than it names. Refer to the values more directly (one set
 holding the list, or fewer intermediate constants).";
 
+    E0118: Error, "name too long",
+"A name may be at most 96 characters. Policy names become the names of the policies govc writes,
+and AWS allows 128 characters in an Organizations or IAM policy name; a policy split into
+several documents, or several policies packed into one, gets a suffix of up to 16 more
+(`NAME+12-more-2`). The same bound holds for every name so that none reaches AWS too long.";
+
     E0200: Error, "unknown region",
 "The region code is not in the embedded region list (from botocore's partition data, see
 `docs/catalog.md`). Region codes are lowercase, like `us-east-1`. The help line suggests the

@@ -92,7 +92,7 @@ impl Extend<Diagnostic> for Capped {
 
 /// The longest text quoted between backticks in a message or label (a header names a token, it
 /// does not echo it); longer ones are clipped.
-const MAX_QUOTED_CHARS: usize = 60;
+const MAX_QUOTED_CHARS: usize = 120;
 /// The same for help and notes, which quote rewrites govc writes (an ARN template, a
 /// statement) as well as the user's tokens.
 const MAX_QUOTED_HELP_CHARS: usize = 200;
