@@ -97,6 +97,9 @@ fn fmt_file(file: &str, check: bool, report: &Report) -> Result<Outcome, String>
 
 /// The text and its formatted form; `None` after reporting why it cannot be formatted.
 fn format_one(name: &str, bytes: &[u8], report: &Report) -> Option<(String, String)> {
+    // A byte-order mark is not part of the program (the checker drops it too); the formatted
+    // file is written without it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match String::from_utf8(bytes.to_vec()) {
         Ok(t) => t,
         Err(e) => {

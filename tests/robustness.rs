@@ -1057,3 +1057,16 @@ fn reads_stay_inside_the_project_and_never_print_other_files() {
     assert!(text.contains("is not a regular file"), "{text}");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_program() {
+    let c = check(
+        "BOM",
+        b"\xEF\xBB\xBFscp s { only regions us-est-1 }\n".to_vec(),
+    );
+    assert_eq!(c.codes(), [Code::E0200]);
+    let human = c.human(10);
+    assert!(human.contains("1 │ scp s"), "{human}");
+    assert!(human.contains("input.gov:1:22"), "{human}");
+    assert!(!human.contains('\u{feff}'));
+}
