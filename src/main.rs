@@ -144,7 +144,15 @@ enum Command {
         report: Report,
     },
     /// Run the language server over stdin/stdout (docs/editors.md).
-    Lsp,
+    Lsp {
+        /// Serve over stdin/stdout (the only transport; accepted because language clients,
+        /// VS Code's among them, pass it when they start a server over stdio).
+        #[arg(long)]
+        stdio: bool,
+        /// The editor's process id, as some clients pass it; unused.
+        #[arg(long = "clientProcessId", value_name = "PID", hide = true)]
+        client_process_id: Option<String>,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
         /// The code (E0200, W0206, …); without it, list every code.
@@ -258,7 +266,7 @@ fn main() -> ExitCode {
             stdin,
             report,
         } => fmt::run(&paths, check, stdin, &report),
-        Command::Lsp => match govc_lsp::run_stdio() {
+        Command::Lsp { .. } => match govc_lsp::run_stdio() {
             Ok(0) => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(1),
             Err(e) => {

@@ -53,8 +53,12 @@ fn framed(body: &[u8]) -> Vec<u8> {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&["lsp"])
+    }
+
+    fn start_with(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_govc"))
-            .arg("lsp")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -258,4 +262,20 @@ fn exit_status_follows_the_specification() {
     // The input ends without exit: the editor died; not a clean stop.
     let s = Server::start();
     assert_eq!(s.wait(), 1, "end of input without exit");
+}
+
+/// Language clients start a stdio server with `--stdio` (VS Code's does, and the extension
+/// could not start the server before it was accepted); `--clientProcessId` is passed by some.
+#[test]
+fn the_server_starts_the_way_language_clients_start_it() {
+    for args in [
+        &["lsp", "--stdio"][..],
+        &["lsp", "--stdio", "--clientProcessId=4242"][..],
+    ] {
+        let mut s = Server::start_with(args);
+        let r = s.request("shutdown", Value::Null);
+        assert!(r.get("result").is_some(), "{args:?}: {r}");
+        s.raw(&framed(br#"{"jsonrpc":"2.0","method":"exit"}"#));
+        assert_eq!(s.wait(), 0, "{args:?}");
+    }
 }
