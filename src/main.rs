@@ -453,7 +453,15 @@ impl Compiled {
 
     /// `file:line:col` of a span.
     fn locate(&self, file: &str, span: govc_compiler::syntax::Span) -> String {
-        db::locate(file, self.text(file).unwrap_or(""), span.start as usize)
+        match self.ws.files(&self.database).get(file) {
+            Some(f) => db::locate(
+                file,
+                db::line_index(&self.database, *f),
+                f.text(&self.database),
+                span.start as usize,
+            ),
+            None => format!("{file}:1:1"),
+        }
     }
 
     fn program(&self) -> &govc_compiler::rules::Program {

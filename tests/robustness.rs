@@ -1070,3 +1070,17 @@ fn a_byte_order_mark_is_not_part_of_the_program() {
     assert!(human.contains("input.gov:1:22"), "{human}");
     assert!(!human.contains('\u{feff}'));
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_in_every_report() {
+    // Classic Mac line ends: the CLI counted only `\n`, so every error was on line 1.
+    let c = check(
+        "CR line ends",
+        b"scp s {\r  only regions us-est-1\r}\r".to_vec(),
+    );
+    assert_eq!(c.codes(), [Code::E0200]);
+    assert!(c.human(10).contains("input.gov:2:16"), "{}", c.human(10));
+    let json: serde_json::Value = serde_json::from_str(&c.json()).unwrap();
+    assert_eq!(json[0]["line"], 2);
+    assert_eq!(json[0]["column"], 16);
+}

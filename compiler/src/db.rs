@@ -237,11 +237,22 @@ pub fn compile_workspace(
     }
 }
 
-/// `file:line:col` (1-based; the column counts characters) of a byte offset.
-pub fn locate(path: &str, text: &str, offset: usize) -> String {
-    let before = text.get(..offset.min(text.len())).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+/// The line index of a file, built once per text: every `line:col` comes from it.
+#[salsa::tracked(returns(ref))]
+pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<crate::diagnostics::render::LineIndex> {
+    Arc::new(crate::diagnostics::render::LineIndex::new(file.text(db)))
+}
+
+/// `file:line:col` (1-based; the column counts characters) of a byte offset, from the file's
+/// line index: a binary search and the characters of one line, never a scan from the start
+/// of the file (which made a manifest of many sources quadratic in the file's size).
+pub fn locate(
+    path: &str,
+    index: &crate::diagnostics::render::LineIndex,
+    text: &str,
+    offset: usize,
+) -> String {
+    let (line, col) = index.line_col(text, offset);
     format!("{path}:{line}:{col}")
 }
 

@@ -20,17 +20,11 @@ pub struct BadPosition;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
+        // The compiler's line index decides where lines start, so the editor and the CLI
+        // agree on every line number; this type adds the UTF-16 columns.
+        let starts = govc_compiler::diagnostics::render::LineIndex::new(text)
+            .starts()
+            .to_vec();
         LineIndex {
             starts,
             len: text.len(),

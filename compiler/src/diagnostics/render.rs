@@ -18,8 +18,10 @@ use crate::syntax::Span;
 /// floods the terminal.
 const MAX_SHOWN_LINE: usize = 160;
 
-/// Line starts of a text, for byte offset → (line, column).
-#[derive(Clone, Debug)]
+/// Line starts of a text, for byte offset → (line, column): the one line index of govc, used
+/// by the CLI's reports and (for its UTF-16 positions) the language server. Lines end at `\n`,
+/// `\r\n` or a lone `\r`, as editors and the Language Server Protocol count them.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
 }
@@ -27,8 +29,20 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+        }
         LineIndex { starts }
+    }
+
+    /// Byte offset of the start of every line; the first is 0.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
     }
 
     /// 0-based line containing `offset`.
@@ -454,7 +468,10 @@ pub fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
             match chars.next() {
                 Some((at, c)) => {
                     pos = at + c.len_utf8();
-                    if c == '\n' {
+                    // Line ends as `LineIndex` counts them: `\n`, `\r\n`, a lone `\r`.
+                    let ends_line =
+                        c == '\n' || (c == '\r' && chars.peek().is_none_or(|(_, n)| *n != '\n'));
+                    if ends_line {
                         line += 1;
                         col = 1;
                     } else {
@@ -550,7 +567,7 @@ mod tests {
 
     #[test]
     fn positions_agree_with_line_index() {
-        let text = "ab\nc€d\n\nxyz";
+        let text = "ab\nc€d\n\r\nx\ryz\r";
         let offsets: Vec<usize> = (0..=text.len())
             .filter(|&i| text.is_char_boundary(i))
             .rev()

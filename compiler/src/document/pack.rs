@@ -133,8 +133,22 @@ fn split(s: Statement, limit: usize, what: &str) -> Result<Vec<Statement>, Box<D
             .map(|vs| vs.iter().cloned().collect())
             .unwrap_or_default(),
     };
+    // The statement without the list being split, cloned once: each chunk costs its own
+    // values, not the whole list again (which made splitting quadratic in the list).
+    let mut base = s.clone();
+    // Origins are not rendered, so they play no part in fitting; a finished chunk gets them.
+    let origins = std::mem::take(&mut base.origins);
+    match &list {
+        ListRef::Action => base.action.values.clear(),
+        ListRef::Resource => base.resource.values.clear(),
+        ListRef::Cond(op, k) => {
+            if let Some(vs) = base.condition.get_mut(op).and_then(|keys| keys.get_mut(k)) {
+                vs.clear();
+            }
+        }
+    }
     let with = |chunk: &[String]| -> Statement {
-        let mut t = s.clone();
+        let mut t = base.clone();
         let set = chunk.iter().cloned().collect();
         match &list {
             ListRef::Action => t.action.values = set,
@@ -151,16 +165,21 @@ fn split(s: Statement, limit: usize, what: &str) -> Result<Vec<Statement>, Box<D
     // further on its other lists (or refused).
     let mut out = Vec::new();
     let mut chunk: Vec<String> = Vec::new();
+    let finished = |chunk: &[String]| -> Statement {
+        let mut t = with(chunk);
+        t.origins = origins.clone();
+        t
+    };
     for v in values {
         chunk.push(v);
         if chunk.len() > 1 && !fits(&with(&chunk), limit) {
             let last = chunk.pop().unwrap_or_default();
-            out.extend(split(with(&chunk), limit, what)?);
+            out.extend(split(finished(&chunk), limit, what)?);
             chunk = vec![last];
         }
     }
     if !chunk.is_empty() {
-        out.extend(split(with(&chunk), limit, what)?);
+        out.extend(split(finished(&chunk), limit, what)?);
     }
     Ok(out)
 }
