@@ -3,8 +3,13 @@
 //! Neovim received (diagnostics before and after an edit, completion items) in a JSON report
 //! that this test asserts on. Diagnostics must be `govc check`'s, code for code and line for line.
 //!
-//! Needs `nvim` (Debian's `neovim`, 0.7.2, or any later one). Without it the test is skipped
-//! with a message, except under CI (the `CI` variable set), where it fails.
+//! A second run, `tests/nvim/plugin.lua`, covers the rest of the plugin: `:checkhealth govc`
+//! with the binary on PATH, configured, missing and not a server; `lsp/govc.lua` (the config
+//! Neovim 0.11+ reads for `vim.lsp.enable('govc')`) loaded with `dofile`; and `doc/govc.txt`
+//! through `:helptags` and `:help`.
+//!
+//! Needs `nvim` (Debian's `neovim`, 0.7.2, or any later one). Without it the tests are skipped
+//! with a message, except under CI (the `CI` variable set), where they fail.
 
 #![allow(
     clippy::panic,
@@ -49,19 +54,23 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs the Lua script in headless Neovim and returns its report.
-fn run_nvim(dir: &Path, file: &Path) -> Value {
+/// Runs a Lua script of `tests/nvim/` in headless Neovim, with the plugin on the runtimepath,
+/// and returns its report. The script gets `GOVC_E2E_BIN`, `GOVC_E2E_PLUGIN`, `GOVC_E2E_DIR`
+/// and `GOVC_E2E_OUT`, and `env` besides.
+fn run_nvim(dir: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
     let out = dir.join("report.json");
     let plugin = Path::new(REPO).join("editors/nvim");
-    let script = Path::new(REPO).join("tests/nvim/e2e.lua");
-    let mut child = Command::new("nvim")
+    let script = Path::new(REPO).join("tests/nvim").join(script);
+    let mut command = Command::new("nvim");
+    command
         .args(["--headless", "--clean", "--cmd"])
         .arg(format!("set rtp^={}", plugin.display()))
         .arg("-c")
         .arg(format!("luafile {}", script.display()))
         .current_dir(dir)
         .env("GOVC_E2E_BIN", env!("CARGO_BIN_EXE_govc"))
-        .env("GOVC_E2E_FILE", file)
+        .env("GOVC_E2E_PLUGIN", &plugin)
+        .env("GOVC_E2E_DIR", dir)
         .env("GOVC_E2E_OUT", &out)
         // Keep Neovim's LSP log and state out of the user's home.
         .env("XDG_CACHE_HOME", dir.join("cache"))
@@ -70,7 +79,11 @@ fn run_nvim(dir: &Path, file: &Path) -> Value {
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start nvim: {e}"));
     // A guard against a wedged editor, not a timing assertion: every wait inside the script is
@@ -177,7 +190,7 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
         "govc check finds the errors: {expected:?}"
     );
 
-    let report = run_nvim(&dir, &file);
+    let report = run_nvim(&dir, "e2e.lua", &[("GOVC_E2E_FILE", file.as_path())]);
 
     // The plugin: filetype, buffer settings, syntax, and a client named govc on the file's root.
     assert_eq!(report["filetype"], "gov");
@@ -288,4 +301,204 @@ fn nvim_syntax_knows_every_keyword() {
         .map(|k| k.to_string())
         .collect();
     assert_eq!(words, keywords, "syntax keywords of {}", path.display());
+}
+
+/// The lines of a `:checkhealth govc` report (0.7–0.9 write `- OK: …`, 0.10+ `- ✅ OK …`).
+fn health_lines(report: &Value, case: &str) -> Vec<String> {
+    report["health"][case]
+        .as_array()
+        .unwrap_or_else(|| panic!("no health report `{case}`: {report:#}"))
+        .iter()
+        .filter_map(|l| l.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Whether a line reports `status` (OK, WARNING, ERROR) and contains every one of `texts`.
+fn reports(lines: &[String], status: &str, texts: &[&str]) -> bool {
+    lines
+        .iter()
+        .any(|l| l.contains(&format!(" {status}")) && texts.iter().all(|t| l.contains(t)))
+}
+
+fn count(lines: &[String], status: &str) -> usize {
+    lines
+        .iter()
+        .filter(|l| l.trim_start().starts_with('-') && l.contains(&format!(" {status}")))
+        .count()
+}
+
+#[test]
+fn neovim_checkhealth_lsp_config_and_help() {
+    if !nvim_available() {
+        return;
+    }
+    let dir = scratch("nvim-plugin");
+    let report = run_nvim(&dir, "plugin.lua", &[]);
+    let bin = env!("CARGO_BIN_EXE_govc");
+    let version = format!("govc {}", env!("CARGO_PKG_VERSION"));
+
+    // `:checkhealth govc` with a working govc, found on PATH or through g:govc_path: the binary,
+    // its version, and a server that answered `initialize` and exited on `exit` (no warning).
+    for (case, source) in [
+        ("on_path", "the default, looked up on PATH"),
+        ("configured", "vim.g.govc_path"),
+    ] {
+        let lines = health_lines(&report, case);
+        let found = format!("govc binary found: {bin} ({source})");
+        assert!(reports(&lines, "OK", &[&found]), "{case}: {lines:#?}");
+        let ver = format!("govc version: {version}");
+        assert!(reports(&lines, "OK", &[&ver]), "{case}: {lines:#?}");
+        let server = format!("({version})");
+        assert!(
+            reports(
+                &lines,
+                "OK",
+                &[
+                    "govc language server started",
+                    "answered initialize",
+                    &server
+                ]
+            ),
+            "{case}: {lines:#?}"
+        );
+        assert_eq!(
+            (count(&lines, "ERROR"), count(&lines, "WARNING")),
+            (0, 0),
+            "{case}: {lines:#?}"
+        );
+    }
+
+    // A missing binary is an error, and nothing is claimed OK.
+    let missing = format!("govc binary not found: {}/no-such-dir/govc", dir.display());
+    for (case, text) in [
+        (
+            "not_on_path",
+            "govc binary not found: govc (the default, looked up on PATH)",
+        ),
+        ("missing", missing.as_str()),
+    ] {
+        let lines = health_lines(&report, case);
+        assert!(reports(&lines, "ERROR", &[text]), "{case}: {lines:#?}");
+        assert_eq!(count(&lines, "OK"), 0, "{case}: {lines:#?}");
+    }
+
+    // A binary that is no server: found and versioned, then an error with its exit code and
+    // stderr.
+    let lines = health_lines(&report, "not_a_server");
+    assert!(
+        reports(&lines, "OK", &["fake-govc (setup{ cmd = ... })"]),
+        "{lines:#?}"
+    );
+    assert!(
+        reports(&lines, "OK", &["govc version: govc 0.0.0-fake"]),
+        "{lines:#?}"
+    );
+    assert!(
+        reports(
+            &lines,
+            "ERROR",
+            &[
+                "did not start",
+                "exited with code 3",
+                "fake govc: no server here"
+            ]
+        ),
+        "{lines:#?}"
+    );
+    // A server that never answers: the wait is bounded and the process ended.
+    let silent = &report["health"]["silent"];
+    assert_eq!(silent["result"], Value::Null, "{silent:#}");
+    assert_eq!(
+        silent["why"], "no answer to initialize within 500 ms",
+        "{silent:#}"
+    );
+
+    // lsp/govc.lua: the vim.lsp.config table, following g:govc_path and setup{}, and on its own.
+    let config = |cmd: &[&str], markers: &[&str]| serde_json::json!({ "cmd": cmd, "filetypes": ["gov"], "root_markers": markers });
+    let lsp = &report["lsp_config"];
+    assert_eq!(lsp["default"], config(&["govc", "lsp"], &[".git"]));
+    assert_eq!(
+        lsp["govc_path"],
+        config(&["/opt/govc/bin/govc", "lsp"], &[".git"])
+    );
+    assert_eq!(
+        lsp["setup"],
+        config(
+            &["/opt/govc/bin/govc", "lsp", "--stdio"],
+            &[".git", "organization.gov"]
+        )
+    );
+    assert_eq!(
+        lsp["standalone"],
+        config(&["/usr/local/bin/govc", "lsp"], &[".git"])
+    );
+
+    // The snippets in the docs say what lsp/govc.lua does.
+    for doc in [
+        "editors/nvim/README.md",
+        "editors/nvim/doc/govc.txt",
+        "docs/editors.md",
+    ] {
+        let text = std::fs::read_to_string(Path::new(REPO).join(doc))
+            .unwrap_or_else(|e| panic!("{doc}: {e}"));
+        for snippet in [
+            "cmd = { 'govc', 'lsp' }",
+            "filetypes = { 'gov' }",
+            "root_markers = { '.git' }",
+            "root_pattern('.git')",
+            "vim.lsp.enable('govc')",
+        ] {
+            assert!(text.contains(snippet), "{doc} lacks `{snippet}`");
+        }
+    }
+
+    // With `vim.lsp.enable('govc')` on, the plugin leaves the start to Neovim.
+    let aside = &report["step_aside"];
+    assert_eq!(
+        (
+            &aside["enabled"],
+            &aside["filetype"],
+            &aside["attach"],
+            &aside["clients"],
+            &aside["enabled_after"]
+        ),
+        (
+            &Value::Bool(true),
+            &Value::from("gov"),
+            &Value::Null,
+            &Value::from(0),
+            &Value::Bool(false)
+        ),
+        "{aside:#}"
+    );
+
+    // doc/govc.txt: `:helptags` accepts it, every link resolves, `:help` finds its tags.
+    let help = &report["help"];
+    assert_eq!(help["helptags_ok"], true, "{help:#}");
+    assert_eq!(help["errmsg"], "", "{help:#}");
+    assert_eq!(help["duplicate_rejected"], true, "{help:#}");
+    assert_eq!(help["unresolved_links"], serde_json::json!([]), "{help:#}");
+    let tags: BTreeSet<&str> = help["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for tag in [
+        "govc",
+        "govc.txt",
+        "g:govc_path",
+        "govc.setup()",
+        "govc-install-0.7",
+        "govc-install-0.11",
+        "govc-lspconfig",
+        "govc-health",
+    ] {
+        assert!(tags.contains(tag), "tag `{tag}` in {tags:?}");
+    }
+    for (tag, opened) in help["opened"].as_object().into_iter().flatten() {
+        assert_eq!(opened, true, ":help {tag}: {help:#}");
+    }
+
+    let _ = std::fs::remove_dir_all(&dir);
 }

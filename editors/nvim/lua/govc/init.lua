@@ -1,6 +1,7 @@
 -- Starts `govc lsp` (stdio) for .gov buffers: `vim.lsp.start` on Neovim 0.8 and later,
 -- `vim.lsp.start_client` + `vim.lsp.buf_attach_client` on 0.7 (the version Debian 12 ships).
--- One server per root directory; buffers under the same root share it.
+-- One server per root directory; buffers under the same root share it. On 0.11+ a user who
+-- runs `vim.lsp.enable('govc')` (config in lsp/govc.lua) gets the server from Neovim instead.
 local M = {}
 
 local defaults = {
@@ -114,10 +115,25 @@ local function attach_07(bufnr, config)
   return id
 end
 
+--- Whether `vim.lsp.enable('govc')` is on (Neovim 0.11+): Neovim then starts the server.
+function M.enabled_by_vim_lsp()
+  if vim.lsp.is_enabled then
+    return vim.lsp.is_enabled('govc')
+  end
+  -- 0.11 has no `is_enabled` (0.12 does); this table is what it reads.
+  return type(vim.lsp._enabled_configs) == 'table' and vim.lsp._enabled_configs.govc ~= nil
+end
+
 --- Start (or reuse) the server for a buffer; returns the client id, or nil.
 function M.attach(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   if not M.config.autostart then
+    return nil
+  end
+  -- Step aside for `vim.lsp.enable`: a second start from here would attach a second client
+  -- whenever the two root rules disagree (its root is nil, not the file's directory, when no
+  -- marker is found).
+  if M.enabled_by_vim_lsp() then
     return nil
   end
   -- Only files: a scratch buffer has no root to share a server with.
