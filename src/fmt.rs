@@ -28,7 +28,7 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
         match collect(&files) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+                errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
                 return ExitCode::from(2);
             }
         }
@@ -38,7 +38,7 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
     if use_stdin {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("error: cannot read standard input: {e}");
+            errln!("error: cannot read standard input: {e}");
             return ExitCode::from(2);
         }
         match format_one("<stdin>", &bytes, report) {
@@ -46,7 +46,7 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
                 if check {
                     if out != text {
                         changed = true;
-                        println!("<stdin>");
+                        outln!("<stdin>");
                     }
                 } else {
                     let _ = std::io::stdout().lock().write_all(out.as_bytes());
@@ -61,12 +61,12 @@ pub(crate) fn run(paths: &[String], check: bool, stdin: bool, report: &Report) -
             Ok(Outcome::Changed) => {
                 changed = true;
                 if check {
-                    println!("{file}");
+                    outln!("{file}");
                 }
             }
             Ok(Outcome::Refused) => refused = true,
             Err(e) => {
-                eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+                errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
                 return ExitCode::from(2);
             }
         }

@@ -16,6 +16,24 @@ use govc_compiler::rules::Limits;
 use govc_compiler::sources;
 use govc_compiler::verify;
 
+/// `println!` that never panics: a closed stdout (`govc check --format json | head -1`) ends
+/// the output quietly and the command keeps its exit status, where `println!` would panic and
+/// exit 101.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (a closed or broken stderr pipe).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod fmt;
 
 #[derive(Parser)]
@@ -270,7 +288,7 @@ fn main() -> ExitCode {
             Ok(0) => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(1),
             Err(e) => {
-                eprintln!("error: cannot start the language server: {e}");
+                errln!("error: cannot start the language server: {e}");
                 ExitCode::from(2)
             }
         },
@@ -302,9 +320,7 @@ fn explain(code: Option<&str>) -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!(
-                    "error: `{s}` is not a govc diagnostic code; `govc explain` lists them all"
-                );
+                errln!("error: `{s}` is not a govc diagnostic code; `govc explain` lists them all");
                 ExitCode::from(2)
             }
         },
@@ -369,7 +385,7 @@ impl Report {
         match self.format {
             // JUnit describes test results; diagnostics go out as JSON there too.
             Format::Json | Format::Junit => {
-                println!("{}", render_json(diags, text_of));
+                outln!("{}", render_json(diags, text_of));
             }
             Format::Human => {
                 let color = match self.color {
@@ -400,7 +416,7 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     let files = match collect(paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+            errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
             return Err(ExitCode::from(2));
         }
     };
@@ -408,7 +424,7 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     let reader = reader(paths);
     let (ws, failed) = db::load(&mut database, &files, &|p| reader.read(p));
     if let Some((p, e)) = failed.first() {
-        eprintln!(
+        errln!(
             "error: {}",
             govc_compiler::diagnostics::tidy(format!("cannot read `{p}`: {e}"))
         );
@@ -523,7 +539,7 @@ fn compile_cmd(
     files.push((write::MANIFEST.to_string(), manifest));
     let dir = out.unwrap_or("out");
     if let Err(e) = write::write_dir(Path::new(dir), &files) {
-        eprintln!("error: cannot write `{dir}`: {e}");
+        errln!("error: cannot write `{dir}`: {e}");
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
@@ -652,7 +668,7 @@ fn simulate_as_test(files: &[String], req: &SimRequest) -> Result<String, String
 fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Result<(), ExitCode> {
     const VIRTUAL: &str = "<govc simulate>";
     let files = collect(paths).map_err(|e| {
-        eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+        errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
         ExitCode::from(2)
     })?;
     // `use` is not transitive: the request's test uses every file of the program.
@@ -666,7 +682,7 @@ fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Resul
         .cloned()
         .collect();
     let text = simulate_as_test(&every, req).map_err(|e| {
-        eprintln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+        errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
         ExitCode::from(2)
     })?;
     let mut database = Database::default();
@@ -707,7 +723,7 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
     let mut context = Vec::new();
     for kv in &req.context {
         let Some((k, v)) = kv.split_once('=') else {
-            eprintln!("error: `--context {kv}`: expected KEY=VALUE");
+            errln!("error: `--context {kv}`: expected KEY=VALUE");
             return ExitCode::from(2);
         };
         let value = match v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
@@ -722,7 +738,7 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
         context.push((k.to_string(), value));
     }
     let Some(levels) = verify::levels(program, output, &req.account) else {
-        eprintln!(
+        errln!(
             "error: `{}` is not an account of the organization",
             req.account
         );
@@ -743,12 +759,12 @@ fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode
     };
     let evaluation = verify::evaluate(&levels, &verify::request(&expectation, &id));
     let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
-    println!("{text}");
+    outln!("{text}");
     if let (Some(region), Ok((_, eff))) = (&req.region, guardrails(&c, &req.account, report)) {
         for line in
             bedrock_effective::describe_for_request(&eff, &req.action, region, &req.resource)
         {
-            println!("{line}");
+            outln!("{line}");
         }
     }
     if evaluation.outcome.allowed() {
@@ -766,7 +782,7 @@ fn guardrails(
     report: &Report,
 ) -> Result<(Vec<bedrock_effective::Level>, bedrock_effective::Effective), ExitCode> {
     let Some(levels) = bedrock_effective::account_levels(c.program(), &c.output, account) else {
-        eprintln!("error: `{account}` is not an account of the organization");
+        errln!("error: `{account}` is not an account of the organization");
         return Err(ExitCode::from(2));
     };
     match bedrock_effective::effective(&levels) {

@@ -168,3 +168,20 @@ fn binary_junk_is_diagnosed_not_crashed() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0006"));
 }
+
+/// A closed stdout (`govc check --format json … | head -1`) ends the output quietly: the
+/// command keeps its exit status instead of panicking with 101.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args(["check", "--format", "json", "examples/", "tests/bad/"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
