@@ -6,7 +6,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #endif
 
-#define LANGUAGE_VERSION 15
+#define LANGUAGE_VERSION 14
 #define STATE_COUNT 487
 #define LARGE_STATE_COUNT 2
 #define SYMBOL_COUNT 180
@@ -17,7 +17,7 @@
 #define MAX_ALIAS_SEQUENCE_LENGTH 12
 #define MAX_RESERVED_WORD_SET_SIZE 0
 #define PRODUCTION_ID_COUNT 106
-#define SUPERTYPE_COUNT 4
+#define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
   sym_word = 1,
@@ -2410,60 +2410,6 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [486] = 486,
 };
 
-static const TSSymbol ts_supertype_symbols[SUPERTYPE_COUNT] = {
-  sym__condition,
-  sym__item,
-  sym__statement,
-  sym__value,
-};
-
-static const TSMapSlice ts_supertype_map_slices[] = {
-  [sym__condition] = {.index = 0, .length = 5},
-  [sym__item] = {.index = 5, .length = 11},
-  [sym__statement] = {.index = 16, .length = 11},
-  [sym__value] = {.index = 27, .length = 6},
-};
-
-static const TSSymbol ts_supertype_map_entries[] = {
-  [0] =
-    sym_and_condition,
-    sym_not_condition,
-    sym_or_condition,
-    sym_parenthesized_condition,
-    sym_predicate,
-  [5] =
-    sym_attach_declaration,
-    sym_const_declaration,
-    sym_control_block,
-    sym_guardrail_block,
-    sym_identity_block,
-    sym_org_block,
-    sym_rule,
-    sym_scp_block,
-    sym_set_declaration,
-    sym_test_block,
-    sym_use_declaration,
-  [16] =
-    sym_allow_statement,
-    sym_deny_actions_statement,
-    sym_deny_all_statement,
-    sym_deny_api_keys_statement,
-    sym_deny_models_statement,
-    sym_deny_services_statement,
-    sym_only_models_statement,
-    sym_only_regions_statement,
-    sym_require_statement,
-    sym_require_tags_statement,
-    sym_rule,
-  [27] =
-    anon_sym_false,
-    anon_sym_true,
-    sym_list,
-    sym_path,
-    sym_string,
-    sym_word,
-};
-
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
   START_LEXER();
   eof = lexer->eof(lexer);
@@ -3545,7 +3491,7 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
   }
 }
 
-static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
+static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
   [1] = {.lex_state = 0},
   [2] = {.lex_state = 14},
@@ -13626,7 +13572,6 @@ TS_PUBLIC const TSLanguage *tree_sitter_gov(void) {
     .state_count = STATE_COUNT,
     .large_state_count = LARGE_STATE_COUNT,
     .production_id_count = PRODUCTION_ID_COUNT,
-    .supertype_count = SUPERTYPE_COUNT,
     .field_count = FIELD_COUNT,
     .max_alias_sequence_length = MAX_ALIAS_SEQUENCE_LENGTH,
     .parse_table = &ts_parse_table[0][0],
@@ -13637,9 +13582,6 @@ TS_PUBLIC const TSLanguage *tree_sitter_gov(void) {
     .field_names = ts_field_names,
     .field_map_slices = ts_field_map_slices,
     .field_map_entries = ts_field_map_entries,
-    .supertype_map_slices = ts_supertype_map_slices,
-    .supertype_map_entries = ts_supertype_map_entries,
-    .supertype_symbols = ts_supertype_symbols,
     .symbol_metadata = ts_symbol_metadata,
     .public_symbol_map = ts_symbol_map,
     .alias_map = ts_non_terminal_alias_map,
@@ -13649,13 +13591,6 @@ TS_PUBLIC const TSLanguage *tree_sitter_gov(void) {
     .keyword_lex_fn = ts_lex_keywords,
     .keyword_capture_token = sym_word,
     .primary_state_ids = ts_primary_state_ids,
-    .name = "gov",
-    .max_reserved_word_set_size = 0,
-    .metadata = {
-      .major_version = 0,
-      .minor_version = 1,
-      .patch_version = 0,
-    },
   };
   return &language;
 }
