@@ -1,6 +1,6 @@
 ; Highlights for .gov (tree-sitter-gov). Capture names follow the common set that Neovim,
-; Helix and `tree-sitter highlight` understand. Patterns that name a field come before the
-; generic ones, since `tree-sitter highlight` keeps the first match for a node.
+; Helix and `tree-sitter highlight` understand. A node is captured by one pattern only where it
+; matters (`tree-sitter highlight` keeps the first match for a node, Neovim the last).
 
 ; Declarations and references --------------------------------------------------------------
 
@@ -28,8 +28,6 @@
 (path "::" (identifier) @constant)
 
 (scope_variable) @variable.builtin
-(predicate key: (string) @property)
-(context_entry key: (string) @property)
 (decision) @keyword
 
 ; Region codes, model ids and patterns, services and actions ---------------------------------
@@ -69,9 +67,10 @@
 (string) @string
 (escape_sequence) @string.escape
 
+((comment) @comment
+  (#not-match? @comment "^//[/!]"))
 ((comment) @comment.documentation
   (#match? @comment.documentation "^//[/!]"))
-(comment) @comment
 
 ; Keywords -------------------------------------------------------------------------------------
 
