@@ -383,6 +383,12 @@ impl Report {
     }
 }
 
+/// Reads the program's files: the ones named on the command line as they are (a pipe such as
+/// `<(…)` included), the ones reached through `use` only if they are regular files.
+fn read_from_disk(roots: &[String]) -> impl Fn(&str) -> std::io::Result<Vec<u8>> + '_ {
+    move |p| db::read_source(p, !roots.iter().any(|r| r == p))
+}
+
 /// Loads and checks the program; `Err` is the exit code for I/O failures.
 fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     let files = match collect(paths) {
@@ -393,7 +399,7 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
         }
     };
     let mut database = Database::default();
-    let (ws, failed) = db::load(&mut database, &files, &|p| std::fs::read(p));
+    let (ws, failed) = db::load(&mut database, &files, &read_from_disk(&files));
     if let Some((p, e)) = failed.first() {
         eprintln!("error: cannot read `{p}`: {e}");
         return Err(ExitCode::from(2));
@@ -633,7 +639,7 @@ fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Resul
     })?;
     // `use` is not transitive: the request's test uses every file of the program.
     let mut first = Database::default();
-    let (ws, _) = db::load(&mut first, &files, &|p| std::fs::read(p));
+    let (ws, _) = db::load(&mut first, &files, &read_from_disk(&files));
     let every: Vec<String> = ws
         .files(&first)
         .keys()
@@ -647,11 +653,12 @@ fn check_simulated(paths: &[String], req: &SimRequest, report: &Report) -> Resul
     let mut database = Database::default();
     let mut roots = files.clone();
     roots.push(VIRTUAL.to_string());
+    let disk = read_from_disk(&files);
     let (ws, _) = db::load(&mut database, &roots, &|p| {
         if p == VIRTUAL {
             Ok(text.clone().into_bytes())
         } else {
-            std::fs::read(p)
+            disk(p)
         }
     });
     let diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws)

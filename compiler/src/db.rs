@@ -333,6 +333,27 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<u32>) {
     }
 }
 
+/// Reads a source file from disk: at most one byte more than the parser accepts, so a larger
+/// file is still reported (E0010) without being read whole. With `regular_only` (a file named
+/// by a `use`, which the user did not pass on purpose) anything but a regular file is refused:
+/// `/dev/zero` never ends, and `/dev/stdin` or a FIFO blocks — in the language server,
+/// `/dev/stdin` is the editor's message stream.
+pub fn read_source(path: &str, regular_only: bool) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    if regular_only && !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let limit = u64::try_from(syntax::parser::MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Loads the named files and, transitively, every file they `use`, plus the stdlib, into a new
 /// workspace. `read` supplies file contents (the file system for the CLI, editor buffers for the
 /// language server); a file it cannot read is left out and reported by the check of the `use`

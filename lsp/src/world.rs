@@ -211,7 +211,7 @@ impl World {
     /// Re-reads a closed document from disk (the editor's buffer no longer overlays it).
     pub fn reload(&mut self, path: &str) {
         if let Some(f) = self.files.get(path).copied() {
-            let (text, bad) = match std::fs::read(path) {
+            let (text, bad) = match db::read_source(path, true) {
                 Ok(b) => db::decode(b),
                 Err(_) => (String::new(), None),
             };
@@ -230,7 +230,8 @@ impl World {
         if let Some(f) = self.files.get(path) {
             return Some(*f);
         }
-        let bytes = std::fs::read(path).ok()?;
+        // Only regular files: a `use "/dev/stdin"` must not read the editor's messages.
+        let bytes = db::read_source(path, true).ok()?;
         let (text, bad) = db::decode(bytes);
         let f = SourceFile::new(&self.db, path.to_string(), text, bad);
         self.files.insert(path.to_string(), f);
