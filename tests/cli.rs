@@ -185,3 +185,18 @@ fn a_closed_stdout_is_not_a_panic() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A file reached through `use` must be a regular file: `/dev/zero` is never read (it would
+/// exhaust memory); a file named on the command line may be a pipe.
+#[cfg(unix)]
+#[test]
+fn a_use_of_a_device_is_an_error_not_a_read() {
+    let p = tmp(
+        "uses-dev-zero.gov",
+        b"use \"/dev/zero\"\nscp s { deny model deepseek* }\n",
+    );
+    let out = govc(&["check", "--format", "json", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("E0103"), "{stdout}");
+}

@@ -190,6 +190,16 @@ fn every_malformed_message_leaves_a_working_server() {
             "a numeric method",
             framed(br#"{"jsonrpc":"2.0","method":7}"#),
         ),
+        // serde_json's `Value` keeps the last of two equal keys; the library's decoder
+        // refuses them, and then reads nothing more (found by fuzz/ lsp_server).
+        (
+            "a duplicate id",
+            framed(br#"{"jsonrpc":"2.0","id":3,"method":"$/x","id":4,"params":{}}"#),
+        ),
+        (
+            "a duplicate method",
+            framed(br#"{"jsonrpc":"2.0","method":"$/x","method":"$/y"}"#),
+        ),
         ("a Content-Length too small", short),
         ("a Content-Length too large", long),
         // Nothing completes this body: the server waits, then resumes at the next header.

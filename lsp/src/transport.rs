@@ -257,15 +257,31 @@ pub fn check(body: &[u8]) -> Checked {
     if !value.is_object() {
         return reject(id, -32600, "the message is not a JSON object".to_string());
     }
-    if serde_json::from_value::<Response>(value.clone()).is_ok() {
-        return Checked::Pass { method: None };
-    }
-    match serde_json::from_value::<Request>(value.clone()) {
-        Ok(r) => Checked::Pass {
+    // Decoded from the text, as the library does: a `Value` would hide what only the text
+    // shows, such as a key given twice (the `Value` keeps the last, the library refuses it).
+    match serde_json::from_str::<Message>(text) {
+        Ok(Message::Response(_)) => Checked::Pass { method: None },
+        Ok(Message::Request(r)) => Checked::Pass {
             method: Some(r.method().to_string()),
         },
-        Err(e) => reject(id, -32600, format!("not a JSON-RPC 2.0 message: {e}")),
+        Err(_) => {
+            // The untagged enum's error names no field; the request's does.
+            let why = match serde_json::from_str::<Request>(text) {
+                Err(e) => e.to_string(),
+                Ok(_) => "not a message the server can decode".to_string(),
+            };
+            reject(id, -32600, format!("not a JSON-RPC 2.0 message: {why}"))
+        }
     }
+}
+
+/// What `tower-lsp-server` decodes each frame into (its own `Message` is private): the same
+/// untagged enum, so that `check` passes exactly what the library accepts.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Message {
+    Response(#[allow(dead_code, reason = "only which variant matters")] Response),
+    Request(Request),
 }
 
 fn reject(id: Value, code: i64, why: String) -> Checked {
@@ -536,6 +552,10 @@ mod tests {
         assert!(!ok(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#));
         assert!(!ok(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#));
         assert!(!ok(r#"{"jsonrpc":"2.0","id":1,"method":7}"#));
+        // Keys given twice: the library refuses them (and would read nothing after them).
+        assert!(!ok(r#"{"jsonrpc":"2.0","id":3,"method":"x","id":4}"#));
+        assert!(!ok(r#"{"jsonrpc":"2.0","method":"x","method":"y"}"#));
+        assert!(!ok(r#"{"jsonrpc":"2.0","jsonrpc":"2.0","method":"exit"}"#));
         assert!(matches!(
             check(b"\xff\xfe"),
             Checked::Reject { code: -32700, .. }
@@ -545,7 +565,8 @@ mod tests {
             Checked::Reject {
                 id: json!(7),
                 code: -32600,
-                why: "not a JSON-RPC 2.0 message: expected JSON-RPC version \"2.0\"".to_string()
+                why: "not a JSON-RPC 2.0 message: expected JSON-RPC version \"2.0\" at line 1 column 16"
+                    .to_string()
             }
         );
     }

@@ -94,3 +94,21 @@ async fn an_edit_in_one_file_updates_the_other() {
     let d = c.diagnostics(&b, 1).await;
     assert!(!d.as_array().unwrap().is_empty(), "{d}");
 }
+
+/// A `use` of a device is refused, not read: `/dev/zero` would exhaust memory, `/dev/stdin` is
+/// the server's own input (the editor's messages).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_use_of_a_device_is_not_read() {
+    let mut c = Client::start(&[("org.gov", ORG)]).await;
+    let text = "use \"org.gov\"\nuse \"/dev/zero\"\nuse \"/dev/stdin\"\nscp s { deny model deepseek* }\nattach s to prod\n";
+    let uri = c.open("main.gov", text).await;
+    assert_eq!(codes_of(&c.diagnostics(&uri, 1).await), ["E0103", "E0103"]);
+    let symbols = c
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert!(symbols.is_array(), "{symbols}");
+}

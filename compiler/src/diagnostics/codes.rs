@@ -137,7 +137,8 @@ the shared declarations into a third file that both `use`.";
 
     E0103: Error, "file not found",
 "A `use \"path.gov\"` names a file that does not exist or cannot be read. Paths are relative to
-the file that contains the `use`.";
+the file that contains the `use`. Only regular files are read through `use`: a device such as
+`/dev/zero` or `/dev/stdin`, or a named pipe, is refused.";
 
     E0104: Error, "unknown standard-library module",
 "`use std::NAME` (or a path like `NAME::item`) names a module that is not in the standard

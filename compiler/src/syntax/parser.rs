@@ -45,7 +45,8 @@ pub fn parse(src: &str) -> Parsed {
             Diagnostic::new(
                 Code::E0010,
                 Span::new(0, 0),
-                format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", src.len()),
+                // Files are read only up to one byte past the limit (`sources::Reader::read`).
+                format!("file is larger than the limit of {MAX_FILE_BYTES} bytes"),
             )
             .with_help("split the policies across several files joined with `use`"),
         );
