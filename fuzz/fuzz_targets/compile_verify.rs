@@ -13,7 +13,7 @@ use govc_compiler::diagnostics::Diagnostic;
 use govc_compiler::document::{bedrock_effective, manifest};
 use govc_compiler::rules::{Limits, TargetKind};
 use govc_compiler::{equivalence, proof, verify};
-use govc_fuzz::{assert_spans, render, text_of, with_program};
+use govc_fuzz::{assert_spans, render, with_program};
 use libfuzzer_sys::fuzz_target;
 
 fn json(what: &str, text: &str) {
@@ -50,12 +50,17 @@ fuzz_target!(|data: &[u8]| {
         };
         assert_spans(database, ws, &warnings);
         render(database, ws, &warnings);
-        let locate = |file: &str, span: govc_compiler::syntax::Span| {
-            db::locate(
+        let locate = |file: &str, span: govc_compiler::syntax::Span| match ws
+            .files(database)
+            .get(file)
+        {
+            Some(f) => db::locate(
                 file,
-                text_of(database, ws, file).unwrap_or(""),
+                db::line_index(database, *f),
+                f.text(database),
                 span.start as usize,
-            )
+            ),
+            None => format!("{file}:1:1"),
         };
         for d in &output.documents {
             json(&d.file(), &d.content);

@@ -38,7 +38,7 @@ fn session() -> &'static Mutex<Session> {
                 SourceFile::new(&db, path, text.to_string(), None),
             );
         }
-        let ws = Workspace::new(&db, files, vec![FILE.to_string()]);
+        let ws = Workspace::new(&db, files, vec![FILE.to_string()], BTreeMap::new());
         Mutex::new(Session { db, file, ws })
     })
 }
