@@ -89,6 +89,11 @@ impl Reader {
         &self.roots
     }
 
+    /// Whether a resolved path may be read under the project rule.
+    fn inside(&self, real: &Path) -> bool {
+        self.anywhere || self.roots.iter().any(|r| real.starts_with(r))
+    }
+
     /// The resolved path of `path` if the rules admit reading it as a source.
     pub fn admit(&self, path: &Path) -> io::Result<PathBuf> {
         let shown = path.display();
@@ -99,7 +104,7 @@ impl Reader {
             ));
         }
         let real = fs::canonicalize(path)?;
-        if !self.anywhere && !self.roots.iter().any(|r| real.starts_with(r)) {
+        if !self.inside(&real) {
             return Err(refuse(
                 io::ErrorKind::PermissionDenied,
                 format!(
@@ -139,7 +144,7 @@ impl Reader {
     /// visited once (a link cycle ends), at most [`MAX_WALK_DEPTH`] levels down.
     pub fn walk(&self, dir: &Path) -> io::Result<Walk> {
         let real = fs::canonicalize(dir)?;
-        if !self.anywhere && !self.roots.iter().any(|r| real.starts_with(r)) {
+        if !self.inside(&real) {
             return Err(refuse(
                 io::ErrorKind::PermissionDenied,
                 format!(
@@ -179,7 +184,7 @@ impl Reader {
                 continue;
             };
             let is_gov = path.extension().is_some_and(|e| e == "gov");
-            if !self.anywhere && !self.roots.iter().any(|r| target.starts_with(r)) {
+            if !self.inside(&target) {
                 if is_gov {
                     out.skipped.push((
                         path.to_string_lossy().into_owned(),

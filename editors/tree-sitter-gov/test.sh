@@ -4,7 +4,7 @@
 #   2. the corpus tests (test/corpus/*.txt);
 #   3. every examples/*.gov and stdlib/*.gov parses without an ERROR or MISSING node;
 #   4. the queries (highlights, locals, folds) compile against the grammar;
-#   5. the Neovim plugin's copies of the queries are identical to these, and the plugin
+#   5. the Neovim plugin's queries (symlinks) resolve to these, and the plugin
 #      registers the parser with nvim-treesitter (a stub of it) and is a no-op without it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -77,7 +77,7 @@ for q in highlights locals folds; do
   if cmp -s "queries/$q.scm" "$nvim_plugin/queries/gov/$q.scm"; then
     ok "editors/nvim/queries/gov/$q.scm is identical"
   else
-    fail "editors/nvim/queries/gov/$q.scm differs from queries/$q.scm (copy it over)"
+    fail "editors/nvim/queries/gov/$q.scm differs from queries/$q.scm (it should be a symlink to it)"
   fi
 done
 if command -v nvim >/dev/null; then

@@ -288,11 +288,15 @@ fn reject(id: Value, code: i64, why: String) -> Checked {
     Checked::Reject { id, code, why }
 }
 
-fn frame(value: &Value) -> Vec<u8> {
-    let body = value.to_string();
+/// A body with its `Content-Length` header: how every message leaves the guard.
+fn framed(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body.as_bytes());
+    out.extend_from_slice(body);
     out
+}
+
+fn frame(value: &Value) -> Vec<u8> {
+    framed(value.to_string().as_bytes())
 }
 
 fn log_message(text: &str) -> Vec<u8> {
@@ -369,9 +373,7 @@ where
             framer.push(chunk.get(..n).unwrap_or_default());
             while let Some(f) = framer.next_frame() {
                 if let Frame::Body(body) = f {
-                    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-                    out.extend_from_slice(&body);
-                    if server_tx.send(out).await.is_err() {
+                    if server_tx.send(framed(&body)).await.is_err() {
                         return;
                     }
                 }
@@ -406,10 +408,7 @@ where
                     }
                     Frame::Body(body) => match check(&body) {
                         Checked::Pass { method } => {
-                            let mut out =
-                                format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-                            out.extend_from_slice(&body);
-                            if to_server.write_all(&out).await.is_err() {
+                            if to_server.write_all(&framed(&body)).await.is_err() {
                                 break 'read;
                             }
                             match method.as_deref() {

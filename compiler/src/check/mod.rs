@@ -405,33 +405,17 @@ impl<'a> Checker<'a> {
             .get(self.path)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let missing: Vec<String> = edges
-            .iter()
-            .filter(|e| e.span == span)
-            .filter_map(|e| match &e.target {
-                UseTarget::Missing(what) => Some(what.clone()),
-                _ => None,
-            })
-            .collect();
-        let unreadable: Vec<(String, String)> = self
-            .index
-            .uses
-            .get(self.path)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .filter(|e| e.span == span)
-            .filter_map(|e| match &e.target {
-                UseTarget::Unreadable(what, why) => Some((what.clone(), why.clone())),
-                _ => None,
-            })
-            .collect();
-        for (what, why) in unreadable {
-            self.push(
-                Diagnostic::new(Code::E0103, span, format!("cannot read `{what}`"))
-                    .with_label("not read")
-                    .with_help(why),
-            );
+        let mut missing: Vec<String> = Vec::new();
+        for e in edges.iter().filter(|e| e.span == span) {
+            match &e.target {
+                UseTarget::Missing(what) => missing.push(what.clone()),
+                UseTarget::Unreadable(what, why) => self.push(
+                    Diagnostic::new(Code::E0103, span, format!("cannot read `{what}`"))
+                        .with_label("not read")
+                        .with_help(why.clone()),
+                ),
+                _ => {}
+            }
         }
         for what in &missing {
             let d = if what.starts_with("std::") || !what.ends_with(".gov") && !what.contains('/') {
