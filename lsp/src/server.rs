@@ -22,14 +22,23 @@ pub struct Backend {
     inner: Arc<Inner>,
 }
 
+/// What was last published for a URI: the document's version (none for a file not open) and
+/// the diagnostics.
+type Published = (Option<i32>, Vec<Diagnostic>);
+
 pub struct Inner {
     pub docs: Mutex<HashMap<String, Doc>>,
     pub world: Mutex<World>,
     pub compiled: CompileCache,
     /// Bumped on every edit; a diagnostics run publishes only if no edit came after it.
     generation: AtomicU64,
-    /// Serialises publishing, so an older run never publishes after a newer one.
-    publish: tokio::sync::Mutex<HashMap<String, (i32, Vec<Diagnostic>)>>,
+    /// Serialises publishing, so an older run never publishes after a newer one. What was
+    /// last published per URI (the document version, none for a file not open).
+    publish: tokio::sync::Mutex<HashMap<String, Published>>,
+    /// Whether the client lets the server register a watcher for `.gov` files.
+    watch_files: std::sync::atomic::AtomicBool,
+    /// The skipped files last shown to the user.
+    warned: tokio::sync::Mutex<Vec<(String, String)>>,
     #[cfg(feature = "fault-injection")]
     faults: Arc<crate::faults::Faults>,
 }
@@ -44,6 +53,8 @@ impl Backend {
                 compiled: Mutex::new(HashMap::new()),
                 generation: AtomicU64::new(0),
                 publish: tokio::sync::Mutex::new(HashMap::new()),
+                watch_files: std::sync::atomic::AtomicBool::new(false),
+                warned: tokio::sync::Mutex::new(Vec::new()),
                 #[cfg(feature = "fault-injection")]
                 faults: Arc::default(),
             }),
@@ -161,57 +172,60 @@ impl Inner {
         }
     }
 
-    /// Diagnostics of every open document, or `None` when an edit cancelled the run.
+    /// Diagnostics of every file of every program with an open document (what `govc check
+    /// ROOT` reports for each root), or `None` when an edit cancelled the run.
     fn all_diagnostics(&self) -> Option<DiagnosticsRun> {
-        // One snapshot per directory, all taken under one world lock from one copy of the
+        // One snapshot per program root, all taken under one world lock from one copy of the
         // documents, so each result's version is the version of the text it was computed on.
-        let (docs, groups) = {
+        let (docs, snaps, skipped) = {
             let mut world = lock(&self.world);
             let docs = self.current_docs(&world);
-            let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for (key, d) in &docs {
-                by_dir
-                    .entry(world::dir_of(&d.path))
-                    .or_default()
-                    .push(key.clone());
+            let mut by_root: BTreeMap<String, String> = BTreeMap::new();
+            for d in docs.values() {
+                let root = world.program_root(&d.path);
+                let first = by_root.entry(root).or_insert_with(|| d.path.clone());
+                if d.path < *first {
+                    first.clone_from(&d.path);
+                }
             }
-            let paths: Vec<String> = by_dir
-                .values()
-                .filter_map(|keys| keys.first().and_then(|k| docs.get(k)))
-                .map(|d| d.path.clone())
-                .collect();
+            let paths: Vec<String> = by_root.into_values().collect();
             let snaps = world.snapshots(&paths, &docs);
-            (
-                docs,
-                snaps
-                    .into_iter()
-                    .zip(by_dir.into_values())
-                    .collect::<Vec<_>>(),
-            )
+            let skipped: Vec<(String, String)> = snaps
+                .iter()
+                .flat_map(|s| world.skipped(&s.dir).iter().cloned())
+                .collect();
+            (docs, snaps, skipped)
         };
-        let mut run = DiagnosticsRun::default();
-        for (snap, keys) in groups {
+        let open: HashMap<&str, &Doc> = docs.values().map(|d| (d.path.as_str(), d)).collect();
+        let mut run = DiagnosticsRun {
+            skipped,
+            ..DiagnosticsRun::default()
+        };
+        for snap in snaps {
             let r = guarded(|| {
                 self.fault_in_diagnostics();
-                keys.iter()
-                    .filter_map(|k| docs.get(k))
-                    .map(|d| {
-                        let text = snap.text(&d.path).unwrap_or("");
+                snap.diagnostics_by_file()
+                    .into_iter()
+                    .filter_map(|(path, found)| {
+                        let (uri, version) = match open.get(path.as_str()) {
+                            Some(d) => (d.uri.clone(), Some(d.version)),
+                            None => (world::uri_of(&path)?, None),
+                        };
+                        let text = snap.text(&path).unwrap_or("");
                         let li = LineIndex::new(text);
-                        let diags = snap
-                            .diagnostics_of(&d.path)
+                        let diags = found
                             .iter()
-                            .map(|x| convert::to_lsp(&snap, &d.uri, text, &li, x))
+                            .map(|x| convert::to_lsp(&snap, &uri, text, &li, x))
                             .collect();
-                        (d.uri.clone(), d.version, diags)
+                        Some((uri, version, diags))
                     })
                     .collect::<Vec<_>>()
             });
             match r {
                 Ok(Some(v)) => run.results.extend(v),
                 Ok(None) => return None,
-                // That directory's documents keep their last diagnostics (publishing an empty
-                // list would claim they are clean); the panic is logged to the client.
+                // That program's files keep their last diagnostics (publishing an empty list
+                // would claim they are clean); the panic is logged to the client.
                 Err(msg) => run.panics.push(msg),
             }
         }
@@ -221,8 +235,10 @@ impl Inner {
 
 #[derive(Default)]
 struct DiagnosticsRun {
-    results: Vec<(Uri, i32, Vec<Diagnostic>)>,
+    results: Vec<(Uri, Option<i32>, Vec<Diagnostic>)>,
     panics: Vec<String>,
+    /// `.gov` files the programs' walks left out, with why.
+    skipped: Vec<(String, String)>,
 }
 
 impl Backend {
@@ -243,8 +259,8 @@ impl Backend {
                 Ok(Some(run)) => run,
                 Ok(None) => return,
                 Err(e) => DiagnosticsRun {
-                    results: Vec::new(),
                     panics: vec![e.to_string()],
+                    ..DiagnosticsRun::default()
                 },
             };
             for msg in &run.panics {
@@ -259,14 +275,54 @@ impl Backend {
             if inner.generation.load(Ordering::SeqCst) != gen {
                 return;
             }
+            // `govc check ROOT` refuses such a tree; the editor says why once per change.
+            let mut warned = inner.warned.lock().await;
+            if *warned != run.skipped {
+                for (file, why) in &run.skipped {
+                    let file = govc_compiler::diagnostics::tidy(file.clone());
+                    client
+                        .show_message(
+                            MessageType::WARNING,
+                            format!("govc: `{file}` is not part of the program: {why}; `govc check` refuses this tree"),
+                        )
+                        .await;
+                }
+                warned.clone_from(&run.skipped);
+            }
+            drop(warned);
+            let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
             for (uri, version, diags) in run.results {
                 let key = uri.as_str().to_string();
+                // A file in two programs (used by both) is published once, from the first.
+                if !seen.insert(key.clone()) {
+                    continue;
+                }
                 let last = published.get(&key);
                 if last.is_some_and(|(v, d)| *v == version && *d == diags) {
                     continue;
                 }
+                // A file never reported and still clean needs no message.
+                if last.is_none() && diags.is_empty() && version.is_none() {
+                    continue;
+                }
                 published.insert(key, (version, diags.clone()));
-                client.publish_diagnostics(uri, diags, Some(version)).await;
+                client.publish_diagnostics(uri, diags, version).await;
+            }
+            // Files no longer in any program with an open document (their last document was
+            // closed, or they were deleted or moved away) lose their diagnostics; not after a
+            // panic, which left some program's files unreported.
+            if run.panics.is_empty() {
+                let gone: Vec<String> = published
+                    .keys()
+                    .filter(|k| !seen.contains(*k))
+                    .cloned()
+                    .collect();
+                for key in gone {
+                    published.remove(&key);
+                    if let Ok(uri) = key.parse::<Uri>() {
+                        client.publish_diagnostics(uri, Vec::new(), None).await;
+                    }
+                }
             }
         });
     }
@@ -291,6 +347,8 @@ pub fn capabilities() -> ServerCapabilities {
             TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
+                // A save may add a file to the program (a new document's first save).
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                 ..Default::default()
             },
         )),
@@ -346,6 +404,14 @@ impl LanguageServer for Backend {
             .collect();
         roots.dedup();
         lock(&self.inner.world).set_project(roots);
+        let watch = p
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.inner.watch_files.store(watch, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: capabilities(),
             server_info: Some(ServerInfo {
@@ -354,6 +420,55 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        // Files created, changed or deleted outside the editor (a checkout, a generator) change
+        // the program: the walk and the files read from disk are refreshed when they do.
+        if !self.inner.watch_files.load(Ordering::SeqCst) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.gov".to_string()),
+                kind: None,
+            }],
+        };
+        let Ok(options) = serde_json::to_value(options) else {
+            return;
+        };
+        let registration = Registration {
+            id: "govc-watch-gov-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: Some(options),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.client
+                .log_message(
+                    MessageType::WARNING,
+                    format!("govc: cannot watch .gov files ({e}); files changed outside the editor are seen when a document is opened, saved or closed"),
+                )
+                .await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, p: DidChangeWatchedFilesParams) {
+        let changed: Vec<String> = p.changes.iter().map(|c| path_of(&c.uri)).collect();
+        {
+            let mut world = lock(&self.inner.world);
+            let docs = self.inner.current_docs(&world);
+            world.files_changed(&changed, &docs);
+        }
+        self.schedule_diagnostics();
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {
+        {
+            let mut world = lock(&self.inner.world);
+            let docs = self.inner.current_docs(&world);
+            world.files_changed(&[], &docs);
+        }
+        self.schedule_diagnostics();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -368,6 +483,11 @@ impl LanguageServer for Backend {
             version: p.text_document.version,
         };
         lock(&self.inner.docs).insert(doc.uri.as_str().to_string(), doc);
+        {
+            let mut world = lock(&self.inner.world);
+            let docs = self.inner.current_docs(&world);
+            world.files_changed(&[], &docs);
+        }
         self.schedule_diagnostics();
     }
 
@@ -400,11 +520,12 @@ impl LanguageServer for Backend {
     async fn did_close(&self, p: DidCloseTextDocumentParams) {
         let removed = lock(&self.inner.docs).remove(p.text_document.uri.as_str());
         if let Some(d) = removed {
-            lock(&self.inner.world).reload(&d.path);
-            self.inner.publish.lock().await.remove(d.uri.as_str());
-            self.client
-                .publish_diagnostics(d.uri, Vec::new(), None)
-                .await;
+            // The file on disk replaces the buffer; it stays in its program while it is on disk
+            // (its diagnostics, now without a version, come with the next run), and loses
+            // them there when it is not.
+            let mut world = lock(&self.inner.world);
+            let docs = self.inner.current_docs(&world);
+            world.files_changed(&[d.path], &docs);
         }
         self.schedule_diagnostics();
     }

@@ -1,7 +1,10 @@
 //! The server's state: open documents, and the compiler's salsa database with one `Workspace`
-//! input per directory. Open documents overlay the files on disk; the other `.gov` files of a
-//! document's directory are loaded too, with every file they `use`, so the program the editor
-//! sees is the one `govc check DIR/*.gov` sees.
+//! input per program root. A document's program root is the innermost workspace folder that
+//! holds it (the directory of the document when none does), and its program is what
+//! `govc check ROOT` reads: every `.gov` file under the root, found by the CLI's own walk
+//! ([`Reader::walk`]: recursive, hidden entries skipped, links held to the project), every file
+//! they `use`, and the stdlib. Open documents overlay the files on disk, and open documents not
+//! yet saved join the program of their root.
 //!
 //! Concurrency: the master database lives behind a mutex and is only touched to set inputs
 //! and to take a snapshot (a clone sharing its memos). Queries run on snapshots, off the async
@@ -16,7 +19,7 @@ use govc_compiler::check::index::{join_use_path, normalize_path, STD_PREFIX};
 use govc_compiler::compile::{Options, Output};
 use govc_compiler::db::{self, Database, SourceFile, Workspace};
 use govc_compiler::diagnostics::Diagnostic;
-use govc_compiler::sources::Reader;
+use govc_compiler::sources::{Reader, Walk};
 use govc_compiler::stdlib;
 use govc_compiler::syntax::ast;
 use salsa::Setter;
@@ -52,7 +55,13 @@ pub fn uri_of(path: &str) -> Option<Uri> {
     }
 }
 
-/// The workspace key of a path: its directory.
+/// Whether `path` lies under the directory `dir`.
+fn is_under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.starts_with('/') || dir.ends_with('/'))
+}
+
+/// The directory of a path.
 pub fn dir_of(path: &str) -> String {
     match path.rfind('/') {
         Some(i) => path.get(..i).unwrap_or("").to_string(),
@@ -70,6 +79,11 @@ pub struct World {
     /// The editor's workspace folders: files are read from disk only inside them (and inside
     /// the directory of an open document), by the rules of [`Reader`].
     project: Vec<std::path::PathBuf>,
+    /// The same folders as path keys (normalised), the innermost first: program roots.
+    folders: Vec<String>,
+    /// Per program root, the files its walk found; kept until the set of files on disk may
+    /// have changed ([`World::files_changed`]), so an edit does not walk the tree again.
+    walks: BTreeMap<String, Walk>,
 }
 
 /// A consistent view for one request: a database snapshot, the workspace of the document, and
@@ -107,6 +121,24 @@ impl Snapshot {
 
     pub fn index(&self) -> &govc_compiler::check::Index {
         db::program_index(&self.db, self.ws)
+    }
+
+    /// Every diagnostic of the program, by file, exactly as `govc check ROOT` reports them:
+    /// each source file of the program (the stdlib's aside) has an entry, empty when clean.
+    pub fn diagnostics_by_file(&self) -> BTreeMap<String, Vec<Diagnostic>> {
+        let mut out: BTreeMap<String, Vec<Diagnostic>> = self
+            .ws
+            .files(&self.db)
+            .keys()
+            .filter(|p| !p.starts_with(STD_PREFIX))
+            .map(|p| (p.clone(), Vec::new()))
+            .collect();
+        for d in db::all_diagnostics(&self.db, self.ws).iter() {
+            if let Some(list) = out.get_mut(&d.file) {
+                list.push(d.clone());
+            }
+        }
+        out
     }
 
     /// Diagnostics of one file, exactly as `govc check` reports them (the back end's lints
@@ -151,24 +183,64 @@ impl World {
             workspaces: BTreeMap::new(),
             revision: 0,
             project: Vec::new(),
+            folders: Vec::new(),
+            walks: BTreeMap::new(),
         }
     }
 
     /// Sets the project roots (the workspace folders the editor named at `initialize`).
     pub fn set_project(&mut self, roots: Vec<std::path::PathBuf>) {
+        let mut folders: Vec<String> = roots
+            .iter()
+            .map(|r| normalize_path(&r.to_string_lossy()))
+            .map(|r| r.trim_end_matches('/').to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        // Innermost first, so a nested folder is the root of the files under it.
+        folders.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        folders.dedup();
+        self.folders = folders;
         self.project = roots;
+        self.walks.clear();
     }
 
-    /// The reader for files of the workspace of `dir`.
-    fn reader(&self, dir: &str) -> Reader {
-        let here = (!dir.is_empty()).then(|| std::path::PathBuf::from(dir));
+    /// The program root of a document: the innermost workspace folder holding it, else its
+    /// directory.
+    pub fn program_root(&self, path: &str) -> String {
+        self.folders
+            .iter()
+            .find(|f| is_under(path, f))
+            .cloned()
+            .unwrap_or_else(|| dir_of(path))
+    }
+
+    /// Forgets the walks: a document was opened, closed or saved, or the editor reported
+    /// files created, changed or deleted. Files on disk that are not open are read again.
+    pub fn files_changed(&mut self, changed: &[String], docs: &HashMap<String, Doc>) {
+        self.walks.clear();
+        for path in changed {
+            if !docs.values().any(|d| &d.path == path) {
+                self.reload(path);
+            }
+        }
+    }
+
+    /// The `.gov` files the walks left out, with why (a link leading out of the project, a
+    /// name that is not UTF-8): `govc check ROOT` refuses to run on such a tree.
+    pub fn skipped(&self, root: &str) -> &[(String, String)] {
+        self.walks.get(root).map_or(&[], |w| w.skipped.as_slice())
+    }
+
+    /// The reader for files of the program under `root`.
+    fn reader(&self, root: &str) -> Reader {
+        let here = (!root.is_empty()).then(|| std::path::PathBuf::from(root));
         Reader::new(self.project.iter().cloned().chain(here), false)
     }
 
     /// Brings the inputs up to date with the open documents and takes a snapshot for `path`.
     pub fn snapshot(&mut self, path: &str, docs: &HashMap<String, Doc>) -> Snapshot {
         self.sync(docs);
-        let dir = dir_of(path);
+        let dir = self.program_root(path);
         let ws = self.workspace(&dir, docs);
         Snapshot {
             db: self.db.clone(),
@@ -187,7 +259,7 @@ impl World {
         let spaces: Vec<(String, String, Workspace)> = paths
             .iter()
             .map(|p| {
-                let dir = dir_of(p);
+                let dir = self.program_root(p);
                 let ws = self.workspace(&dir, docs);
                 (p.clone(), dir, ws)
             })
@@ -227,7 +299,7 @@ impl World {
     /// Re-reads a closed document from disk (the editor's buffer no longer overlays it).
     pub fn reload(&mut self, path: &str) {
         if let Some(f) = self.files.get(path).copied() {
-            let (text, bad) = match self.reader(&dir_of(path)).read(path) {
+            let (text, bad) = match self.reader(&self.program_root(path)).read(path) {
                 Ok(b) => db::decode(b),
                 Err(_) => (String::new(), None),
             };
@@ -258,25 +330,24 @@ impl World {
         Ok(f)
     }
 
-    /// The directory's workspace: its `.gov` files (open or on disk), every file they use
-    /// transitively, and the stdlib. Updated in place when the set of files changed.
+    /// The program under `dir` (a program root): the `.gov` files of its walk and the open
+    /// documents under it, every file they use transitively, and the stdlib. Updated in place
+    /// when the set of files changed.
     fn workspace(&mut self, dir: &str, docs: &HashMap<String, Doc>) -> Workspace {
         let mut roots: BTreeSet<String> = docs
             .values()
-            .filter(|d| dir_of(&d.path) == dir)
+            .filter(|d| self.program_root(&d.path) == dir)
             .map(|d| d.path.clone())
             .collect();
         let reader = self.reader(dir);
-        if !dir.is_empty() && dir.starts_with('/') {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for e in entries.flatten() {
-                    let p = e.path();
-                    if reader.admit(&p).is_ok() {
-                        if let Some(p) = p.to_str() {
-                            roots.insert(normalize_path(p));
-                        }
-                    }
-                }
+        if dir.starts_with('/') {
+            if !self.walks.contains_key(dir) {
+                // An unreadable root holds no files on disk; its open documents remain.
+                let w = reader.walk(std::path::Path::new(dir)).unwrap_or_default();
+                self.walks.insert(dir.to_string(), w);
+            }
+            if let Some(w) = self.walks.get(dir) {
+                roots.extend(w.files.iter().map(|p| normalize_path(p)));
             }
         }
         let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();

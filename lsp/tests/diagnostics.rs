@@ -112,3 +112,94 @@ async fn a_use_of_a_device_is_not_read() {
         .await;
     assert!(symbols.is_array(), "{symbols}");
 }
+
+/// The program of a document is what `govc check ROOT` reads, ROOT being the workspace folder:
+/// every `.gov` file under it, recursively, each with its diagnostics, open or not. Files
+/// created or changed on disk join it when the editor reports them (the server registers a
+/// watcher); when the last document is closed, the files lose their diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_program_is_the_workspace_folder_as_govc_check_reads_it() {
+    let regions = "scp regions {\n  only regions us-est-1, us-east-1\n}\n";
+    let main = "attach regions to prod\n";
+    let mut c = Client::start_project(&[
+        ("org.gov", ORG),
+        ("policies/deep/regions.gov", regions),
+        ("policies/main.gov", main),
+        // Hidden directories are not walked, as by the CLI.
+        (".hidden/broken.gov", "scp {\n"),
+    ])
+    .await;
+    let registered = c.notification("client/registerCapability").await;
+    assert_eq!(
+        registered["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles",
+        "{registered}"
+    );
+    let uri = c.open("policies/main.gov", main).await;
+    let d = c.diagnostics(&uri, 1).await;
+    // `govc check ROOT` (see the CLI's test of the same tree): both names are defined in the
+    // program, in files this one does not use; the help names each file, found by the walk.
+    let helps: Vec<&str> = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["relatedInformation"].as_array().unwrap())
+        .filter_map(|r| r["message"].as_str())
+        .collect();
+    assert_eq!(codes_of(&d), ["E0100", "E0100"], "{d}");
+    assert!(
+        helps.iter().any(|h| h.contains("use \"deep/regions.gov\"")),
+        "{d}"
+    );
+    assert!(
+        helps.iter().any(|h| h.contains("use \"../org.gov\"")),
+        "{d}"
+    );
+
+    // The closed file's error, published without a version.
+    let closed = c.uri("policies/deep/regions.gov");
+    let p = c.published(&closed).await;
+    assert_eq!(p["version"], serde_json::Value::Null, "{p}");
+    assert_eq!(codes_of(&p["diagnostics"]), ["E0200"], "{p}");
+    assert_eq!(p["diagnostics"][0]["range"]["start"], pos(1, 15), "{p}");
+    let hidden = c.uri(".hidden/broken.gov");
+    assert!(
+        !c.pending_has(&hidden),
+        "a hidden directory is not part of the program"
+    );
+
+    // A file created outside the editor, and the typo fixed outside it.
+    std::fs::write(
+        c.path("policies/more.gov"),
+        "scp more { only regions eu-wst-1 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.path("policies/deep/regions.gov"),
+        "scp regions {\n  only regions us-west-2, us-east-1\n}\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [
+            {"uri": c.uri("policies/more.gov"), "type": 1},
+            {"uri": closed, "type": 2},
+        ]}),
+    )
+    .await;
+    let more = c.uri("policies/more.gov");
+    let p = c.published(&more).await;
+    assert_eq!(codes_of(&p["diagnostics"]), ["E0200"], "{p}");
+    let p = c.published(&closed).await;
+    assert_eq!(p["diagnostics"], json!([]), "{p}");
+
+    // The last document closed: no program is shown, so no file keeps diagnostics.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    )
+    .await;
+    let p = c.published(&more).await;
+    assert_eq!(p["diagnostics"], json!([]), "{p}");
+    let p = c.published(&uri).await;
+    assert_eq!(p["diagnostics"], json!([]), "{p}");
+}

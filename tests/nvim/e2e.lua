@@ -1,7 +1,9 @@
 -- End-to-end test of editors/nvim against `govc lsp`, driven by tests/nvim_e2e.rs:
 --   nvim --headless --clean --cmd 'set rtp^=editors/nvim' -c 'luafile tests/nvim/e2e.lua'
 -- Environment: GOVC_E2E_BIN (the govc binary), GOVC_E2E_FILE (a copy of a file with a
--- misspelt Region), GOVC_E2E_OUT (where the JSON report goes). Every wait is bounded; the
+-- misspelt Region), GOVC_E2E_OUT (where the JSON report goes), and GOVC_E2E_NATIVE=1 for
+-- Neovim 0.11's own start path: `vim.lsp.enable('govc')` with the config of lsp/govc.lua, the
+-- plugin stepping aside. Every wait is bounded; the
 -- Rust test asserts on the report, so this script records what Neovim received rather than
 -- judging it, except where a step cannot go on without the previous one.
 local WAIT_MS = 30000
@@ -98,6 +100,11 @@ local function run()
   report.has_lsp_start = vim.lsp.start ~= nil
   vim.g.govc_path = assert(os.getenv('GOVC_E2E_BIN'), 'GOVC_E2E_BIN is set')
   local file = assert(os.getenv('GOVC_E2E_FILE'), 'GOVC_E2E_FILE is set')
+  report.native = os.getenv('GOVC_E2E_NATIVE') == '1'
+  if report.native then
+    -- What a 0.11 user writes in init.lua; Neovim reads lsp/govc.lua from the runtimepath.
+    vim.lsp.enable('govc')
+  end
 
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local bufnr = vim.api.nvim_get_current_buf()
@@ -115,6 +122,7 @@ local function run()
   end
   local client = clients(bufnr)[1]
   report.client_name = client.name
+  report.client_cmd = client.config.cmd
   report.root_dir = client.config.root_dir
   report.server_name = client.server_info and client.server_info.name or nil
   step('attached')
@@ -124,6 +132,8 @@ local function run()
     return #vim.diagnostic.get(bufnr) > 0
   end, 50)
   report.diagnostics = diagnostics(bufnr)
+  -- Counted after the first publish: by then a second start (plugin and Neovim both) would show.
+  report.client_count = #clients(bufnr)
   step('diagnostics')
 
   -- 3. Completion after `only regions `: Region codes.

@@ -1554,9 +1554,37 @@ fn resource_kinds() -> Vec<String> {
 }
 
 /// The path to write in `use "…"` from `from` to reach `to`.
+/// The `use` path that names `to` from the file `from` (paths as the program spells them,
+/// normalised): relative to `from`'s directory, with `..` where `to` lies above it, so that
+/// [`index::join_use_path`] takes it back to `to`. An absolute `to` stays absolute when the
+/// two have no common ancestor but the root; a `to` that cannot be reached from `from`'s
+/// spelling (a relative path from an absolute one, or a climb above `..`) is named as it is,
+/// which `join_use_path` also resolves only when it is absolute.
 fn relative_use(from: &str, to: &str) -> String {
-    let dir = from.rfind('/').and_then(|i| from.get(..=i)).unwrap_or("");
-    to.strip_prefix(dir).unwrap_or(to).to_string()
+    let from_dir: Vec<&str> = match from.rfind('/') {
+        Some(i) => from.get(..i).unwrap_or("").split('/').collect(),
+        None => Vec::new(),
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    if from.starts_with('/') != to.starts_with('/') {
+        return to.to_string();
+    }
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let up = from_dir.get(common..).unwrap_or_default();
+    // `..` in the part to climb out of cannot be undone by more `..`.
+    if up.contains(&"..") {
+        return to.to_string();
+    }
+    if to.starts_with('/') && common <= 1 {
+        return to.to_string();
+    }
+    let mut parts: Vec<&str> = vec![".."; up.len()];
+    parts.extend(to_parts.get(common..).unwrap_or_default());
+    parts.join("/")
 }
 
 /// The index's own copy of a file path, so the checker can switch files while borrowing it.
@@ -1566,4 +1594,44 @@ fn leak_path<'a>(index: &'a Index, file: &str) -> Option<&'a str> {
         .iter()
         .find(|f| f.as_str() == file)
         .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{index::join_use_path, relative_use};
+
+    /// The suggested `use` path leads back to the file it names, from every pair of places.
+    #[test]
+    fn relative_use_is_undone_by_join_use_path() {
+        let places = [
+            "main.gov",
+            "org.gov",
+            "policies/main.gov",
+            "policies/deep/regions.gov",
+            "policies/other/x.gov",
+            "other/policies/y.gov",
+            "/abs/proj/org.gov",
+            "/abs/proj/policies/main.gov",
+            "/abs/elsewhere/z.gov",
+            "/top.gov",
+        ];
+        for from in places {
+            for to in places {
+                if from.starts_with('/') != to.starts_with('/') {
+                    continue;
+                }
+                let rel = relative_use(from, to);
+                assert_eq!(join_use_path(from, &rel), to, "{from} -> {to} via {rel}");
+            }
+        }
+        assert_eq!(relative_use("policies/main.gov", "org.gov"), "../org.gov");
+        assert_eq!(
+            relative_use("policies/main.gov", "policies/deep/regions.gov"),
+            "deep/regions.gov"
+        );
+        assert_eq!(
+            relative_use("/abs/proj/policies/main.gov", "/abs/proj/org.gov"),
+            "../org.gov"
+        );
+    }
 }

@@ -25,6 +25,6 @@ return {
   cmd = cmd,
   filetypes = { 'gov' },
   -- By default the git root; with no marker found Neovim starts the server without a root, and
-  -- the server then reads the files beside the open document.
+  -- the server then takes the document's directory, walked as `govc check DIR` walks it.
   root_markers = root_markers or { '.git' },
 }

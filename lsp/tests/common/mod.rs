@@ -56,7 +56,14 @@ async fn read_message<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> Option<V
 impl Client {
     /// Starts a server and initializes it; `files` are written to a fresh directory first.
     pub async fn start(files: &[(&str, &str)]) -> Client {
-        Client::start_with(files, None).await
+        Client::start_with(files, None, false).await
+    }
+
+    /// [`Client::start`] as an editor with a project open: the directory is the workspace
+    /// folder, and the client lets the server register a watcher for files. `files` may name
+    /// subdirectories.
+    pub async fn start_project(files: &[(&str, &str)]) -> Client {
+        Client::start_with(files, None, true).await
     }
 
     /// [`Client::start`] with a server whose faults the test arms (the `fault-injection`
@@ -64,15 +71,23 @@ impl Client {
     pub async fn start_with_faults(files: &[(&str, &str)]) -> (Client, Arc<Faults>) {
         let faults = Arc::new(Faults::default());
         (
-            Client::start_with(files, Some(faults.clone())).await,
+            Client::start_with(files, Some(faults.clone()), false).await,
             faults,
         )
     }
 
-    async fn start_with(files: &[(&str, &str)], faults: Option<Arc<Faults>>) -> Client {
+    async fn start_with(
+        files: &[(&str, &str)],
+        faults: Option<Arc<Faults>>,
+        project: bool,
+    ) -> Client {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in files {
-            std::fs::write(dir.path().join(name), text).unwrap();
+            let path = dir.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap();
+            }
+            std::fs::write(path, text).unwrap();
         }
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
@@ -97,12 +112,18 @@ impl Client {
             next_id: 0,
             dir,
         };
-        let init = c
-            .request(
-                "initialize",
-                json!({"processId": null, "rootUri": null, "capabilities": {}}),
-            )
-            .await;
+        let params = if project {
+            let folder = uri_of(c.dir.path());
+            json!({
+                "processId": null,
+                "rootUri": folder,
+                "workspaceFolders": [{"uri": folder, "name": "project"}],
+                "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+            })
+        } else {
+            json!({"processId": null, "rootUri": null, "capabilities": {}})
+        };
+        let init = c.request("initialize", params).await;
         assert!(init.get("result").is_some(), "{init}");
         c.notify("initialized", json!({})).await;
         c
@@ -129,10 +150,19 @@ impl Client {
     }
 
     async fn recv(&mut self) -> Value {
-        tokio::time::timeout(PATIENCE, self.rx.recv())
+        let msg = tokio::time::timeout(PATIENCE, self.rx.recv())
             .await
             .expect("the server answers")
-            .expect("the server is alive")
+            .expect("the server is alive");
+        // A request from the server (`client/registerCapability`) is answered as an editor
+        // does, and kept for the test to look at.
+        if msg.get("method").is_some() {
+            if let Some(id) = msg.get("id") {
+                self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}))
+                    .await;
+            }
+        }
+        msg
     }
 
     /// Sends a request and returns the whole response (`result` or `error`).
@@ -197,9 +227,35 @@ impl Client {
         }
     }
 
-    /// Waits for a notification `method` from the server.
+    /// Waits for the next diagnostics of `uri`, whatever their version (`null` for a file
+    /// that is not open).
+    pub async fn published(&mut self, uri: &str) -> Value {
+        let matches = |m: &Value| {
+            m.get("method") == Some(&json!("textDocument/publishDiagnostics"))
+                && m["params"]["uri"] == json!(uri)
+        };
+        if let Some(i) = self.pending.iter().position(matches) {
+            return self.pending.remove(i).unwrap()["params"].clone();
+        }
+        loop {
+            let msg = self.recv().await;
+            if matches(&msg) {
+                return msg["params"].clone();
+            }
+            self.pending.push_back(msg);
+        }
+    }
+
+    /// Whether a message about `uri` arrived and was not consumed yet.
+    pub fn pending_has(&self, uri: &str) -> bool {
+        self.pending
+            .iter()
+            .any(|m| m["params"]["uri"] == json!(uri))
+    }
+
+    /// Waits for a notification `method` from the server (or a request, already answered).
     pub async fn notification(&mut self, method: &str) -> Value {
-        let matches = |m: &Value| m.get("method") == Some(&json!(method)) && m.get("id").is_none();
+        let matches = |m: &Value| m.get("method") == Some(&json!(method));
         if let Some(i) = self.pending.iter().position(matches) {
             return self.pending.remove(i).unwrap();
         }
