@@ -586,3 +586,64 @@ fn checkhealth_lsp_config_and_help(nvim: &Nvim) {
 
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The tree-sitter grammar in Neovim 0.11+'s built-in tree-sitter: the parser compiled from
+/// `editors/tree-sitter-gov/src/parser.c` (with the C compiler on the machine, as
+/// `:TSInstall gov` would), the plugin's ftplugin starting highlighting, its queries compiling
+/// and giving the expected captures, and folds from `folds.scm`.
+#[test]
+fn neovim_highlights_and_folds_with_the_tree_sitter_grammar() {
+    for nvim in nvims().into_iter().filter(|n| n.version >= (0, 11, 0)) {
+        let dir = scratch(&format!("nvim-treesitter-{}", nvim.label()));
+        let parser_dir = dir.join("rtp/parser");
+        std::fs::create_dir_all(&parser_dir).unwrap_or_else(|e| panic!("{e}"));
+        let src = Path::new(REPO).join("editors/tree-sitter-gov/src");
+        let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+        let status = Command::new(&cc)
+            .args(["-shared", "-fPIC", "-O1", "-std=c11", "-I"])
+            .arg(&src)
+            .arg(src.join("parser.c"))
+            .arg("-o")
+            .arg(parser_dir.join("gov.so"))
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
+        assert!(status.success(), "{cc} could not build the parser");
+        let file = dir.join("demo.gov");
+        std::fs::write(
+            &file,
+            "// Regions in use.\nscp regions {\n  only regions us-east-1, us-west-2\n  deny actions bedrock:InvokeModel\n}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let report = run_nvim(
+            &nvim,
+            &dir,
+            "treesitter.lua",
+            &[
+                ("GOVC_E2E_FILE", file.as_path()),
+                ("GOVC_E2E_RTP", dir.join("rtp").as_path()),
+            ],
+        );
+        assert_eq!(report["parser"], true, "{report:#}");
+        assert_eq!(report["filetype"], "gov", "{report:#}");
+        assert_eq!(
+            report["highlighting"], true,
+            "started by the ftplugin: {report:#}"
+        );
+        for q in ["highlights", "folds", "locals"] {
+            assert_eq!(report["queries"][q], true, "query {q}: {report:#}");
+        }
+        assert_eq!(report["has_error"], false, "{report:#}");
+        let has = |text: &str, capture: &str| {
+            report["captures"][text]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|c| c == capture))
+        };
+        assert!(has("scp", "keyword"), "{report:#}");
+        assert!(has("regions", "function"), "{report:#}");
+        assert!(has("us-east-1", "constant"), "{report:#}");
+        assert!(has("bedrock:InvokeModel", "function.builtin"), "{report:#}");
+        assert!(has("// ", "comment"), "{report:#}");
+        assert_eq!(report["fold_at_scp"], 1, "{report:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
