@@ -50,18 +50,16 @@ fuzz_target!(|data: &[u8]| {
         };
         assert_spans(database, ws, &warnings);
         render(database, ws, &warnings);
-        let locate = |file: &str, span: govc_compiler::syntax::Span| match ws
-            .files(database)
-            .get(file)
-        {
-            Some(f) => db::locate(
-                file,
-                db::line_index(database, *f),
-                f.text(database),
-                span.start as usize,
-            ),
-            None => format!("{file}:1:1"),
-        };
+        let locate =
+            |file: &str, span: govc_compiler::syntax::Span| match ws.files(database).get(file) {
+                Some(f) => db::locate(
+                    file,
+                    db::line_index(database, *f),
+                    f.text(database),
+                    span.start as usize,
+                ),
+                None => format!("{file}:1:1"),
+            };
         for d in &output.documents {
             json(&d.file(), &d.content);
         }

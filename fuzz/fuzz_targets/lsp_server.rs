@@ -11,8 +11,8 @@
 //! that runs out of memory (`-rss_limit_mb`).
 //!
 //! Lines that would end the session early are not sent: an `exit` notification, and anything
-//! using the final request's id. Each run gets its own runtime, dropped at the end: that waits
-//! for the server's blocking jobs (diagnostics runs), so nothing of one run outlives it.
+//! using the final request's id. One runtime serves the whole session; after each run the target
+//! waits until none of that run's tasks is alive, so nothing of one run outlives it.
 #![no_main]
 
 use std::time::Duration;
@@ -150,12 +150,38 @@ async fn run(data: &[u8]) {
     }
 }
 
+/// One runtime for the whole session: its blocking threads (where the server runs requests and
+/// diagnostics) are started once, not per input. The server itself is new for every input, so
+/// a finding never depends on an earlier one; what an input leaves running is waited for below.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => panic!("no runtime: {e}"),
+        }
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build();
-    let Ok(runtime) = runtime else {
-        panic!("no runtime");
-    };
+    let runtime = runtime();
     runtime.block_on(run(data));
+    // Every task of this input's server has ended (the server's tasks end with it): a task
+    // still alive would carry this input's state into the next one.
+    runtime.block_on(async {
+        let waited = tokio::time::timeout(PATIENCE, async {
+            while tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks()
+                > 0
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+        .await;
+        assert!(waited.is_ok(), "the server left tasks running after exit");
+    });
 });

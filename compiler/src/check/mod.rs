@@ -1553,7 +1553,6 @@ fn resource_kinds() -> Vec<String> {
         .collect()
 }
 
-/// The path to write in `use "…"` from `from` to reach `to`.
 /// The `use` path that names `to` from the file `from` (paths as the program spells them,
 /// normalised): relative to `from`'s directory, with `..` where `to` lies above it, so that
 /// [`index::join_use_path`] takes it back to `to`. An absolute `to` stays absolute when the
