@@ -13,10 +13,8 @@ pub mod catalog;
 pub mod check;
 pub mod compile;
 pub mod db;
-pub mod diagnostics;
 pub mod document;
 pub mod equivalence;
-pub mod format;
 pub mod glob;
 pub mod ir;
 pub mod lint;
@@ -27,5 +25,8 @@ pub mod semantics;
 pub mod sources;
 pub mod stdlib;
 pub mod suggest;
-pub mod syntax;
 pub mod verify;
+
+// The first layer is its own crate; these keep its modules at the paths the rest of govc uses.
+pub use govc_syntax as syntax;
+pub use govc_syntax::{diagnostics, format};

@@ -15,7 +15,7 @@ fn render() -> String {
         "# Diagnostics index\n\n\
          Every diagnostic `govc` can emit, with its long explanation (also printed by\n\
          `govc explain CODE`). `E` codes are errors (exit status 1), `W` codes warnings.\n\n\
-         This file is generated from `compiler/src/diagnostics/codes.rs`; a test fails when the\n\
+         This file is generated from `syntax/src/diagnostics/codes.rs`; a test fails when the\n\
          two differ. Regenerate it with\n\
          `GOVC_BLESS=1 cargo test -p govc-compiler --test diagnostics_doc`.\n\n\
          | code | severity | meaning |\n|---|---|---|\n",

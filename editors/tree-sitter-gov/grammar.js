@@ -2,8 +2,8 @@
  * @file Tree-sitter grammar for .gov, the govc policy language.
  * @license Apache-2.0
  *
- * It follows the compiler's own LALR(1) grammar (compiler/src/syntax/grammar.lalrpop) rule by
- * rule, and its lexer (compiler/src/syntax/lexer.rs) token by token. Where the two differ, the
+ * It follows the compiler's own LALR(1) grammar (syntax/src/grammar.lalrpop) rule by
+ * rule, and its lexer (syntax/src/lexer.rs) token by token. Where the two differ, the
  * compiler is right: this grammar is for highlighting, folding and structural navigation in
  * editors, and it is a little more lenient (a reserved word such as `on` reads as a plain word
  * where only a word can stand, whereas the compiler rejects it).

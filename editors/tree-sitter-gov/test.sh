@@ -36,11 +36,11 @@ count=0
 while read -r kw; do
   count=$((count + 1))
   grep -q "'$kw'" grammar.js || missing+=("$kw")
-done < <(sed -n '/^pub const KEYWORDS/,/^];/p' "$root/compiler/src/syntax/lexer.rs" | grep -o '"[a-z_]*"' | tr -d '"')
+done < <(sed -n '/^pub const KEYWORDS/,/^];/p' "$root/syntax/src/lexer.rs" | grep -o '"[a-z_]*"' | tr -d '"')
 if [ "$count" -lt 50 ]; then
-  fail "found only $count keywords in compiler/src/syntax/lexer.rs"
+  fail "found only $count keywords in syntax/src/lexer.rs"
 elif [ "${#missing[@]}" -eq 0 ]; then
-  ok "grammar.js has every keyword of compiler/src/syntax/lexer.rs"
+  ok "grammar.js has every keyword of syntax/src/lexer.rs"
 else
   fail "grammar.js lacks keywords: ${missing[*]}"
 fi

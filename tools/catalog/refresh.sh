@@ -44,4 +44,4 @@ python3 "$ROOT/tools/catalog/build_catalog.py" \
   --out-json "$ROOT/compiler/catalog/catalog.json" \
   --out-sources "$ROOT/compiler/catalog/SOURCES.md" \
   --out-cris "$ROOT/stdlib/cris.gov" \
-  --lexer "$ROOT/compiler/src/syntax/lexer.rs"
+  --lexer "$ROOT/syntax/src/lexer.rs"

@@ -1,4 +1,4 @@
-" Syntax highlighting for .gov files, following compiler/src/syntax/lexer.rs: the keyword
+" Syntax highlighting for .gov files, following syntax/src/lexer.rs: the keyword
 " groups below hold every entry of lexer::KEYWORDS (tests/nvim_e2e.rs checks this).
 if exists('b:current_syntax')
   finish

@@ -6,7 +6,7 @@ pub mod render;
 
 pub use codes::{Code, Severity};
 
-use crate::syntax::Span;
+use crate::Span;
 
 /// The most diagnostics collected per file and phase; the rest are counted (E0012). Bounds the
 /// memory and output of a file made of errors (each diagnostic carries its texts).

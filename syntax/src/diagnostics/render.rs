@@ -12,7 +12,7 @@ use codespan_reporting::term::{self, Config};
 use serde_json::json;
 
 use super::{Diagnostic, Severity};
-use crate::syntax::Span;
+use crate::Span;
 
 /// Source lines longer than this are shown as an excerpt around the span, so a 2 MB line never
 /// floods the terminal.

@@ -13,10 +13,10 @@ mod print;
 
 pub use erase::erase_spans;
 
+use crate::ast::File;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::ast::File;
-use crate::syntax::lexer::{self, Comment};
-use crate::syntax::{self, Span};
+use crate::lexer::{self, Comment};
+use crate::Span;
 
 /// Lines are wrapped to fit this many characters where the syntax allows.
 pub const WIDTH: usize = 100;
@@ -24,12 +24,12 @@ pub const WIDTH: usize = 100;
 /// Formats a whole file. `Err` holds the lexical and syntax diagnostics when the file does not
 /// parse (nothing is formatted then), or E0011 if the result would not mean the same.
 pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
-    let parsed = syntax::parse(text);
+    let parsed = crate::parse(text);
     if !parsed.diagnostics.is_empty() {
         return Err(parsed.diagnostics);
     }
     let out = format_file(&parsed.file, &parsed.comments, text);
-    let again = syntax::parse(&out);
+    let again = crate::parse(&out);
     let same_tree = again.diagnostics.is_empty()
         && erase_spans(&again.file) == erase_spans(&parsed.file)
         && comment_texts(&again.comments, &out) == comment_texts(&parsed.comments, text);

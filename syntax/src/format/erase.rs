@@ -1,8 +1,8 @@
 //! Span erasure: two trees are the same program when they are equal once every span is zeroed.
 //! Used by the formatter's own safety check and by its tests (`parse(format(x)) == parse(x)`).
 
-use crate::syntax::ast::*;
-use crate::syntax::Span;
+use crate::ast::*;
+use crate::Span;
 
 /// A copy of `file` with every span set to `0..0`.
 pub fn erase_spans(file: &File) -> File {

@@ -5,9 +5,9 @@
 //! line stays at the end of the line it followed; any other comment gets a line of its own.
 
 use super::layout::Op;
-use crate::syntax::ast::*;
-use crate::syntax::lexer::{Comment, Tok};
-use crate::syntax::Span;
+use crate::ast::*;
+use crate::lexer::{Comment, Tok};
+use crate::Span;
 
 /// Indentation of a block's contents and of a statement's continuation lines (`unless …`).
 const INDENT: usize = 2;
