@@ -108,6 +108,10 @@ enum Command {
         /// SCP quotas, as for `compile`.
         #[arg(long, value_enum)]
         limits: Option<LimitsArg>,
+        /// Verify the documents `compile --compress-actions` writes (proved over the catalog's
+        /// actions; a compressed pattern also denies actions AWS adds later).
+        #[arg(long)]
+        compress_actions: bool,
         #[command(flatten)]
         report: Report,
     },
@@ -245,10 +249,12 @@ fn main() -> ExitCode {
             paths,
             explain,
             limits,
+            compress_actions,
             report,
         } => {
             let opts = compile::Options {
                 limits: limits.map(LimitsArg::limits),
+                compress_actions,
                 ..compile::Options::default()
             };
             verify_cmd(&paths, explain, &opts, &report)

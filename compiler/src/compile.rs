@@ -45,6 +45,29 @@ pub struct Output {
     pub lowered: BTreeMap<String, ir::Policy>,
     /// Lints (W041x, docs/compiler.md) found while lowering; compiling succeeds with warnings.
     pub warnings: Vec<Diagnostic>,
+    /// The `service:Prefix*` patterns `--compress-actions` put in Deny statements in place of
+    /// the catalog actions they match; empty without the option.
+    pub compressed: BTreeSet<String>,
+}
+
+impl Output {
+    /// The documents with every pattern of [`Output::compressed`] written out again as the
+    /// catalog actions it stands for: what the documents decide for the actions the catalog
+    /// knows. `govc verify` proves this view (docs/verify.md): a compressed pattern also denies
+    /// actions AWS adds later, which is the one, deliberate, difference from the source.
+    pub fn exact(&self) -> std::borrow::Cow<'_, Output> {
+        if self.compressed.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut out = self.clone();
+        for d in &mut out.documents {
+            for st in &mut d.statements {
+                optimize::expand_patterns(st, &self.compressed);
+            }
+        }
+        out.compressed.clear();
+        std::borrow::Cow::Owned(out)
+    }
 }
 
 /// Compiles a program the checker accepted. `Err` holds every error (and the warnings).
@@ -245,6 +268,25 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
     }
 
     let warnings = crate::lint::lint(program, &lowered, &documents);
+    // Merging and dropping statements invent no pattern: an action pattern of a Deny that the
+    // lowering does not have came from compression.
+    let compressed = if opts.compress_actions {
+        let written: BTreeSet<&String> = lowered
+            .values()
+            .flat_map(|p| &p.statements)
+            .flat_map(|st| &st.action.values)
+            .collect();
+        documents
+            .iter()
+            .flat_map(|d| &d.statements)
+            .filter(|st| st.effect == ir::Effect::Deny && !st.action.negated)
+            .flat_map(|st| &st.action.values)
+            .filter(|v| v.contains('*') && !written.contains(v))
+            .cloned()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     if errors.is_empty() {
         Ok(Output {
             documents,
@@ -252,6 +294,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
             limits,
             lowered,
             warnings,
+            compressed,
         })
     } else {
         errors.extend(warnings);

@@ -505,6 +505,28 @@ fn compress_actions(s: &mut Statement) {
 /// The pattern and the (lower-case) names of a group of two or more catalog actions, all in
 /// `left`, that `service:prefix*` matches (`all`: the service's lower-case action names) — with the prefix lengthened to the group's longest
 /// common prefix when that still matches exactly the group.
+/// Writes the patterns of `patterns` in a Deny's `Action` list out again as the catalog
+/// actions each matches: the inverse of [`compress_actions`] for the actions the catalog knows
+/// (`compile::Output::exact`).
+pub fn expand_patterns(s: &mut Statement, patterns: &BTreeSet<String>) {
+    if s.effect != Effect::Deny || s.action.negated {
+        return;
+    }
+    let found: Vec<String> = s
+        .action
+        .values
+        .iter()
+        .filter(|v| patterns.contains(*v))
+        .cloned()
+        .collect();
+    for pattern in found {
+        s.action.values.remove(&pattern);
+        for a in catalog().match_actions(&pattern) {
+            s.action.values.insert(format!("{}:{}", a.service, a.name));
+        }
+    }
+}
+
 fn exact_group(
     service: &str,
     all: &[String],
