@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use govc_compiler::compile;
+use govc_compiler::compile::manifest;
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
 use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
-use govc_compiler::document::{bedrock_effective, manifest, write};
+use govc_compiler::document::write;
+use govc_compiler::effective as bedrock_effective;
 use govc_compiler::proof;
 use govc_compiler::rules::Limits;
 use govc_compiler::sources;

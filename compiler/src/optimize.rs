@@ -25,9 +25,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::catalog;
-use crate::glob::{glob_match, is_glob};
-use crate::ir::eval::{arn_match, nfa_match};
-use crate::ir::{json, Condition, Effect, Op, Operator, Origin, Qualifier, Scope, Statement};
+use crate::glob::is_glob;
+pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
+use crate::ir::{json, Condition, Effect, Op, Operator, Origin, Qualifier, Statement};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -115,97 +115,9 @@ fn reduce<'a>(
     kept.into_iter().cloned().collect()
 }
 
-/// Whether every text the wildcard pattern `q` matches, `p` matches too: L(q) ⊆ L(p). Sound,
-/// not complete: `p` must match `q` read as text, where a `*` of `p` may absorb anything of `q`
-/// (wildcards included), a `?` of `p` one literal or `?` of `q`, and a literal of `p` only the
-/// same literal. `*?` against `?*` says no although both mean "one character or more".
-pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
-    // A policy variable (`${aws:username}`, aws.md §3.5) is replaced before matching, so its
-    // text says nothing about what it matches: only equal values and `*` are safe then.
-    if p.contains("${") || q.contains("${") {
-        return p == q || all_stars(p);
-    }
-    // Fast paths, no allocation: most values in a list are literals or `svc:*`.
-    if p == q || all_stars(p) {
-        return true;
-    }
-    if !is_glob(q) {
-        // L(q) = {q}: p covers it exactly when p matches q as text.
-        return glob_match(p, q, case_insensitive);
-    }
-    if !is_glob(p) {
-        // A literal covers only itself, and q has a wildcard.
-        return false;
-    }
-    let p: Vec<char> = p.chars().collect();
-    let q: Vec<char> = q.chars().collect();
-    // The same character comparison as `glob_match`.
-    let same =
-        |a: char, b: char| a == b || (case_insensitive && a.to_lowercase().eq(b.to_lowercase()));
-    nfa_match(
-        &p,
-        &q,
-        |&c| c == '*',
-        |&pc, &qc| match pc {
-            '*' => true,
-            '?' => qc != '*',
-            _ => qc != '*' && qc != '?' && same(pc, qc),
-        },
-    )
-}
-
-fn all_stars(v: &str) -> bool {
-    !v.is_empty() && v.chars().all(|c| c == '*')
-}
-
-/// Whether no value holds a policy variable, whose substituted text the matcher cannot see.
-fn no_variables(values: &BTreeSet<String>) -> bool {
-    values.iter().all(|v| !v.contains("${"))
-}
-
-/// A value that stands for exactly one text: no wildcard, no policy variable.
-fn is_literal(v: &str) -> bool {
-    !is_glob(v) && !v.contains("${")
-}
-
 // ------------------------------------------------------------------------------------------
 // Pass 2: statements that never match
 // ------------------------------------------------------------------------------------------
-
-/// Whether no request can match the statement (sound: "false" when unsure).
-pub fn never_matches(s: &Statement) -> bool {
-    let no_actions = if s.action.negated {
-        s.action.values.iter().any(|v| all_stars(v))
-    } else {
-        s.action.values.is_empty()
-    };
-    let no_resources = if s.resource.negated {
-        s.resource.values.contains("*")
-    } else {
-        s.resource.values.is_empty()
-    };
-    no_actions || no_resources || contradictory(&s.condition)
-}
-
-/// `Null {k: "true"}` (k absent) next to an operator on `k` that is false on a missing key.
-fn contradictory(c: &Condition) -> bool {
-    let null = Operator::plain(Op::Null);
-    c.get(&null).is_some_and(|nulls| {
-        nulls.keys().any(|key| {
-            requires_absent(c, key)
-                && c.iter().any(|(&operator, keys)| {
-                    operator.op != Op::Null && !operator.on_missing_key() && keys.contains_key(key)
-                })
-        })
-    })
-}
-
-/// Whether the condition holds only when `key` is absent: it has `Null {key: "true"}`.
-fn requires_absent(c: &Condition, key: &str) -> bool {
-    c.get(&Operator::plain(Op::Null))
-        .and_then(|keys| keys.get(key))
-        .is_some_and(|v| !v.is_empty() && v.iter().all(|v| v.eq_ignore_ascii_case("true")))
-}
 
 // ------------------------------------------------------------------------------------------
 // Pass 3: merge
@@ -338,105 +250,6 @@ fn drop_subsumed(statements: Vec<Statement>) -> Vec<Statement> {
             })
         })
         .collect()
-}
-
-/// Whether every request `b` matches, `a` matches too, with the same effect. Sound: "false"
-/// when unsure.
-pub fn subsumes(a: &Statement, b: &Statement) -> bool {
-    a.effect == b.effect
-        && (never_matches(b)
-            || (actions_cover(&a.action, &b.action)
-                && resources_cover(&a.resource, &b.resource)
-                && implies(&b.condition, &a.condition)))
-}
-
-/// Whether `Action`/`NotAction` `a` matches every action `b` matches.
-fn actions_cover(a: &Scope, b: &Scope) -> bool {
-    match (a.negated, b.negated) {
-        // Each of b's patterns inside one of a's.
-        (false, false) => b
-            .values
-            .iter()
-            .all(|q| a.values.iter().any(|p| glob_subsumes(p, q, true))),
-        // A NotAction list is only inside `*`.
-        (false, true) => a.values.iter().any(|p| all_stars(p)),
-        // b's actions must avoid all of a's exclusions; decided only for literal actions.
-        (true, false) => {
-            b.values
-                .iter()
-                .all(|q| is_literal(q) && !a.values.iter().any(|p| glob_match(p, q, true)))
-                && no_variables(&a.values)
-        }
-        // Complement of ∪N_b inside complement of ∪N_a ⇐ ∪N_a ⊆ ∪N_b.
-        (true, true) => a
-            .values
-            .iter()
-            .all(|p| b.values.iter().any(|q| glob_subsumes(q, p, true))),
-    }
-}
-
-/// Whether `Resource`/`NotResource` `a` matches every resource `b` matches: equality and `*`
-/// only (plus the exact ARN matcher for literal ARNs against a NotResource).
-fn resources_cover(a: &Scope, b: &Scope) -> bool {
-    if !a.negated && a.values.contains("*") {
-        return true;
-    }
-    match (a.negated, b.negated) {
-        (false, false) => b.values.is_subset(&a.values),
-        (false, true) => false,
-        (true, false) => {
-            b.values
-                .iter()
-                .all(|q| is_literal(q) && !a.values.iter().any(|p| arn_match(p, q)))
-                && no_variables(&a.values)
-        }
-        (true, true) => a.values.is_subset(&b.values),
-    }
-}
-
-/// Whether condition `b` implies condition `a`: each entry of `a` (a conjunct) follows from one
-/// entry of `b`. An empty `a` follows from anything.
-fn implies(b: &Condition, a: &Condition) -> bool {
-    a.iter().all(|(&operator, keys)| {
-        keys.iter()
-            .all(|(key, values)| entry_implied(b, operator, key, values))
-    })
-}
-
-fn entry_implied(
-    b: &Condition,
-    operator: Operator,
-    key: &str,
-    a_values: &BTreeSet<String>,
-) -> bool {
-    let same_entry = b
-        .get(&operator)
-        .and_then(|keys| keys.get(key))
-        .is_some_and(|b_values| values_imply(operator, b_values, a_values));
-    // b requires the key absent, where a's operator holds.
-    same_entry || (operator.op != Op::Null && operator.on_missing_key() && requires_absent(b, key))
-}
-
-/// Whether `operator {k: b_values}` implies `operator {k: a_values}`. A positive operator
-/// (and `Null`) is monotone in its values under every qualifier — more values, more matches —
-/// so b's values must lie inside a's; a negated one is antitone, so the reverse.
-fn values_imply(
-    operator: Operator,
-    b_values: &BTreeSet<String>,
-    a_values: &BTreeSet<String>,
-) -> bool {
-    // Wildcard containment only for StringLike: `Arn*` values match segment-wise.
-    let like = matches!(operator.op, Op::StringLike | Op::StringNotLike);
-    let inside = |small: &BTreeSet<String>, big: &BTreeSet<String>| {
-        small
-            .iter()
-            .all(|q| big.contains(q) || (like && big.iter().any(|p| glob_subsumes(p, q, false))))
-    };
-    if operator.op.is_negated() {
-        inside(a_values, b_values)
-    } else {
-        inside(b_values, a_values)
-    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -575,6 +388,7 @@ fn exact_group(
 mod tests {
     use super::*;
     use crate::ir::eval::{decide, Request};
+    use crate::ir::Scope;
     use crate::syntax::Span;
 
     fn origin(label: &str) -> Origin {

@@ -1,4 +1,4 @@
-//! Laws of the BEDROCK_POLICY merge (`document::bedrock_effective`), on random management
+//! Laws of the BEDROCK_POLICY merge (`effective`), on random management
 //! policies over a small alphabet of keys and values so that policies on a path touch the
 //! same keys:
 //! - it never panics: any document either merges or is E0500;
@@ -14,7 +14,7 @@
 )]
 
 use govc_compiler::diagnostics::Code;
-use govc_compiler::document::bedrock_effective::{effective, Level, Policy};
+use govc_compiler::effective::{effective, Level, Policy};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

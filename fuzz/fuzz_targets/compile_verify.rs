@@ -7,10 +7,11 @@
 //! differently (a miscompilation; "not proven" is allowed).
 #![no_main]
 
+use govc_compiler::compile::manifest;
 use govc_compiler::compile::Options;
 use govc_compiler::db;
 use govc_compiler::diagnostics::Diagnostic;
-use govc_compiler::document::{bedrock_effective, manifest};
+use govc_compiler::effective as bedrock_effective;
 use govc_compiler::rules::{Limits, TargetKind};
 use govc_compiler::{equivalence, proof, verify};
 use govc_fuzz::{assert_spans, render, with_program};

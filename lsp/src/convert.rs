@@ -86,3 +86,19 @@ pub fn to_lsp(
         data,
     }
 }
+
+/// An `InvalidParams` error: the request names a position, range or document that does not
+/// exist.
+pub fn invalid(msg: impl Into<String>) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InvalidParams,
+        message: msg.into().into(),
+        data: None,
+    }
+}
+
+impl From<crate::line_index::BadPosition> for tower_lsp_server::jsonrpc::Error {
+    fn from(_: crate::line_index::BadPosition) -> Self {
+        invalid("position outside the document")
+    }
+}

@@ -12,9 +12,9 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use crate::convert;
+use crate::convert::{self, invalid};
 use crate::features;
-use crate::line_index::{BadPosition, LineIndex};
+use crate::line_index::LineIndex;
 use crate::world::{self, lock, path_of, CompileCache, Doc, Snapshot, World};
 
 pub struct Backend {
@@ -77,20 +77,6 @@ fn content_modified() -> Error {
         code: ErrorCode::ServerError(-32801),
         message: "content modified".into(),
         data: None,
-    }
-}
-
-pub fn invalid(msg: impl Into<String>) -> Error {
-    Error {
-        code: ErrorCode::InvalidParams,
-        message: msg.into().into(),
-        data: None,
-    }
-}
-
-impl From<BadPosition> for Error {
-    fn from(_: BadPosition) -> Error {
-        invalid("position outside the document")
     }
 }
 

@@ -7,7 +7,7 @@ pub mod diagnostics;
 pub mod format;
 pub mod lexer;
 pub mod parser;
-pub mod span;
+pub use govc_span as span;
 pub use parser::{parse, Parsed};
 pub use span::{Span, Spanned};
 

@@ -2,9 +2,7 @@
 //! and sources — and the manifest that lists them.
 
 pub mod bedrock;
-pub mod bedrock_effective;
 pub mod controltower;
-pub mod manifest;
 pub mod pack;
 pub mod write;
 

@@ -128,11 +128,8 @@ impl Limits {
     pub const IAM_POLICY_SIZE: usize = 6_144;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PolicyKind {
-    Scp,
-    Identity,
-}
+/// Which kind of document a policy becomes; defined with the IAM statements, which carry it.
+pub use govc_iam::PolicyKind;
 
 /// An `scp` or `identity` block as core rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,16 +142,8 @@ pub struct Policy {
     pub rules: Vec<Rule>,
 }
 
-/// Where a rule came from.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin {
-    pub file: String,
-    /// The source statement.
-    pub span: Span,
-    pub policy: String,
-    /// Readable name of the source statement (`DenyModel`, `Forbid`, …).
-    pub label: String,
-}
+/// Where a rule came from; defined with the IAM statements, which keep it as provenance.
+pub use govc_iam::Origin;
 
 /// One core rule: `effect (action, resource) when cond`. The principal of a written rule is
 /// already a condition on `aws:PrincipalArn` (SCPs have no `Principal`, aws.md §1.3).

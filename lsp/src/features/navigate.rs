@@ -15,8 +15,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::{occurrence_at, occurrences, resolve, same, Occurrence};
+use crate::convert::invalid;
 use crate::line_index::LineIndex;
-use crate::server::invalid;
 use crate::world::{uri_of, Snapshot};
 
 /// The occurrence under the cursor and what it refers to.

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::{Condition, Effect, Op, Operator, Origin, Qualifier, Scope, Statement};
-use crate::syntax::Span;
+use govc_span::Span;
 
 /// The `file` of the synthetic [`Origin`] of every statement read from JSON.
 pub const ORIGIN_FILE: &str = "<policy json>";
@@ -187,7 +187,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
     use super::*;
-    use crate::ir::json;
+    use crate::json;
 
     #[test]
     fn reads_a_single_statement_object_and_arrays() {

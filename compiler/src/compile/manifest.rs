@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::{DocKind, Document, TargetSlots};
 use crate::compile::Output;
+use crate::document::{DocKind, Document, TargetSlots};
 use crate::rules::Limits;
 use crate::syntax::Span;
 
@@ -53,7 +53,10 @@ fn document(d: &Document, id_of: &dyn Fn(&str) -> String, locate: Locate<'_>) ->
     });
     if let Some(m) = v.as_object_mut() {
         if d.kind == DocKind::ControlTowerControl {
-            m.insert("control".into(), json!(super::controltower::CONTROL_ID));
+            m.insert(
+                "control".into(),
+                json!(crate::document::controltower::CONTROL_ID),
+            );
         } else {
             m.insert("limit".into(), json!(d.limit));
         }

@@ -1,4 +1,7 @@
-//! Byte spans into one source text.
+//! Where things were written: a byte range into a file's text. Its own crate because two
+//! layers that must not know each other need it — the syntax (every node is spanned) and the
+//! IAM statements (each remembers the source statement it came from) — as rust-analyzer's
+//! layers share `text-size`.
 
 /// A half-open byte range `start..end` into a file's text.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

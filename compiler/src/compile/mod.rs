@@ -1,6 +1,8 @@
 //! The back end as one pure function: a checked program (layer 2) → lowered statements
 //! (layer 3) → optimised, packed documents (layer 4), with the quota checks of docs/compiler.md ("Quotas").
 
+pub mod manifest;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Code, Diagnostic};

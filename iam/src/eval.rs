@@ -23,69 +23,7 @@ use super::vars::{expand, expand_text, has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
 use crate::glob::{glob_match, is_glob};
 
-/// A context value: one string or a list (`Bool` values as `"true"` / `"false"`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ContextValue {
-    One(String),
-    Many(Vec<String>),
-}
-
-/// One request as IAM sees it. Context keys compare case-insensitively (aws.md §3.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Request {
-    pub action: String,
-    pub resource: String,
-    pub context: BTreeMap<String, ContextValue>,
-}
-
-impl Request {
-    pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Request {
-        Request {
-            action: action.into(),
-            resource: resource.into(),
-            context: BTreeMap::new(),
-        }
-    }
-
-    /// The request with `key` set to one value.
-    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Request {
-        self.context
-            .insert(key.into(), ContextValue::One(value.into()));
-        self
-    }
-
-    /// The request with `key` set to a list of values.
-    pub fn with_many<I, S>(mut self, key: impl Into<String>, values: I) -> Request
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let values = values.into_iter().map(Into::into).collect();
-        self.context.insert(key.into(), ContextValue::Many(values));
-        self
-    }
-
-    /// The value of `key` (names compare case-insensitively), as given.
-    pub fn lookup(&self, key: &str) -> Option<&ContextValue> {
-        self.context
-            .iter()
-            .find(|(k, _)| same_key(k, key))
-            .map(|(_, v)| v)
-    }
-
-    /// The values of `key`, or `None` when the key is missing or its list is empty.
-    pub fn values(&self, key: &str) -> Option<&[String]> {
-        let values = match self.lookup(key)? {
-            ContextValue::One(v) => std::slice::from_ref(v),
-            ContextValue::Many(vs) => vs.as_slice(),
-        };
-        (!values.is_empty()).then_some(values)
-    }
-}
-
-pub(crate) fn same_key(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
-}
+pub use crate::request::{same_key, ContextValue, Request};
 
 /// The outcome of one flat list of statements for one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -106,7 +44,7 @@ pub fn decide(statements: &[Statement], r: &Request) -> Decision {
 }
 
 /// The decision given the effects of the statements that match, in order.
-pub(crate) fn decide_from(matching: impl Iterator<Item = Effect>) -> Decision {
+pub fn decide_from(matching: impl Iterator<Item = Effect>) -> Decision {
     let mut allowed = false;
     for effect in matching {
         match effect {
@@ -168,25 +106,25 @@ pub fn arn_match_request(pattern: &str, r: &Request) -> bool {
 /// Condition operators": `arn:aws:someservice:*:111122223333:finance/*` does not match
 /// `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ArnRule {
+pub enum ArnRule {
     Resource,
     Condition,
 }
 
 /// One token of an ARN pattern (aws.md §3.4): whether a wildcard may match a `:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ArnTok {
+pub enum ArnTok {
     Lit(char),
     Any { crosses_colon: bool },
     Star { crosses_colon: bool },
 }
 
 impl ArnTok {
-    pub(crate) fn is_star(&self) -> bool {
+    pub fn is_star(&self) -> bool {
         matches!(self, ArnTok::Star { .. })
     }
 
-    pub(crate) fn accepts(&self, c: char) -> bool {
+    pub fn accepts(&self, c: char) -> bool {
         match *self {
             ArnTok::Lit(p) => p == c,
             ArnTok::Any { crosses_colon } | ArnTok::Star { crosses_colon } => {
@@ -200,7 +138,7 @@ impl ArnTok {
 /// inside its segment, except (under [`ArnRule::Resource`]) a `*` that ends one; after the
 /// fifth colon wildcards cross colons (the sixth component is the rest of the ARN). Literal
 /// characters (from policy variables) are never wildcards.
-pub(crate) fn arn_tokens(pattern: &[PChar], rule: ArnRule) -> Vec<ArnTok> {
+pub fn arn_tokens(pattern: &[PChar], rule: ArnRule) -> Vec<ArnTok> {
     let mut toks = Vec::with_capacity(pattern.len());
     let mut colons = 0;
     let mut chars = pattern.iter().peekable();
@@ -257,7 +195,7 @@ pub fn arn_condition_match(pattern: &str, arn: &str) -> bool {
     arn_match_by(pattern, arn, ArnRule::Condition)
 }
 
-pub(crate) fn arn_match_by(pattern: &str, arn: &str, rule: ArnRule) -> bool {
+pub fn arn_match_by(pattern: &str, arn: &str, rule: ArnRule) -> bool {
     if pattern == "*" {
         return true;
     }
@@ -284,7 +222,7 @@ pub(crate) fn arn_match_by(pattern: &str, arn: &str, rule: ArnRule) -> bool {
 /// O(pattern × text), no backtracking, and only the live positions are visited. A star token
 /// loops on every text token it `accepts`; any other token consumes one text token it
 /// `accepts`.
-pub(crate) fn nfa_match<P, T>(
+pub fn nfa_match<P, T>(
     pattern: &[P],
     text: &[T],
     is_star: impl Fn(&P) -> bool,
@@ -392,7 +330,7 @@ pub fn substitutes_variables(op: Op) -> bool {
 
 /// [`base_match`] with the policy variables of `expected` substituted from the request first;
 /// a value with an unresolvable variable matches nothing.
-pub(crate) fn value_match(op: Op, expected: &str, actual: &str, r: &Request) -> bool {
+pub fn value_match(op: Op, expected: &str, actual: &str, r: &Request) -> bool {
     if !substitutes_variables(op) || !has_variables(expected) {
         return base_match(op, expected, actual);
     }
@@ -408,7 +346,7 @@ pub(crate) fn value_match(op: Op, expected: &str, actual: &str, r: &Request) -> 
 
 /// The positive form of `op` (a negated operator is judged by its positive form, then
 /// negated): does the request value `actual` match the policy value `expected`?
-pub(crate) fn base_match(op: Op, expected: &str, actual: &str) -> bool {
+pub fn base_match(op: Op, expected: &str, actual: &str) -> bool {
     match op {
         Op::StringEquals | Op::StringNotEquals | Op::BinaryEquals => expected == actual,
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase => {
@@ -449,7 +387,7 @@ fn compare(
     }
 }
 
-pub(crate) fn parse_number(s: &str) -> Option<f64> {
+pub fn parse_number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
@@ -558,7 +496,7 @@ fn ip_in_cidr(cidr: &str, ip: &str) -> bool {
 }
 
 /// Whether the top `bits` of two `width`-bit numbers agree.
-pub(crate) fn prefix_eq(a: u128, b: u128, width: u32, bits: u32) -> bool {
+pub fn prefix_eq(a: u128, b: u128, width: u32, bits: u32) -> bool {
     let shift = width - bits;
     a.checked_shr(shift).unwrap_or(0) == b.checked_shr(shift).unwrap_or(0)
 }
@@ -566,15 +504,15 @@ pub(crate) fn prefix_eq(a: u128, b: u128, width: u32, bits: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Condition, Origin};
-    use crate::syntax::Span;
+    use crate::{Condition, Origin};
+    use govc_span::Span;
 
     fn op(op: Op) -> Operator {
         Operator::plain(op)
     }
 
     fn cond(entries: &[(Operator, &str, &[&str])]) -> Condition {
-        crate::ir::condition_of(entries)
+        crate::condition_of(entries)
     }
 
     fn holds(entries: &[(Operator, &str, &[&str])], r: &Request) -> bool {

@@ -12,7 +12,7 @@
 //!   invalidate the one pattern, so its other values still count).
 //! - A `${` that does not start a well-formed variable is plain text.
 
-use super::eval::{ContextValue, Request};
+use crate::request::{ContextValue, Request};
 
 /// One character of an expanded pattern; `literal` when it came from a substitution or an
 /// escape, so that `*` and `?` in it are not wildcards.

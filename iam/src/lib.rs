@@ -1,0 +1,317 @@
+//! Layer 3 (docs/architecture.md): the IAM statement IR — Effect, Action/NotAction, Resource/NotResource,
+//! Condition — as plain, ordered data. Every set is a `BTreeSet`/`BTreeMap`, so two equal
+//! statements print the same bytes and the output is deterministic (docs/architecture.md, "Invariants").
+//!
+//! Semantics are IAM's (aws.md §3): operators in a condition are ANDed, keys under one operator
+//! are ANDed, values of one key are ORed — NORed under a negated operator.
+
+pub mod compiled;
+pub mod equivalence;
+pub mod eval;
+pub mod glob;
+pub mod json;
+pub mod parse;
+pub mod request;
+pub mod subsume;
+pub mod vars;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use govc_span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// `Action` / `NotAction`, or `Resource` / `NotResource`. `values` is never empty; `*` is the
+/// value that matches everything. Actions compare case-insensitively (aws.md §3.4), so lowering
+/// stores catalog actions in their canonical spelling; resources compare case-sensitively.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Scope {
+    /// `NotAction` / `NotResource`.
+    pub negated: bool,
+    pub values: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn any() -> Scope {
+        Scope::of(["*"])
+    }
+
+    pub fn of<I, S>(values: I) -> Scope
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Scope {
+            negated: false,
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    pub fn not_of<I, S>(values: I) -> Scope
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Scope {
+            negated: true,
+            ..Scope::of(values)
+        }
+    }
+
+    /// `Action: "*"` / `Resource: "*"`.
+    pub fn is_any(&self) -> bool {
+        !self.negated && self.values.contains("*")
+    }
+}
+
+/// The condition operators of aws.md §3.1 (without qualifier or `IfExists`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Op {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+}
+
+impl Op {
+    pub const ALL: [Op; 27] = [
+        Op::StringEquals,
+        Op::StringNotEquals,
+        Op::StringEqualsIgnoreCase,
+        Op::StringNotEqualsIgnoreCase,
+        Op::StringLike,
+        Op::StringNotLike,
+        Op::NumericEquals,
+        Op::NumericNotEquals,
+        Op::NumericLessThan,
+        Op::NumericLessThanEquals,
+        Op::NumericGreaterThan,
+        Op::NumericGreaterThanEquals,
+        Op::DateEquals,
+        Op::DateNotEquals,
+        Op::DateLessThan,
+        Op::DateLessThanEquals,
+        Op::DateGreaterThan,
+        Op::DateGreaterThanEquals,
+        Op::Bool,
+        Op::BinaryEquals,
+        Op::IpAddress,
+        Op::NotIpAddress,
+        Op::ArnEquals,
+        Op::ArnLike,
+        Op::ArnNotEquals,
+        Op::ArnNotLike,
+        Op::Null,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::StringEquals => "StringEquals",
+            Op::StringNotEquals => "StringNotEquals",
+            Op::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            Op::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
+            Op::StringLike => "StringLike",
+            Op::StringNotLike => "StringNotLike",
+            Op::NumericEquals => "NumericEquals",
+            Op::NumericNotEquals => "NumericNotEquals",
+            Op::NumericLessThan => "NumericLessThan",
+            Op::NumericLessThanEquals => "NumericLessThanEquals",
+            Op::NumericGreaterThan => "NumericGreaterThan",
+            Op::NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            Op::DateEquals => "DateEquals",
+            Op::DateNotEquals => "DateNotEquals",
+            Op::DateLessThan => "DateLessThan",
+            Op::DateLessThanEquals => "DateLessThanEquals",
+            Op::DateGreaterThan => "DateGreaterThan",
+            Op::DateGreaterThanEquals => "DateGreaterThanEquals",
+            Op::Bool => "Bool",
+            Op::BinaryEquals => "BinaryEquals",
+            Op::IpAddress => "IpAddress",
+            Op::NotIpAddress => "NotIpAddress",
+            Op::ArnEquals => "ArnEquals",
+            Op::ArnLike => "ArnLike",
+            Op::ArnNotEquals => "ArnNotEquals",
+            Op::ArnNotLike => "ArnNotLike",
+            Op::Null => "Null",
+        }
+    }
+
+    /// A negated operator: true on a missing key, values combined with NOR (aws.md §3.2, §3.3).
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            Op::StringNotEquals
+                | Op::StringNotEqualsIgnoreCase
+                | Op::StringNotLike
+                | Op::NumericNotEquals
+                | Op::DateNotEquals
+                | Op::NotIpAddress
+                | Op::ArnNotEquals
+                | Op::ArnNotLike
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Qualifier {
+    ForAnyValue,
+    ForAllValues,
+}
+
+impl Qualifier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::ForAnyValue => "ForAnyValue",
+            Qualifier::ForAllValues => "ForAllValues",
+        }
+    }
+}
+
+/// A full condition operator: `[ForAnyValue:|ForAllValues:]Op[IfExists]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Operator {
+    pub qualifier: Option<Qualifier>,
+    pub op: Op,
+    pub if_exists: bool,
+}
+
+impl Operator {
+    pub fn plain(op: Op) -> Operator {
+        Operator {
+            qualifier: None,
+            op,
+            if_exists: false,
+        }
+    }
+
+    /// The operator's value on a request that lacks the key (aws.md §3.3).
+    pub fn on_missing_key(self) -> bool {
+        if self.op == Op::Null {
+            // Decided by its value ("true" = absent), not by the operator.
+            return false;
+        }
+        match self.qualifier {
+            Some(Qualifier::ForAllValues) => true,
+            Some(Qualifier::ForAnyValue) => false,
+            None => self.if_exists || self.op.is_negated(),
+        }
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(q) = self.qualifier {
+            write!(f, "{}:", q.name())?;
+        }
+        f.write_str(self.op.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
+/// `Condition`: operator → key → values. Keys are stored in the catalog's canonical spelling
+/// (key names are case-insensitive, aws.md §3.1), so one key never appears twice in two cases.
+pub type Condition = BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>;
+
+/// A condition from `(operator, key, values)` entries (tests, hand-built statements).
+pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
+    let mut c = Condition::new();
+    for &(operator, key, values) in entries {
+        c.entry(operator).or_default().insert(
+            key.to_string(),
+            values.iter().map(|v| v.to_string()).collect(),
+        );
+    }
+    c
+}
+
+/// Where a statement came from (the source rule): for the manifest's `sources`, `--sids`
+/// and diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: String,
+    /// The source statement.
+    pub span: Span,
+    pub policy: String,
+    /// Readable name of the source statement (`DenyModel`, `Forbid`, …).
+    pub label: String,
+}
+
+/// One IAM policy statement.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Statement {
+    pub effect: Effect,
+    pub action: Scope,
+    pub resource: Scope,
+    pub condition: Condition,
+    /// Never empty after lowering; merging statements unions their origins.
+    pub origins: BTreeSet<Origin>,
+    /// Set only with `--sids`; unique within a document.
+    pub sid: Option<String>,
+}
+
+impl Statement {
+    /// The statement with the same meaning but no provenance (for comparisons in passes).
+    pub fn key(&self) -> (Effect, &Scope, &Scope, &Condition) {
+        (self.effect, &self.action, &self.resource, &self.condition)
+    }
+}
+
+/// The kind of document a policy becomes: a service control policy or an IAM policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyKind {
+    Scp,
+    Identity,
+}
+
+/// One `scp` or `identity` block, lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub kind: PolicyKind,
+    pub file: String,
+    pub span: Span,
+    pub statements: Vec<Statement>,
+    /// An SCP that holds Allow statements (an allow-list, `only models`): it stands in for
+    /// FullAWSAccess on its targets, which must be detached there (aws.md §1.4).
+    pub replaces_full_access: bool,
+}
