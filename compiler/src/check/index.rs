@@ -207,6 +207,19 @@ impl Index {
         }
     }
 
+    /// The literal texts of a stdlib item, `module::item` (a constant or a set, expanded): how
+    /// the desugaring reads what the stdlib defines instead of repeating it. Empty when there
+    /// is no such item, which `rules::desugar`'s tests rule out for every item it reads.
+    pub fn std_literals(&self, module: &str, item: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(d) = self.resolve_path(&[module, item]) {
+            if let Some(val) = &d.value {
+                self.literals_at(&d.file, val, &mut out, 1);
+            }
+        }
+        out
+    }
+
     /// The literal texts a value stands for as seen from `file`: constants and sets expanded
     /// (each in the scope of the file that declares it), lists flattened, booleans skipped.
     /// Unresolvable names stay literal; the checker reports them.

@@ -10,13 +10,21 @@ use crate::check::Index;
 use crate::glob::is_glob;
 use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
 
-const FOUNDATION_MODELS: &str = "arn:aws:bedrock:*::foundation-model/*";
-const INFERENCE_PROFILES: &str = "arn:aws:bedrock:*:*:inference-profile/*";
-const APPLICATION_PROFILES: &str = "arn:aws:bedrock:*:*:application-inference-profile/*";
 const MODEL_ARN: &str = "bedrock:ModelArn";
-const INVOKE: [&str; 2] = [
-    "bedrock:InvokeModel",
-    "bedrock:InvokeModelWithResponseStream",
+
+/// The stdlib items the desugaring reads (`stdlib/bedrock.gov`): the stdlib is where they are
+/// defined and documented, so they are read from it, not repeated here.
+const FOUNDATION_MODELS: (&str, &str) = ("bedrock", "foundation_models");
+const INFERENCE_PROFILES: (&str, &str) = ("bedrock", "inference_profiles");
+const APPLICATION_PROFILES: (&str, &str) = ("bedrock", "application_inference_profiles");
+const INVOKE: (&str, &str) = ("bedrock", "invoke");
+/// Every stdlib item the desugaring reads, as `(module, item)`; `compiler/tests/stdlib.rs`
+/// checks that each is defined (`bedrock::invoke` first).
+pub const READ_FROM_STDLIB: [(&str, &str); 4] = [
+    INVOKE,
+    FOUNDATION_MODELS,
+    INFERENCE_PROFILES,
+    APPLICATION_PROFILES,
 ];
 
 /// The program's user files (stdlib modules are reached through `index`).
@@ -60,6 +68,11 @@ struct Desugar<'a> {
 }
 
 impl Desugar<'_> {
+    /// The literal texts of a stdlib item (see [`FOUNDATION_MODELS`] and the others).
+    fn std(&self, (module, item): (&str, &str)) -> Vec<String> {
+        self.index.std_literals(module, item)
+    }
+
     fn lits(&self, v: &Value) -> Vec<String> {
         let mut out = Vec::new();
         self.index.literals(self.path, v, &mut out);
@@ -213,7 +226,7 @@ impl Desugar<'_> {
                 ));
                 out.push(permit(
                     bedrock(),
-                    ScopeSet::NotIn(vec![FOUNDATION_MODELS.into()]),
+                    ScopeSet::NotIn(self.std(FOUNDATION_MODELS)),
                     model_arn_listed(),
                 ));
                 out.push(permit(
@@ -274,8 +287,8 @@ impl Desugar<'_> {
                 }
             }
             StmtKind::Require(_) => {
-                let invoke = || ScopeSet::In(INVOKE.iter().map(|a| a.to_string()).collect());
-                let arn = |v: &str| ScopeSet::In(vec![v.to_string()]);
+                let invoke = || ScopeSet::In(self.std(INVOKE));
+                let arn = |item| ScopeSet::In(self.std(item));
                 let profile = "bedrock:InferenceProfileArn";
                 // Seed 000 SCP 1, all three statements; the optimiser drops the first, which
                 // the second subsumes.
@@ -292,7 +305,7 @@ impl Desugar<'_> {
                     Cond::negate(pred_as(
                         profile,
                         Family::String,
-                        Test::Like(vec![APPLICATION_PROFILES.into()]),
+                        Test::Like(self.std(APPLICATION_PROFILES)),
                     )),
                     "RequireApplicationInferenceProfile",
                 ));
@@ -305,7 +318,7 @@ impl Desugar<'_> {
             }
             StmtKind::RequireTags { tags, .. } => {
                 let tags = self.lits_all(tags);
-                let profiles = || ScopeSet::In(vec![APPLICATION_PROFILES.to_string()]);
+                let profiles = || ScopeSet::In(self.std(APPLICATION_PROFILES));
                 for t in &tags {
                     out.push(forbid(
                         ScopeSet::In(vec!["bedrock:CreateInferenceProfile".into()]),
@@ -366,7 +379,7 @@ impl Desugar<'_> {
 
     fn allow(&self, a: &ast::Allow, span: Span, policy: &str) -> Rule {
         let actions = match &a.what {
-            ast::AllowWhat::Invoke(_) => INVOKE.iter().map(|a| a.to_string()).collect(),
+            ast::AllowWhat::Invoke(_) => self.std(INVOKE),
             ast::AllowWhat::Actions(vs) => self.lits_all(vs),
         };
         let account = a
