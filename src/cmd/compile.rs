@@ -1,0 +1,101 @@
+//! `govc compile`: check, compile, write the output directory (or print it with `--dry-run`).
+
+use crate::*;
+
+pub(crate) fn compile_cmd(
+    paths: &[String],
+    out: Option<&str>,
+    dry_run: bool,
+    opts: &compile::Options,
+    report: &Report,
+) -> ExitCode {
+    let c = match compiled(paths, opts, report) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let output = &c.output;
+    let text_of = |p: &str| c.text(p);
+    let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
+    report.print(&c.diags, &text_of);
+    let manifest = manifest::render(output, &locate);
+    if dry_run {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(manifest.as_bytes());
+        if matches!(report.format, Format::Human) {
+            let _ = stdout.write_all(table(output).as_bytes());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut files: Vec<(String, String)> = output
+        .documents
+        .iter()
+        .map(|d| (d.file(), d.content.clone()))
+        .collect();
+    files.push((write::MANIFEST.to_string(), manifest));
+    let dir = out.unwrap_or("out");
+    if let Err(e) = write::write_dir(Path::new(dir), &files) {
+        errln!("error: cannot write `{dir}`: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+/// The `--dry-run` table: each document's size against its quota, each target's SCP slots.
+pub(crate) fn table(out: &compile::Output) -> String {
+    let mut s = String::from("\n");
+    let w = out
+        .documents
+        .iter()
+        .map(|d| d.file().len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    s.push_str(&format!(
+        "{:<w$}  {:<22}  {:>6}  {:>6}  {:>4}\n",
+        "document", "type", "chars", "limit", "use"
+    ));
+    for d in &out.documents {
+        let (limit, pct) = if d.limit == usize::MAX {
+            ("-".to_string(), "-".to_string())
+        } else {
+            (
+                d.limit.to_string(),
+                format!("{}%", d.chars() * 100 / d.limit.max(1)),
+            )
+        };
+        s.push_str(&format!(
+            "{:<w$}  {:<22}  {:>6}  {:>6}  {:>4}\n",
+            d.file(),
+            d.kind.type_name(),
+            d.chars(),
+            limit,
+            pct
+        ));
+    }
+    let tw = out
+        .targets
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    s.push_str(&format!(
+        "\n{:<tw$}  {:<18}  {:>5}  {:<13}  scp documents\n",
+        "target", "id", "slots", "FullAWSAccess"
+    ));
+    for t in &out.targets {
+        s.push_str(&format!(
+            "{:<tw$}  {:<18}  {:>5}  {:<13}  {}\n",
+            t.name,
+            t.id,
+            format!("{}/{}", t.used(), t.limit),
+            if t.full_aws_access {
+                "attached"
+            } else {
+                "detach"
+            },
+            t.documents.join(", ")
+        ));
+    }
+    s
+}

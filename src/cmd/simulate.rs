@@ -1,0 +1,211 @@
+//! `govc simulate`: one request against an account's compiled SCPs.
+
+use crate::*;
+
+/// The request `govc simulate` evaluates, as given on the command line.
+pub(crate) struct SimRequest {
+    pub(crate) account: String,
+    pub(crate) action: String,
+    pub(crate) resource: String,
+    pub(crate) region: Option<String>,
+    pub(crate) context: Vec<String>,
+}
+
+/// The simulated request as a `test` expectation, so that it is checked exactly as a test's
+/// (actions, Regions, keys and their values, with "did you mean").
+pub(crate) fn simulate_as_test(files: &[String], req: &SimRequest) -> Result<String, String> {
+    let quote = |s: &str| {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    let mut text = String::new();
+    for f in files {
+        text.push_str(&format!("use {}\n", quote(f)));
+    }
+    text.push_str(&format!(
+        "test \"govc simulate\" on {} {{\n  expect allow {} on {}",
+        req.account,
+        quote(&req.action),
+        quote(&req.resource)
+    ));
+    if let Some(r) = &req.region {
+        text.push_str(&format!(" in {}", quote(r)));
+    }
+    let mut pairs = Vec::new();
+    for kv in &req.context {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(format!("`--context {kv}`: expected KEY=VALUE"));
+        };
+        let value = match v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(list) => {
+                let items: Vec<String> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(quote)
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
+            None => quote(v),
+        };
+        pairs.push(format!("{}: {value}", quote(k)));
+    }
+    if !pairs.is_empty() {
+        text.push_str(&format!(" with {{ {} }}", pairs.join(", ")));
+    }
+    text.push_str("\n}\n");
+    Ok(text)
+}
+
+/// Checks the simulated request as a test expectation; `Err` (reported) when it is not one a
+/// test could make: an unknown action, Region or key, a value of the wrong type, or an
+/// account that is not one.
+pub(crate) fn check_simulated(
+    paths: &[String],
+    req: &SimRequest,
+    report: &Report,
+) -> Result<(), ExitCode> {
+    const VIRTUAL: &str = "<govc simulate>";
+    let files = collect(paths).map_err(|e| {
+        errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+        ExitCode::from(2)
+    })?;
+    // `use` is not transitive: the request's test uses every file of the program.
+    let mut first = Database::default();
+    let reader = reader(paths);
+    let (ws, _) = db::load(&mut first, &files, &|p| reader.read(p));
+    let every: Vec<String> = ws
+        .files(&first)
+        .keys()
+        .filter(|p| !govc_compiler::check::Index::is_std(p))
+        .cloned()
+        .collect();
+    let text = simulate_as_test(&every, req).map_err(|e| {
+        errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
+        ExitCode::from(2)
+    })?;
+    let mut database = Database::default();
+    let mut roots = files.clone();
+    roots.push(VIRTUAL.to_string());
+    let (ws, _) = db::load(&mut database, &roots, &|p| {
+        if p == VIRTUAL {
+            Ok(text.clone().into_bytes())
+        } else {
+            reader.read(p)
+        }
+    });
+    let diags: Vec<Diagnostic> = db::program_diagnostics(&database, ws)
+        .iter()
+        .filter(|d| d.file == VIRTUAL)
+        .cloned()
+        .collect();
+    if diags.iter().any(Diagnostic::is_error) {
+        let sources = ws.files(&database);
+        let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
+        report.print(&diags, &text_of);
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
+}
+
+pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode {
+    if let Err(code) = check_simulated(paths, req, report) {
+        return code;
+    }
+    let c = match compiled(paths, &compile::Options::default(), report) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let output = &c.output;
+    let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
+    let program = c.program();
+    let mut context = Vec::new();
+    for kv in &req.context {
+        let Some((k, v)) = kv.split_once('=') else {
+            errln!("error: `--context {kv}`: expected KEY=VALUE");
+            return ExitCode::from(2);
+        };
+        let value = match v.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(list) => govc_compiler::rules::TestValue::Many(
+                list.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            None => govc_compiler::rules::TestValue::One(v.to_string()),
+        };
+        context.push((k.to_string(), value));
+    }
+    let Some(levels) = verify::levels(program, output, &req.account) else {
+        errln!(
+            "error: `{}` is not an account of the organization",
+            req.account
+        );
+        return ExitCode::from(2);
+    };
+    let id = program
+        .org
+        .target(&req.account)
+        .map(|t| t.id.clone())
+        .unwrap_or_default();
+    let expectation = govc_compiler::rules::Expectation {
+        allow: true,
+        action: req.action.clone(),
+        resource: req.resource.clone(),
+        region: req.region.clone(),
+        context,
+        span: Default::default(),
+    };
+    let evaluation = verify::evaluate(&levels, &verify::request(&expectation, &id));
+    let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
+    outln!("{text}");
+    if let (Some(region), Ok((_, eff))) = (&req.region, guardrails(&c, &req.account, report)) {
+        for line in
+            bedrock_effective::describe_for_request(&eff, &req.action, region, &req.resource)
+        {
+            outln!("{line}");
+        }
+    }
+    if evaluation.outcome.allowed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The account's BEDROCK_POLICY levels and their merge; `Err` (reported) for an unknown
+/// account or a document that does not merge.
+pub(crate) fn guardrails(
+    c: &Compiled,
+    account: &str,
+    report: &Report,
+) -> Result<(Vec<bedrock_effective::Level>, bedrock_effective::Effective), ExitCode> {
+    let Some(levels) = bedrock_effective::account_levels(c.program(), &c.output, account) else {
+        errln!("error: `{account}` is not an account of the organization");
+        return Err(ExitCode::from(2));
+    };
+    match bedrock_effective::effective(&levels) {
+        Ok(eff) => Ok((levels, eff)),
+        Err(d) => {
+            let text_of = |f: &str| {
+                levels
+                    .iter()
+                    .flat_map(|l| &l.policies)
+                    .find(|p| p.file == f)
+                    .map(|p| p.text.as_str())
+            };
+            report.print(std::slice::from_ref(&*d), &text_of);
+            Err(ExitCode::from(1))
+        }
+    }
+}
