@@ -48,3 +48,160 @@ fn the_items_the_desugaring_reads_are_defined_in_the_stdlib() {
         assert_eq!(r.action, ScopeSet::In(invoke.clone()));
     }
 }
+
+/// A documented statement, written in `.gov` with one concrete value per list, and the
+/// placeholders of its JSON in `stdlib/bedrock.gov` given the same values (the documented
+/// `, …` — more of the same — is dropped).
+struct Instance {
+    /// The start of the section's heading, after `## `.
+    heading: &'static str,
+    statement: &'static str,
+    placeholders: &'static [(&'static str, &'static str)],
+}
+
+const INSTANCES: &[Instance] = &[
+    Instance {
+        heading: "`deny model P, …`",
+        statement: "deny model deepseek*",
+        placeholders: &[("P", "deepseek*")],
+    },
+    Instance {
+        heading: "`only models P, …`",
+        statement: "only models anthropic.claude*",
+        placeholders: &[("P", "anthropic.claude*")],
+    },
+    Instance {
+        heading: "`only regions R, …",
+        statement: "only regions us-east-1",
+        placeholders: &[("R", "us-east-1")],
+    },
+    Instance {
+        heading: "`deny api_keys",
+        statement: "deny api_keys long_term",
+        placeholders: &[],
+    },
+    Instance {
+        heading: "`require application_inference_profile`",
+        statement: "require application_inference_profile",
+        placeholders: &[],
+    },
+    Instance {
+        heading: "`require tags T, … on inference_profile`",
+        statement: "require tags CostCenter on inference_profile",
+        placeholders: &[("T", "CostCenter")],
+    },
+    Instance {
+        heading: "`deny service S, …`",
+        statement: "deny service bedrock-agentcore",
+        placeholders: &[("S", "bedrock-agentcore")],
+    },
+    Instance {
+        heading: "`deny all",
+        statement: "deny all",
+        placeholders: &[],
+    },
+];
+
+/// The sections of a stdlib module's docs: heading → the text of its ```json blocks.
+fn documented_json(module: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(format!(
+        "{}/../stdlib/{module}.gov",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut in_json = false;
+    for line in text.lines() {
+        let Some(doc) = line.strip_prefix("//!") else {
+            continue;
+        };
+        let doc = doc.strip_prefix(' ').unwrap_or(doc);
+        if let Some(h) = doc.strip_prefix("## ") {
+            out.push((h.to_string(), String::new()));
+        } else if doc.trim() == "```json" {
+            in_json = true;
+        } else if doc.trim() == "```" {
+            in_json = false;
+        } else if in_json {
+            if let Some(last) = out.last_mut() {
+                last.1.push_str(doc);
+                last.1.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The documented JSON of a section with its placeholders filled in, as IAM statements: `, …`
+/// (more of the same) dropped, each placeholder replaced where it stands for a value.
+fn documented_statements(
+    json: &str,
+    placeholders: &[(&str, &str)],
+) -> Vec<govc_compiler::ir::Statement> {
+    let mut text = json.replace(", …", "");
+    for (name, value) in placeholders {
+        for (from, to) in [
+            (format!("\"{name}\""), format!("\"{value}\"")),
+            (format!("/{name}\""), format!("/{value}\"")),
+            (format!("\"{name}:*\""), format!("\"{value}:*\"")),
+        ] {
+            text = text.replace(&from, &to);
+        }
+    }
+    let statements: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&text)
+        .into_iter::<serde_json::Value>()
+        .map(|v| v.unwrap_or_else(|e| panic!("documented JSON: {e}\n{text}")))
+        .collect();
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    govc_compiler::ir::parse::parse_policy(&policy.to_string())
+        .unwrap_or_else(|e| panic!("documented JSON: {e}\n{text}"))
+}
+
+/// The lowering of one statement in an `scp`, before optimisation.
+fn lowered(statement: &str) -> Vec<govc_compiler::ir::Statement> {
+    let text = format!("scp s {{\n  {statement}\n}}\n");
+    let mut database = Database::default();
+    let (ws, failed) = db::load(&mut database, &["a.gov".to_string()], &|_| {
+        Ok(text.as_bytes().to_vec())
+    });
+    assert!(failed.is_empty());
+    let opts = govc_compiler::compile::Options::default();
+    let (output, _) = db::compile_workspace(&database, ws, &opts)
+        .unwrap_or_else(|e| panic!("`{statement}` does not compile: {e:?}"));
+    output.lowered["s"].statements.clone()
+}
+
+/// Each surface statement of `stdlib/bedrock.gov` compiles to what its section documents: the
+/// documented JSON, with the placeholders given the values of a concrete statement, decides
+/// every request as the compiler's lowering of that statement (the optimiser's equivalence
+/// check, both directions). The stdlib's text is the definition; this holds the compiler to it.
+#[test]
+fn each_statement_compiles_to_what_the_stdlib_documents() {
+    let sections = documented_json("bedrock");
+    let documented: Vec<&(String, String)> = sections
+        .iter()
+        .filter(|(_, json)| !json.is_empty())
+        .collect();
+    // Every section with JSON has an instance here, and every instance a section.
+    for (heading, _) in &documented {
+        assert!(
+            INSTANCES.iter().any(|i| heading.starts_with(i.heading)),
+            "no instance for the documented statement `{heading}`: add one to INSTANCES"
+        );
+    }
+    for inst in INSTANCES {
+        let (_, json) = documented
+            .iter()
+            .find(|(h, _)| h.starts_with(inst.heading))
+            .unwrap_or_else(|| panic!("stdlib/bedrock.gov documents no `{}`", inst.heading));
+        let doc = documented_statements(json, inst.placeholders);
+        let compiled = lowered(inst.statement);
+        let verdict = govc_compiler::equivalence::check(&doc, &compiled);
+        assert_eq!(
+            verdict,
+            govc_compiler::equivalence::Verdict::Equivalent,
+            "`{}` does not compile to what stdlib/bedrock.gov documents",
+            inst.statement
+        );
+    }
+}
