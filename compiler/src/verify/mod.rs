@@ -14,6 +14,7 @@ pub use json::report_json;
 pub use junit::report_junit;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::compile::Output;
 use crate::document::{controltower, DocKind};
@@ -53,8 +54,10 @@ pub struct InForce {
 /// The SCPs attached directly to one target on the path to an account.
 #[derive(Clone, Debug)]
 pub struct Level {
-    pub target: String,
-    pub statements: Vec<InForce>,
+    /// Shared with every evaluation that names the level.
+    pub target: Arc<str>,
+    /// Shared with every evaluation they decide: an evaluation holds references, not copies.
+    pub statements: Vec<Arc<InForce>>,
     /// The statements compiled for evaluation, Denies and Allows apart, each with the indices
     /// of its statements in `statements`.
     denies: (StatementList, Vec<usize>),
@@ -63,6 +66,8 @@ pub struct Level {
 
 impl Level {
     pub fn new(target: String, statements: Vec<InForce>) -> Level {
+        let target: Arc<str> = Arc::from(target);
+        let statements: Vec<Arc<InForce>> = statements.into_iter().map(Arc::new).collect();
         let of = |effect: Effect| {
             let at: Vec<usize> = (0..statements.len())
                 .filter(|&i| {
@@ -88,7 +93,7 @@ impl Level {
     }
 
     /// The matching Denies, in order.
-    fn matching_denies(&self, r: &Prepared<'_>) -> Vec<&InForce> {
+    fn matching_denies(&self, r: &Prepared<'_>) -> Vec<&Arc<InForce>> {
         let (list, at) = &self.denies;
         list.all_matches(r)
             .into_iter()
@@ -97,7 +102,7 @@ impl Level {
     }
 
     /// The first matching Allow.
-    fn first_allow(&self, r: &Prepared<'_>) -> Option<&InForce> {
+    fn first_allow(&self, r: &Prepared<'_>) -> Option<&Arc<InForce>> {
         let (list, at) = &self.allows;
         list.first_match(r)
             .and_then(|i| at.get(i))
@@ -208,18 +213,19 @@ impl Outcome {
 pub struct Evaluation {
     pub outcome: Outcome,
     /// The statements that decided, with their level: every matching Deny when denied, one
-    /// matching Allow per level when allowed.
-    pub deciding: Vec<(String, InForce)>,
+    /// matching Allow per level when allowed. References into the levels evaluated (shared,
+    /// not copied: a report of 100,000 expectations holds no statement twice).
+    pub deciding: Vec<(Arc<str>, Arc<InForce>)>,
 }
 
 pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
     let prepared = Prepared::new(request);
-    let denies: Vec<(String, InForce)> = levels
+    let denies: Vec<(Arc<str>, Arc<InForce>)> = levels
         .iter()
         .flat_map(|l| {
             l.matching_denies(&prepared)
                 .into_iter()
-                .map(|s| (l.target.clone(), s.clone()))
+                .map(|s| (Arc::clone(&l.target), Arc::clone(s)))
         })
         .collect();
     if !denies.is_empty() {
@@ -231,10 +237,10 @@ pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
     let mut deciding = Vec::new();
     for l in levels {
         match l.first_allow(&prepared) {
-            Some(s) => deciding.push((l.target.clone(), s.clone())),
+            Some(s) => deciding.push((Arc::clone(&l.target), Arc::clone(s))),
             None => {
                 return Evaluation {
-                    outcome: Outcome::NoAllowAt(l.target.clone()),
+                    outcome: Outcome::NoAllowAt(l.target.to_string()),
                     deciding,
                 }
             }
