@@ -197,12 +197,17 @@ impl Inner {
                             Some(d) => (d.uri.clone(), Some(d.version)),
                             None => (world::uri_of(&path)?, None),
                         };
-                        let text = snap.text(&path).unwrap_or("");
-                        let li = LineIndex::new(text);
-                        let diags = found
-                            .iter()
-                            .map(|x| convert::to_lsp(&snap, &uri, text, &li, x))
-                            .collect();
+                        // Most files of a program are clean: no line index for them.
+                        let diags = if found.is_empty() {
+                            Vec::new()
+                        } else {
+                            let text = snap.text(&path).unwrap_or("");
+                            let li = LineIndex::new(text);
+                            found
+                                .iter()
+                                .map(|x| convert::to_lsp(&snap, &uri, text, &li, x))
+                                .collect()
+                        };
                         Some((uri, version, diags))
                     })
                     .collect::<Vec<_>>()
