@@ -141,7 +141,9 @@ impl Reader {
 
     /// The `.gov` files under `dir`, recursively, as paths spelled from `dir`; hidden entries
     /// skipped, symlinks followed only where they stay inside the project, each directory
-    /// visited once (a link cycle ends), at most [`MAX_WALK_DEPTH`] levels down.
+    /// visited once (a link cycle ends), at most [`MAX_WALK_DEPTH`] levels down. The traversal
+    /// is `walkdir`'s (sorted by name, links followed with loop detection); these rules are
+    /// its entry filter.
     pub fn walk(&self, dir: &Path) -> io::Result<Walk> {
         let real = fs::canonicalize(dir)?;
         if !self.inside(&real) {
@@ -153,53 +155,53 @@ impl Reader {
                 ),
             ));
         }
-        let mut seen = BTreeSet::new();
+        let mut seen: BTreeSet<PathBuf> = BTreeSet::from([real]);
+        let mut outside: Vec<(String, String)> = Vec::new();
         let mut out = Walk::default();
-        self.walk_in(dir, &real, 0, &mut seen, &mut out)?;
-        out.files.sort();
-        Ok(out)
-    }
-
-    fn walk_in(
-        &self,
-        dir: &Path,
-        real: &Path,
-        depth: usize,
-        seen: &mut BTreeSet<PathBuf>,
-        out: &mut Walk,
-    ) -> io::Result<()> {
-        if depth > MAX_WALK_DEPTH || !seen.insert(real.to_path_buf()) {
-            return Ok(());
-        }
-        let mut entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            // Resolved, so a link is judged by where it points; a dangling one is skipped.
-            let Ok(target) = fs::canonicalize(&path) else {
-                continue;
-            };
-            let is_gov = path.extension().is_some_and(|e| e == "gov");
-            if !self.inside(&target) {
-                if is_gov {
-                    out.skipped.push((
-                        path.to_string_lossy().into_owned(),
-                        "it links outside the project; pass --allow-outside-root to read it"
-                            .to_string(),
-                    ));
+        let entries = walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .max_depth(MAX_WALK_DEPTH + 1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
                 }
-                continue;
-            }
-            let Ok(meta) = fs::metadata(&target) else {
-                continue;
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    return false;
+                }
+                // Resolved, so a link is judged by where it points; a dangling one is skipped.
+                let Ok(target) = fs::canonicalize(e.path()) else {
+                    return false;
+                };
+                if !self.inside(&target) {
+                    if e.path().extension().is_some_and(|x| x == "gov") {
+                        outside.push((
+                            e.path().to_string_lossy().into_owned(),
+                            "it links outside the project; pass --allow-outside-root to read it"
+                                .to_string(),
+                        ));
+                    }
+                    return false;
+                }
+                // Each directory once, however many links lead to it.
+                !e.file_type().is_dir() || seen.insert(target)
+            });
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                // A link loop ends there; a dangling link is no file.
+                Err(e) if e.loop_ancestor().is_some() => continue,
+                Err(e)
+                    if e.path()
+                        .is_some_and(|p| fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink())) =>
+                {
+                    continue
+                }
+                Err(e) => return Err(e.into()),
             };
-            if meta.is_dir() {
-                self.walk_in(&path, &target, depth + 1, seen, out)?;
-            } else if meta.is_file() && is_gov {
+            let path = entry.path();
+            if entry.file_type().is_file() && path.extension().is_some_and(|x| x == "gov") {
                 match path.to_str() {
                     Some(p) => out.files.push(p.to_string()),
                     None => out.skipped.push((
@@ -209,7 +211,10 @@ impl Reader {
                 }
             }
         }
-        Ok(())
+        out.skipped.extend(outside);
+        out.skipped.sort();
+        out.files.sort();
+        Ok(out)
     }
 }
 
@@ -255,6 +260,31 @@ mod tests {
         assert!(Reader::new([d.path().join("proj")], true)
             .read(&p("outside.gov"))
             .is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_reached_by_two_paths_is_walked_once() {
+        let d = tree();
+        let proj = d.path().join("proj");
+        // `alias` and `sub` are one directory; `alias` comes first by name.
+        std::os::unix::fs::symlink(proj.join("sub"), proj.join("alias")).unwrap();
+        std::fs::create_dir_all(proj.join(".hidden")).unwrap();
+        std::fs::write(proj.join(".hidden/c.gov"), "").unwrap();
+        let found = Reader::new([&proj], false).walk(&proj).unwrap();
+        let names: Vec<String> = found
+            .files
+            .iter()
+            .map(|f| {
+                Path::new(f)
+                    .strip_prefix(&proj)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.gov", "alias/b.gov"]);
+        assert!(found.skipped.is_empty(), "{:?}", found.skipped);
     }
 
     #[cfg(unix)]
