@@ -175,6 +175,44 @@ pub fn parse(src: &str) -> Parsed {
     }
 }
 
+/// The terminals the grammar accepts right after `prefix` (the text before a cursor), spelled
+/// as written (`deny`, `{`), with `WORD` and `STR` for a word or a string: the grammar's own
+/// follow set, against which the language server's completion is checked. The parser is run
+/// on `prefix` followed by a `)` that no open parenthesis awaits, and the set is what it
+/// expected instead. Empty where a `)` would fit (inside parentheses) or when the prefix has
+/// an error before its end.
+pub fn expected_after(prefix: &str) -> std::collections::BTreeSet<String> {
+    let src = format!("{prefix})");
+    let mut tokens = lexer::lex(prefix).tokens;
+    tokens.push((prefix.len(), Tok::RParen, prefix.len() + 1));
+    let mut recovered: Vec<ErrorRecovery<usize, Tok<'_>, LexError>> = Vec::new();
+    let result = FileParser::new().parse(
+        &src,
+        &mut recovered,
+        tokens.iter().map(|&t| Ok::<_, LexError>(t)),
+    );
+    let at_sentinel = |e: &ParseError<usize, Tok<'_>, LexError>| match e {
+        ParseError::UnrecognizedToken {
+            token: (l, Tok::RParen, _),
+            expected,
+        } if *l == prefix.len() => Some(expected.clone()),
+        _ => None,
+    };
+    let first = match &result {
+        Err(e) => recovered
+            .first()
+            .map(|r| &r.error)
+            .map_or_else(|| at_sentinel(e), at_sentinel),
+        Ok(_) => recovered.first().and_then(|r| at_sentinel(&r.error)),
+    };
+    first
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e != "ERROR")
+        .map(|e| e.trim_matches('"').to_string())
+        .collect()
+}
+
 fn error_location(e: &ParseError<usize, Tok<'_>, LexError>) -> usize {
     match e {
         ParseError::InvalidToken { location } | ParseError::UnrecognizedEof { location, .. } => {

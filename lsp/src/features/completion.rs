@@ -72,10 +72,25 @@ const ORG: &[&str] = &["root", "ou", "account", "limits"];
 const POLICY: &[&str] = &[
     "deny", "only", "require", "allow", "forbid", "permit", "when", "unless",
 ];
+/// At the start of a policy's block no statement is there for `when`/`unless` to continue.
+const POLICY_START: &[&str] = &["deny", "only", "require", "allow", "forbid", "permit"];
 const GUARDRAIL: &[&str] = &["in", "input_tags", "guarding", "models", "lock"];
 const CONTROL: &[&str] = &["regions", "exempt"];
 const TEST: &[&str] = &["expect"];
 const COND: &[&str] = &["context", "any", "all"];
+
+/// The keywords that start something inside `block`.
+fn block_keywords(block: Block) -> &'static [&'static str] {
+    match block {
+        Block::Top => TOP,
+        Block::Org => ORG,
+        Block::Policy => POLICY,
+        Block::Guardrail => GUARDRAIL,
+        Block::Control => CONTROL,
+        Block::Test => TEST,
+        Block::Cond => COND,
+    }
+}
 
 pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>> {
     let (text, li) = snap.doc();
@@ -175,16 +190,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
     match want {
         Want::Nothing => {}
         Want::Keywords(block) => {
-            let kws: &[&str] = match block {
-                Block::Top => TOP,
-                Block::Org => ORG,
-                Block::Policy => POLICY,
-                Block::Guardrail => GUARDRAIL,
-                Block::Control => CONTROL,
-                Block::Test => TEST,
-                Block::Cond => COND,
-            };
-            for k in kws {
+            for k in block_keywords(block) {
                 if matches(k) {
                     add(
                         k.to_string(),
@@ -482,6 +488,7 @@ fn want(toks: &[(usize, Tok, usize)], text: &str, at: usize) -> Want {
             Block::Top | Block::Org | Block::Guardrail | Block::Control | Block::Test => {
                 Want::Keywords(blk)
             }
+            Block::Policy if last == Tok::LBrace => Want::Fixed(POLICY_START),
             Block::Policy => Want::Keywords(Block::Policy),
             Block::Cond => Want::Keywords(Block::Cond),
         };
@@ -496,9 +503,11 @@ fn want(toks: &[(usize, Tok, usize)], text: &str, at: usize) -> Want {
         Tok::KwDeny | Tok::KwAllow if blk == Block::Test => return Want::Actions,
         Tok::KwOnly => return Want::Fixed(&["models", "regions"]),
         Tok::KwRequire => return Want::Fixed(&["application_inference_profile", "tags"]),
-        Tok::KwApiKeys => return Want::Fixed(&["long_term", "short_term", "all"]),
-        Tok::KwAllow => return Want::Fixed(&["invoke", "actions"]),
-        Tok::KwExempt => return Want::Fixed(&["actions", "principals"]),
+        Tok::KwApiKeys => {
+            return Want::Fixed(&["long_term", "short_term", "all", "when", "unless"])
+        }
+        Tok::KwAllow => return Want::Fixed(&["invoke", "action", "actions"]),
+        Tok::KwExempt => return Want::Fixed(&["action", "actions", "principals"]),
         Tok::KwWhen | Tok::KwUnless => {
             return Want::Fixed(&["region", "principal", "via_mcp"]);
         }
@@ -606,4 +615,89 @@ fn want(toks: &[(usize, Tok, usize)], text: &str, at: usize) -> Want {
         }
     }
     Want::Keywords(blk)
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "tests")]
+mod grammar_tests {
+    use std::collections::BTreeSet;
+
+    use govc_compiler::syntax::lexer::{lex, KEYWORDS};
+    use govc_compiler::syntax::parser::expected_after;
+
+    use super::{block_keywords, want, Want};
+
+    /// The words that start a statement of a policy.
+    const STATEMENT_HEADS: &[&str] = &["allow", "deny", "forbid", "only", "permit", "require"];
+
+    /// Texts before a cursor where completion offers keywords.
+    const CONTEXTS: &[&str] = &[
+        "",
+        "org {\n  ",
+        "org {\n  limits ",
+        "scp x {\n  ",
+        "scp x {\n  deny ",
+        "scp x {\n  only ",
+        "scp x {\n  require ",
+        "scp x {\n  deny api_keys ",
+        "scp x {\n  deny all when ",
+        "scp x {\n  deny all unless ",
+        "identity x {\n  allow ",
+        "control c on o {\n  ",
+        "control c on o {\n  exempt ",
+        "guardrail g {\n  ",
+        "guardrail g {\n  input_tags ",
+        "test \"t\" on a {\n  ",
+        "scp x {\n  forbid (principal, action, resource) when { context[\"k\"] is ",
+        "scp x {\n  deny all when region ",
+        "scp x {\n  forbid (principal, action not ",
+        "scp x {\n  forbid (principal, action, resource) when { ",
+    ];
+
+    fn offered(text: &str) -> BTreeSet<&'static str> {
+        let toks = lex(text).tokens;
+        match want(&toks, text, text.len()) {
+            Want::Keywords(b) => block_keywords(b).iter().copied().collect(),
+            Want::Fixed(words) => words.iter().copied().collect(),
+            other => panic!("no keywords offered after {text:?}: {other:?}"),
+        }
+    }
+
+    /// Completion's keyword follow sets are written next to the grammar; this holds them to it:
+    /// where the grammar accepts a keyword, completion offers it, and completion offers nothing
+    /// the grammar refuses there (a word the grammar takes as `WORD`, such as `long_term`, is
+    /// accepted where a word is).
+    #[test]
+    fn completion_offers_what_the_grammar_accepts() {
+        let keywords: BTreeSet<&str> = KEYWORDS.iter().copied().collect();
+        let mut wrong = Vec::new();
+        for text in CONTEXTS {
+            let expected = expected_after(text);
+            assert!(
+                !expected.is_empty(),
+                "the grammar expects something after {text:?}"
+            );
+            let offered = offered(text);
+            // A statement that may end here is followed by the next one, offered on the next
+            // line rather than after the cursor.
+            let at_start = text.is_empty() || text.ends_with("{\n  ");
+            for e in &expected {
+                let next_statement = !at_start && STATEMENT_HEADS.contains(&e.as_str());
+                if keywords.contains(e.as_str()) && !offered.contains(e.as_str()) && !next_statement
+                {
+                    wrong.push(format!(
+                        "after {text:?}: the grammar accepts `{e}`, completion does not offer it"
+                    ));
+                }
+            }
+            for o in &offered {
+                let accepted =
+                    expected.contains(*o) || (expected.contains("WORD") && !keywords.contains(o));
+                if !accepted {
+                    wrong.push(format!("after {text:?}: completion offers `{o}`, the grammar refuses it (expects {expected:?})"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }
