@@ -8,6 +8,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::document::{DocKind, Document};
 use crate::glob::glob_match;
 use crate::ir::eval::{action_matches, resource_matches};
+use crate::ir::subsume::CoverIndex;
 use crate::ir::{self, Effect, Op, Origin, PolicyKind, Statement};
 use crate::optimize::subsumes;
 use crate::rules::Program;
@@ -432,24 +433,33 @@ fn by_origin(statements: &[Statement]) -> BTreeMap<&Origin, Vec<&Statement>> {
 /// `Null` statement), so only other rules count.
 fn shadowed(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
     let groups = by_origin(&p.statements);
+    // Only the statements that may cover one are tried (`CoverIndex`), not every pair.
+    let index = CoverIndex::new(&p.statements);
+    let covers = |other: &Statement, s: &Statement, origin: &Origin| {
+        !other.origins.contains(origin) && other.effect == s.effect && subsumes(other, s)
+    };
     for (origin, stmts) in &groups {
         let covered = stmts.iter().all(|s| {
-            p.statements.iter().any(|other| {
-                !other.origins.contains(*origin) && other.effect == s.effect && subsumes(other, s)
-            })
+            index
+                .candidates(s)
+                .into_iter()
+                .filter_map(|j| p.statements.get(j))
+                .any(|other| covers(other, s, origin))
         });
         if !covered || stmts.is_empty() {
             continue;
         }
-        let by = p
-            .statements
+        // The first statement (in order) that covers any of the rule's statements.
+        let by = stmts
             .iter()
-            .find(|other| {
-                !other.origins.contains(*origin)
-                    && stmts
-                        .iter()
-                        .any(|s| other.effect == s.effect && subsumes(other, s))
+            .filter_map(|s| {
+                index
+                    .candidates(s)
+                    .into_iter()
+                    .find(|&j| p.statements.get(j).is_some_and(|o| covers(o, s, origin)))
             })
+            .min()
+            .and_then(|j| p.statements.get(j))
             .and_then(first_origin);
         let mut d = Diagnostic::new(
             Code::W0414,
@@ -486,13 +496,16 @@ fn contradictions(
             .filter_map(|p| lowered.get(*p))
             .flat_map(|p| p.statements.iter())
             .collect();
+        let index = CoverIndex::new(statements.iter().copied());
         for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
             let flipped = Statement {
                 effect: Effect::Deny,
                 ..(*s).clone()
             };
-            let Some(deny) = statements
-                .iter()
+            let Some(deny) = index
+                .candidates(&flipped)
+                .into_iter()
+                .filter_map(|j| statements.get(j))
                 .find(|o| o.effect == Effect::Deny && subsumes(o, &flipped))
             else {
                 continue;

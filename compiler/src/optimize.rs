@@ -22,10 +22,12 @@
 //! policy variable (`${…}`) is opaque: only equality and `*` reason about it. Statements with a
 //! `sid` are never merged or dropped, so a Sid the user asked for never disappears.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use crate::catalog::catalog;
 use crate::glob::is_glob;
+use crate::ir::subsume::CoverIndex;
 pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
 use crate::ir::{json, Condition, Effect, Op, Operator, Origin, Qualifier, Statement};
 
@@ -126,12 +128,62 @@ fn reduce<'a>(
 /// Folds each statement into the first earlier one it merges with. A merged statement may
 /// merge again with an earlier one; the fixpoint loop catches that in the next round.
 fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
+    // Two statements merge only when they differ in one place, so the other two of (action,
+    // resource, condition) are equal: an index on each pair finds the candidates, and trying
+    // them in `out` order finds the same first partner as scanning all of `out` would, without
+    // a pass over every earlier statement (which made long policies quadratic).
+    type Key = (Effect, u64);
+    let mut by_ar: HashMap<Key, Vec<usize>> = HashMap::new();
+    let mut by_ac: HashMap<Key, Vec<usize>> = HashMap::new();
+    let mut by_rc: HashMap<Key, Vec<usize>> = HashMap::new();
+    let keys = |s: &Statement| {
+        let h = |parts: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            parts(&mut hasher);
+            (s.effect, hasher.finish())
+        };
+        (
+            h(&|x| (&s.action, &s.resource).hash(x)),
+            h(&|x| (&s.action, &s.condition).hash(x)),
+            h(&|x| (&s.resource, &s.condition).hash(x)),
+        )
+    };
     let mut out: Vec<Statement> = Vec::with_capacity(statements.len());
     for s in statements {
-        let into = out.iter_mut().find_map(|o| merged(o, &s).map(|m| (o, m)));
-        match into {
-            Some((o, m)) => *o = m,
-            None => out.push(s),
+        let (ar, ac, rc) = keys(&s);
+        let mut candidates: Vec<usize> = [by_ar.get(&ar), by_ac.get(&ac), by_rc.get(&rc)]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let into = candidates
+            .into_iter()
+            .find_map(|i| out.get(i).and_then(|o| merged(o, &s)).map(|m| (i, m)));
+        let (at, added) = match into {
+            Some((i, m)) => {
+                if let Some(o) = out.get_mut(i) {
+                    *o = m;
+                }
+                (i, false)
+            }
+            None => {
+                out.push(s);
+                (out.len() - 1, true)
+            }
+        };
+        // Index the statement under its (new) keys; stale entries of a merged statement stay
+        // and are harmless: a candidate is only a candidate, `merged` decides.
+        if let Some(o) = out.get(at) {
+            let (ar, ac, rc) = keys(o);
+            for (map, key) in [(&mut by_ar, ar), (&mut by_ac, ac), (&mut by_rc, rc)] {
+                let list = map.entry(key).or_default();
+                if added || list.last() != Some(&at) {
+                    list.push(at);
+                }
+            }
         }
     }
     out
@@ -219,15 +271,21 @@ fn merged_condition(c1: &Condition, c2: &Condition) -> Option<Condition> {
 fn drop_subsumed(statements: Vec<Statement>) -> Vec<Statement> {
     let mut alive = vec![true; statements.len()];
     let mut moved: Vec<BTreeSet<Origin>> = vec![BTreeSet::new(); statements.len()];
+    // Only the statements that may cover `b` are tried, in order (`CoverIndex`): the same
+    // first cover as a scan of every statement, which made long policies quadratic.
+    let index = CoverIndex::new(&statements);
     for (i, b) in statements.iter().enumerate() {
         if b.sid.is_some() {
             continue;
         }
-        let cover = statements.iter().enumerate().position(|(j, a)| {
-            j != i
-                && alive.get(j).copied().unwrap_or(false)
-                && subsumes(a, b)
-                && (j < i || !subsumes(b, a))
+        let candidates = index.candidates(b);
+        let cover = candidates.into_iter().find(|&j| {
+            statements.get(j).is_some_and(|a| {
+                j != i
+                    && alive.get(j).copied().unwrap_or(false)
+                    && subsumes(a, b)
+                    && (j < i || !subsumes(b, a))
+            })
         });
         let Some(j) = cover else { continue };
         if let Some(slot) = alive.get_mut(i) {

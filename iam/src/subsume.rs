@@ -195,3 +195,60 @@ pub fn values_imply(
         inside(b_values, a_values)
     }
 }
+
+/// Which statements of a list may [`subsumes`]-cover a given statement: a statement with a
+/// plain `Resource` list covers `b` only if it holds each of `b`'s resources (covering is
+/// decided on resources by equality, `*` and `NotResource`), so it must hold `b`'s first one,
+/// unless it has `*` or a `NotResource`. The index answers with those statements only, in
+/// list order, so a search for the first cover finds the same one as a scan of the whole
+/// list — in time that does not grow with the list for the usual statement. A `b` that matches
+/// nothing (covered by anything) or has a `NotResource` gets the whole list.
+pub struct CoverIndex<'a> {
+    by_resource: std::collections::HashMap<&'a str, Vec<usize>>,
+    broad: Vec<usize>,
+    len: usize,
+}
+
+impl<'a> CoverIndex<'a> {
+    pub fn new(statements: impl IntoIterator<Item = &'a Statement>) -> CoverIndex<'a> {
+        let mut by_resource: std::collections::HashMap<&'a str, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut broad = Vec::new();
+        let mut len = 0;
+        for (j, a) in statements.into_iter().enumerate() {
+            len = j + 1;
+            if a.resource.negated || a.resource.values.contains("*") {
+                broad.push(j);
+            } else {
+                for v in &a.resource.values {
+                    by_resource.entry(v.as_str()).or_default().push(j);
+                }
+            }
+        }
+        CoverIndex {
+            by_resource,
+            broad,
+            len,
+        }
+    }
+
+    /// The positions of the statements that may cover `b`, ascending.
+    pub fn candidates(&self, b: &Statement) -> Vec<usize> {
+        match b.resource.values.iter().next() {
+            Some(v) if !b.resource.negated && !never_matches(b) => {
+                let mut c: Vec<usize> = self
+                    .by_resource
+                    .get(v.as_str())
+                    .into_iter()
+                    .flatten()
+                    .chain(&self.broad)
+                    .copied()
+                    .collect();
+                c.sort_unstable();
+                c.dedup();
+                c
+            }
+            _ => (0..self.len).collect(),
+        }
+    }
+}
