@@ -221,8 +221,27 @@ enum ColorChoice {
     Never,
 }
 
+/// `govc 0.1.0 (catalog 2026-11-23, commit 0123abcd4567)`: which reference data the checks use
+/// and which source the binary is built from.
+fn version() -> String {
+    let catalog = govc_compiler::catalog::catalog();
+    format!(
+        "{} (catalog {}, commit {})",
+        env!("CARGO_PKG_VERSION"),
+        catalog.sources().generated,
+        env!("GOVC_COMMIT")
+    )
+}
+
+fn parse_args() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let version: &'static str = Box::leak(version().into_boxed_str());
+    let matches = Cli::command().version(version).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

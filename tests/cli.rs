@@ -255,3 +255,26 @@ fn a_not_in_scope_help_gives_a_use_path_that_works() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--version` names the catalog's date and the commit, so a report can say which reference
+/// data and which source judged the policies.
+#[test]
+fn version_names_the_catalog_and_the_commit() {
+    let out = govc(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.trim();
+    let rest = line
+        .strip_prefix(&format!("govc {} (catalog ", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("{line}"));
+    let (date, rest) = rest
+        .split_once(", commit ")
+        .unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(date, govc_compiler::catalog::catalog().sources().generated);
+    let commit = rest.strip_suffix(')').unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{line}"
+    );
+}
