@@ -29,6 +29,7 @@ use crate::glob::{glob_match, is_glob, wildcard};
 /// One statement, compiled.
 #[derive(Clone, Debug)]
 pub struct CompiledStatement {
+    /// The statement's effect.
     pub effect: Effect,
     action: Actions,
     resource: Resources,
@@ -36,6 +37,7 @@ pub struct CompiledStatement {
 }
 
 impl CompiledStatement {
+    /// Compiles a statement: patterns parsed, values sorted, once.
     pub fn new(s: &Statement) -> CompiledStatement {
         CompiledStatement {
             effect: s.effect,
@@ -68,6 +70,7 @@ impl CompiledStatement {
 /// A request read once for many statements: what every statement would otherwise recompute.
 #[derive(Clone, Copy, Debug)]
 pub struct Prepared<'r> {
+    /// The request.
     pub request: &'r Request,
     action_ascii: bool,
     /// The service and name of an action with a colon.
@@ -103,6 +106,7 @@ fn key_fingerprint(key: &[u8]) -> u32 {
 }
 
 impl<'r> Prepared<'r> {
+    /// Reads the request once.
     pub fn new(request: &'r Request) -> Prepared<'r> {
         let action = request.action.as_str();
         let colon = action.as_bytes().iter().position(|&b| b == b':');
@@ -950,6 +954,7 @@ impl ActionIndex {
 type Sources<'s> = Vec<(bool, Vec<&'s str>)>;
 
 impl StatementList {
+    /// Compiles and indexes a list of statements.
     pub fn new<'s>(statements: impl IntoIterator<Item = &'s Statement>) -> StatementList {
         let statements: Vec<&Statement> = statements.into_iter().collect();
         let groups = statements

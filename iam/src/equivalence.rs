@@ -23,17 +23,23 @@ use crate::eval::{decide, ContextValue, Decision, Request};
 use crate::subsume::{never_matches, subsumes};
 use crate::{Op, Qualifier, Statement};
 
+/// What [`check`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// The two lists decide every request alike.
     Equivalent,
     /// A request the two sides decide differently.
     Different {
+        /// The request.
         request: Request,
+        /// The first list's decision.
         lowered: Decision,
+        /// The second list's.
         optimised: Decision,
     },
     /// A statement whose coverage could not be shown, and no request found that differs.
     Unproven {
+        /// The part of a statement not shown covered.
         statement: Box<Statement>,
     },
 }

@@ -28,8 +28,11 @@ pub use crate::request::{same_key, ContextValue, Request};
 /// The outcome of one flat list of statements for one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// A matching Deny.
     ExplicitDeny,
+    /// No matching Deny, a matching Allow.
     Allow,
+    /// Nothing matches.
     ImplicitDeny,
 }
 
@@ -107,23 +110,36 @@ pub fn arn_match_request(pattern: &str, r: &Request) -> bool {
 /// `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArnRule {
+    /// The `Resource` element's rule: a segment-final `*` may cross `:`.
     Resource,
+    /// The `Arn*` condition operators' rule: each component is matched on its own.
     Condition,
 }
 
 /// One token of an ARN pattern (aws.md §3.4): whether a wildcard may match a `:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArnTok {
+    /// A character that must be there.
     Lit(char),
-    Any { crosses_colon: bool },
-    Star { crosses_colon: bool },
+    /// `?`: one character.
+    Any {
+        /// Whether that character may be a `:`.
+        crosses_colon: bool,
+    },
+    /// `*`: any run of characters.
+    Star {
+        /// Whether the run may contain a `:`.
+        crosses_colon: bool,
+    },
 }
 
 impl ArnTok {
+    /// Whether this is a `*`.
     pub fn is_star(&self) -> bool {
         matches!(self, ArnTok::Star { .. })
     }
 
+    /// Whether the token may stand for `c`.
     pub fn accepts(&self, c: char) -> bool {
         match *self {
             ArnTok::Lit(p) => p == c,
@@ -195,6 +211,7 @@ pub fn arn_condition_match(pattern: &str, arn: &str) -> bool {
     arn_match_by(pattern, arn, ArnRule::Condition)
 }
 
+/// Whether the ARN pattern matches `arn` under `rule`.
 pub fn arn_match_by(pattern: &str, arn: &str, rule: ArnRule) -> bool {
     if pattern == "*" {
         return true;
@@ -387,6 +404,7 @@ fn compare(
     }
 }
 
+/// A `Numeric*` operand: a finite number, surrounding white space allowed.
 pub fn parse_number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::{Condition, Scope, Statement};
 
+/// The policy language version every document declares.
 pub const VERSION: &str = "2012-10-17";
 
 /// A JSON string literal with every non-ASCII character escaped as `\uXXXX`.

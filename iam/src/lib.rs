@@ -1,9 +1,28 @@
+#![warn(missing_docs)]
 //! Layer 3 (docs/architecture.md): the IAM statement IR — Effect, Action/NotAction, Resource/NotResource,
 //! Condition — as plain, ordered data. Every set is a `BTreeSet`/`BTreeMap`, so two equal
 //! statements print the same bytes and the output is deterministic (docs/architecture.md, "Invariants").
 //!
 //! Semantics are IAM's (aws.md §3): operators in a condition are ANDed, keys under one operator
 //! are ANDed, values of one key are ORed — NORed under a negated operator.
+//!
+//! Reading a policy and deciding a request:
+//!
+//! ```
+//! use govc_iam::eval::{decide, Decision, Request};
+//! use govc_iam::parse::parse_policy;
+//!
+//! let policy = r#"{"Version": "2012-10-17", "Statement": [
+//!     {"Effect": "Deny", "Action": "bedrock:*", "Resource": "*",
+//!      "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}}]}"#;
+//! let statements = parse_policy(policy).expect("a policy");
+//! let invoke = |region: &str| {
+//!     Request::new("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/x")
+//!         .with("aws:RequestedRegion", region)
+//! };
+//! assert_eq!(decide(&statements, &invoke("eu-west-1")), Decision::ExplicitDeny);
+//! assert_eq!(decide(&statements, &invoke("us-east-1")), Decision::ImplicitDeny);
+//! ```
 
 pub mod compiled;
 pub mod equivalence;
@@ -20,13 +39,17 @@ use std::fmt;
 
 use govc_span::Span;
 
+/// A statement's `Effect`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Effect {
+    /// `"Allow"`.
     Allow,
+    /// `"Deny"`.
     Deny,
 }
 
 impl Effect {
+    /// As written in policy JSON.
     pub fn name(self) -> &'static str {
         match self {
             Effect::Allow => "Allow",
@@ -42,14 +65,17 @@ impl Effect {
 pub struct Scope {
     /// `NotAction` / `NotResource`.
     pub negated: bool,
+    /// The patterns (`*` and `?` wildcards), ORed.
     pub values: BTreeSet<String>,
 }
 
 impl Scope {
+    /// `"*"`: everything.
     pub fn any() -> Scope {
         Scope::of(["*"])
     }
 
+    /// `Action`/`Resource` with these values.
     pub fn of<I, S>(values: I) -> Scope
     where
         I: IntoIterator<Item = S>,
@@ -61,6 +87,7 @@ impl Scope {
         }
     }
 
+    /// `NotAction`/`NotResource` with these values.
     pub fn not_of<I, S>(values: I) -> Scope
     where
         I: IntoIterator<Item = S>,
@@ -80,6 +107,10 @@ impl Scope {
 
 /// The condition operators of aws.md §3.1 (without qualifier or `IfExists`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[allow(
+    missing_docs,
+    reason = "each variant is the IAM condition operator of its name"
+)]
 pub enum Op {
     StringEquals,
     StringNotEquals,
@@ -111,6 +142,7 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every operator, in the order of aws.md §3.1.
     pub const ALL: [Op; 27] = [
         Op::StringEquals,
         Op::StringNotEquals,
@@ -141,6 +173,7 @@ impl Op {
         Op::Null,
     ];
 
+    /// As written in policy JSON.
     pub fn name(self) -> &'static str {
         match self {
             Op::StringEquals => "StringEquals",
@@ -189,13 +222,17 @@ impl Op {
     }
 }
 
+/// The set operator prefixed to a condition operator for multivalued keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Qualifier {
+    /// `ForAnyValue:`: some value of the key satisfies the operator (false on an empty list).
     ForAnyValue,
+    /// `ForAllValues:`: every value does (true on an empty list or a missing key).
     ForAllValues,
 }
 
 impl Qualifier {
+    /// As written in policy JSON, without the colon.
     pub fn name(self) -> &'static str {
         match self {
             Qualifier::ForAnyValue => "ForAnyValue",
@@ -207,12 +244,16 @@ impl Qualifier {
 /// A full condition operator: `[ForAnyValue:|ForAllValues:]Op[IfExists]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Operator {
+    /// `ForAnyValue:` / `ForAllValues:`, if any.
     pub qualifier: Option<Qualifier>,
+    /// The operator itself.
     pub op: Op,
+    /// `…IfExists`: true when the key is missing.
     pub if_exists: bool,
 }
 
 impl Operator {
+    /// `op` without qualifier or `IfExists`.
     pub fn plain(op: Op) -> Operator {
         Operator {
             qualifier: None,
@@ -268,9 +309,11 @@ pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
 /// and diagnostics.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
+    /// The source file.
     pub file: String,
     /// The source statement.
     pub span: Span,
+    /// The policy (block) it is in.
     pub policy: String,
     /// Readable name of the source statement (`DenyModel`, `Forbid`, …).
     pub label: String,
@@ -279,9 +322,13 @@ pub struct Origin {
 /// One IAM policy statement.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Statement {
+    /// `Effect`.
     pub effect: Effect,
+    /// `Action` / `NotAction`.
     pub action: Scope,
+    /// `Resource` / `NotResource`.
     pub resource: Scope,
+    /// `Condition`: operator → key → values.
     pub condition: Condition,
     /// Never empty after lowering; merging statements unions their origins.
     pub origins: BTreeSet<Origin>,
@@ -299,17 +346,24 @@ impl Statement {
 /// The kind of document a policy becomes: a service control policy or an IAM policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PolicyKind {
+    /// A service control policy (an `scp` block).
     Scp,
+    /// An IAM managed policy (an `identity` block).
     Identity,
 }
 
 /// One `scp` or `identity` block, lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
+    /// The block's name.
     pub name: String,
+    /// What it becomes.
     pub kind: PolicyKind,
+    /// The file it is declared in.
     pub file: String,
+    /// The name's span.
     pub span: Span,
+    /// Its statements, in source order.
     pub statements: Vec<Statement>,
     /// An SCP that holds Allow statements (an allow-list, `only models`): it stands in for
     /// FullAWSAccess on its targets, which must be detached there (aws.md §1.4).

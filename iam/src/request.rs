@@ -7,19 +7,25 @@ use std::collections::BTreeMap;
 /// A context value: one string or a list (`Bool` values as `"true"` / `"false"`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextValue {
+    /// A single-valued key.
     One(String),
+    /// A multivalued key.
     Many(Vec<String>),
 }
 
 /// One request as IAM sees it. Context keys compare case-insensitively (aws.md §3.1).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {
+    /// `service:Action`.
     pub action: String,
+    /// The resource's ARN (or `*`).
     pub resource: String,
+    /// The request's condition keys.
     pub context: BTreeMap<String, ContextValue>,
 }
 
 impl Request {
+    /// A request without context keys.
     pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Request {
         Request {
             action: action.into(),

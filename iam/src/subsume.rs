@@ -48,6 +48,7 @@ pub fn glob_subsumes(p: &str, q: &str, case_insensitive: bool) -> bool {
     )
 }
 
+/// A value of `*`s only: everything.
 pub fn all_stars(v: &str) -> bool {
     !v.is_empty() && v.chars().all(|c| c == '*')
 }
@@ -160,6 +161,7 @@ pub fn implies(b: &Condition, a: &Condition) -> bool {
     })
 }
 
+/// Whether condition `b` implies `operator {key: a_values}`.
 pub fn entry_implied(
     b: &Condition,
     operator: Operator,
@@ -210,6 +212,7 @@ pub struct CoverIndex<'a> {
 }
 
 impl<'a> CoverIndex<'a> {
+    /// The index of a list of statements.
     pub fn new(statements: impl IntoIterator<Item = &'a Statement>) -> CoverIndex<'a> {
         let mut by_resource: std::collections::HashMap<&'a str, Vec<usize>> =
             std::collections::HashMap::new();

@@ -18,7 +18,9 @@ use crate::request::{ContextValue, Request};
 /// escape, so that `*` and `?` in it are not wildcards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PChar {
+    /// The character.
     pub c: char,
+    /// Whether it stands for itself even if it is `*` or `?`.
     pub literal: bool,
 }
 
