@@ -184,6 +184,11 @@ enum Command {
         #[arg(long = "clientProcessId", value_name = "PID", hide = true)]
         client_process_id: Option<String>,
     },
+    /// Print a shell completion script, e.g. `govc completions bash > ~/.local/share/bash-completion/completions/govc`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
         /// The code (E0200, W0206, …); without it, list every code.
@@ -318,6 +323,14 @@ fn main() -> ExitCode {
             stdin,
             report,
         } => cmd::fmt::run(&paths, check, stdin, &report),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "govc", &mut out);
+            // Written whole, so a closed pipe ends it quietly like every other output.
+            let _ = std::io::stdout().lock().write_all(&out);
+            ExitCode::SUCCESS
+        }
         Command::Lsp { .. } => match govc_lsp::run_stdio() {
             Ok(0) => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(1),

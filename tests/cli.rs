@@ -278,3 +278,45 @@ fn version_names_the_catalog_and_the_commit() {
         "{line}"
     );
 }
+
+/// `govc completions SHELL` prints a completion script for each shell clap_complete knows; the
+/// bash one, loaded into a real bash, completes `govc ch` to `check` and `govc verify --ex` to
+/// `--explain`.
+#[test]
+fn completions_complete_in_a_real_bash() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = govc(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("govc"),
+            "{shell}"
+        );
+    }
+    let script = tmp(
+        "govc-completion.bash",
+        &govc(&["completions", "bash"]).stdout,
+    );
+    let complete = |words: &[&str]| -> Vec<String> {
+        let cword = words.len() - 1;
+        let line = words.join(" ");
+        let probe = format!(
+            "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={cword}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n_govc govc '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            script.display(),
+            words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" "),
+            words[cword],
+            words[cword - 1],
+        );
+        let out = Command::new("bash").arg("-c").arg(probe).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(complete(&["govc", "ch"]), ["check"]);
+    assert!(complete(&["govc", "verify", "--ex"]).contains(&"--explain".to_string()));
+}
