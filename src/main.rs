@@ -125,7 +125,8 @@ enum Command {
         report: Report,
     },
     /// Evaluate one request against the compiled SCPs of an account and show the deciding
-    /// statements. Exit 0 when the organization allows it, 1 when it denies it.
+    /// statements. Exit 0 when the organization allows it, 3 when it denies it, 1 when the policies
+    /// have errors, 2 for a bad request.
     Simulate {
         /// Files or directories (searched recursively for *.gov).
         #[arg(required = true)]

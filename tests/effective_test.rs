@@ -188,7 +188,7 @@ fn simulate_names_the_guardrail_of_the_requests_region() {
         0,
     );
     assert!(!out.contains("enforced in"), "{out}");
-    // No Region in the request (so `only regions` denies it): no guardrail line.
-    let out = sim(claude, None, 1);
+    // No Region in the request (so `only regions` denies it, exit 3): no guardrail line.
+    let out = sim(claude, None, 3);
     assert!(!out.contains("enforced in"), "{out}");
 }

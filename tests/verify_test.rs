@@ -128,7 +128,8 @@ fn simulate_one_request() {
         "--context",
         "bedrock-mantle:Model=deepseek.v3.2",
     ]);
-    assert_eq!(denied.status.code(), Some(1));
+    // 3: denied, apart from 1 (errors in the policies) and 2 (a bad request).
+    assert_eq!(denied.status.code(), Some(3));
     let out = String::from_utf8_lossy(&denied.stdout);
     assert!(out.contains("explicit Deny"), "{out}");
     assert!(out.contains("model-denylist.gov:16:3"), "{out}");
@@ -159,6 +160,61 @@ fn simulate_one_request() {
         "s3:GetObject",
     ]);
     assert_eq!(unknown.status.code(), Some(2));
+
+    // `--format json`: one JSON document with the decision and where it came from.
+    let json = govc(&[
+        "simulate",
+        "examples/organization.gov",
+        "--account",
+        "agent_lab",
+        "--action",
+        "bedrock-mantle:CreateInference",
+        "--resource",
+        "arn:aws:bedrock-mantle:us-east-1:992382794994:project/default",
+        "--region",
+        "us-east-1",
+        "--context",
+        "bedrock-mantle:Model=deepseek.v3.2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json.stdout)));
+    assert_eq!(v["allowed"], false, "{v:#}");
+    assert_eq!(v["outcome"], "denied", "{v:#}");
+    assert_eq!(
+        v["request"]["context"]["aws:RequestedRegion"], "us-east-1",
+        "{v:#}"
+    );
+    let sources = v["deciding"].to_string();
+    assert!(sources.contains("model-denylist.gov:16:3"), "{v:#}");
+
+    // Errors in the policies are 1, as for every command, not a decision.
+    let dir = std::env::temp_dir().join(format!("govc-simulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.gov");
+    std::fs::write(
+        &bad,
+        "org {\n  root = \"r-a1b2\"\n  account a = \"123456789012\"\n}\nscp s {\n  only regions us-est-1\n}\n",
+    )
+    .unwrap();
+    let broken = govc(&[
+        "simulate",
+        &bad.to_string_lossy(),
+        "--allow-outside-root",
+        "--account",
+        "a",
+        "--action",
+        "s3:GetObject",
+    ]);
+    assert_eq!(
+        broken.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

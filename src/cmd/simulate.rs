@@ -166,21 +166,103 @@ pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) 
         context,
         span: Default::default(),
     };
-    let evaluation = verify::evaluate(&levels, &verify::request(&expectation, &id));
-    let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
-    outln!("{text}");
-    if let (Some(region), Ok((_, eff))) = (&req.region, guardrails(&c, &req.account, report)) {
-        for line in
+    let request = verify::request(&expectation, &id);
+    let evaluation = verify::evaluate(&levels, &request);
+    let guardrail_lines: Vec<String> = match (&req.region, guardrails(&c, &req.account, report)) {
+        (Some(region), Ok((_, eff))) => {
             bedrock_effective::describe_for_request(&eff, &req.action, region, &req.resource)
-        {
+        }
+        _ => Vec::new(),
+    };
+    if matches!(report.format, Format::Json) {
+        outln!(
+            "{}",
+            simulation_json(
+                &req.account,
+                &request,
+                &evaluation,
+                &guardrail_lines,
+                &locate
+            )
+        );
+    } else {
+        let text = verify::describe_evaluation(&evaluation, &locate).join("\n");
+        outln!("{text}");
+        for line in &guardrail_lines {
             outln!("{line}");
         }
     }
     if evaluation.outcome.allowed() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        // Apart from 1 (errors in the policies) and 2 (a bad request or usage), so a script
+        // can tell a denial from a failure.
+        ExitCode::from(DENIED)
     }
+}
+
+/// `govc simulate`'s exit status when the organization denies the request.
+pub(crate) const DENIED: u8 = 3;
+
+/// `govc simulate --format json`: the request as evaluated, the decision, the deciding
+/// statements with their sources, and the guardrail lines.
+fn simulation_json(
+    account: &str,
+    request: &govc_compiler::ir::eval::Request,
+    evaluation: &verify::Evaluation,
+    guardrails: &[String],
+    locate: verify::Locate<'_>,
+) -> String {
+    use govc_compiler::ir::eval::ContextValue;
+    use serde_json::json;
+    let context: serde_json::Map<String, serde_json::Value> = request
+        .context
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                ContextValue::One(x) => json!(x),
+                ContextValue::Many(xs) => json!(xs),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let (outcome, no_allow_at) = match &evaluation.outcome {
+        verify::Outcome::Allowed => ("allowed", None),
+        verify::Outcome::Denied => ("denied", None),
+        verify::Outcome::NoAllowAt(t) => ("no_allow", Some(t.as_str())),
+    };
+    let deciding: Vec<serde_json::Value> = evaluation
+        .deciding
+        .iter()
+        .map(|(level, s)| {
+            let sources: Vec<String> = s
+                .statement
+                .origins
+                .iter()
+                .map(|o| locate(&o.file, o.span))
+                .collect();
+            json!({
+                "level": &**level,
+                "effect": s.statement.effect.name(),
+                "from": s.provenance.describe(),
+                "sources": sources,
+            })
+        })
+        .collect();
+    let v = json!({
+        "account": account,
+        "request": {
+            "action": request.action,
+            "resource": request.resource,
+            "context": context,
+        },
+        "allowed": evaluation.outcome.allowed(),
+        "outcome": outcome,
+        "no_allow_at": no_allow_at,
+        "deciding": deciding,
+        "guardrails": guardrails,
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 /// The account's BEDROCK_POLICY levels and their merge; `Err` (reported) for an unknown
