@@ -77,6 +77,8 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<String>,
         #[command(flatten)]
+        strict: Strict,
+        #[command(flatten)]
         report: Report,
     },
     /// Check and compile .gov files into policy JSON and a manifest.
@@ -103,6 +105,8 @@ enum Command {
         #[arg(long)]
         compress_actions: bool,
         #[command(flatten)]
+        strict: Strict,
+        #[command(flatten)]
         report: Report,
     },
     /// Compile, then run every `test` block against the compiled SCPs (FullAWSAccess and
@@ -121,6 +125,8 @@ enum Command {
         /// actions; a compressed pattern also denies actions AWS adds later).
         #[arg(long)]
         compress_actions: bool,
+        #[command(flatten)]
+        strict: Strict,
         #[command(flatten)]
         report: Report,
     },
@@ -261,7 +267,11 @@ fn main() -> ExitCode {
     };
     let _ = ALLOW_OUTSIDE_ROOT.set(cli.allow_outside_root);
     match cli.command {
-        Command::Check { paths, report } => check(&paths, &report),
+        Command::Check {
+            paths,
+            strict,
+            report,
+        } => check(&paths, strict.deny_warnings, &report),
         Command::Compile {
             paths,
             out,
@@ -269,6 +279,7 @@ fn main() -> ExitCode {
             limits,
             sids,
             compress_actions,
+            strict,
             report,
         } => {
             let opts = compile::Options {
@@ -277,13 +288,21 @@ fn main() -> ExitCode {
                 compress_actions,
                 optimize: true,
             };
-            compile_cmd(&paths, out.as_deref(), dry_run, &opts, &report)
+            compile_cmd(
+                &paths,
+                out.as_deref(),
+                dry_run,
+                strict.deny_warnings,
+                &opts,
+                &report,
+            )
         }
         Command::Verify {
             paths,
             explain,
             limits,
             compress_actions,
+            strict,
             report,
         } => {
             let opts = compile::Options {
@@ -291,7 +310,7 @@ fn main() -> ExitCode {
                 compress_actions,
                 ..compile::Options::default()
             };
-            verify_cmd(&paths, explain, &opts, &report)
+            verify_cmd(&paths, explain, strict.deny_warnings, &opts, &report)
         }
         Command::Simulate {
             paths,
@@ -380,6 +399,21 @@ fn collect_as_given(paths: &[String]) -> Result<Vec<String>, String> {
         }
     }
     Ok(out)
+}
+
+/// `--deny-warnings`, for the commands that judge a program (`check`, `compile`, `verify`).
+#[derive(Args)]
+struct Strict {
+    /// Fail (exit 1) on warnings as on errors; `compile` then writes nothing.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Whether the diagnostics fail the command: an error, or a warning under `--deny-warnings`.
+fn fails(diags: &[Diagnostic], deny_warnings: bool) -> bool {
+    diags
+        .iter()
+        .any(|d| d.is_error() || (deny_warnings && d.severity() == Severity::Warning))
 }
 
 /// How diagnostics are shown (the options every command that reports shares).

@@ -320,3 +320,39 @@ fn completions_complete_in_a_real_bash() {
     assert_eq!(complete(&["govc", "ch"]), ["check"]);
     assert!(complete(&["govc", "verify", "--ex"]).contains(&"--explain".to_string()));
 }
+
+/// `compile --dry-run --format json` prints one JSON document (the warnings and the manifest),
+/// so a script can parse it.
+#[test]
+fn a_json_dry_run_is_one_json_document() {
+    let out = govc(&["compile", "examples/", "--dry-run", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert!(v["diagnostics"].is_array(), "{v:#}");
+    assert!(v["manifest"]["documents"].is_array(), "{v:#}");
+}
+
+/// `--deny-warnings` fails `check`, `compile` (which then writes nothing) and `verify` on the
+/// examples' lints, and changes nothing on a program without warnings.
+#[test]
+fn deny_warnings_fails_on_warnings_only() {
+    let out_dir = std::env::temp_dir().join(format!("govc-deny-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = out_dir.to_string_lossy().into_owned();
+    for args in [
+        vec!["check", "--deny-warnings", "examples/"],
+        vec!["compile", "--deny-warnings", "examples/", "--out", &out],
+        vec!["verify", "--deny-warnings", "examples/"],
+    ] {
+        assert_eq!(govc(&args).status.code(), Some(1), "{args:?}");
+    }
+    assert!(!out_dir.exists(), "nothing written");
+    assert_eq!(govc(&["check", "examples/"]).status.code(), Some(0));
+    assert_eq!(
+        govc(&["check", "--deny-warnings", "examples/model-denylist.gov"])
+            .status
+            .code(),
+        Some(0)
+    );
+}

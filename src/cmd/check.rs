@@ -2,7 +2,7 @@
 
 use crate::*;
 
-pub(crate) fn check(paths: &[String], report: &Report) -> ExitCode {
+pub(crate) fn check(paths: &[String], deny_warnings: bool, report: &Report) -> ExitCode {
     let (database, ws) = match load(paths) {
         Ok(x) => x,
         Err(code) => return code,
@@ -12,7 +12,7 @@ pub(crate) fn check(paths: &[String], report: &Report) -> ExitCode {
     let sources = ws.files(&database);
     let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
     report.print(diags, &text_of);
-    if diags.iter().any(Diagnostic::is_error) {
+    if fails(diags, deny_warnings) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -6,6 +6,7 @@ pub(crate) fn compile_cmd(
     paths: &[String],
     out: Option<&str>,
     dry_run: bool,
+    deny_warnings: bool,
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
@@ -16,8 +17,24 @@ pub(crate) fn compile_cmd(
     let output = &c.output;
     let text_of = |p: &str| c.text(p);
     let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
-    report.print(&c.diags, &text_of);
     let manifest = manifest::render(output, &locate);
+    // With `--dry-run --format json`, one JSON document: the warnings and the manifest.
+    if dry_run && !matches!(report.format, Format::Human) {
+        let parse = |text: &str| {
+            serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null)
+        };
+        let v = serde_json::json!({
+            "diagnostics": parse(&govc_compiler::diagnostics::render::render_json(&c.diags, &text_of)),
+            "manifest": parse(&manifest),
+        });
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    report.print(&c.diags, &text_of);
+    if fails(&c.diags, deny_warnings) {
+        errln!("error: warnings are denied (--deny-warnings); nothing written");
+        return ExitCode::from(1);
+    }
     if dry_run {
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(manifest.as_bytes());

@@ -5,6 +5,7 @@ use crate::*;
 pub(crate) fn verify_cmd(
     paths: &[String],
     explain: bool,
+    deny_warnings: bool,
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
@@ -41,7 +42,11 @@ pub(crate) fn verify_cmd(
         }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if results.iter().all(verify::TestResult::passed) && proven && source_proven {
+    let warned = fails(&c.diags, deny_warnings);
+    if warned {
+        errln!("error: warnings are denied (--deny-warnings)");
+    }
+    if results.iter().all(verify::TestResult::passed) && proven && source_proven && !warned {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
