@@ -209,6 +209,8 @@ enum Format {
     Json,
     /// JUnit XML (`govc verify` only).
     Junit,
+    /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -437,6 +439,10 @@ impl Report {
             Format::Json | Format::Junit => {
                 outln!("{}", render_json(diags, text_of));
             }
+            Format::Github => {
+                let text = govc_compiler::diagnostics::github::render_github(diags, text_of);
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
             Format::Human => {
                 let color = match self.color {
                     ColorChoice::Always => true,
@@ -501,6 +507,15 @@ impl Compiled {
     }
 
     /// `file:line:col` of a span.
+    /// 1-based line and column of a span.
+    fn line_col(&self, file: &str, span: govc_compiler::syntax::Span) -> (usize, usize) {
+        match self.ws.files(&self.database).get(file) {
+            Some(f) => db::line_index(&self.database, *f)
+                .line_col(f.text(&self.database), span.start as usize),
+            None => (1, 1),
+        }
+    }
+
     fn locate(&self, file: &str, span: govc_compiler::syntax::Span) -> String {
         match self.ws.files(&self.database).get(file) {
             Some(f) => db::locate(

@@ -356,3 +356,48 @@ fn deny_warnings_fails_on_warnings_only() {
         Some(0)
     );
 }
+
+/// `--format github`: one workflow annotation per diagnostic, on its line, for `check`; and one
+/// per failed expectation for `verify`, on the expectation's line.
+#[test]
+fn github_annotations_for_check_and_verify() {
+    let out = govc(&[
+        "check",
+        "--format",
+        "github",
+        "tests/bad/unknown-region.gov",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=tests/bad/unknown-region.gov,line=3,col=16,endLine=3,endColumn=24,title=E0200::unknown region `us-est-1`"
+        ),
+        "{text}"
+    );
+    // A test that now fails: its annotation names the expectation's line.
+    let dir = std::env::temp_dir().join(format!("govc-github-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("p.gov"),
+        "org {\n  root = \"r-a1b2\"\n  account a = \"123456789012\"\n}\nscp s {\n  deny model deepseek*\n}\nattach s to root\ntest \"open\" on a {\n  expect allow bedrock:InvokeModel on \"arn:aws:bedrock:us-east-1::foundation-model/deepseek.v3.2\" in us-east-1\n}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args(["verify", "--format", "github", "p.gov"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let failed: Vec<&str> = text.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(failed.len(), 1, "{text}");
+    assert!(
+        failed[0].starts_with("::error file=p.gov,line=10,col=3,title=govc verify%3A expectation failed::test \"open\""),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

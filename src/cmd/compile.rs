@@ -19,7 +19,7 @@ pub(crate) fn compile_cmd(
     let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
     let manifest = manifest::render(output, &locate);
     // With `--dry-run --format json`, one JSON document: the warnings and the manifest.
-    if dry_run && !matches!(report.format, Format::Human) {
+    if dry_run && matches!(report.format, Format::Json | Format::Junit) {
         let parse = |text: &str| {
             serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null)
         };

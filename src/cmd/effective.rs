@@ -16,7 +16,7 @@ pub(crate) fn effective_cmd(paths: &[String], account: &str, report: &Report) ->
         Err(code) => return code,
     };
     let text = match report.format {
-        Format::Human => bedrock_effective::report_human(account, &levels, &eff),
+        Format::Human | Format::Github => bedrock_effective::report_human(account, &levels, &eff),
         Format::Json | Format::Junit => bedrock_effective::report_json(account, &levels, &eff),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());

@@ -17,7 +17,7 @@ pub(crate) fn verify_cmd(
     let text_of = |p: &str| c.text(p);
     let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
     let program = c.program();
-    if matches!(report.format, Format::Human) {
+    if matches!(report.format, Format::Human | Format::Github) {
         report.print(&c.diags, &text_of);
     }
     let results = verify::run(program, output);
@@ -39,6 +39,16 @@ pub(crate) fn verify_cmd(
         Format::Json => verify::report_json(&results, &source_lines(&source), &locate),
         Format::Junit => {
             verify::report_junit(&results, &equivalence, &source_lines(&source), &locate)
+        }
+        Format::Github => {
+            let line_col = |file: &str, span: govc_compiler::syntax::Span| c.line_col(file, span);
+            verify::report_github(
+                &results,
+                &equivalence,
+                &source_lines(&source),
+                &line_col,
+                &locate,
+            )
         }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());

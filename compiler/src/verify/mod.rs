@@ -4,11 +4,13 @@
 //! `govc compile` writes (optimised and packed), plus FullAWSAccess where it stays attached and
 //! the SCP of each Control Tower control on the path.
 
+mod github;
 mod human;
 mod json;
 mod junit;
 
 // The report writers, one module per format, apart from the engine.
+pub use github::{report_github, LineCol};
 pub use human::{describe_evaluation, report_equivalence, report_human};
 pub use json::report_json;
 pub use junit::report_junit;

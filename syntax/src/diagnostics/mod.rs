@@ -2,6 +2,7 @@
 //! or to JSON. Every diagnostic has a stable code with a long explanation (`govc explain`).
 
 mod codes;
+pub mod github;
 pub mod render;
 
 pub use codes::{Code, Severity};

@@ -490,7 +490,15 @@ pub fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
 
 /// JSON: an array with one object per diagnostic (never capped; for CI tools).
 pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
-    // Positions per file, computed in one sweep each.
+    let pos = line_columns(diags, text_of);
+    json_of(diags, pos)
+}
+
+/// Each diagnostic's start and end as 1-based (line, column), computed in one sweep per file.
+pub fn line_columns<'t>(
+    diags: &[Diagnostic],
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+) -> Vec<((usize, usize), (usize, usize))> {
     let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in diags.iter().enumerate() {
         by_file.entry(d.file.as_str()).or_default().push(i);
@@ -516,6 +524,10 @@ pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'
             }
         }
     }
+    pos
+}
+
+fn json_of(diags: &[Diagnostic], pos: Vec<((usize, usize), (usize, usize))>) -> String {
     let items: Vec<serde_json::Value> = diags
         .iter()
         .zip(pos)
