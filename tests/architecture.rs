@@ -299,3 +299,45 @@ fn the_checks_find_imports_and_cycles() {
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
     );
 }
+
+/// The `rust-version` the workspace declares is the newest one its locked dependencies need,
+/// so `cargo install --locked` on an older toolchain fails up front with a clear message
+/// rather than deep in a dependency.
+#[test]
+fn the_declared_rust_version_is_what_the_dependencies_need() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(REPO)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = |v: &str| -> (u32, u32, u32) {
+        let mut p = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
+        (
+            p.next().unwrap_or(0),
+            p.next().unwrap_or(0),
+            p.next().unwrap_or(0),
+        )
+    };
+    let packages = meta["packages"].as_array().unwrap();
+    let ours = packages
+        .iter()
+        .find(|p| p["name"] == "govc")
+        .and_then(|p| p["rust_version"].as_str())
+        .map(version)
+        .unwrap();
+    let (needed, by) = packages
+        .iter()
+        .filter_map(|p| Some((version(p["rust_version"].as_str()?), p["name"].as_str()?)))
+        .max()
+        .unwrap();
+    assert!(
+        ours >= needed,
+        "rust-version is {ours:?} but {by} needs {needed:?}: raise it in Cargo.toml"
+    );
+}
