@@ -12,12 +12,6 @@ use tower_lsp_server::ls_types::{
 use crate::line_index::LineIndex;
 use crate::world::{uri_of, Snapshot};
 
-pub fn diagnostic(snap: &Snapshot, uri: &Uri, d: &Diagnostic) -> lsp::Diagnostic {
-    let text = snap.text(&d.file).unwrap_or("");
-    let li = LineIndex::new(text);
-    to_lsp(snap, uri, text, &li, d)
-}
-
 pub fn to_lsp(
     snap: &Snapshot,
     uri: &Uri,

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The govc language server (`govc lsp`), over stdio, on `tower-lsp-server` (see
 //! docs/editors.md for why that crate). It drives the compiler's salsa database
 //! (`govc_compiler::db`), so the editor sees exactly what `govc check` sees and an edit re-checks
@@ -8,14 +9,18 @@
 //! - [`features`]: one module per feature;
 //! - [`line_index`]: byte offsets ⇄ UTF-16 positions.
 
-pub mod convert;
+// The crate's surface is `serve`, `run_stdio`, the transport guard (for its fuzz target) and
+// the capabilities (for a snapshot test); the rest is internal.
+pub(crate) mod convert;
 #[cfg(feature = "fault-injection")]
 pub mod faults;
-pub mod features;
-pub mod line_index;
-pub mod server;
+pub(crate) mod features;
+pub(crate) mod line_index;
+pub(crate) mod server;
 pub mod transport;
-pub mod world;
+pub(crate) mod world;
+
+pub use server::capabilities;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};

@@ -331,6 +331,7 @@ fn apply_change(doc: &mut Doc, change: TextDocumentContentChangeEvent) -> Result
     Ok(())
 }
 
+/// What the server offers, as answered to `initialize`.
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(PositionEncodingKind::UTF16),

@@ -55,7 +55,9 @@ pub enum Fault {
 /// One item out of the framer.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Frame {
+    /// A body, framed as announced.
     Body(Vec<u8>),
+    /// Bytes that were not a well-framed message, and what was wrong.
     Fault(Fault),
 }
 
@@ -87,6 +89,7 @@ fn find_header_start(hay: &[u8], from: usize) -> Option<usize> {
 }
 
 impl Framer {
+    /// Adds bytes read from the editor.
     pub fn push(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
     }
@@ -233,9 +236,19 @@ fn clip(s: &str) -> String {
 #[derive(Debug, PartialEq)]
 pub enum Checked {
     /// A message the library decodes; `method` for requests and notifications.
-    Pass { method: Option<String> },
+    Pass {
+        /// The method, for requests and notifications.
+        method: Option<String>,
+    },
     /// Not a message: the error to answer with (`id` as read, or `null`).
-    Reject { id: Value, code: i64, why: String },
+    Reject {
+        /// The request's id as read, or `null`.
+        id: Value,
+        /// The JSON-RPC error code.
+        code: i64,
+        /// What was wrong, for the error message.
+        why: String,
+    },
 }
 
 /// Checks a body as `tower-lsp-server` would decode it (a response, else a request or
@@ -324,7 +337,9 @@ fn describe(f: &Fault) -> String {
 /// What the editor asked of the server's lifetime.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Lifecycle {
+    /// A `shutdown` request was answered.
     pub shutdown: bool,
+    /// An `exit` notification arrived.
     pub exit: bool,
 }
 

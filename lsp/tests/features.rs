@@ -76,7 +76,7 @@ async fn initialize_advertises_the_features() {
     // A second initialize is refused: the server is already initialized.
     let r = c.request("initialize", json!({"capabilities": {}})).await;
     assert!(r.get("error").is_some(), "{r}");
-    let caps = serde_json::to_value(govc_lsp::server::capabilities()).unwrap();
+    let caps = serde_json::to_value(govc_lsp::capabilities()).unwrap();
     insta::assert_json_snapshot!("capabilities", caps);
 }
 
