@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use govc_compiler::compile;
 use govc_compiler::compile::manifest;
 use govc_compiler::db::{self, Database};
-use govc_compiler::diagnostics::render::{render_human, render_json, HumanOptions};
+use govc_compiler::diagnostics::render::{
+    render_human, render_json, terminal_safe_json, HumanOptions,
+};
 use govc_compiler::diagnostics::{Code, Diagnostic, Severity};
 use govc_compiler::document::write;
 use govc_compiler::effective as bedrock_effective;
@@ -506,7 +508,6 @@ impl Compiled {
             .map(|f| f.text(&self.database).as_str())
     }
 
-    /// `file:line:col` of a span.
     /// 1-based line and column of a span.
     fn line_col(&self, file: &str, span: govc_compiler::syntax::Span) -> (usize, usize) {
         match self.ws.files(&self.database).get(file) {
@@ -516,16 +517,10 @@ impl Compiled {
         }
     }
 
+    /// `file:line:col` of a span.
     fn locate(&self, file: &str, span: govc_compiler::syntax::Span) -> String {
-        match self.ws.files(&self.database).get(file) {
-            Some(f) => db::locate(
-                file,
-                db::line_index(&self.database, *f),
-                f.text(&self.database),
-                span.start as usize,
-            ),
-            None => format!("{file}:1:1"),
-        }
+        let (line, col) = self.line_col(file, span);
+        format!("{file}:{line}:{col}")
     }
 
     fn program(&self) -> &govc_compiler::rules::Program {

@@ -401,3 +401,48 @@ fn github_annotations_for_check_and_verify() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every JSON govc prints escapes control and bidi characters, also those in a file name and
+/// also where documents are combined (`compile --dry-run --format json`, which reads the
+/// diagnostics back) — a pull request's file name cannot reorder a CI log.
+#[test]
+fn json_outputs_escape_a_file_names_bidi_characters() {
+    let dir = std::env::temp_dir().join(format!("govc-bidi-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a\u{202e}b.gov"),
+        "org {\n  root = \"r-a1b2\"\n  account a = \"123456789012\"\n}\nscp s {\n  only regions us-east-1\n}\nattach s to root\ntest \"t\" on a {\n  expect deny bedrock:InvokeModel on \"*\" in eu-west-1\n}\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["compile", ".", "--dry-run", "--format", "json"],
+        vec!["compile", ".", "--dry-run"],
+        vec!["verify", ".", "--format", "json"],
+        vec![
+            "simulate",
+            ".",
+            "--account",
+            "a",
+            "--action",
+            "bedrock:InvokeModel",
+            "--region",
+            "eu-west-1",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("a\\u202eb.gov"),
+            "{args:?}: the name, escaped: {text}"
+        );
+        assert!(!text.contains('\u{202e}'), "{args:?}: {text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -114,7 +114,8 @@ fn cli_exit_codes_and_report() {
 
 #[test]
 fn simulate_one_request() {
-    let denied = govc(&[
+    // A DeepSeek call on the Mantle endpoint, which the examples deny.
+    let deepseek = [
         "simulate",
         "examples/organization.gov",
         "--account",
@@ -127,7 +128,8 @@ fn simulate_one_request() {
         "us-east-1",
         "--context",
         "bedrock-mantle:Model=deepseek.v3.2",
-    ]);
+    ];
+    let denied = govc(&deepseek);
     // 3: denied, apart from 1 (errors in the policies) and 2 (a bad request).
     assert_eq!(denied.status.code(), Some(3));
     let out = String::from_utf8_lossy(&denied.stdout);
@@ -162,22 +164,7 @@ fn simulate_one_request() {
     assert_eq!(unknown.status.code(), Some(2));
 
     // `--format json`: one JSON document with the decision and where it came from.
-    let json = govc(&[
-        "simulate",
-        "examples/organization.gov",
-        "--account",
-        "agent_lab",
-        "--action",
-        "bedrock-mantle:CreateInference",
-        "--resource",
-        "arn:aws:bedrock-mantle:us-east-1:992382794994:project/default",
-        "--region",
-        "us-east-1",
-        "--context",
-        "bedrock-mantle:Model=deepseek.v3.2",
-        "--format",
-        "json",
-    ]);
+    let json = govc(&[&deepseek[..], &["--format", "json"]].concat());
     assert_eq!(json.status.code(), Some(3));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json.stdout)));

@@ -810,7 +810,10 @@ pub fn report_json(account: &str, levels: &[Level], eff: &Effective) -> String {
         "effective_policy": eff.policy,
         "notes": eff.notes.iter().map(Note::to_json).collect::<Vec<_>>(),
     });
-    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    // Control and bidi characters (from names) escaped, as in every JSON govc prints.
+    crate::diagnostics::render::terminal_safe_json(
+        serde_json::to_string_pretty(&v).unwrap_or_default(),
+    ) + "\n"
 }
 
 /// For `govc simulate`: the configurations enforced in `region`, and whether each guards the

@@ -8,9 +8,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::document::{DocKind, Document};
 use crate::glob::glob_match;
 use crate::ir::eval::{action_matches, resource_matches};
-use crate::ir::subsume::CoverIndex;
+use crate::ir::subsume::{subsumes, CoverIndex};
 use crate::ir::{self, Effect, Op, Origin, PolicyKind, Statement};
-use crate::optimize::subsumes;
 use crate::rules::Program;
 
 const REGION_KEY: &str = "aws:RequestedRegion";

@@ -22,6 +22,7 @@
 //! policy variable (`${…}`) is opaque: only equality and `*` reason about it. Statements with a
 //! `sid` are never merged or dropped, so a Sid the user asked for never disappears.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
@@ -136,16 +137,16 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
     let mut by_ar: HashMap<Key, Vec<usize>> = HashMap::new();
     let mut by_ac: HashMap<Key, Vec<usize>> = HashMap::new();
     let mut by_rc: HashMap<Key, Vec<usize>> = HashMap::new();
+    let key = |effect: Effect, parts: &dyn Fn(&mut DefaultHasher)| -> Key {
+        let mut hasher = DefaultHasher::new();
+        parts(&mut hasher);
+        (effect, hasher.finish())
+    };
     let keys = |s: &Statement| {
-        let h = |parts: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            parts(&mut hasher);
-            (s.effect, hasher.finish())
-        };
         (
-            h(&|x| (&s.action, &s.resource).hash(x)),
-            h(&|x| (&s.action, &s.condition).hash(x)),
-            h(&|x| (&s.resource, &s.condition).hash(x)),
+            key(s.effect, &|h| (&s.action, &s.resource).hash(h)),
+            key(s.effect, &|h| (&s.action, &s.condition).hash(h)),
+            key(s.effect, &|h| (&s.resource, &s.condition).hash(h)),
         )
     };
     let mut out: Vec<Statement> = Vec::with_capacity(statements.len());

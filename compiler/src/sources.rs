@@ -233,6 +233,21 @@ fn too_large(path: &Path, len: u64) -> io::Error {
 mod tests {
     use super::*;
 
+    /// The files a walk found, as paths from `root`.
+    fn relative(found: &Walk, root: &Path) -> Vec<String> {
+        found
+            .files
+            .iter()
+            .map(|f| {
+                Path::new(f)
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
     fn tree() -> tempfile::TempDir {
         let d = tempfile::tempdir().unwrap();
         fs::create_dir_all(d.path().join("proj/sub")).unwrap();
@@ -272,17 +287,7 @@ mod tests {
         std::fs::create_dir_all(proj.join(".hidden")).unwrap();
         std::fs::write(proj.join(".hidden/c.gov"), "").unwrap();
         let found = Reader::new([&proj], false).walk(&proj).unwrap();
-        let names: Vec<String> = found
-            .files
-            .iter()
-            .map(|f| {
-                Path::new(f)
-                    .strip_prefix(&proj)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let names = relative(&found, &proj);
         assert_eq!(names, ["a.gov", "alias/b.gov"]);
         assert!(found.skipped.is_empty(), "{:?}", found.skipped);
     }
@@ -313,17 +318,7 @@ mod tests {
         assert!(skipped
             .iter()
             .all(|p| p.ends_with("link.gov") || p.ends_with("zero.gov")));
-        let names: Vec<String> = found
-            .files
-            .iter()
-            .map(|f| {
-                Path::new(f)
-                    .strip_prefix(&proj)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let names = relative(&found, &proj);
         assert_eq!(names, ["a.gov", "sub/b.gov"]);
     }
 }

@@ -14,14 +14,19 @@ use govc_compiler::db::{self, Database};
 use govc_compiler::rules::desugar::READ_FROM_STDLIB;
 use govc_compiler::rules::ScopeSet;
 
-#[test]
-fn the_items_the_desugaring_reads_are_defined_in_the_stdlib() {
+/// The program of one file, `a.gov`, holding `text` (and the stdlib).
+fn load_one(text: &str) -> (Database, db::Workspace) {
     let mut database = Database::default();
-    let text = "scp s {\n  require application_inference_profile\n}\n";
     let (ws, failed) = db::load(&mut database, &["a.gov".to_string()], &|_| {
         Ok(text.as_bytes().to_vec())
     });
     assert!(failed.is_empty());
+    (database, ws)
+}
+
+#[test]
+fn the_items_the_desugaring_reads_are_defined_in_the_stdlib() {
+    let (database, ws) = load_one("scp s {\n  require application_inference_profile\n}\n");
     let index = db::program_index(&database, ws);
     let [invoke_item, patterns @ ..] = READ_FROM_STDLIB;
     let invoke = index.std_literals(invoke_item.0, invoke_item.1);
@@ -160,12 +165,7 @@ fn documented_statements(
 
 /// The lowering of one statement in an `scp`, before optimisation.
 fn lowered(statement: &str) -> Vec<govc_compiler::ir::Statement> {
-    let text = format!("scp s {{\n  {statement}\n}}\n");
-    let mut database = Database::default();
-    let (ws, failed) = db::load(&mut database, &["a.gov".to_string()], &|_| {
-        Ok(text.as_bytes().to_vec())
-    });
-    assert!(failed.is_empty());
+    let (database, ws) = load_one(&format!("scp s {{\n  {statement}\n}}\n"));
     let opts = govc_compiler::compile::Options::default();
     let (output, _) = db::compile_workspace(&database, ws, &opts)
         .unwrap_or_else(|e| panic!("`{statement}` does not compile: {e:?}"));

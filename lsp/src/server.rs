@@ -104,6 +104,13 @@ impl Inner {
         lock(&self.docs).clone()
     }
 
+    /// The set of files on disk may have changed (see [`World::files_changed`]).
+    fn files_changed(&self, changed: &[String]) {
+        let mut world = lock(&self.world);
+        let docs = self.current_docs(&world);
+        world.files_changed(changed, &docs);
+    }
+
     /// A snapshot for the document `uri`, which must be open.
     fn snapshot(&self, uri: &Uri) -> Result<Snapshot> {
         let mut world = lock(&self.world);
@@ -446,20 +453,12 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, p: DidChangeWatchedFilesParams) {
         let changed: Vec<String> = p.changes.iter().map(|c| path_of(&c.uri)).collect();
-        {
-            let mut world = lock(&self.inner.world);
-            let docs = self.inner.current_docs(&world);
-            world.files_changed(&changed, &docs);
-        }
+        self.inner.files_changed(&changed);
         self.schedule_diagnostics();
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {
-        {
-            let mut world = lock(&self.inner.world);
-            let docs = self.inner.current_docs(&world);
-            world.files_changed(&[], &docs);
-        }
+        self.inner.files_changed(&[]);
         self.schedule_diagnostics();
     }
 
@@ -475,11 +474,7 @@ impl LanguageServer for Backend {
             version: p.text_document.version,
         };
         lock(&self.inner.docs).insert(doc.uri.as_str().to_string(), doc);
-        {
-            let mut world = lock(&self.inner.world);
-            let docs = self.inner.current_docs(&world);
-            world.files_changed(&[], &docs);
-        }
+        self.inner.files_changed(&[]);
         self.schedule_diagnostics();
     }
 
@@ -515,9 +510,7 @@ impl LanguageServer for Backend {
             // The file on disk replaces the buffer; it stays in its program while it is on disk
             // (its diagnostics, now without a version, come with the next run), and loses
             // them there when it is not.
-            let mut world = lock(&self.inner.world);
-            let docs = self.inner.current_docs(&world);
-            world.files_changed(&[d.path], &docs);
+            self.inner.files_changed(&[d.path]);
         }
         self.schedule_diagnostics();
     }

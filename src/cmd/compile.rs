@@ -27,7 +27,11 @@ pub(crate) fn compile_cmd(
             "diagnostics": parse(&govc_compiler::diagnostics::render::render_json(&c.diags, &text_of)),
             "manifest": parse(&manifest),
         });
-        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        // Parsing the diagnostics back undid their escapes: escape the whole document again.
+        outln!(
+            "{}",
+            terminal_safe_json(serde_json::to_string_pretty(&v).unwrap_or_default())
+        );
         return ExitCode::SUCCESS;
     }
     report.print(&c.diags, &text_of);
@@ -37,7 +41,7 @@ pub(crate) fn compile_cmd(
     }
     if dry_run {
         let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(manifest.as_bytes());
+        let _ = stdout.write_all(terminal_safe_json(manifest).as_bytes());
         if matches!(report.format, Format::Human) {
             let _ = stdout.write_all(table(output).as_bytes());
         }

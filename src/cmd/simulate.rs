@@ -262,7 +262,7 @@ fn simulation_json(
         "deciding": deciding,
         "guardrails": guardrails,
     });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    terminal_safe_json(serde_json::to_string_pretty(&v).unwrap_or_default())
 }
 
 /// The account's BEDROCK_POLICY levels and their merge; `Err` (reported) for an unknown

@@ -198,14 +198,13 @@ pub fn expected_after(prefix: &str) -> std::collections::BTreeSet<String> {
         } if *l == prefix.len() => Some(expected.clone()),
         _ => None,
     };
-    let first = match &result {
-        Err(e) => recovered
-            .first()
-            .map(|r| &r.error)
-            .map_or_else(|| at_sentinel(e), at_sentinel),
-        Ok(_) => recovered.first().and_then(|r| at_sentinel(&r.error)),
-    };
+    // The first error the parser met: a recovered one, else the one it stopped at.
+    let first = recovered
+        .first()
+        .map(|r| &r.error)
+        .or(result.as_ref().err());
     first
+        .and_then(at_sentinel)
         .unwrap_or_default()
         .into_iter()
         .filter(|e| e != "ERROR")

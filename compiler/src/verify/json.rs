@@ -107,7 +107,10 @@ pub fn report_json(results: &[TestResult], source: &[SourceLine], locate: Locate
             .collect(),
         tests: Tests { results, locate },
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    // Control and bidi characters (from names) escaped, as in every JSON govc prints.
+    let mut out = crate::diagnostics::render::terminal_safe_json(
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+    );
     out.push('\n');
     out
 }
