@@ -286,7 +286,7 @@ fn program(cfg: &Config) -> String {
 
 /// A fresh database with the program loaded (and so parsed).
 fn loaded(src: &str) -> (Database, Workspace) {
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let bytes = src.as_bytes().to_vec();
     let read = move |p: &str| -> std::io::Result<Vec<u8>> {
         if p == FILE {

@@ -135,7 +135,7 @@ test "unit {i} blocks DeepSeek" on acct_{i} {{
 
 /// A fresh database with the program loaded (and so parsed), ready to check.
 fn loaded(src: &str) -> (Database, Workspace) {
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let bytes = src.as_bytes().to_vec();
     let read = move |p: &str| -> std::io::Result<Vec<u8>> {
         if p == FILE {

@@ -18,7 +18,7 @@ use govc_compiler::verify;
 
 fn compiled(path: &str) -> (Program, Output) {
     let file = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let (ws, _) = db::load(&mut database, &[file], &|p| std::fs::read(p));
     let (output, _) = db::compile_workspace(&database, ws, &compile::Options::default()).unwrap();
     (db::program_rules(&database, ws).as_ref().clone(), output)

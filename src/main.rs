@@ -240,7 +240,7 @@ enum ColorChoice {
 /// `govc 0.1.0 (catalog 2026-11-23, commit 0123abcd4567)`: which reference data the checks use
 /// and which source the binary is built from.
 fn version() -> String {
-    let catalog = govc_compiler::catalog::catalog();
+    let catalog = govc_compiler::catalog::embedded();
     format!(
         "{} (catalog {}, commit {})",
         env!("CARGO_PKG_VERSION"),
@@ -478,7 +478,7 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let reader = reader(paths);
     let (ws, failed) = db::load(&mut database, &files, &|p| reader.read(p));
     if let Some((p, e)) = failed.first() {

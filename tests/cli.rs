@@ -270,7 +270,7 @@ fn version_names_the_catalog_and_the_commit() {
     let (date, rest) = rest
         .split_once(", commit ")
         .unwrap_or_else(|| panic!("{line}"));
-    assert_eq!(date, govc_compiler::catalog::catalog().sources().generated);
+    assert_eq!(date, govc_compiler::catalog::embedded().sources().generated);
     let commit = rest.strip_suffix(')').unwrap_or_else(|| panic!("{line}"));
     assert!(
         commit == "unknown"

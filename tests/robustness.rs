@@ -68,7 +68,7 @@ impl Checked {
 
 /// Loads `bytes` as the only user file through an in-memory `read`, and checks the program.
 fn check_bytes(bytes: Vec<u8>) -> Checked {
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let read = move |p: &str| -> std::io::Result<Vec<u8>> {
         if p == FILE {
             Ok(bytes.clone())

@@ -693,7 +693,7 @@ fn program(rng: &mut Rng) -> Program {
         }
         if i == 0 && g.rng.chance(12) {
             // Large enough that the legacy quota splits it.
-            let actions: Vec<String> = govc_compiler::catalog::catalog()
+            let actions: Vec<String> = govc_compiler::catalog::embedded()
                 .actions("bedrock")
                 .iter()
                 .step_by(2)
@@ -859,7 +859,8 @@ fn requests(rng: &mut Rng, account_id: &str, models: &[String], n: usize) -> Vec
     while out.len() < n {
         if rng.chance(12) {
             // A call through an inference profile: all its authorisations.
-            let profiles = govc_compiler::catalog::catalog().inference_profiles();
+            let catalog = govc_compiler::catalog::embedded();
+            let profiles = catalog.inference_profiles();
             let p = rng.pick(profiles);
             let Some((source, _)) = p.routes.first() else {
                 continue;
@@ -886,7 +887,9 @@ fn requests(rng: &mut Rng, account_id: &str, models: &[String], n: usize) -> Vec
                 via,
                 context: context(rng, account_id, models),
             };
-            out.extend(authorisations(&call).unwrap_or_default());
+            out.extend(
+                authorisations(&govc_compiler::catalog::embedded(), &call).unwrap_or_default(),
+            );
             continue;
         }
         let action = rng.pick(REQUEST_ACTIONS).to_string();
@@ -1046,7 +1049,7 @@ fn three_deciders_agree() {
     let mut texts: Vec<String> = Vec::new();
     for pi in 0..programs {
         let p = program(&mut rng);
-        let mut database = Database::default();
+        let mut database = Database::new(govc_compiler::catalog::embedded());
         let text = p.text.clone();
         let (ws, _) = db::load(&mut database, &["p.gov".to_string()], &move |_| {
             Ok(text.clone().into_bytes())

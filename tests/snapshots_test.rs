@@ -12,7 +12,7 @@ use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::render::{render_human, HumanOptions};
 
 fn check_files(paths: &[String]) -> (Database, db::Workspace) {
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let (ws, failed) = db::load(&mut database, paths, &|p| std::fs::read(p));
     assert!(failed.is_empty(), "{failed:?}");
     (database, ws)

@@ -20,7 +20,7 @@ use govc_compiler::verify;
 fn compiled(paths: &[&str]) -> (Program, Output) {
     let root = env!("CARGO_MANIFEST_DIR");
     let files: Vec<String> = paths.iter().map(|p| format!("{root}/{p}")).collect();
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let (ws, failed) = db::load(&mut database, &files, &|p| std::fs::read(p));
     assert!(failed.is_empty());
     let (output, _) = db::compile_workspace(&database, ws, &compile::Options::default()).unwrap();

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::catalog::Shared;
 use crate::check::{self, Index, UseEdge, UseTarget};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::stdlib;
@@ -35,19 +36,40 @@ pub struct Workspace {
 }
 
 #[salsa::db]
-pub trait Db: salsa::Database {}
+pub trait Db: salsa::Database {
+    /// The reference data every query checks and compiles against. Fixed for the database's
+    /// life, so it is not a salsa input: nothing computed from it can go stale.
+    fn catalog(&self) -> &Shared;
+}
 
+/// The database: the storage of every query, and the catalog it was made with.
 #[salsa::db]
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Database {
     storage: salsa::Storage<Self>,
+    catalog: Shared,
+}
+
+impl Database {
+    /// A database that checks and compiles against `catalog` (the shells pass
+    /// [`crate::catalog::embedded`]).
+    pub fn new(catalog: Shared) -> Database {
+        Database {
+            storage: salsa::Storage::default(),
+            catalog,
+        }
+    }
 }
 
 #[salsa::db]
 impl salsa::Database for Database {}
 
 #[salsa::db]
-impl Db for Database {}
+impl Db for Database {
+    fn catalog(&self) -> &Shared {
+        &self.catalog
+    }
+}
 
 /// A parsed file and its lexical and syntax diagnostics.
 #[derive(Debug, PartialEq, Eq)]
@@ -170,7 +192,7 @@ pub fn program_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
         parsed.push((path, p));
     }
     let views: Vec<(&str, &ast::File)> = parsed.iter().map(|(p, f)| (*p, &f.ast)).collect();
-    Arc::new(Index::build(&views, uses))
+    Arc::new(Index::build(db.catalog().clone(), &views, uses))
 }
 
 /// The program as core rules (layer 2), for the back end. Meaningful only when
@@ -437,6 +459,7 @@ mod tests {
                     }
                 }
             }))),
+            catalog: crate::catalog::embedded(),
         };
         (db, log)
     }
@@ -500,7 +523,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_reported_and_the_rest_checked() {
-        let mut db = Database::default();
+        let mut db = Database::new(crate::catalog::embedded());
         let bytes: &[u8] =
             b"scp s { only regions us-east-1 }\n\xff\xfe scp t { only regions nowhere }\n";
         let (ws, _) = load(&mut db, &["x.gov".to_string()], &|_| Ok(bytes.to_vec()));

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::catalog;
+use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::document::{DocKind, Document};
 use crate::glob::glob_match;
@@ -20,7 +20,10 @@ pub fn lint(
     documents: &[Document],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut cris = CrisCache::default();
+    let mut cris = CrisCache {
+        cat: &program.catalog,
+        seen: BTreeMap::new(),
+    };
     for p in &program.policies {
         let Some(l) = lowered.get(&p.name) else {
             continue;
@@ -71,7 +74,7 @@ fn first_origin(s: &Statement) -> Option<&Origin> {
 
 /// W0410/W0411: a Deny on Bedrock invocation outside a list of Regions, with no exemption for
 /// inference profiles, breaks cross-Region inference (aws.md §5.2).
-fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache, out: &mut Vec<Diagnostic>) {
+fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache<'_>, out: &mut Vec<Diagnostic>) {
     for s in &p.statements {
         if s.effect != Effect::Deny
             || !covers_action(s, "bedrock:InvokeModel")
@@ -103,24 +106,23 @@ fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache, out: &mut Vec<Diagnosti
 
 /// What a Region list breaks, per list: programs repeat the same list in many rules, and
 /// each computation walks every inference profile of the catalog.
-#[derive(Default)]
-struct CrisCache {
-    seen: BTreeMap<BTreeSet<String>, Broken>,
+struct CrisCache<'c> {
+    cat: &'c Catalog,
+    seen: BTreeMap<BTreeSet<String>, Broken<'c>>,
 }
 
 /// Geography → (sources in the list, destinations outside it); whether a global profile has a
 /// source in the list.
 #[derive(Clone, Default)]
-struct Broken {
-    geos: BTreeMap<&'static str, (BTreeSet<&'static str>, BTreeSet<&'static str>)>,
+struct Broken<'c> {
+    geos: BTreeMap<&'c str, (BTreeSet<&'c str>, BTreeSet<&'c str>)>,
     global: bool,
 }
 
-fn broken_by(regions: &BTreeSet<String>) -> Broken {
-    let mut broken: BTreeMap<&'static str, (BTreeSet<&'static str>, BTreeSet<&'static str>)> =
-        BTreeMap::new();
+fn broken_by<'c>(cat: &'c Catalog, regions: &BTreeSet<String>) -> Broken<'c> {
+    let mut broken: BTreeMap<&'c str, (BTreeSet<&'c str>, BTreeSet<&'c str>)> = BTreeMap::new();
     let mut global = false;
-    for profile in catalog().inference_profiles() {
+    for profile in cat.inference_profiles() {
         for (source, dests) in &profile.routes {
             if !regions.contains(source) {
                 continue;
@@ -149,7 +151,7 @@ fn broken_by(regions: &BTreeSet<String>) -> Broken {
 
 fn cris_warnings(
     regions: &BTreeSet<String>,
-    cache: &mut CrisCache,
+    cache: &mut CrisCache<'_>,
     file: &str,
     span: crate::syntax::Span,
     what: &str,
@@ -158,11 +160,14 @@ fn cris_warnings(
     let Broken {
         geos: broken,
         global,
-    } = cache
-        .seen
-        .entry(regions.clone())
-        .or_insert_with(|| broken_by(regions))
-        .clone();
+    } = {
+        let cat = cache.cat;
+        cache
+            .seen
+            .entry(regions.clone())
+            .or_insert_with(|| broken_by(cat, regions))
+            .clone()
+    };
     if !broken.is_empty() {
         let parts: Vec<String> = broken
             .iter()

@@ -26,7 +26,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
-use crate::catalog::catalog;
+use crate::catalog::Catalog;
 use crate::glob::is_glob;
 use crate::ir::subsume::CoverIndex;
 pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
@@ -46,15 +46,19 @@ const MAX_ROUNDS: usize = 64;
 /// Runs every pass to a fixpoint. Same input, same output; surviving statements keep the
 /// order in which they first appeared, and a dropped or merged statement's origins move to the
 /// statement that covers it.
-pub fn optimize(statements: Vec<Statement>, opts: &Options) -> Vec<Statement> {
+pub fn optimize(cat: &Catalog, statements: Vec<Statement>, opts: &Options) -> Vec<Statement> {
     let mut current = statements;
     for _ in 0..MAX_ROUNDS {
-        let mut next: Vec<Statement> = current.iter().cloned().map(dedupe_values).collect();
+        let mut next: Vec<Statement> = current
+            .iter()
+            .cloned()
+            .map(|s| dedupe_values(cat, s))
+            .collect();
         next.retain(|s| s.sid.is_some() || !never_matches(s));
         next = merge_statements(next);
         next = drop_subsumed(next);
         if opts.compress_actions {
-            next.iter_mut().for_each(compress_actions);
+            next.iter_mut().for_each(|s| compress_actions(cat, s));
         }
         if next == current {
             break;
@@ -68,8 +72,8 @@ pub fn optimize(statements: Vec<Statement>, opts: &Options) -> Vec<Statement> {
 // Pass 1: values
 // ------------------------------------------------------------------------------------------
 
-fn dedupe_values(mut s: Statement) -> Statement {
-    s.action.values = dedupe_actions(&s.action.values);
+fn dedupe_values(cat: &Catalog, mut s: Statement) -> Statement {
+    s.action.values = dedupe_actions(cat, &s.action.values);
     // A `*` covers every other resource. Equality is the only other safe test: ARN segments
     // make pattern-against-pattern containment subtle, and duplicates are already gone.
     if s.resource.values.contains("*") {
@@ -89,10 +93,9 @@ fn dedupe_values(mut s: Statement) -> Statement {
 
 /// Drops every action another action of the list covers (case-insensitively). Catalog
 /// spellings go first, so of `bedrock:InvokeModel` and `BEDROCK:invokemodel` the first stays.
-fn dedupe_actions(values: &BTreeSet<String>) -> BTreeSet<String> {
+fn dedupe_actions(cat: &Catalog, values: &BTreeSet<String>) -> BTreeSet<String> {
     let canonical = |v: &String| {
-        catalog()
-            .action_by_full_name(v)
+        cat.action_by_full_name(v)
             .is_some_and(|a| a.full_name() == *v)
     };
     let ordered = values
@@ -320,14 +323,14 @@ fn drop_subsumed(statements: Vec<Statement>) -> Vec<Statement> {
 /// shorter. Greedy over each service's sorted names: the shortest prefix finds the largest
 /// group, then the pattern uses the group's longest common prefix, which names the same group
 /// but fewer future actions (`bedrock:InvokeModel*`, not `bedrock:InvokeM*`).
-fn compress_actions(s: &mut Statement) {
+fn compress_actions(cat: &Catalog, s: &mut Statement) {
     if s.effect != Effect::Deny || s.action.negated {
         return;
     }
     // Service → lower-case action name → the value as written in the statement.
     let mut by_service: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for v in s.action.values.iter().filter(|v| !is_glob(v)) {
-        if let Some(a) = catalog().action_by_full_name(v) {
+        if let Some(a) = cat.action_by_full_name(v) {
             by_service
                 .entry(a.service.clone())
                 .or_default()
@@ -337,7 +340,7 @@ fn compress_actions(s: &mut Statement) {
     // A group needs two actions of one service.
     for (service, names) in by_service.into_iter().filter(|(_, n)| n.len() >= 2) {
         let mut left: BTreeSet<String> = names.keys().cloned().collect();
-        let all: Vec<String> = catalog()
+        let all: Vec<String> = cat
             .actions(&service)
             .iter()
             .map(|a| a.name.to_lowercase())
@@ -346,7 +349,7 @@ fn compress_actions(s: &mut Statement) {
             if !left.contains(lower) {
                 continue;
             }
-            let Some(action) = catalog().action(&service, lower) else {
+            let Some(action) = cat.action(&service, lower) else {
                 continue;
             };
             let ends = action.name.char_indices().map(|(i, _)| i);
@@ -354,7 +357,7 @@ fn compress_actions(s: &mut Statement) {
                 let Some(prefix) = action.name.get(..end) else {
                     continue;
                 };
-                let Some((pattern, group)) = exact_group(&service, &all, prefix, &left) else {
+                let Some((pattern, group)) = exact_group(cat, &service, &all, prefix, &left) else {
                     continue;
                 };
                 let mut candidate = s.clone();
@@ -380,7 +383,7 @@ fn compress_actions(s: &mut Statement) {
 /// Writes the patterns of `patterns` in a Deny's `Action` list out again as the catalog
 /// actions each matches: the inverse of [`compress_actions`] for the actions the catalog knows
 /// (`compile::Output::exact`).
-pub fn expand_patterns(s: &mut Statement, patterns: &BTreeSet<String>) {
+pub fn expand_patterns(cat: &Catalog, s: &mut Statement, patterns: &BTreeSet<String>) {
     if s.effect != Effect::Deny || s.action.negated {
         return;
     }
@@ -393,21 +396,21 @@ pub fn expand_patterns(s: &mut Statement, patterns: &BTreeSet<String>) {
         .collect();
     for pattern in found {
         s.action.values.remove(&pattern);
-        for a in catalog().match_actions(&pattern) {
+        for a in cat.match_actions(&pattern) {
             s.action.values.insert(format!("{}:{}", a.service, a.name));
         }
     }
 }
 
 fn exact_group(
+    cat: &Catalog,
     service: &str,
     all: &[String],
     prefix: &str,
     left: &BTreeSet<String>,
 ) -> Option<(String, BTreeSet<String>)> {
     let lower_names = |pattern: &str| -> BTreeSet<String> {
-        catalog()
-            .match_actions(pattern)
+        cat.match_actions(pattern)
             .iter()
             .map(|a| a.name.to_lowercase())
             .collect()
@@ -420,7 +423,7 @@ fn exact_group(
         return None;
     }
     let pattern = format!("{service}:{prefix}*");
-    let matched = catalog().match_actions(&pattern);
+    let matched = cat.match_actions(&pattern);
     let group: BTreeSet<String> = matched.iter().map(|a| a.name.to_lowercase()).collect();
     if group.len() < 2 || !group.is_subset(left) {
         return None;
@@ -500,7 +503,7 @@ mod tests {
     }
 
     fn opt(s: Vec<Statement>) -> Vec<Statement> {
-        optimize(s, &Options::default())
+        optimize(&crate::catalog::embedded(), s, &Options::default())
     }
 
     fn vals(s: &Scope) -> Vec<&str> {
@@ -804,6 +807,7 @@ mod tests {
             ),
         ];
         let out = optimize(
+            &crate::catalog::embedded(),
             input.clone(),
             &Options {
                 compress_actions: true,
@@ -1037,22 +1041,31 @@ mod tests {
         let opts = Options {
             compress_actions: true,
         };
-        let names: Vec<String> = catalog()
+        let names: Vec<String> = crate::catalog::embedded()
             .match_actions("bedrock:InvokeModel*")
             .iter()
             .map(|a| a.full_name())
             .collect();
         assert_eq!(names, INVOKE);
-        let out = optimize(vec![deny(&INVOKE, &[FM], Condition::new())], &opts);
+        let out = optimize(
+            &crate::catalog::embedded(),
+            vec![deny(&INVOKE, &[FM], Condition::new())],
+            &opts,
+        );
         assert_eq!(vals(&out[0].action), ["bedrock:InvokeModel*"]);
         // An Allow never broadens.
-        let out = optimize(vec![allow(&INVOKE, &[FM], Condition::new())], &opts);
+        let out = optimize(
+            &crate::catalog::embedded(),
+            vec![allow(&INVOKE, &[FM], Condition::new())],
+            &opts,
+        );
         assert_eq!(vals(&out[0].action), INVOKE);
         // Off by default.
         let out = opt(vec![deny(&INVOKE, &[FM], Condition::new())]);
         assert_eq!(vals(&out[0].action), INVOKE);
         // Not the whole group: InvokeModel alone stays; s3:GetObject* has many more actions.
         let out = optimize(
+            &crate::catalog::embedded(),
             vec![deny(
                 &["bedrock:InvokeModel", "s3:GetObject", "s3:GetObjectAcl"],
                 &["*"],
@@ -1066,8 +1079,8 @@ mod tests {
         );
         // Decisions on catalog actions are the same.
         let before = vec![deny(&INVOKE, &[FM], Condition::new())];
-        let after = optimize(before.clone(), &opts);
-        for a in catalog().match_actions("bedrock:*") {
+        let after = optimize(&crate::catalog::embedded(), before.clone(), &opts);
+        for a in crate::catalog::embedded().match_actions("bedrock:*") {
             let r = Request::new(
                 a.full_name(),
                 "arn:aws:bedrock:us-east-1::foundation-model/m",

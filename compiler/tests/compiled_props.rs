@@ -312,11 +312,11 @@ proptest! {
     #[test]
     fn proof_of_two_lists_is_sound(a in prop::collection::vec(statement(), 0..4), b in prop::collection::vec(statement(), 0..4), requests in prop::collection::vec(request(), 1..16)) {
         use govc_compiler::proof::{prove_statements, Verdict};
-        match prove_statements(&a, &b) {
+        match prove_statements(&govc_compiler::catalog::embedded(), &a, &b) {
             Verdict::Proven => {
                 // Over the requests the proof ranges over: typed keys hold values of their type
                 // (a hand-made `aws:SourceIp` of `ab` is outside; the proof says nothing there).
-                for r in requests.iter().filter(|r| govc_compiler::proof::domain::admits(r)) {
+                for r in requests.iter().filter(|r| govc_compiler::proof::domain::admits(&govc_compiler::catalog::embedded(), r)) {
                     prop_assert_eq!(decide(&a, r) == Decision::Allow, decide(&b, r) == Decision::Allow, "proven, yet {:?}", r);
                 }
             }
@@ -327,7 +327,7 @@ proptest! {
             Verdict::NotProven(_) => {}
         }
         // A list is equivalent to itself.
-        prop_assert_eq!(prove_statements(&a, &a), Verdict::Proven);
+        prop_assert_eq!(prove_statements(&govc_compiler::catalog::embedded(), &a, &a), Verdict::Proven);
     }
 }
 
@@ -410,7 +410,7 @@ fn the_proof_of_two_lists_mostly_concludes() {
         } else {
             lists.new_tree(&mut runner).unwrap().current()
         };
-        match prove_statements(&a, &b) {
+        match prove_statements(&govc_compiler::catalog::embedded(), &a, &b) {
             Verdict::Proven => proven += 1,
             Verdict::Differs { .. } => refuted += 1,
             Verdict::NotProven(_) => open += 1,

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use govc_compiler::catalog::catalog;
+use govc_compiler::catalog::embedded as catalog;
 use govc_compiler::ir::eval::{decide, ContextValue, Request};
 use govc_compiler::ir::{Condition, Effect, Op, Operator, Origin, Qualifier, Scope, Statement};
 use govc_compiler::optimize::{optimize, Options};
@@ -371,7 +371,7 @@ fn runner(cases: u32) -> TestRunner {
 fn run_law(opts: Options, actions: Vec<&'static str>) {
     runner(2000)
         .run(&case(actions), |(original, requests)| {
-            let optimised = optimize(original.clone(), &opts);
+            let optimised = optimize(&catalog(), original.clone(), &opts);
             check(&original, &optimised, &requests)?;
             prop_assert!(optimised.len() <= original.len());
             let input_origins: BTreeSet<&Origin> =
@@ -380,7 +380,7 @@ fn run_law(opts: Options, actions: Vec<&'static str>) {
                 .iter()
                 .flat_map(|s| &s.origins)
                 .all(|o| input_origins.contains(o)));
-            prop_assert_eq!(&optimize(optimised.clone(), &opts), &optimised);
+            prop_assert_eq!(&optimize(&catalog(), optimised.clone(), &opts), &optimised);
             Ok(())
         })
         .unwrap();
@@ -414,7 +414,7 @@ fn the_generator_makes_passes_fire() {
     let mut shrunk = 0;
     for _ in 0..300 {
         let s = strategy.new_tree(&mut runner).unwrap().current();
-        if optimize(s.clone(), &Options::default()).len() < s.len() {
+        if optimize(&catalog(), s.clone(), &Options::default()).len() < s.len() {
             shrunk += 1;
         }
     }
@@ -555,7 +555,7 @@ fn equivalence_is_sound_for(pass: fn(Vec<Statement>) -> Vec<Statement>) {
 
 #[test]
 fn equivalence_check_is_sound_on_the_optimiser_and_on_broken_passes() {
-    equivalence_is_sound_for(|s| optimize(s, &Options::default()));
+    equivalence_is_sound_for(|s| optimize(&catalog(), s, &Options::default()));
     equivalence_is_sound_for(merge_ignoring_conditions);
     equivalence_is_sound_for(merge_values_under_any_operator);
     equivalence_is_sound_for(drop_the_wider_statement);
@@ -570,7 +570,7 @@ fn equivalence_check_proves_the_optimiser() {
     let mut unproven = 0;
     for _ in 0..500 {
         let s = strategy.new_tree(&mut runner).unwrap().current();
-        let o = optimize(s.clone(), &Options::default());
+        let o = optimize(&catalog(), s.clone(), &Options::default());
         match equivalence::check(&s, &o) {
             Verdict::Equivalent => {}
             Verdict::Different { .. } => {

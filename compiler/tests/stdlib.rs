@@ -9,14 +9,14 @@
     reason = "tests fail loudly"
 )]
 
-use govc_compiler::catalog::catalog;
+use govc_compiler::catalog::embedded as catalog;
 use govc_compiler::db::{self, Database};
 use govc_compiler::rules::desugar::READ_FROM_STDLIB;
 use govc_compiler::rules::ScopeSet;
 
 /// The program of one file, `a.gov`, holding `text` (and the stdlib).
 fn load_one(text: &str) -> (Database, db::Workspace) {
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let (ws, failed) = db::load(&mut database, &["a.gov".to_string()], &|_| {
         Ok(text.as_bytes().to_vec())
     });

@@ -28,7 +28,7 @@ struct Session {
 fn session() -> &'static Mutex<Session> {
     static SESSION: OnceLock<Mutex<Session>> = OnceLock::new();
     SESSION.get_or_init(|| {
-        let db = Database::default();
+        let db = Database::new(govc_compiler::catalog::embedded());
         let file = SourceFile::new(&db, FILE.to_string(), String::new(), None);
         let mut files = BTreeMap::from([(FILE.to_string(), file)]);
         for (name, text) in stdlib::MODULES {

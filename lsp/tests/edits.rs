@@ -98,7 +98,7 @@ fn boundary(text: &str, i: usize) -> usize {
 }
 
 fn expected(path: &str, text: &str) -> Vec<Value> {
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let t = text.to_string();
     let p = path.to_string();
     let roots = [path.to_string()];

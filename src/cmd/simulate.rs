@@ -81,7 +81,7 @@ pub(crate) fn check_simulated(
         ExitCode::from(2)
     })?;
     // `use` is not transitive: the request's test uses every file of the program.
-    let mut first = Database::default();
+    let mut first = Database::new(govc_compiler::catalog::embedded());
     let reader = reader(paths);
     let (ws, _) = db::load(&mut first, &files, &|p| reader.read(p));
     let every: Vec<String> = ws
@@ -94,7 +94,7 @@ pub(crate) fn check_simulated(
         errln!("error: {}", govc_compiler::diagnostics::tidy(e.to_string()));
         ExitCode::from(2)
     })?;
-    let mut database = Database::default();
+    let mut database = Database::new(govc_compiler::catalog::embedded());
     let mut roots = files.clone();
     roots.push(VIRTUAL.to_string());
     let (ws, _) = db::load(&mut database, &roots, &|p| {

@@ -136,7 +136,7 @@ pub fn seed_json(id: &str) -> String {
 /// Compiles `tests/seeds/<id>.gov` through the library as `govc compile` does: load, check,
 /// lower to core rules, compile. Panics on any error.
 pub fn compile_seed(id: &str, opts: &Options) -> Output {
-    let mut database = db::Database::default();
+    let mut database = db::Database::new(govc_compiler::catalog::embedded());
     let (ws, failed) = db::load(&mut database, &[gov_path(id)], &|p| {
         std::fs::read(root().join(p))
     });

@@ -4,7 +4,8 @@
 //!
 //! The data is `compiler/catalog/catalog.json`, generated from pinned registry packages by
 //! `bash tools/catalog/refresh.sh` (see `docs/catalog.md` and `compiler/catalog/SOURCES.md`). It
-//! is compiled into the binary and parsed once, on first use of [`catalog()`].
+//! is compiled into the binary and parsed once, on first use of [`embedded()`]; the compiler's
+//! steps read the catalog they are given (see [`Shared`]).
 //!
 //! AWS treats service prefixes, action names and condition-key names case-insensitively, so
 //! those lookups are too; region codes, model ids and profile ids are matched exactly.
@@ -14,7 +15,7 @@ mod partition_regex;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -24,12 +25,52 @@ pub use partition_regex::PartitionRegex;
 /// The generated catalog, as compiled into the binary.
 pub const CATALOG_JSON: &str = include_str!("../../catalog/catalog.json");
 
-/// The embedded catalog, parsed on first use.
+/// The embedded catalog, parsed once, on first use. The compiler never reaches for it: the
+/// shells (the CLI, the language server) hand it to [`crate::db::Database`], and every step
+/// reads the catalog it was given, so a program can be checked against another one (a newer
+/// refresh, a test's own).
 #[allow(clippy::expect_used, reason = "embedded data, verified by tests")]
-pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+pub fn embedded() -> Shared {
+    static CATALOG: OnceLock<Shared> = OnceLock::new();
     CATALOG
-        .get_or_init(|| Catalog::from_json(CATALOG_JSON).expect("embedded catalog.json is valid"))
+        .get_or_init(|| {
+            Shared::new(Catalog::from_json(CATALOG_JSON).expect("embedded catalog.json is valid"))
+        })
+        .clone()
+}
+
+/// A catalog shared by the results computed from it. Two handles are equal when they are the
+/// same catalog: the incremental database compares results, and a catalog is never edited in
+/// place (a different catalog is a different database).
+#[derive(Clone)]
+pub struct Shared(Arc<Catalog>);
+
+impl Shared {
+    /// Shares `catalog`.
+    pub fn new(catalog: Catalog) -> Shared {
+        Shared(Arc::new(catalog))
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        &self.0
+    }
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Shared) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Shared {}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Catalog({})", self.0.sources.generated)
+    }
 }
 
 // ------------------------------------------------------------------------------------------

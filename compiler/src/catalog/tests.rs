@@ -5,7 +5,8 @@
 use super::*;
 
 fn c() -> &'static Catalog {
-    catalog()
+    static C: OnceLock<Shared> = OnceLock::new();
+    C.get_or_init(embedded)
 }
 
 fn names(actions: &[&Action]) -> Vec<String> {

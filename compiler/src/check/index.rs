@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::catalog::Shared;
 use crate::syntax::ast::{self, ConstKind, ItemKind, OrgEntryKind, Value};
 use crate::syntax::Span;
 
@@ -85,8 +86,10 @@ pub struct UseEdge {
 }
 
 /// Everything name resolution needs, for every file of the program.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Index {
+    /// The reference data the program is checked and compiled against.
+    pub catalog: Shared,
     /// User declarations by name (more than one entry: a duplicate).
     pub decls: BTreeMap<String, Vec<Decl>>,
     /// Stdlib modules: module → item → declaration.
@@ -116,10 +119,17 @@ impl Index {
     }
 
     /// Builds the index from parsed files; `uses` gives each file's resolved imports.
-    pub fn build(files: &[(&str, &ast::File)], uses: BTreeMap<String, Vec<UseEdge>>) -> Index {
+    pub fn build(
+        catalog: Shared,
+        files: &[(&str, &ast::File)],
+        uses: BTreeMap<String, Vec<UseEdge>>,
+    ) -> Index {
         let mut index = Index {
+            catalog,
+            decls: BTreeMap::new(),
+            modules: BTreeMap::new(),
             uses,
-            ..Index::default()
+            files: Vec::new(),
         };
         for (path, file) in files {
             index.files.push(path.to_string());

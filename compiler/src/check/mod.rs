@@ -7,7 +7,7 @@ pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::catalog::{catalog, KeyType};
+use crate::catalog::{Catalog, KeyType};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::glob::is_glob;
 use crate::suggest::did_you_mean;
@@ -605,12 +605,12 @@ impl<'a> Checker<'a> {
         let at = if quoted { inner(span) } else { span };
         if self.diags.is_full() {
             // Only counted from here on: skip the search for a constant's name.
-            if check_literal(text, at, expect, quoted).is_some() {
+            if check_literal(&self.index.catalog, text, at, expect, quoted).is_some() {
                 self.diags.count_dropped(1, self.path, at);
             }
             return;
         }
-        if let Some(mut d) = check_literal(text, at, expect, quoted) {
+        if let Some(mut d) = check_literal(&self.index.catalog, text, at, expect, quoted) {
             // For an identifier-shaped word, a visible constant's name may be what was meant.
             if is_identifier(text) && d.fix.is_none() {
                 let names: Vec<String> = self
@@ -899,7 +899,7 @@ impl<'a> Checker<'a> {
         match &a.kind {
             None => self.values(&a.resources, Expect::ResourceArn),
             Some(k) => {
-                let kinds = resource_kinds();
+                let kinds = resource_kinds(&self.index.catalog);
                 match k.name.as_str() {
                     "model" => self.values(&a.resources, Expect::ModelPattern),
                     name if kinds.iter().any(|x| x == name) => {
@@ -1009,7 +1009,7 @@ impl<'a> Checker<'a> {
         if !actions.is_empty() {
             // Resolve the patterns once per rule; each key is then judged once, however many
             // predicates use it.
-            let cat = catalog();
+            let cat = &self.index.catalog;
             let mut resolved: Vec<&crate::catalog::Action> = Vec::new();
             for pattern in &actions {
                 for a in cat.match_actions(pattern) {
@@ -1040,7 +1040,7 @@ impl<'a> Checker<'a> {
             }
             Cond::Not(x, _) => self.keys_for_actions(x, actions, seen),
             Cond::Pred(p) => {
-                let cat = catalog();
+                let cat = &self.index.catalog;
                 let Some(key) = cat.condition_key(&p.key.value) else {
                     return;
                 };
@@ -1132,9 +1132,9 @@ impl<'a> Checker<'a> {
     }
 
     fn pred(&mut self, p: &Pred) {
-        let cat = catalog();
+        let cat = &self.index.catalog;
         let Some(key) = cat.condition_key(&p.key.value) else {
-            self.push(unknown_key(&p.key));
+            self.push(unknown_key(&self.index.catalog, &p.key));
             return;
         };
         let ty = key.ty;
@@ -1477,7 +1477,7 @@ impl<'a> Checker<'a> {
                 }
             }
             for (k, v) in context {
-                let cat = catalog();
+                let cat = &self.index.catalog;
                 match cat.condition_key(&k.value) {
                     Some(key) => {
                         let ty = key.ty;
@@ -1486,7 +1486,7 @@ impl<'a> Checker<'a> {
                         }
                         self.value(v, Expect::Key(ty.element()));
                     }
-                    None => self.push(unknown_key(k)),
+                    None => self.push(unknown_key(&self.index.catalog, k)),
                 }
             }
         }
@@ -1530,8 +1530,7 @@ impl Checker<'_> {
 }
 
 /// E0204 for a condition key the catalog does not know, in a rule or a test's context.
-fn unknown_key(k: &Str) -> Diagnostic {
-    let cat = catalog();
+fn unknown_key(cat: &Catalog, k: &Str) -> Diagnostic {
     Diagnostic::new(
         Code::E0204,
         inner(k.span),
@@ -1545,9 +1544,8 @@ fn unknown_key(k: &Str) -> Diagnostic {
 }
 
 /// Bedrock resource types written with `_` (`inference_profile`), for `allow … on KIND`.
-fn resource_kinds() -> Vec<String> {
-    catalog()
-        .resource_types("bedrock")
+fn resource_kinds(cat: &Catalog) -> Vec<String> {
+    cat.resource_types("bedrock")
         .iter()
         .map(|r| r.name.replace('-', "_"))
         .collect()

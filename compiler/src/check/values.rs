@@ -2,7 +2,7 @@
 //! ARNs, ids, tag keys and condition-key values. Each function returns the diagnostic for one
 //! literal, or `None` when it is fine.
 
-use crate::catalog::{catalog, KeyType};
+use crate::catalog::{Catalog, KeyType};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::glob::is_glob;
 use crate::suggest::did_you_mean;
@@ -66,11 +66,17 @@ pub const NOT_IAM_ACTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn check_literal(text: &str, span: Span, expect: Expect, quoted: bool) -> Option<Diagnostic> {
+pub fn check_literal(
+    cat: &Catalog,
+    text: &str,
+    span: Span,
+    expect: Expect,
+    quoted: bool,
+) -> Option<Diagnostic> {
     match expect {
-        Expect::Region => region(text, span),
-        Expect::ModelPattern => model(text, span, true),
-        Expect::AllowedModel => model(text, span, true).map(|d| {
+        Expect::Region => region(cat, text, span),
+        Expect::ModelPattern => model(cat, text, span, true),
+        Expect::AllowedModel => model(cat, text, span, true).map(|d| {
             // Loud where a typo blocks the model everyone meant to allow (E0225); a quoted id
             // is the way to name a model newer than the catalog.
             if d.code == Code::W0206 && !quoted {
@@ -87,20 +93,19 @@ pub fn check_literal(text: &str, span: Span, expect: Expect, quoted: bool) -> Op
                 d
             }
         }),
-        Expect::ModelId => model(text, span, false),
-        Expect::Service => service(text, span),
-        Expect::Action => action(text, span),
+        Expect::ModelId => model(cat, text, span, false),
+        Expect::Service => service(cat, text, span),
+        Expect::Action => action(cat, text, span),
         Expect::TagKey => tag_key(text, span),
         Expect::PrincipalArn => principal_arn(text, span),
         Expect::AccountId => account_id(text, span),
-        Expect::ResourceArn => resource_arn(text, span),
+        Expect::ResourceArn => resource_arn(cat, text, span),
         Expect::Text => None,
         Expect::Key(ty) => key_value(text, span, ty, quoted),
     }
 }
 
-fn region(code: &str, span: Span) -> Option<Diagnostic> {
-    let cat = catalog();
+fn region(cat: &Catalog, code: &str, span: Span) -> Option<Diagnostic> {
     // `aws:RequestedRegion` of a global cross-Region inference hop (aws.md §5.2).
     if cat.region(code).is_some() || code == "unspecified" {
         return None;
@@ -138,8 +143,7 @@ fn model_id_shape(id: &str) -> bool {
 
 /// For a pattern that matches nothing, the same pattern with its literal head corrected to the
 /// closest head of a known model id (`deepsek*` → `deepseek*`), if that one matches.
-fn pattern_suggestion(pattern: &str) -> Option<String> {
-    let cat = catalog();
+fn pattern_suggestion(cat: &Catalog, pattern: &str) -> Option<String> {
     let cut = pattern.find(['*', '?']).unwrap_or(pattern.len());
     let (head, tail) = pattern.split_at(cut);
     if head.is_empty() {
@@ -163,21 +167,20 @@ fn pattern_suggestion(pattern: &str) -> Option<String> {
 
 /// The geography prefix (`us`, `global`, …) of an inference-profile id or pattern, and the
 /// model part after it.
-pub fn profile_prefix(text: &str) -> Option<(&str, &str)> {
+pub fn profile_prefix<'t>(cat: &Catalog, text: &'t str) -> Option<(&'t str, &'t str)> {
     let (geo, rest) = text.split_once('.')?;
-    let known = geo == "us-gov" || catalog().inference_profiles().iter().any(|p| p.geo == geo);
+    let known = geo == "us-gov" || cat.inference_profiles().iter().any(|p| p.geo == geo);
     (known && !rest.is_empty()).then_some((geo, rest))
 }
 
-fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
-    let cat = catalog();
-    if let Some((geo, rest)) = profile_prefix(text) {
+fn model(cat: &Catalog, text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
+    if let Some((geo, rest)) = profile_prefix(cat, text) {
         // Only when the whole text names no model: a provider could one day be called `us`.
         if !cat.matches_any_model(text) {
             let fixed = if cat.matches_any_model(rest) {
                 Some(rest.to_string())
             } else {
-                pattern_suggestion(rest)
+                pattern_suggestion(cat, rest)
             };
             let model = fixed.as_deref().unwrap_or(rest);
             return Some(
@@ -209,7 +212,7 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
             )
             .with_label("matches nothing");
             return Some(d.with_suggestion_or(
-                pattern_suggestion(text).as_deref(),
+                pattern_suggestion(cat, text).as_deref(),
                 "model ids are `provider.name` in lowercase, e.g. `anthropic.claude*`, `deepseek*`",
             ));
         }
@@ -260,8 +263,7 @@ fn model(text: &str, span: Span, pattern_ok: bool) -> Option<Diagnostic> {
     Some(d)
 }
 
-fn service(prefix: &str, span: Span) -> Option<Diagnostic> {
-    let cat = catalog();
+fn service(cat: &Catalog, prefix: &str, span: Span) -> Option<Diagnostic> {
     if cat.service(prefix).is_some() {
         return None;
     }
@@ -274,8 +276,7 @@ fn service(prefix: &str, span: Span) -> Option<Diagnostic> {
     Some(d)
 }
 
-fn action(text: &str, span: Span) -> Option<Diagnostic> {
-    let cat = catalog();
+fn action(cat: &Catalog, text: &str, span: Span) -> Option<Diagnostic> {
     if text == "*" {
         return None;
     }
@@ -310,6 +311,7 @@ fn action(text: &str, span: Span) -> Option<Diagnostic> {
     }
     if !is_glob(svc) {
         if let Some(d) = service(
+            cat,
             svc,
             Span::new(span.start as usize, span.start as usize + svc.len()),
         ) {
@@ -467,7 +469,7 @@ fn account_id(text: &str, span: Span) -> Option<Diagnostic> {
     )
 }
 
-fn resource_arn(text: &str, span: Span) -> Option<Diagnostic> {
+fn resource_arn(cat: &Catalog, text: &str, span: Span) -> Option<Diagnostic> {
     if text == "*" {
         return None;
     }
@@ -490,7 +492,7 @@ fn resource_arn(text: &str, span: Span) -> Option<Diagnostic> {
     }
     let svc_start =
         span.start as usize + 1 + "arn:".len() + parts.get(1).map_or(0, |p| p.len() + 1);
-    service(svc, Span::new(svc_start, svc_start + svc.len()))
+    service(cat, svc, Span::new(svc_start, svc_start + svc.len()))
 }
 
 fn key_value(text: &str, span: Span, ty: KeyType, quoted: bool) -> Option<Diagnostic> {
@@ -599,14 +601,27 @@ mod tests {
     use super::*;
 
     fn code(text: &str, e: Expect) -> Option<Code> {
-        check_literal(text, Span::new(0, text.len()), e, false).map(|d| d.code)
+        check_literal(
+            &crate::catalog::embedded(),
+            text,
+            Span::new(0, text.len()),
+            e,
+            false,
+        )
+        .map(|d| d.code)
     }
 
     #[test]
     fn regions() {
         assert_eq!(code("us-east-1", Expect::Region), None);
         assert_eq!(code("us-est-1", Expect::Region), Some(Code::E0200));
-        let d = check_literal("us-est-1", Span::new(0, 8), Expect::Region, false);
+        let d = check_literal(
+            &crate::catalog::embedded(),
+            "us-est-1",
+            Span::new(0, 8),
+            Expect::Region,
+            false,
+        );
         assert_eq!(
             d.and_then(|d| d.fix).map(|f| f.replacement),
             Some("us-east-1".to_string())

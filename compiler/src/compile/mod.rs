@@ -5,6 +5,7 @@ pub mod manifest;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::catalog::{Catalog, Shared};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::document::pack::pack;
 use crate::document::{bedrock, controltower, DocKind, Document, Source, TargetSlots};
@@ -38,6 +39,8 @@ impl Default for Options {
 /// Everything `govc compile` writes, plus what `govc verify` and the language server need.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
+    /// The reference data the documents were compiled against.
+    pub catalog: Shared,
     /// In manifest order: SCPs, BEDROCK_POLICY, IAM, Control Tower; each kind in source order.
     pub documents: Vec<Document>,
     /// Every target of the organization, with its SCP slot use.
@@ -64,7 +67,7 @@ impl Output {
         let mut out = self.clone();
         for d in &mut out.documents {
             for st in &mut d.statements {
-                optimize::expand_patterns(st, &self.compressed);
+                optimize::expand_patterns(&self.catalog, st, &self.compressed);
             }
         }
         out.compressed.clear();
@@ -84,7 +87,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    let (lowered, mut errors) = lower::lower_all(&program.policies);
+    let (lowered, mut errors) = lower::lower_all(&program.catalog, &program.policies);
     let mut documents = Vec::new();
     let opt = optimize::Options {
         compress_actions: opts.compress_actions,
@@ -141,6 +144,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
             replaces.extend(targets.iter().cloned());
         }
         match documents_of(
+            &program.catalog,
             statements,
             &names,
             DocKind::Scp,
@@ -208,6 +212,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
             continue;
         }
         match documents_of(
+            &program.catalog,
             l.statements.clone(),
             std::slice::from_ref(&l.name),
             DocKind::IamPolicy,
@@ -291,6 +296,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
     };
     if errors.is_empty() {
         Ok(Output {
+            catalog: program.catalog.clone(),
             documents,
             targets,
             limits,
@@ -306,6 +312,7 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
 
 /// Optimises, names and packs the statements of one group of policies.
 fn documents_of(
+    cat: &Catalog,
     statements: Vec<Statement>,
     policies: &[String],
     kind: DocKind,
@@ -314,7 +321,7 @@ fn documents_of(
     opt: &optimize::Options,
 ) -> Result<Vec<Document>, Vec<Diagnostic>> {
     let mut statements = if opts.optimize {
-        optimize::optimize(statements, opt)
+        optimize::optimize(cat, statements, opt)
     } else {
         statements
     };

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Condition, Effect, Op, Operator, Policy, PolicyKind, Qualifier, Scope, Statement};
-use crate::catalog::catalog;
+use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::rules::{self, Cond, Family, Pred, ScopeSet, Test};
 
@@ -19,11 +19,11 @@ use crate::rules::{self, Cond, Family, Pred, ScopeSet, Test};
 pub const MAX_STATEMENTS_PER_RULE: usize = 64;
 
 /// Lowers one policy block. Errors name the rule that cannot be expressed.
-pub fn lower_policy(p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
+pub fn lower_policy(cat: &Catalog, p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
     let mut statements = Vec::new();
     let mut diags = Vec::new();
     for r in &p.rules {
-        match lower_rule(r) {
+        match lower_rule(cat, r) {
             Ok(s) => statements.extend(s),
             Err(d) => diags.push(*d),
         }
@@ -58,7 +58,7 @@ struct Lit<'a> {
 /// Disjunctive normal form: alternatives of conjunctions. `[]` is false, `[[]]` true.
 type Dnf<'a> = Vec<Vec<Lit<'a>>>;
 
-pub fn lower_rule(r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
+pub fn lower_rule(cat: &Catalog, r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
     let too_many = || {
         Diagnostic::new(
             Code::E0400,
@@ -74,10 +74,10 @@ pub fn lower_rule(r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
         rules::Effect::Forbid => Effect::Deny,
         rules::Effect::Permit => Effect::Allow,
     };
-    let Some(action) = scope(&r.action, true) else {
+    let Some(action) = scope(cat, &r.action, true) else {
         return Ok(Vec::new());
     };
-    let Some(resource) = scope(&r.resource, false) else {
+    let Some(resource) = scope(cat, &r.resource, false) else {
         return Ok(Vec::new());
     };
     let origin = r.origin.clone();
@@ -125,10 +125,10 @@ pub fn lower_rule(r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
 }
 
 /// `None` when the set matches nothing (an empty `In`), so the rule never applies.
-fn scope(s: &ScopeSet, actions: bool) -> Option<Scope> {
+fn scope(cat: &Catalog, s: &ScopeSet, actions: bool) -> Option<Scope> {
     let canon = |v: &String| -> String {
         if actions {
-            if let Some(a) = catalog().action_by_full_name(v) {
+            if let Some(a) = cat.action_by_full_name(v) {
                 return a.full_name();
             }
         }
@@ -450,11 +450,14 @@ fn add_literal(c: &mut Condition, lit: &Lit<'_>) -> Result<bool, String> {
 }
 
 /// Statements of several policies, for callers that lower a whole program.
-pub fn lower_all(policies: &[rules::Policy]) -> (BTreeMap<String, Policy>, Vec<Diagnostic>) {
+pub fn lower_all(
+    cat: &Catalog,
+    policies: &[rules::Policy],
+) -> (BTreeMap<String, Policy>, Vec<Diagnostic>) {
     let mut out = BTreeMap::new();
     let mut diags = Vec::new();
     for p in policies {
-        let (lowered, d) = lower_policy(p);
+        let (lowered, d) = lower_policy(cat, p);
         diags.extend(d);
         out.insert(p.name.clone(), lowered);
     }
@@ -492,7 +495,7 @@ mod tests {
     }
 
     fn conditions(cond: Cond) -> Vec<String> {
-        lower_rule(&rule(cond))
+        lower_rule(&crate::catalog::embedded(), &rule(cond))
             .unwrap()
             .iter()
             .map(|s| {
@@ -581,7 +584,10 @@ mod tests {
             conditions(Cond::And(vec![like("a*"), like("*b")])),
             [r#"{"StringLike":{"k:k":"a*"},"StringLikeIfExists":{"k:k":"*b"}}"#]
         );
-        let err = lower_rule(&rule(Cond::And(vec![like("a*"), like("*b"), like("*c*")])));
+        let err = lower_rule(
+            &crate::catalog::embedded(),
+            &rule(Cond::And(vec![like("a*"), like("*b"), like("*c*")])),
+        );
         assert_eq!(err.unwrap_err().code, Code::E0400);
     }
 
@@ -590,6 +596,11 @@ mod tests {
         let alts = |n: usize| Cond::Or((0..n).map(|i| region(&[&format!("r{i}")])).collect());
         // (8 alternatives)^3 = 512 statements: refused, not built.
         let c = Cond::And(vec![alts(8), alts(8), alts(8)]);
-        assert_eq!(lower_rule(&rule(c)).unwrap_err().code, Code::E0400);
+        assert_eq!(
+            lower_rule(&crate::catalog::embedded(), &rule(c))
+                .unwrap_err()
+                .code,
+            Code::E0400
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use super::cells::{cells, satisfy, StrPred};
-use crate::catalog::{catalog, KeyType};
+use crate::catalog::{Catalog, KeyType};
 use crate::glob::is_glob;
 use crate::ir::eval::{parse_date, parse_number, value_match, ContextValue, Request};
 use crate::ir::Op;
@@ -47,8 +47,8 @@ pub fn dim_of(a: &Atom) -> Dim {
 
 /// The catalog type of a key whose values are numbers, dates, booleans or addresses: a
 /// request's value of such a key is of that type (docs/semantics.md, "Requests").
-fn typed_key(key: &str) -> Option<KeyType> {
-    let ty = catalog().condition_key(key)?.ty.element();
+fn typed_key(cat: &Catalog, key: &str) -> Option<KeyType> {
+    let ty = cat.condition_key(key)?.ty.element();
     matches!(
         ty,
         KeyType::Numeric | KeyType::Date | KeyType::Bool | KeyType::IpAddress
@@ -60,9 +60,9 @@ fn typed_key(key: &str) -> Option<KeyType> {
 /// parses as its type. AWS sets those keys (`aws:SourceIp` is an address, `aws:CurrentTime` a
 /// date), so no real request lies outside; a hand-made one may, and there a proof says
 /// nothing.
-pub fn admits(r: &Request) -> bool {
+pub fn admits(cat: &Catalog, r: &Request) -> bool {
     r.context.iter().all(|(key, value)| {
-        let Some(ty) = typed_key(key) else {
+        let Some(ty) = typed_key(cat, key) else {
             return true;
         };
         let values: &[String] = match value {
@@ -79,9 +79,8 @@ pub fn admits(r: &Request) -> bool {
 }
 
 /// Whether a key may carry several values (its catalog type is `ArrayOf…`).
-pub fn multivalued(key: &str) -> bool {
-    catalog()
-        .condition_key(key)
+pub fn multivalued(cat: &Catalog, key: &str) -> bool {
+    cat.condition_key(key)
         .is_some_and(|k| k.ty.is_multivalued())
 }
 
@@ -112,7 +111,7 @@ pub enum Value {
 
 /// Whether the atoms can take these values together, and a value of the dimension that gives
 /// them. `Err` when the question is too large to answer (the proof then stops unproven).
-pub fn solve(dim: &Dim, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
+pub fn solve(cat: &Catalog, dim: &Dim, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
     match dim {
         Dim::Action | Dim::Resource => {
             let preds: Vec<(StrPred, bool)> = literals
@@ -134,14 +133,14 @@ pub fn solve(dim: &Dim, literals: &[(Atom, bool)]) -> Result<Option<Value>, Stri
                 None => Err(format!("the {dim:?} patterns are too many to search")),
             }
         }
-        Dim::Key(key) => solve_key(key, literals),
+        Dim::Key(key) => solve_key(cat, key, literals),
         // One atom per free dimension: both values are possible.
         Dim::Free(_) => Ok(Some(Value::Missing)),
     }
 }
 
 /// A key: missing, or present with one value (single-valued keys) or a set of values.
-fn solve_key(key: &str, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
+fn solve_key(cat: &Catalog, key: &str, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
     let holds_missing = literals.iter().all(|(a, v)| {
         let on_missing = match a {
             Atom::Present(_) | Atom::Some(..) => false,
@@ -174,11 +173,11 @@ fn solve_key(key: &str, literals: &[(Atom, bool)]) -> Result<Option<Value>, Stri
         }
     }
     let index = |t: &Test| tests.iter().position(|x| x == t);
-    let cells = element_cells(key, &tests)?;
+    let cells = element_cells(cat, key, &tests)?;
     // What an element's cell says of each literal.
     let some_ok = |c: &[bool], t: &Test| index(t).and_then(|i| c.get(i).copied()).unwrap_or(false);
     let any_ok = |c: &[bool], ts: &[Test]| ts.iter().any(|t| some_ok(c, t));
-    if !multivalued(key) {
+    if !multivalued(cat, key) {
         for (cell, witness) in &cells {
             let fits = literals.iter().all(|(a, v)| match a {
                 Atom::Present(_) => *v,
@@ -222,7 +221,11 @@ fn solve_key(key: &str, literals: &[(Atom, bool)]) -> Result<Option<Value>, Stri
 }
 
 /// Every combination of the tests' values one element can have, with an element that has it.
-fn element_cells(key: &str, tests: &[Test]) -> Result<Vec<(Vec<bool>, String)>, String> {
+fn element_cells(
+    cat: &Catalog,
+    key: &str,
+    tests: &[Test],
+) -> Result<Vec<(Vec<bool>, String)>, String> {
     let string_pred = |t: &Test| -> Option<StrPred> {
         Some(match t.op {
             Op::StringEquals | Op::BinaryEquals => StrPred::Equals {
@@ -263,7 +266,7 @@ fn element_cells(key: &str, tests: &[Test]) -> Result<Vec<(Vec<bool>, String)>, 
     // at and between its ends meet every combination. A request's value of a typed key is of
     // its type (docs/semantics.md, "Requests"); a key the catalog does not type may also hold
     // text that parses as nothing.
-    let typed = typed_key(key).is_some();
+    let typed = typed_key(cat, key).is_some();
     let mut candidates: BTreeSet<String> = BTreeSet::new();
     if !typed {
         candidates.insert("x".to_string());
@@ -384,7 +387,7 @@ fn ip_candidates(cidr: &str) -> Vec<String> {
 }
 
 /// The request a counterexample's dimension values describe.
-pub fn request(values: &[(Dim, Value)]) -> Request {
+pub fn request(cat: &Catalog, values: &[(Dim, Value)]) -> Request {
     let mut r = Request::new("iam:GetUser", "*");
     for (dim, value) in values {
         match (dim, value) {
@@ -392,12 +395,12 @@ pub fn request(values: &[(Dim, Value)]) -> Request {
             (Dim::Resource, Value::Text(t)) => r.resource = t.clone(),
             (Dim::Key(k), Value::Values(vs)) => {
                 // The catalog's spelling where it has one (names are case-insensitive).
-                let name = catalog()
+                let name = cat
                     .condition_key(k)
                     .map(|c| c.name.clone())
                     .filter(|n| !n.contains("${"))
                     .unwrap_or_else(|| k.clone());
-                let v = if multivalued(&name) {
+                let v = if multivalued(cat, &name) {
                     ContextValue::Many(vs.clone())
                 } else {
                     ContextValue::One(vs.first().cloned().unwrap_or_default())
@@ -412,7 +415,7 @@ pub fn request(values: &[(Dim, Value)]) -> Request {
 
 /// Every combination of values the atoms of one dimension can take together, when there are
 /// few enough to list (`None` otherwise: the search then checks combinations one at a time).
-pub fn vectors(dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
+pub fn vectors(cat: &Catalog, dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
     const MAX_VECTORS: usize = 2_000;
     match dim {
         Dim::Action | Dim::Resource => {
@@ -447,7 +450,7 @@ pub fn vectors(dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
                     }
                 }
             }
-            let elements = element_cells(key, &tests).ok()?;
+            let elements = element_cells(cat, key, &tests).ok()?;
             let index = |t: &Test| tests.iter().position(|x| x == t);
             // The atoms' values for a key holding these element cells (none: missing).
             let vector = |chosen: &[&Vec<bool>]| -> Vec<bool> {
@@ -467,7 +470,7 @@ pub fn vectors(dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
                     .collect()
             };
             let mut out: BTreeSet<Vec<bool>> = BTreeSet::from([vector(&[])]);
-            if multivalued(key) {
+            if multivalued(cat, key) {
                 // Every non-empty set of cells.
                 let n = elements.len();
                 if n > 11 {

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use bdd::{Bdd, Node, FALSE, TRUE};
 use domain::{canonical_test, dim_of, multivalued, Dim, Value};
 
+use crate::catalog::Catalog;
 use crate::ir::eval::Request;
 use crate::ir::Statement;
 use crate::semantics::logic::{Atom, Concrete, Logic};
@@ -55,6 +56,7 @@ pub enum Verdict {
 /// from the compiled documents) decide as the program's meaning does.
 pub fn prove_account(meaning: &Meaning, levels: &[Level], account: &str) -> Verdict {
     prove(
+        &meaning.catalog,
         &|l| meaning.decide(l, account),
         &|l| Some(compiled::levels(l, levels)),
         &|r| {
@@ -68,6 +70,7 @@ pub fn prove_account(meaning: &Meaning, levels: &[Level], account: &str) -> Verd
 /// Proves that an identity policy's compiled statements decide as its `identity` block means.
 pub fn prove_identity(meaning: &Meaning, statements: &[Statement], policy: &str) -> Verdict {
     prove(
+        &meaning.catalog,
         &|l| meaning.decide_identity(l, policy),
         &|l| Some(compiled::statements(l, statements)),
         &|r| {
@@ -80,8 +83,9 @@ pub fn prove_identity(meaning: &Meaning, statements: &[Statement], policy: &str)
 
 /// Proves that two flat statement lists (identity-policy semantics) decide alike; `Differs`
 /// reports the first list's decision as `source_allows`.
-pub fn prove_statements(a: &[Statement], b: &[Statement]) -> Verdict {
+pub fn prove_statements(cat: &Catalog, a: &[Statement], b: &[Statement]) -> Verdict {
     prove(
+        cat,
         &|l| Some(compiled::statements(l, a)),
         &|l| Some(compiled::statements(l, b)),
         &|r| {
@@ -94,12 +98,13 @@ pub fn prove_statements(a: &[Statement], b: &[Statement]) -> Verdict {
 }
 
 fn prove(
-    source: &dyn Fn(&mut Symbolic) -> Option<Node>,
-    json: &dyn Fn(&mut Symbolic) -> Option<Node>,
+    cat: &Catalog,
+    source: &dyn Fn(&mut Symbolic<'_>) -> Option<Node>,
+    json: &dyn Fn(&mut Symbolic<'_>) -> Option<Node>,
     concrete: &dyn Fn(&Request) -> Option<(bool, bool)>,
 ) -> Verdict {
     // First pass: the atoms, so that the diagram's variable order groups each dimension.
-    let mut collect = Symbolic::collecting();
+    let mut collect = Symbolic::collecting(cat);
     if source(&mut collect).is_none() {
         return Verdict::NotProven("not a target of the program".into());
     }
@@ -112,7 +117,7 @@ fn prove(
     }
     let mut ordered: Vec<Atom> = collect.atoms.into_iter().collect();
     ordered.sort_by(|a, b| (dim_of(a), a).cmp(&(dim_of(b), b)));
-    let mut sym = Symbolic::building(ordered);
+    let mut sym = Symbolic::building(cat, ordered);
     let (Some(s), Some(j)) = (source(&mut sym), json(&mut sym)) else {
         return Verdict::NotProven("not a target of the program".into());
     };
@@ -128,7 +133,7 @@ fn prove(
         }
         for (dim, atoms) in &dims {
             let plain: Vec<Atom> = atoms.iter().map(|(_, a)| a.clone()).collect();
-            let Some(vectors) = domain::vectors(dim, &plain) else {
+            let Some(vectors) = domain::vectors(cat, dim, &plain) else {
                 continue;
             };
             let mut valid = FALSE;
@@ -176,7 +181,8 @@ fn prove(
 
 /// The symbolic instance of [`Logic`]: a decision diagram over numbered atoms (or, in the first
 /// pass, just the set of atoms).
-pub struct Symbolic {
+pub struct Symbolic<'c> {
+    cat: &'c Catalog,
     bdd: Bdd,
     vars: HashMap<Atom, u32>,
     order: Vec<Atom>,
@@ -184,9 +190,10 @@ pub struct Symbolic {
     atoms: BTreeSet<Atom>,
 }
 
-impl Symbolic {
-    fn collecting() -> Symbolic {
+impl<'c> Symbolic<'c> {
+    fn collecting(cat: &'c Catalog) -> Symbolic<'c> {
         Symbolic {
+            cat,
             bdd: Bdd::new(MAX_NODES),
             vars: HashMap::new(),
             order: Vec::new(),
@@ -195,13 +202,14 @@ impl Symbolic {
         }
     }
 
-    fn building(order: Vec<Atom>) -> Symbolic {
+    fn building(cat: &'c Catalog, order: Vec<Atom>) -> Symbolic<'c> {
         let vars = order
             .iter()
             .enumerate()
             .map(|(i, a)| (a.clone(), i as u32))
             .collect();
         Symbolic {
+            cat,
             bdd: Bdd::new(MAX_NODES),
             vars,
             order,
@@ -233,7 +241,7 @@ impl Symbolic {
     }
 }
 
-impl Logic for Symbolic {
+impl Logic for Symbolic<'_> {
     type B = Node;
     fn konst(&mut self, b: bool) -> Node {
         if b {
@@ -265,7 +273,7 @@ impl Logic for Symbolic {
             Atom::Action(p) => self.raw(Atom::Action(p.to_lowercase())),
             Atom::Some(k, t) => self.raw(Atom::Some(k.to_ascii_lowercase(), canonical_test(&t))),
             Atom::Present(k) => self.raw(Atom::Present(k.to_ascii_lowercase())),
-            Atom::Every(k, ts) if !multivalued(&k) => {
+            Atom::Every(k, ts) if !multivalued(self.cat, &k) => {
                 let present = self.raw(Atom::Present(k.to_ascii_lowercase()));
                 let mut acc = self.not(present);
                 for t in ts {
@@ -310,7 +318,7 @@ type Question = (Dim, Vec<(Atom, bool)>);
 /// The walk over the paths of the difference diagram, keeping each dimension's atom values
 /// possible.
 struct Search<'a> {
-    sym: &'a Symbolic,
+    sym: &'a Symbolic<'a>,
     constraints: BTreeMap<Dim, Vec<(Atom, bool)>>,
     cache: HashMap<Question, Option<Value>>,
     questions: usize,
@@ -333,7 +341,7 @@ impl Search<'_> {
                 "the decisions differ in too many combinations to check (more than {MAX_QUESTIONS})"
             ));
         }
-        let v = domain::solve(dim, &key.1)?;
+        let v = domain::solve(self.sym.cat, dim, &key.1)?;
         self.cache.insert(key, v.clone());
         Ok(v)
     }
@@ -380,7 +388,7 @@ impl Search<'_> {
                 values.push((d, v));
             }
         }
-        let request = domain::request(&values);
+        let request = domain::request(self.sym.cat, &values);
         match (self.concrete)(&request) {
             Some((source, json)) if source != json => Ok(Some(Verdict::Differs {
                 request,

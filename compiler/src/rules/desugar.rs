@@ -5,7 +5,7 @@
 //! read.
 
 use super::*;
-use crate::catalog::{catalog, KeyType};
+use crate::catalog::{Catalog, KeyType};
 use crate::check::Index;
 use crate::glob::is_glob;
 use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
@@ -29,7 +29,7 @@ pub const READ_FROM_STDLIB: [(&str, &str); 4] = [
 
 /// The program's user files (stdlib modules are reached through `index`).
 pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
-    let mut p = Program::default();
+    let mut p = Program::new(index.catalog.clone());
     for (path, file) in files {
         if Index::is_std(path) {
             continue;
@@ -71,6 +71,12 @@ impl Desugar<'_> {
     /// The literal texts of a stdlib item (see [`FOUNDATION_MODELS`] and the others).
     fn std(&self, (module, item): (&str, &str)) -> Vec<String> {
         self.index.std_literals(module, item)
+    }
+
+    /// A predicate on a key, its family from the catalog.
+    fn pred(&self, key: &str, test: Test) -> Cond {
+        let (key, family) = key_of(&self.index.catalog, key);
+        pred_as(&key, family, test)
     }
 
     fn lits(&self, v: &Value) -> Vec<String> {
@@ -194,7 +200,7 @@ impl Desugar<'_> {
                     ScopeSet::Any,
                     Cond::and(vec![
                         clauses,
-                        pred("bedrock-mantle:Model", Test::Like(models)),
+                        self.pred("bedrock-mantle:Model", Test::Like(models)),
                     ]),
                     "DenyModel",
                 ));
@@ -238,8 +244,8 @@ impl Desugar<'_> {
                     ScopeSet::In(vec!["bedrock-mantle:*".into()]),
                     ScopeSet::Any,
                     Cond::Or(vec![
-                        pred("bedrock-mantle:Model", Test::Absent),
-                        pred("bedrock-mantle:Model", Test::Like(models)),
+                        self.pred("bedrock-mantle:Model", Test::Absent),
+                        self.pred("bedrock-mantle:Model", Test::Like(models)),
                     ]),
                 ));
             }
@@ -258,7 +264,7 @@ impl Desugar<'_> {
                     ScopeSet::In(services.iter().map(|s| format!("{s}:*")).collect()),
                     ScopeSet::Any,
                     Cond::and(vec![
-                        Cond::negate(pred("aws:RequestedRegion", Test::Eq(regions))),
+                        Cond::negate(self.pred("aws:RequestedRegion", Test::Eq(regions))),
                         self.clauses(clauses),
                     ]),
                     "OnlyRegions",
@@ -273,7 +279,7 @@ impl Desugar<'_> {
                 let clauses = self.clauses(clauses);
                 for ns in ["bedrock", "bedrock-mantle"] {
                     let token = value.map(|v| {
-                        pred(
+                        self.pred(
                             &format!("{ns}:BearerTokenType"),
                             Test::Eq(vec![v.to_string()]),
                         )
@@ -295,7 +301,7 @@ impl Desugar<'_> {
                 out.push(forbid(
                     invoke(),
                     arn(FOUNDATION_MODELS),
-                    pred(profile, Test::Absent),
+                    self.pred(profile, Test::Absent),
                     "RequireApplicationInferenceProfile",
                 ));
                 out.push(forbid(
@@ -323,7 +329,7 @@ impl Desugar<'_> {
                     out.push(forbid(
                         ScopeSet::In(vec!["bedrock:CreateInferenceProfile".into()]),
                         profiles(),
-                        pred(&format!("aws:RequestTag/{t}"), Test::Absent),
+                        self.pred(&format!("aws:RequestTag/{t}"), Test::Absent),
                         "RequireTags",
                     ));
                 }
@@ -392,7 +398,7 @@ impl Desugar<'_> {
         let resources = match &a.kind {
             Some(kind) => values
                 .iter()
-                .filter_map(|v| catalog().kind_arn(&kind.name, v, &account))
+                .filter_map(|v| self.index.catalog.kind_arn(&kind.name, v, &account))
                 .collect(),
             None => values,
         };
@@ -460,7 +466,9 @@ impl Desugar<'_> {
         let mut out = Vec::new();
         for c in clauses {
             let cond = match &c.pred {
-                ast::SurfacePred::Region(v) => pred("aws:RequestedRegion", Test::Eq(self.lits(v))),
+                ast::SurfacePred::Region(v) => {
+                    self.pred("aws:RequestedRegion", Test::Eq(self.lits(v)))
+                }
                 ast::SurfacePred::Principal(v) => {
                     let values = self.lits(v);
                     // stdlib/bedrock.gov: patterns compare as ARNs.
@@ -468,7 +476,7 @@ impl Desugar<'_> {
                     principal_arn(values, like)
                 }
                 ast::SurfacePred::PrincipalAccount(v) => {
-                    pred("aws:PrincipalAccount", Test::Eq(self.lits(v)))
+                    self.pred("aws:PrincipalAccount", Test::Eq(self.lits(v)))
                 }
                 ast::SurfacePred::ViaMcp(None) => pred_as(
                     "aws:ViaAWSMCPService",
@@ -476,7 +484,7 @@ impl Desugar<'_> {
                     Test::Eq(vec!["true".into()]),
                 ),
                 ast::SurfacePred::ViaMcp(Some(v)) => {
-                    pred("aws:CalledViaAWSMCP", Test::Eq(self.lits(v)))
+                    self.pred("aws:CalledViaAWSMCP", Test::Eq(self.lits(v)))
                 }
                 ast::SurfacePred::Cond(c) => self.cond(c),
             };
@@ -491,7 +499,7 @@ impl Desugar<'_> {
             ast::Cond::Or(v, _) => Cond::Or(v.iter().map(|c| self.cond(c)).collect()),
             ast::Cond::Not(c, _) => Cond::negate(self.cond(c)),
             ast::Cond::Pred(p) => {
-                let (key, family) = key_of(&p.key.value);
+                let (key, family) = key_of(&self.index.catalog, &p.key.value);
                 let qualifier = p.qualifier.map(|(q, _)| q);
                 let mk_q = |qualifier: Option<Qualifier>, test: Test| {
                     Cond::Pred(Pred {
@@ -652,12 +660,6 @@ fn model_arn(model: &str) -> String {
     format!("arn:aws:bedrock:*::foundation-model/{model}")
 }
 
-/// A predicate on a key, its family from the catalog.
-fn pred(key: &str, test: Test) -> Cond {
-    let (key, family) = key_of(key);
-    pred_as(&key, family, test)
-}
-
 /// A predicate compared as `family`, whatever the key's catalog type (the surface statements
 /// choose the operators their documentation names).
 fn pred_as(key: &str, family: Family, test: Test) -> Cond {
@@ -681,8 +683,8 @@ fn principal_arn(values: Vec<String>, like: bool) -> Cond {
 
 /// The canonical spelling and operator family of a condition key. Template keys
 /// (`aws:RequestTag/${TagKey}`) keep the written suffix.
-pub fn key_of(written: &str) -> (String, Family) {
-    let Some(k) = catalog().condition_key(written) else {
+fn key_of(cat: &Catalog, written: &str) -> (String, Family) {
+    let Some(k) = cat.condition_key(written) else {
         return (written.to_string(), Family::String);
     };
     let name = match k.name.find("${") {

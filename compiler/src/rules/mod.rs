@@ -7,12 +7,15 @@ pub mod desugar;
 
 use std::collections::BTreeMap;
 
+use crate::catalog::Shared;
 pub use crate::syntax::ast::{Effect, Qualifier};
 use crate::syntax::Span;
 
 /// A whole checked program, ready to lower.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
+    /// The reference data the program was checked against; lowering and optimising read it.
+    pub catalog: Shared,
     pub org: Org,
     /// `scp` and `identity` blocks in source order (files in load order).
     pub policies: Vec<Policy>,
@@ -22,6 +25,21 @@ pub struct Program {
     pub attachments: BTreeMap<String, Vec<String>>,
     /// `test` blocks, for `govc verify`.
     pub tests: Vec<TestBlock>,
+}
+
+impl Program {
+    /// A program with nothing in it yet, checked against `catalog`.
+    pub fn new(catalog: Shared) -> Program {
+        Program {
+            catalog,
+            org: Org::default(),
+            policies: Vec::new(),
+            guardrails: Vec::new(),
+            controls: Vec::new(),
+            attachments: BTreeMap::new(),
+            tests: Vec::new(),
+        }
+    }
 }
 
 /// A `test "name" on account { expect … }` block.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::catalog;
+use crate::catalog::Catalog;
 use crate::ir::eval::{ContextValue, Request};
 
 const REGION: &str = "aws:RequestedRegion";
@@ -43,10 +43,10 @@ pub struct Call {
 }
 
 /// The authorisations of a call, in the order Bedrock makes them; `None` when the profile is
-/// unknown or not offered in the source Region.
-pub fn authorisations(call: &Call) -> Option<Vec<Request>> {
+/// unknown to `cat` or not offered in the source Region.
+pub fn authorisations(cat: &Catalog, call: &Call) -> Option<Vec<Request>> {
     let mut out = Vec::new();
-    hops(call, &call.via, None, &mut out)?;
+    hops(cat, call, &call.via, None, &mut out)?;
     Some(out)
 }
 
@@ -69,12 +69,18 @@ fn model_arn(region: &str, model: &str) -> String {
     format!("arn:aws:bedrock:{region}::foundation-model/{model}")
 }
 
-fn hops(call: &Call, via: &Via, through: Option<&str>, out: &mut Vec<Request>) -> Option<()> {
+fn hops(
+    cat: &Catalog,
+    call: &Call,
+    via: &Via,
+    through: Option<&str>,
+    out: &mut Vec<Request>,
+) -> Option<()> {
     let source = call.source.as_str();
     match via {
         Via::Model(m) => out.push(request(call, model_arn(source, m), source, through)),
         Via::SystemProfile(id) => {
-            let profile = catalog().inference_profile(id)?;
+            let profile = cat.inference_profile(id)?;
             let arn = format!(
                 "arn:aws:bedrock:{source}:{}:inference-profile/{id}",
                 call.account
@@ -107,7 +113,7 @@ fn hops(call: &Call, via: &Via, through: Option<&str>, out: &mut Vec<Request>) -
         }
         Via::ApplicationProfile { arn, wraps } => {
             out.push(request(call, arn.clone(), source, None));
-            hops(call, wraps, Some(arn), out)?;
+            hops(cat, call, wraps, Some(arn), out)?;
         }
     }
     Some(())

@@ -24,6 +24,14 @@ fn test(op: Op, value: &str) -> Test {
 }
 
 impl Meaning {
+    /// The ARN pattern of the foundation models a model pattern names, in every Region and the
+    /// Region-less form global cross-Region inference authorises.
+    pub fn model_arn(&self, model: &str) -> String {
+        self.catalog
+            .kind_arn("model", model, "*")
+            .unwrap_or_else(|| format!("arn:aws:bedrock:*::foundation-model/{model}"))
+    }
+
     /// The targets from the root down to `account` (included); `None` when `account` is not an
     /// account of the organization. semantics.md "The organization".
     pub fn path(&self, account: &str) -> Option<Vec<String>> {
@@ -258,7 +266,7 @@ impl Meaning {
     /// resource is such a foundation model or its `bedrock:ModelArn` names one; on
     /// `bedrock-mantle`, its `bedrock-mantle:Model` is one. semantics.md "Models".
     fn uses_model<L: Logic>(&self, l: &mut L, models: &[String]) -> L::B {
-        let arns: Vec<String> = models.iter().map(|m| self.facts.model_arn(m)).collect();
+        let arns: Vec<String> = models.iter().map(|m| self.model_arn(m)).collect();
         let bedrock = l.atom(Atom::Action("bedrock:*".into()));
         let on_model = any_resource(l, &arns);
         let named = any_some(l, MODEL_ARN, Op::ArnLike, &arns);
@@ -274,7 +282,7 @@ impl Meaning {
     /// not in the list, a `bedrock:ModelArn` value that names none of them, or a
     /// `bedrock-mantle:Model` value like none of them. semantics.md "Models".
     fn uses_unlisted_model<L: Logic>(&self, l: &mut L, models: &[String]) -> L::B {
-        let arns: Vec<String> = models.iter().map(|m| self.facts.model_arn(m)).collect();
+        let arns: Vec<String> = models.iter().map(|m| self.model_arn(m)).collect();
         let bedrock = l.atom(Atom::Action("bedrock:*".into()));
         let on_model = l.atom(Atom::Resource(self.facts.foundation_models.clone()));
         let listed = any_resource(l, &arns);

@@ -26,7 +26,7 @@ pub mod logic;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{catalog, KeyType};
+use crate::catalog::{KeyType, Shared};
 use crate::check::Index;
 use crate::rules::TargetKind;
 use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
@@ -34,8 +34,10 @@ use crate::syntax::ast::{self, ItemKind, OrgEntryKind, StmtKind, Value};
 pub use crate::syntax::ast::Qualifier;
 
 /// A whole program's meaning.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Meaning {
+    /// The reference data the program was checked against (resource kinds, key types).
+    pub catalog: Shared,
     /// Target name → its kind and parent (`None` for the root and for children of the root).
     pub targets: BTreeMap<String, (TargetKind, Option<String>)>,
     /// `scp` blocks by name.
@@ -84,14 +86,6 @@ impl Facts {
             system_profiles: one("inference_profiles"),
             application_profiles: one("application_inference_profiles"),
         }
-    }
-
-    /// The ARN pattern of the foundation models a model pattern names, in every Region and the
-    /// Region-less form global cross-Region inference authorises.
-    pub fn model_arn(&self, model: &str) -> String {
-        catalog()
-            .kind_arn("model", model, "*")
-            .unwrap_or_else(|| format!("arn:aws:bedrock:*::foundation-model/{model}"))
     }
 }
 
@@ -216,8 +210,13 @@ pub enum PredOp {
 /// `index`). Meaningful only for programs without errors.
 pub fn build(index: &Index, files: &[(&str, &ast::File)]) -> Meaning {
     let mut m = Meaning {
+        catalog: index.catalog.clone(),
+        targets: BTreeMap::new(),
+        scps: BTreeMap::new(),
+        identities: BTreeMap::new(),
+        attached: BTreeMap::new(),
+        controls: Vec::new(),
         facts: Facts::load(index),
-        ..Meaning::default()
     };
     for (path, file) in files {
         if Index::is_std(path) {
@@ -385,7 +384,7 @@ impl Builder<'_> {
                     None => values,
                     Some(kind) => values
                         .iter()
-                        .filter_map(|v| catalog().kind_arn(&kind.name, v, &account))
+                        .filter_map(|v| self.index.catalog.kind_arn(&kind.name, v, &account))
                         .collect(),
                 };
                 Stmt::Allow {
@@ -450,7 +449,9 @@ impl Builder<'_> {
             ast::Cond::Or(v, _) => Cond::Or(v.iter().map(|c| self.cond(c)).collect()),
             ast::Cond::Not(c, _) => Cond::Not(Box::new(self.cond(c))),
             ast::Cond::Pred(p) => {
-                let ty = catalog()
+                let ty = self
+                    .index
+                    .catalog
                     .condition_key(&p.key.value)
                     .map(|k| k.ty.element())
                     .unwrap_or(KeyType::String);

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use govc_compiler::catalog::{catalog, KeyType};
+use govc_compiler::catalog::{Catalog, KeyType};
 use govc_compiler::check::index::{Decl, DeclKind, Index};
+use govc_compiler::db::Db;
 use govc_compiler::syntax::lexer::{lex, Tok};
 use govc_compiler::syntax::Span;
 use tower_lsp_server::jsonrpc::Result;
@@ -94,6 +95,7 @@ fn block_keywords(block: Block) -> &'static [&'static str] {
 
 pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>> {
     let (text, li) = snap.doc();
+    let cat: &Catalog = snap.db.catalog();
     let offset = li.offset(text, pos)?;
     let before = text.get(..offset).unwrap_or("");
     let lexed = lex(before);
@@ -121,7 +123,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
             if !key_ctx {
                 return Ok(Vec::new());
             }
-            return Ok(condition_keys(text, &li, Span::new(s + 1, e)));
+            return Ok(condition_keys(cat, text, &li, Span::new(s + 1, e)));
         }
         _ => (Span::new(offset, offset), toks.as_slice()),
     };
@@ -212,7 +214,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
             }
         }
         Want::Regions => {
-            for r in catalog().regions() {
+            for r in cat.regions() {
                 if matches(&r.code) {
                     add(
                         r.code.clone(),
@@ -234,7 +236,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
         }
         Want::Models => {
             let mut families = BTreeSet::new();
-            for m in catalog().models() {
+            for m in cat.models() {
                 if m.deleted.is_some() {
                     continue;
                 }
@@ -263,7 +265,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
                     );
                 }
             }
-            for m in catalog().models() {
+            for m in cat.models() {
                 if m.deleted.is_none() && matches(&m.id) {
                     add(
                         m.id.clone(),
@@ -275,12 +277,12 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
             add_values(&mut add);
         }
         Want::Services => {
-            for p in catalog().service_prefixes() {
+            for p in cat.service_prefixes() {
                 if matches(p) {
                     add(
                         p.to_string(),
                         CompletionItemKind::MODULE,
-                        catalog().service_name(p).map(str::to_string),
+                        cat.service_name(p).map(str::to_string),
                     );
                 }
             }
@@ -289,7 +291,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
         Want::Actions => {
             match prefix.split_once(':') {
                 Some((svc, _)) => {
-                    for a in catalog().actions(svc) {
+                    for a in cat.actions(svc) {
                         let full = a.full_name();
                         if matches(&full) {
                             let detail = a.detail.as_ref().map(|d| d.access_level.clone());
@@ -298,12 +300,12 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
                     }
                 }
                 None => {
-                    for p in catalog().service_prefixes() {
+                    for p in cat.service_prefixes() {
                         if matches(p) {
                             add(
                                 format!("{p}:"),
                                 CompletionItemKind::MODULE,
-                                catalog().service_name(p).map(str::to_string),
+                                cat.service_name(p).map(str::to_string),
                             );
                         }
                     }
@@ -351,7 +353,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
         }
         Want::KeyValues(key_at) => {
             let key = key_text(prev, key_at, text);
-            let ty = catalog().condition_key(&key).map(|k| k.ty.element());
+            let ty = cat.condition_key(&key).map(|k| k.ty.element());
             let lower = key.to_lowercase();
             if ty == Some(KeyType::Bool) {
                 for b in ["true", "false"] {
@@ -360,7 +362,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
                     }
                 }
             } else if lower == "aws:requestedregion" {
-                for r in catalog().regions() {
+                for r in cat.regions() {
                     if matches(&r.code) {
                         add(
                             r.code.clone(),
@@ -385,11 +387,10 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
 }
 
 /// Condition keys, for the inside of `context["…`.
-fn condition_keys(text: &str, li: &LineIndex, span: Span) -> Vec<CompletionItem> {
+fn condition_keys(cat: &Catalog, text: &str, li: &LineIndex, span: Span) -> Vec<CompletionItem> {
     let typed = text.get(span.range()).unwrap_or("").to_lowercase();
     let range = li.range(text, span);
-    catalog()
-        .condition_keys()
+    cat.condition_keys()
         .iter()
         .filter(|k| k.name.to_lowercase().starts_with(&typed))
         .take(MAX_ITEMS)

@@ -5,9 +5,10 @@
 
 use std::fmt::Write;
 
-use govc_compiler::catalog::catalog;
+use govc_compiler::catalog::Catalog;
 use govc_compiler::check::index::{Decl, DeclKind, Index};
 use govc_compiler::compile::Output;
+use govc_compiler::db::Db;
 use govc_compiler::document::DocKind;
 use govc_compiler::ir::json;
 use govc_compiler::syntax::ast::ItemKind;
@@ -66,7 +67,10 @@ pub fn hover(snap: &Snapshot, cache: &CompileCache, pos: Position) -> Result<Opt
                 .map(str::to_string),
             _ => None,
         };
-        if let Some(info) = word.as_deref().and_then(catalog_info) {
+        if let Some(info) = word
+            .as_deref()
+            .and_then(|w| catalog_info(snap.db.catalog(), w))
+        {
             parts.push(info);
         }
     }
@@ -160,8 +164,7 @@ fn describe_decl(snap: &Snapshot, d: &Decl) -> String {
 }
 
 /// What the catalog knows of a literal word.
-fn catalog_info(word: &str) -> Option<String> {
-    let cat = catalog();
+fn catalog_info(cat: &Catalog, word: &str) -> Option<String> {
     if let Some(r) = cat.region(word) {
         let opt = if r.opt_in { ", opt-in" } else { "" };
         return Some(format!(
