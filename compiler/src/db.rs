@@ -3,6 +3,11 @@
 //! only what depends on the changed file. File system access stays outside: [`load`] reads
 //! files and registers them as inputs; every query is pure.
 
+// `#[salsa::input]` generates public constructors, builders and setters for `SourceFile` and
+// `Workspace` in a `const _` block of this module, out of reach of any attribute but the
+// module's; every item written here is documented.
+#![allow(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -16,10 +21,13 @@ use crate::syntax::{self, ast, Span};
 /// the byte offset of the first invalid UTF-8 sequence in the bytes the text was decoded from.
 #[salsa::input(debug)]
 pub struct SourceFile {
+    /// The path key: as the user named the file, normalised (`<std>/m.gov` for the stdlib).
     #[returns(ref)]
     pub path: String,
+    /// The file's contents, decoded from UTF-8 (invalid sequences as U+FFFD).
     #[returns(ref)]
     pub text: String,
+    /// Byte offset of the first invalid UTF-8 sequence, if any (reported as E0006).
     pub utf8_error: Option<u32>,
 }
 
@@ -27,14 +35,18 @@ pub struct SourceFile {
 /// named that could not be read, with why (reported at the `use`).
 #[salsa::input(debug)]
 pub struct Workspace {
+    /// Every loaded file by path key: the named files, the files they `use`, and the stdlib.
     #[returns(ref)]
     pub files: BTreeMap<String, SourceFile>,
+    /// The files the user named, in the order given, that could be read.
     #[returns(ref)]
     pub roots: Vec<String>,
+    /// Files a `use` named that exist but could not be read, with the error's text.
     #[returns(ref)]
     pub unread: BTreeMap<String, String>,
 }
 
+/// The queries' view of the database: salsa's storage, plus the catalog.
 #[salsa::db]
 pub trait Db: salsa::Database {
     /// The reference data every query checks and compiles against. Fixed for the database's
@@ -74,11 +86,15 @@ impl Db for Database {
 /// A parsed file and its lexical and syntax diagnostics.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ParsedFile {
+    /// The syntax tree: as much of the file as the parser could build past syntax errors.
     pub ast: ast::File,
+    /// The file's comments, which the AST leaves out.
     pub comments: Vec<syntax::lexer::Comment>,
+    /// Lexical and syntax diagnostics, led by E0006 when the text is not valid UTF-8.
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Lexes and parses one file; re-runs only when the file's text changes.
 #[salsa::tracked(returns(ref))]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<ParsedFile> {
     let path = file.path(db);
@@ -118,7 +134,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<ParsedFile> {
 }
 
 /// What a file's `use` items name, resolved against the loaded files and the stdlib.
-pub fn resolve_uses(
+pub(crate) fn resolve_uses(
     path: &str,
     ast: &ast::File,
     is_loaded: &dyn Fn(&str) -> bool,
@@ -161,6 +177,8 @@ pub fn resolve_uses(
     out
 }
 
+/// The program index over every loaded file: user files in the order given, then the rest by
+/// path, the stdlib last.
 #[salsa::tracked(returns(ref))]
 pub fn program_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
     let files = ws.files(db);

@@ -34,8 +34,11 @@ const CHILD_OPERATORS: &str = "@@operators_allowed_for_child_policies";
 /// A value-setting operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Op {
+    /// `@@assign`: replaces the inherited value, or adds the key.
     Assign,
+    /// `@@append`: adds values to the inherited list.
     Append,
+    /// `@@remove`: takes values out of the inherited list.
     Remove,
 }
 
@@ -43,7 +46,8 @@ impl Op {
     /// In the order they are applied when one key has several.
     pub const ALL: [Op; 3] = [Op::Assign, Op::Append, Op::Remove];
 
-    pub fn as_str(self) -> &'static str {
+    /// The operator as a policy writes it: `@@assign`, `@@append` or `@@remove`.
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Op::Assign => "@@assign",
             Op::Append => "@@append",
@@ -81,41 +85,55 @@ impl Policy {
 /// The policies attached directly to one target, in attachment order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Level {
+    /// The target's name in `org`.
     pub target: String,
+    /// Its BEDROCK_POLICY documents, in attachment order.
     pub policies: Vec<Policy>,
 }
 
 /// An operation of some policy that did not reach the effective policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
-    /// The policy whose operation it was, and the target it is attached to.
+    /// The policy whose operation it was.
     pub policy: String,
+    /// The target the policy is attached to.
     pub target: String,
     /// The key the operation sets, from the document's top.
     pub path: Vec<String>,
+    /// Why the operation did not take effect.
     pub kind: NoteKind,
 }
 
+/// Why an operation did not reach the effective policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoteKind {
     /// A parent's `@@operators_allowed_for_child_policies` does not allow the operator here.
     Refused {
+        /// The operator that was ignored.
         operator: Op,
         /// The operators allowed at `path` (all restrictions on it intersected).
         allowed: Vec<Op>,
         /// The restriction that excludes the operator: its policy, target and node.
         by_policy: String,
+        /// The target the restricting policy is attached to.
         by_target: String,
+        /// The node the restriction is declared on, from the document's top.
         at: Vec<String>,
     },
     /// A policy attached earlier to the same target set the key; the first one wins.
-    Conflict { operator: Op, kept: String },
+    Conflict {
+        /// The operator that was ignored.
+        operator: Op,
+        /// The policy attached earlier that set the key.
+        kept: String,
+    },
     /// `@@remove` left the list empty; the effective policy has no such key.
     Emptied,
 }
 
 impl Note {
-    pub fn describe(&self) -> String {
+    /// The note as one sentence, for `govc effective` and the `message` of its JSON.
+    pub(crate) fn describe(&self) -> String {
         let path = self.path.join(".");
         let who = format!("`{}` (attached to `{}`)", self.policy, self.target);
         match &self.kind {
@@ -203,26 +221,27 @@ fn ops_list(ops: &[Op]) -> String {
 pub struct Effective {
     /// Operator-free, as AWS shows an effective policy; `{}` when nothing is attached.
     pub policy: Value,
+    /// The operations that did not take effect, in the order they were met.
     pub notes: Vec<Note>,
 }
 
 /// One guardrail configuration of the effective policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Config<'a> {
+pub(crate) struct Config<'a> {
     pub region: &'a str,
     pub name: &'a str,
     pub settings: &'a Map<String, Value>,
 }
 
 impl Config<'_> {
-    pub fn identifier(&self) -> Option<&str> {
+    pub(crate) fn identifier(&self) -> Option<&str> {
         self.settings.get("identifier").and_then(Value::as_str)
     }
 
     /// Whether the configuration guards `model` (a base model id): `None` when the model lists
     /// are not lists. Without `included_models` every model is guarded; a model in both lists
     /// is excluded (aws.md §2.1).
-    pub fn guards(&self, model: &str) -> Option<bool> {
+    pub(crate) fn guards(&self, model: &str) -> Option<bool> {
         let me = self.settings.get("model_enforcement");
         let list = |key: &str| -> Option<Option<&Vec<Value>>> {
             match me.and_then(|m| m.get(key)) {
@@ -243,7 +262,7 @@ impl Config<'_> {
 
 impl Effective {
     /// The configurations under `bedrock.guardrail_inference`, by Region then name.
-    pub fn configs(&self) -> Vec<Config<'_>> {
+    pub(crate) fn configs(&self) -> Vec<Config<'_>> {
         let mut out = Vec::new();
         let regions = self
             .policy
@@ -264,7 +283,8 @@ impl Effective {
         out
     }
 
-    pub fn in_region(&self, region: &str) -> Vec<Config<'_>> {
+    /// The configurations of one Region, by name.
+    pub(crate) fn in_region(&self, region: &str) -> Vec<Config<'_>> {
         self.configs()
             .into_iter()
             .filter(|c| c.region == region)

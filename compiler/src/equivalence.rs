@@ -10,7 +10,9 @@ use crate::ir::Statement;
 pub struct GroupVerdict {
     /// The documents' files.
     pub documents: Vec<String>,
+    /// The policy blocks the documents were compiled from, sorted.
     pub policies: Vec<String>,
+    /// How they compare with the unoptimised lowering: equivalent, different, or unproven.
     pub verdict: Verdict,
 }
 

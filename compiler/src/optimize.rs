@@ -32,6 +32,7 @@ use crate::ir::subsume::CoverIndex;
 pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
 use crate::ir::{json, Condition, Effect, Op, Operator, Origin, Qualifier, Statement};
 
+/// What the optimiser may do beyond the passes that always run.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     /// Replace groups of a service's actions by a `service:Prefix*` pattern in Deny statements.
@@ -383,7 +384,7 @@ fn compress_actions(cat: &Catalog, s: &mut Statement) {
 /// Writes the patterns of `patterns` in a Deny's `Action` list out again as the catalog
 /// actions each matches: the inverse of [`compress_actions`] for the actions the catalog knows
 /// (`compile::Output::exact`).
-pub fn expand_patterns(cat: &Catalog, s: &mut Statement, patterns: &BTreeSet<String>) {
+pub(crate) fn expand_patterns(cat: &Catalog, s: &mut Statement, patterns: &BTreeSet<String>) {
     if s.effect != Effect::Deny || s.action.negated {
         return;
     }

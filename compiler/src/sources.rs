@@ -85,6 +85,8 @@ impl Reader {
         Reader::new(roots, anywhere)
     }
 
+    /// The project roots, canonical, sorted and without duplicates: reads stay under them
+    /// unless the reader was made with `anywhere`.
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
     }
@@ -95,7 +97,7 @@ impl Reader {
     }
 
     /// The resolved path of `path` if the rules admit reading it as a source.
-    pub fn admit(&self, path: &Path) -> io::Result<PathBuf> {
+    pub(crate) fn admit(&self, path: &Path) -> io::Result<PathBuf> {
         let shown = path.display();
         if path.extension().is_none_or(|e| e != "gov") {
             return Err(refuse(

@@ -9,6 +9,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("models", include_str!("../../stdlib/models.gov")),
 ];
 
-pub fn module(name: &str) -> Option<&'static str> {
+/// The source of the stdlib module `name`, if there is one.
+pub(crate) fn module(name: &str) -> Option<&'static str> {
     MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }

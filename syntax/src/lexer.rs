@@ -51,178 +51,261 @@ fn string<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> bool {
     false
 }
 
+/// A token of `.gov` source. White space is skipped; comments are tokens here but [`lex`]
+/// sets them aside, so the parser never sees them.
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[logos(skip r"[ \t\r\n\f]+")]
 pub enum Tok<'s> {
+    /// `// …` to the end of the line (`/// …` doc comments included).
     #[regex(r"//[^\n\r]*", allow_greedy = true)]
     LineComment,
-    /// `true` when terminated.
+    /// `/* … */`, not nested; `true` when terminated.
     #[token("/*", block_comment)]
     BlockComment(bool),
-    /// The raw text including quotes; `bool` is `true` when terminated.
+    /// A string `"…"`, one line at most. The raw text including quotes; `bool` is `true` when
+    /// terminated.
     #[token("\"", |lex| string(lex))]
     Str(bool),
 
     // Punctuation.
+    /// `{`
     #[token("{")]
     LBrace,
+    /// `}`
     #[token("}")]
     RBrace,
+    /// `(`
     #[token("(")]
     LParen,
+    /// `)`
     #[token(")")]
     RParen,
+    /// `[`
     #[token("[")]
     LBracket,
+    /// `]`
     #[token("]")]
     RBracket,
+    /// `,`
     #[token(",")]
     Comma,
+    /// `;`, optional after an item, entry or statement.
     #[token(";")]
     Semi,
+    /// `::`, between the segments of a path (`bedrock::invoke`).
     #[token("::")]
     PathSep,
+    /// `:`, between a key and its value in a test's `with { … }`.
     #[token(":")]
     Colon,
+    /// `=`
     #[token("=")]
     Assign,
+    /// `==`
     #[token("==")]
     EqEq,
+    /// `!=`
     #[token("!=")]
     NotEq,
+    /// `<`
     #[token("<")]
     Lt,
+    /// `<=`
     #[token("<=")]
     Le,
+    /// `>`
     #[token(">")]
     Gt,
+    /// `>=`
     #[token(">=")]
     Ge,
+    /// `&&`
     #[token("&&")]
     AndAnd,
+    /// `||`
     #[token("||")]
     OrOr,
+    /// `!`
     #[token("!")]
     Bang,
 
     // Keywords. Most are also accepted as names (see `Name` in the grammar), so a policy may be
     // called `models` or `regions` (as in the first sketch, docs/language.md §15).
+    /// `absent`
     #[token("absent")]
     KwAbsent,
+    /// `account`
     #[token("account")]
     KwAccount,
+    /// `action`
     #[token("action")]
     KwAction,
+    /// `actions`
     #[token("actions")]
     KwActions,
+    /// `all`
     #[token("all")]
     KwAll,
+    /// `allow`
     #[token("allow")]
     KwAllow,
+    /// `any`
     #[token("any")]
     KwAny,
+    /// `api_keys`
     #[token("api_keys")]
     KwApiKeys,
+    /// `attach`
     #[token("attach")]
     KwAttach,
+    /// `const`
     #[token("const")]
     KwConst,
+    /// `context`
     #[token("context")]
     KwContext,
+    /// `control`
     #[token("control")]
     KwControl,
+    /// `deny`
     #[token("deny")]
     KwDeny,
+    /// `except`
     #[token("except")]
     KwExcept,
+    /// `exempt`
     #[token("exempt")]
     KwExempt,
+    /// `expect`
     #[token("expect")]
     KwExpect,
+    /// `false`
     #[token("false")]
     KwFalse,
+    /// `for`
     #[token("for")]
     KwFor,
+    /// `forbid`
     #[token("forbid")]
     KwForbid,
+    /// `guarding`
     #[token("guarding")]
     KwGuarding,
+    /// `guardrail`
     #[token("guardrail")]
     KwGuardrail,
+    /// `identity`
     #[token("identity")]
     KwIdentity,
+    /// `in`
     #[token("in")]
     KwIn,
+    /// `input_tags`
     #[token("input_tags")]
     KwInputTags,
+    /// `invoke`
     #[token("invoke")]
     KwInvoke,
+    /// `is`
     #[token("is")]
     KwIs,
+    /// `like`
     #[token("like")]
     KwLike,
+    /// `limits`
     #[token("limits")]
     KwLimits,
+    /// `lock`
     #[token("lock")]
     KwLock,
+    /// `model`
     #[token("model")]
     KwModel,
+    /// `models`
     #[token("models")]
     KwModels,
+    /// `not`
     #[token("not")]
     KwNot,
+    /// `on`
     #[token("on")]
     KwOn,
+    /// `only`
     #[token("only")]
     KwOnly,
+    /// `org`
     #[token("org")]
     KwOrg,
+    /// `ou`
     #[token("ou")]
     KwOu,
+    /// `permit`
     #[token("permit")]
     KwPermit,
+    /// `present`
     #[token("present")]
     KwPresent,
+    /// `principal`
     #[token("principal")]
     KwPrincipal,
+    /// `principals`
     #[token("principals")]
     KwPrincipals,
+    /// `region`
     #[token("region")]
     KwRegion,
+    /// `regions`
     #[token("regions")]
     KwRegions,
+    /// `require`
     #[token("require")]
     KwRequire,
+    /// `resource`
     #[token("resource")]
     KwResource,
+    /// `root`
     #[token("root")]
     KwRoot,
+    /// `scp`
     #[token("scp")]
     KwScp,
+    /// `service`
     #[token("service")]
     KwService,
+    /// `services`
     #[token("services")]
     KwServices,
+    /// `set`
     #[token("set")]
     KwSet,
+    /// `tags`
     #[token("tags")]
     KwTags,
+    /// `test`
     #[token("test")]
     KwTest,
+    /// `to`
     #[token("to")]
     KwTo,
+    /// `true`
     #[token("true")]
     KwTrue,
+    /// `under`
     #[token("under")]
     KwUnder,
+    /// `unless`
     #[token("unless")]
     KwUnless,
+    /// `use`
     #[token("use")]
     KwUse,
+    /// `via_mcp`
     #[token("via_mcp")]
     KwViaMcp,
+    /// `when`
     #[token("when")]
     KwWhen,
+    /// `with`
     #[token("with")]
     KwWith,
 
@@ -238,7 +321,7 @@ pub enum Tok<'s> {
 
 impl Tok<'_> {
     /// How the token is named in "expected …" messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Tok::Word(w) => format!("`{w}`"),
             Tok::Str(_) => "a string".into(),
@@ -337,6 +420,8 @@ impl Tok<'_> {
         }
     }
 
+    /// Whether the token is a keyword (`deny`, `models`, …): not punctuation, a word, a string,
+    /// a comment or an error.
     pub fn is_keyword(&self) -> bool {
         let t = self.text();
         t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
@@ -413,32 +498,45 @@ pub const KEYWORDS: &[&str] = &[
 /// A comment, kept for the formatter and for doc comments (`///`) shown on hover.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
+    /// The whole comment, `//` or `/*` … `*/` included.
     pub span: Span,
+    /// `true` for a `/* … */` comment, `false` for a `// …` one.
     pub block: bool,
 }
 
 /// What went wrong in the lexer, reported as a diagnostic by the parser driver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LexErrorKind {
+    /// Characters no token starts with (E0001); a run of them is one error.
     InvalidChar,
+    /// A string with no closing `"` on its line (E0002).
     UnterminatedString,
+    /// A `/*` never closed by `*/` (E0003).
     UnterminatedComment,
 }
 
+/// A lexical error and where it is; also the LALR parser's error type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LexError {
+    /// What went wrong.
     pub kind: LexErrorKind,
+    /// The bad characters, the unterminated string, or the unclosed comment's `/*`.
     pub span: Span,
 }
 
 /// The result of lexing a whole file: tokens for the parser, comments and lexical errors aside.
 #[derive(Debug, Default)]
 pub struct Lexed<'s> {
+    /// `(start, token, end)` in byte offsets, in source order, as the parser takes them.
     pub tokens: Vec<(usize, Tok<'s>, usize)>,
+    /// The comments, in source order.
     pub comments: Vec<Comment>,
+    /// The lexical errors, in source order.
     pub errors: Vec<LexError>,
 }
 
+/// Lexes a whole file. It never fails: unreadable text becomes [`Tok::Error`] tokens and
+/// [`LexError`]s, so the parser can recover past it.
 pub fn lex(src: &str) -> Lexed<'_> {
     let mut out = Lexed {
         tokens: Vec::with_capacity(src.len() / 4),
@@ -494,7 +592,7 @@ pub fn lex(src: &str) -> Lexed<'_> {
 
 /// The value of a string token: quotes removed, escapes resolved. Invalid escapes are kept as
 /// written; [`string_escape_errors`] reports them.
-pub fn unescape(raw: &str) -> String {
+pub(crate) fn unescape(raw: &str) -> String {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     let mut out = String::with_capacity(inner.len());
@@ -520,7 +618,7 @@ pub fn unescape(raw: &str) -> String {
 }
 
 /// Byte offsets (relative to the raw token) of escapes other than `\" \\ \n \t`.
-pub fn string_escape_errors(raw: &str) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn string_escape_errors(raw: &str) -> Vec<std::ops::Range<usize>> {
     let mut bad = Vec::new();
     let mut it = raw.char_indices().peekable();
     while let Some((i, c)) = it.next() {

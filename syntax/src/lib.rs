@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The first layer of govc (docs/architecture.md): the `.gov` surface syntax — spans, lexer,
 //! grammar, AST and parse — with the diagnostic type every layer reports through, and the
 //! formatter, which needs nothing else. It knows nothing of salsa, the catalog, IAM or LSP: the

@@ -12,14 +12,20 @@ use crate::diagnostics::{Code, Diagnostic};
 
 /// Brackets deeper than this are refused before parsing: no real policy nests this far, and the
 /// limit keeps every later recursive pass (and dropping the AST) far from the stack's end.
-pub const MAX_NESTING: usize = 64;
+pub(crate) const MAX_NESTING: usize = 64;
 
 /// Files longer than this are refused (a `u32` span must reach every byte, with room to spare).
 pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
+/// What [`parse`] returns: the tree it could build, the comments set aside, every diagnostic.
 pub struct Parsed {
+    /// The AST. Syntax errors leave `Error` nodes in place; a file refused whole (too large, too
+    /// deeply nested) has no items.
     pub file: File,
+    /// The comments, in source order, for the formatter and for doc comments on hover.
     pub comments: Vec<lexer::Comment>,
+    /// The lexical and syntax diagnostics, by position; past the per-file cap one E0012 counts
+    /// the rest.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -38,6 +44,32 @@ pub(crate) fn mk_ident(name: &str, l: usize, r: usize) -> Ident {
     }
 }
 
+/// Parses one `.gov` file. It never fails: every lexical and syntax error becomes a coded
+/// diagnostic, and the parser recovers at the next item or statement.
+///
+/// ```
+/// use govc_syntax::ast::{ItemKind, StmtKind};
+/// use govc_syntax::diagnostics::Code;
+///
+/// let parsed = govc_syntax::parse("scp no_deepseek {\n  deny model deepseek*\n}\n");
+/// assert!(parsed.diagnostics.is_empty());
+/// let ItemKind::Scp(policy) = &parsed.file.items[0].kind else {
+///     unreachable!("an scp block")
+/// };
+/// assert_eq!(policy.name.name, "no_deepseek");
+/// assert!(matches!(policy.stmts[0].kind, StmtKind::DenyModels { .. }));
+///
+/// // A statement cut short: one diagnostic, and the block is still there around the error.
+/// let src = "scp s {\n  deny model\n}\n";
+/// let parsed = govc_syntax::parse(src);
+/// let [d] = &parsed.diagnostics[..] else {
+///     unreachable!("one diagnostic")
+/// };
+/// assert_eq!(d.code, Code::E0004);
+/// assert_eq!(&src[d.span.range()], "}");
+/// assert!(d.is_error());
+/// assert_eq!(parsed.file.items.len(), 1);
+/// ```
 pub fn parse(src: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     if src.len() > MAX_FILE_BYTES {

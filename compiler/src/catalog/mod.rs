@@ -80,23 +80,37 @@ impl std::fmt::Debug for Shared {
 /// The type of a condition key, as the Service Authorization Reference names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 pub enum KeyType {
+    /// A single string.
     String,
+    /// A single ARN, compared with the `Arn…` operators.
     #[serde(rename = "ARN")]
     Arn,
+    /// A single `true` or `false`.
     Bool,
+    /// A single number.
     Numeric,
+    /// A single date or time.
     Date,
+    /// A single IP address, compared with `IpAddress` / `NotIpAddress` (CIDR ranges).
     #[serde(rename = "IPAddress")]
     IpAddress,
+    /// A single base64-encoded binary value.
     Binary,
+    /// Several strings per request.
     ArrayOfString,
+    /// Several ARNs per request.
     #[serde(rename = "ArrayOfARN")]
     ArrayOfArn,
+    /// Several booleans per request.
     ArrayOfBool,
+    /// Several numbers per request.
     ArrayOfNumeric,
+    /// Several dates per request.
     ArrayOfDate,
+    /// Several IP addresses per request.
     #[serde(rename = "ArrayOfIPAddress")]
     ArrayOfIpAddress,
+    /// Several binary values per request.
     ArrayOfBinary,
 }
 
@@ -204,6 +218,7 @@ pub struct ActionDetail {
 /// One resource type of an action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionResource {
+    /// The resource type's name as the SAR lists it, e.g. `foundation-model`.
     pub name: String,
     /// Marked with `*` in the SAR.
     pub required: bool,
@@ -216,6 +231,7 @@ pub struct ActionResource {
 pub struct ConditionKey {
     /// Canonical spelling; template keys keep their placeholder (`aws:RequestTag/${TagKey}`).
     pub name: String,
+    /// The value type, which decides the operators a condition on the key may use.
     pub ty: KeyType,
 }
 
@@ -229,6 +245,7 @@ impl ConditionKey {
 /// A region of some partition.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Region {
+    /// The region code, e.g. `us-east-1`.
     pub code: String,
     /// botocore's description, e.g. `US East (N. Virginia)`.
     pub name: String,
@@ -241,6 +258,7 @@ pub struct Region {
 /// A partition and its region-code pattern.
 #[derive(Clone, Debug)]
 pub struct Partition {
+    /// The partition id: `aws`, `aws-cn`, `aws-us-gov`, …
     pub id: String,
     /// botocore's `regionRegex`.
     pub region_regex: String,
@@ -257,6 +275,7 @@ impl Partition {
 /// A Bedrock foundation-model id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Model {
+    /// The model id, e.g. `anthropic.claude-sonnet-4-5-20250929-v1:0`.
     pub id: String,
     /// Text before the first `.`, e.g. `anthropic`.
     pub provider: String,
@@ -266,6 +285,7 @@ pub struct Model {
     pub input_modalities: Vec<String>,
     /// As above, plus `EMBEDDING`.
     pub output_modalities: Vec<String>,
+    /// Whether the model produces embeddings (output modality `EMBEDDING`).
     pub embedding: bool,
     /// `ACTIVE` or `LEGACY`; empty for deleted ids.
     pub lifecycle: String,
@@ -303,7 +323,9 @@ impl InferenceProfile {
             .map(|(_, d)| d.as_slice())
     }
 
-    pub fn is_global(&self) -> bool {
+    /// Whether this is a `global.` profile: it routes to any commercial region, authorised as
+    /// region `unspecified`.
+    pub(crate) fn is_global(&self) -> bool {
         self.geo == "global"
     }
 }
@@ -311,10 +333,13 @@ impl InferenceProfile {
 /// A resource type of a detail service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceType {
+    /// The service prefix the resource type belongs to, e.g. `bedrock`.
     pub service: String,
+    /// The resource type's name, e.g. `foundation-model`.
     pub name: String,
     /// ARN format with `${Partition}`, `${Region}`, `${Account}` and resource placeholders.
     pub arn: String,
+    /// Condition keys that apply to requests on this resource type.
     pub condition_keys: Vec<String>,
 }
 
@@ -332,9 +357,13 @@ pub struct Sources {
 /// One source package.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourcePackage {
+    /// The package's name in its registry.
     pub name: String,
+    /// The pinned version the catalog was generated from.
     pub version: String,
+    /// The date of the package's data (`YYYY-MM-DD`).
     pub data_date: String,
+    /// The package's licence, as its metadata states it.
     pub license: String,
 }
 

@@ -10,25 +10,36 @@ use crate::syntax::Span;
 /// How many constants deep a value may refer (`const a = b`, `const b = c`, …). One bound for
 /// the checker, which reports a deeper chain (E0117), and for every expansion after it, which
 /// can then never be cut short on a checked program. Recursion on it stays far inside any stack.
-pub const MAX_CONST_DEPTH: usize = 64;
+pub(crate) const MAX_CONST_DEPTH: usize = 64;
 
 /// Paths of embedded stdlib files start with this prefix.
 pub const STD_PREFIX: &str = "<std>/";
 
+/// What a declared name stands for: a target of the organization, a policy, a control or a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DeclKind {
+    /// The organization root (`root = "r-…"` in `org`).
     Root,
+    /// An organizational unit declared in `org`.
     Ou,
+    /// An account declared in `org`.
     Account,
+    /// An `scp` policy.
     Scp,
+    /// A `guardrail` policy.
     Guardrail,
+    /// An `identity` policy (compiled to an IAM policy).
     Identity,
+    /// A Control Tower `control`.
     Control,
+    /// A `const`: one named value.
     Const,
+    /// A `set`: a named list of values.
     Set,
 }
 
 impl DeclKind {
+    /// The kind with its article, for messages: "an OU", "a constant", …
     pub fn describe(self) -> &'static str {
         match self {
             DeclKind::Root => "the organization root",
@@ -43,19 +54,25 @@ impl DeclKind {
         }
     }
 
-    pub fn is_target(self) -> bool {
+    /// Whether policies can be attached to it: the root, an OU or an account.
+    pub(crate) fn is_target(self) -> bool {
         matches!(self, DeclKind::Root | DeclKind::Ou | DeclKind::Account)
     }
 
+    /// Whether it names a value (a constant or a set) that a use expands to its literals.
     pub fn is_value(self) -> bool {
         matches!(self, DeclKind::Const | DeclKind::Set)
     }
 }
 
+/// One declaration of a name in a loaded file or a stdlib module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decl {
+    /// The declared name (`root` for the organization root).
     pub name: String,
+    /// What the name stands for.
     pub kind: DeclKind,
+    /// The path key of the declaring file (`<std>/…` for the stdlib).
     pub file: String,
     /// The name's span.
     pub span: Span,
@@ -63,6 +80,7 @@ pub struct Decl {
     pub value: Option<Value>,
     /// For targets: the id string and its span, and the parent's name.
     pub target_id: Option<(String, Span)>,
+    /// For OUs and accounts: the parent named after `under` (`None`: directly under the root).
     pub parent: Option<ast::Ident>,
 }
 
@@ -79,9 +97,12 @@ pub enum UseTarget {
     Unreadable(String, String),
 }
 
+/// One `use` of a file, resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UseEdge {
+    /// What the `use` names: a file, a stdlib module, or why neither.
     pub target: UseTarget,
+    /// The span of the path or module name in the `use`.
     pub span: Span,
 }
 
@@ -103,17 +124,21 @@ pub struct Index {
 /// What a name in a file's scope refers to.
 #[derive(Clone, Debug)]
 pub enum Resolved<'a> {
+    /// The declaration the name refers to, visible from the file.
     Decl(&'a Decl),
     /// The name is declared, but not in this file or a file it uses.
     NotInScope(&'a Decl),
+    /// No file of the program declares the name.
     Unknown,
 }
 
 impl Index {
+    /// Whether a file path key is an embedded stdlib file (under `<std>/`).
     pub fn is_std(path: &str) -> bool {
         path.starts_with(STD_PREFIX)
     }
 
+    /// The stdlib module a file path key is (`<std>/m.gov` → `m`); `None` for user files.
     pub fn module_name(path: &str) -> Option<&str> {
         path.strip_prefix(STD_PREFIX)?.strip_suffix(".gov")
     }
@@ -152,7 +177,7 @@ impl Index {
     }
 
     /// Files whose declarations `file` sees unqualified: itself and the files it uses directly.
-    pub fn visible_files<'a>(&'a self, file: &'a str) -> Vec<&'a str> {
+    pub(crate) fn visible_files<'a>(&'a self, file: &'a str) -> Vec<&'a str> {
         let mut v = vec![file];
         for u in self.uses.get(file).map(Vec::as_slice).unwrap_or(&[]) {
             if let UseTarget::File(f) = &u.target {
@@ -165,7 +190,7 @@ impl Index {
     /// Stdlib modules `file` declares it depends on with `use std::m`. They are checked to exist
     /// but import nothing unqualified: a stdlib name is always written with its module, so a
     /// new stdlib item can never turn a user's literal word into a reference.
-    pub fn used_modules<'a>(&'a self, file: &str) -> Vec<&'a str> {
+    pub(crate) fn used_modules<'a>(&'a self, file: &str) -> Vec<&'a str> {
         self.uses
             .get(file)
             .map(Vec::as_slice)
@@ -301,10 +326,14 @@ impl Index {
     }
 }
 
+/// Why `module::item` did not resolve (see [`Index::resolve_path`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathError {
+    /// There is no stdlib module of this name.
     NoModule(String),
+    /// The module (first) defines no such item (second).
     NoItem(String, String),
+    /// The path is not `module::item` or `std::module::item`.
     Shape,
 }
 
@@ -412,7 +441,7 @@ pub fn join_use_path(from: &str, rel: &str) -> String {
 }
 
 /// Detects `use` cycles: for each cycle, the edge that closes it (file, span).
-pub fn use_cycles(index: &Index) -> Vec<(String, Span, Vec<String>)> {
+pub(crate) fn use_cycles(index: &Index) -> Vec<(String, Span, Vec<String>)> {
     // Iterative DFS with colours; the graph is small (files), but inputs are untrusted.
     let mut colour: HashMap<&str, u8> = HashMap::new();
     let mut found = Vec::new();

@@ -3,7 +3,7 @@
 //! functions over the ASTs and the [`Index`]; the salsa layer caches them per file.
 
 pub mod index;
-pub mod values;
+pub(crate) mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -26,7 +26,7 @@ const MAX_OU_DEPTH: usize = 5;
 
 /// Checks one file (a user file or a stdlib module). Diagnostics may point into other files
 /// (a constant's element is reported where it is written); callers deduplicate.
-pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
+pub(crate) fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
     let mut c = Checker {
         index,
         path,
@@ -42,7 +42,7 @@ pub fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnostic> {
 }
 
 /// Checks that concern the whole program: duplicate names, `use` cycles, the organization.
-pub fn check_program(index: &Index) -> Vec<Diagnostic> {
+pub(crate) fn check_program(index: &Index) -> Vec<Diagnostic> {
     let mut diags = crate::diagnostics::Capped::default();
     for (name, decls) in &index.decls {
         // Two roots are reported as two organizations (E0107), not as a duplicate name.
@@ -316,7 +316,7 @@ fn is_id(s: &str, prefix: &str, min: usize, max: usize, second: Option<(usize, u
 
 /// The longest name: AWS's 128 characters for a policy name, less the 16 a document name may
 /// add (`+NN-more-N`), with room to spare.
-pub const MAX_NAME_CHARS: usize = 96;
+pub(crate) const MAX_NAME_CHARS: usize = 96;
 
 pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();

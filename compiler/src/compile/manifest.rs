@@ -12,6 +12,8 @@ use crate::syntax::Span;
 /// `file.gov:line:col` of a source span; the caller knows the texts.
 pub type Locate<'a> = &'a dyn Fn(&str, Span) -> String;
 
+/// The text of `manifest.json` for a compilation (docs/compiler.md); `locate` turns each
+/// document's source spans into `file.gov:line:col`.
 pub fn render(out: &Output, locate: Locate<'_>) -> String {
     let ids: std::collections::BTreeMap<&str, &str> = out
         .targets

@@ -13,6 +13,7 @@ use crate::ir::{self, json, lower, PolicyKind, Statement};
 use crate::optimize;
 use crate::rules::{Limits, Program};
 
+/// How to compile, as the flags of `govc compile` choose; the default is the command without flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Overrides the organization's `limits` (`--limits legacy`).
@@ -45,6 +46,7 @@ pub struct Output {
     pub documents: Vec<Document>,
     /// Every target of the organization, with its SCP slot use.
     pub targets: Vec<TargetSlots>,
+    /// The quotas the documents were packed against: the organization's, or `Options::limits`.
     pub limits: Limits,
     /// The lowering before optimisation, per policy.
     pub lowered: BTreeMap<String, ir::Policy>,

@@ -5,9 +5,11 @@ use crate::ir::json::string;
 use crate::rules::Control;
 
 /// The control's identifier in the Control Tower control catalog.
-pub const CONTROL_ID: &str = "CT.MULTISERVICE.PV.1";
+pub(crate) const CONTROL_ID: &str = "CT.MULTISERVICE.PV.1";
 
-pub fn render(c: &Control) -> String {
+/// The control's parameters as compact JSON: `AllowedRegions`, then `ExemptedActions` and
+/// `ExemptedPrincipalArns` when not empty, each list without duplicates.
+pub(crate) fn render(c: &Control) -> String {
     let mut params = Vec::new();
     let mut param = |key: &str, values: &[String]| {
         let mut seen: Vec<&String> = Vec::new();
@@ -35,7 +37,7 @@ pub fn render(c: &Control) -> String {
 /// The actions CT.MULTISERVICE.PV.1 never denies, as published (aws.md §6). Control Tower may
 /// update the list ("view the most recent version … in the AWS Control Tower console"); it is
 /// used to evaluate tests, not written to any output.
-pub const DEFAULT_NOT_ACTIONS: &[&str] = &[
+pub(crate) const DEFAULT_NOT_ACTIONS: &[&str] = &[
     "a4b:*",
     "access-analyzer:*",
     "account:*",
@@ -125,7 +127,7 @@ pub const DEFAULT_NOT_ACTIONS: &[&str] = &[
 ];
 
 /// Roles the control always exempts (aws.md §6).
-pub const EXEMPT_ROLES: &[&str] = &[
+pub(crate) const EXEMPT_ROLES: &[&str] = &[
     "arn:*:iam::*:role/AWSControlTowerExecution",
     "arn:*:iam::*:role/aws-controltower-ConfigRecorderRole",
     "arn:*:iam::*:role/aws-controltower-ForwardSnsNotificationRole",

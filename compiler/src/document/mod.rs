@@ -1,9 +1,9 @@
 //! Layer 4 (docs/architecture.md; outputs in docs/compiler.md): documents — minified JSON files with their type, size, targets
 //! and sources — and the manifest that lists them.
 
-pub mod bedrock;
+pub(crate) mod bedrock;
 pub mod controltower;
-pub mod pack;
+pub(crate) mod pack;
 pub mod write;
 
 use crate::syntax::Span;
@@ -11,13 +11,19 @@ use crate::syntax::Span;
 /// The `type` of a manifest entry (docs/compiler.md, `manifest.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocKind {
+    /// A service control policy, attached to targets of the organization.
     Scp,
+    /// A Bedrock organization policy (`BEDROCK_POLICY`), from a `guardrail` block.
     BedrockPolicy,
+    /// An IAM identity policy, from an `identity` block.
     IamPolicy,
+    /// The parameters of a Control Tower control (`CT.MULTISERVICE.PV.1`), from a `control` block.
     ControlTowerControl,
 }
 
 impl DocKind {
+    /// The manifest's `type`: `SERVICE_CONTROL_POLICY`, `BEDROCK_POLICY`, `IAM_POLICY` or
+    /// `CONTROL_TOWER_CONTROL`.
     pub fn type_name(self) -> &'static str {
         match self {
             DocKind::Scp => "SERVICE_CONTROL_POLICY",
@@ -41,7 +47,9 @@ impl DocKind {
 /// A source location: file path as loaded, and span.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
+    /// The path key of the source file.
     pub file: String,
+    /// The span of the source statement in that file.
     pub span: Span,
 }
 
@@ -50,6 +58,7 @@ pub struct Source {
 pub struct Document {
     /// File stem, unique per kind.
     pub name: String,
+    /// What kind of document it is, which decides its directory and quota.
     pub kind: DocKind,
     /// Minified, ASCII-only JSON.
     pub content: String,
@@ -74,7 +83,7 @@ impl Document {
     /// Which documents were packed from the same statements: attached SCPs by their targets
     /// (SCPs attached to the same targets share documents), the rest by base name (`name`,
     /// `name-2`, … are one group).
-    pub fn group_key(&self) -> (DocKind, Vec<String>, String) {
+    pub(crate) fn group_key(&self) -> (DocKind, Vec<String>, String) {
         if self.kind == DocKind::Scp && !self.targets.is_empty() {
             (self.kind, self.targets.clone(), String::new())
         } else {
@@ -92,8 +101,11 @@ impl Document {
 /// SCP slot use of one target (docs/compiler.md, `manifest.json` and "Quotas").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TargetSlots {
+    /// The target's name in `org`.
     pub name: String,
+    /// The target's AWS id: `r-…`, `ou-…` or a 12-digit account id.
     pub id: String,
+    /// Whether the target is the root, an OU or an account.
     pub kind: crate::rules::TargetKind,
     /// Documents of this compile attached directly to the target.
     pub documents: Vec<String>,
@@ -101,15 +113,18 @@ pub struct TargetSlots {
     pub full_aws_access: bool,
     /// Control Tower controls enabled on the target; each is an SCP in a slot.
     pub controls: Vec<String>,
+    /// The SCP slots a target has (`limits.scp_per_target`).
     pub limit: usize,
 }
 
 impl TargetSlots {
+    /// Slots in use: this compile's documents, FullAWSAccess if it stays, and the controls.
     pub fn used(&self) -> usize {
         self.documents.len() + usize::from(self.full_aws_access) + self.controls.len()
     }
 
-    pub fn free(&self) -> usize {
+    /// Slots left for other SCPs (none when over the limit).
+    pub(crate) fn free(&self) -> usize {
         self.limit.saturating_sub(self.used())
     }
 }

@@ -3,4 +3,4 @@
 
 pub use govc_iam::*;
 
-pub mod lower;
+pub(crate) mod lower;

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 /// A node: `FALSE`, `TRUE`, or an index into the table.
 pub type Node = u32;
+/// The terminal for the constant false function.
 pub const FALSE: Node = 0;
+/// The terminal for the constant true function.
 pub const TRUE: Node = 1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,10 +61,12 @@ impl Bdd {
         (i.var, i.lo, i.hi)
     }
 
+    /// The number of nodes in the table, the two terminals included.
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
+    /// Whether the table holds only the two terminals.
     pub fn is_empty(&self) -> bool {
         self.nodes.len() <= 2
     }
@@ -141,18 +145,22 @@ impl Bdd {
         n
     }
 
+    /// The negation of `f`.
     pub fn not(&mut self, f: Node) -> Node {
         self.ite(f, FALSE, TRUE)
     }
 
+    /// The conjunction of `f` and `g`.
     pub fn and(&mut self, f: Node, g: Node) -> Node {
         self.ite(f, g, FALSE)
     }
 
+    /// The disjunction of `f` and `g`.
     pub fn or(&mut self, f: Node, g: Node) -> Node {
         self.ite(f, TRUE, g)
     }
 
+    /// Exclusive or: true exactly where `f` and `g` differ (where two decisions disagree).
     pub fn xor(&mut self, f: Node, g: Node) -> Node {
         let ng = self.not(g);
         self.ite(f, ng, g)

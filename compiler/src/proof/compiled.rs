@@ -69,7 +69,7 @@ fn scope<L: Logic>(l: &mut L, s: &Scope, atom: fn(String) -> Atom) -> L::B {
 }
 
 /// The positive form of an operator: a negated one is judged by it, then negated.
-pub fn positive(op: Op) -> Op {
+pub(crate) fn positive(op: Op) -> Op {
     match op {
         Op::StringNotEquals => Op::StringEquals,
         Op::StringNotEqualsIgnoreCase => Op::StringEqualsIgnoreCase,

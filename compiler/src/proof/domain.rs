@@ -22,7 +22,9 @@ const MAX_CELLS: usize = 4_096;
 /// Where an atom belongs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dim {
+    /// Atoms that match the request's action.
     Action,
+    /// Atoms that match the request's resource ARN.
     Resource,
     /// A condition key, by its lower-cased name (key names are case-insensitive).
     Key(String),
@@ -32,7 +34,9 @@ pub enum Dim {
     Free(String),
 }
 
-pub fn dim_of(a: &Atom) -> Dim {
+/// The dimension of an atom; an atom whose pattern holds a policy variable (`${…}`) is free
+/// ([`Dim::Free`]).
+pub(crate) fn dim_of(a: &Atom) -> Dim {
     let var = |s: &str| s.contains("${");
     match a {
         Atom::Action(_) => Dim::Action,
@@ -86,7 +90,7 @@ pub fn multivalued(cat: &Catalog, key: &str) -> bool {
 
 /// The canonical spelling of a test: the operators IAM evaluates alike share one (`ArnEquals`
 /// is `ArnLike`; a pattern without wildcards compares as equality).
-pub fn canonical_test(t: &Test) -> Test {
+pub(crate) fn canonical_test(t: &Test) -> Test {
     let op = match t.op {
         Op::ArnEquals => Op::ArnLike,
         other => other,
@@ -104,14 +108,21 @@ pub fn canonical_test(t: &Test) -> Test {
 /// The value a dimension takes in a counterexample.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
+    /// The action or the resource ARN.
     Text(String),
+    /// The key is absent from the request (or, for a free atom, any value will do).
     Missing,
+    /// The key's values: one for a single-valued key, a set for a multivalued one.
     Values(Vec<String>),
 }
 
 /// Whether the atoms can take these values together, and a value of the dimension that gives
 /// them. `Err` when the question is too large to answer (the proof then stops unproven).
-pub fn solve(cat: &Catalog, dim: &Dim, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
+pub(crate) fn solve(
+    cat: &Catalog,
+    dim: &Dim,
+    literals: &[(Atom, bool)],
+) -> Result<Option<Value>, String> {
     match dim {
         Dim::Action | Dim::Resource => {
             let preds: Vec<(StrPred, bool)> = literals
@@ -415,7 +426,7 @@ pub fn request(cat: &Catalog, values: &[(Dim, Value)]) -> Request {
 
 /// Every combination of values the atoms of one dimension can take together, when there are
 /// few enough to list (`None` otherwise: the search then checks combinations one at a time).
-pub fn vectors(cat: &Catalog, dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
+pub(crate) fn vectors(cat: &Catalog, dim: &Dim, atoms: &[Atom]) -> Option<Vec<Vec<bool>>> {
     const MAX_VECTORS: usize = 2_000;
     match dim {
         Dim::Action | Dim::Resource => {

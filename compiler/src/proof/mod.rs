@@ -32,11 +32,11 @@ use crate::verify::Level;
 
 /// Atoms a proof may use; beyond that it stops unproven (BDD recursion is as deep as the number
 /// of atoms).
-pub const MAX_ATOMS: usize = 3_000;
+pub(crate) const MAX_ATOMS: usize = 3_000;
 /// Decision-diagram nodes a proof may build.
-pub const MAX_NODES: usize = 2_000_000;
+pub(crate) const MAX_NODES: usize = 2_000_000;
 /// Satisfiability questions one proof may ask while looking for a counterexample.
-pub const MAX_QUESTIONS: usize = 20_000;
+pub(crate) const MAX_QUESTIONS: usize = 20_000;
 
 /// The outcome of one proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,9 @@ pub enum Verdict {
     Proven,
     /// They decide this request differently; `source_allows` is the reference's decision.
     Differs {
+        /// The request they decide differently.
         request: Request,
+        /// Whether the program's meaning (the reference) allows it.
         source_allows: bool,
     },
     /// Neither proven nor refuted, and why.
@@ -409,6 +411,7 @@ impl Search<'_> {
 pub struct SourceProof {
     /// `account NAME` or `identity policy NAME`.
     pub subject: String,
+    /// The outcome: proven, a request decided differently, or not proven and why.
     pub verdict: Verdict,
 }
 
@@ -452,7 +455,7 @@ pub fn prove_program(
 }
 
 /// A request in one line, for reports.
-pub fn describe_request(r: &Request) -> String {
+pub(crate) fn describe_request(r: &Request) -> String {
     let mut s = format!("{} on \"{}\"", r.action, r.resource);
     if !r.context.is_empty() {
         let kv: Vec<String> = r

@@ -16,10 +16,13 @@ use crate::syntax::Span;
 pub struct Program {
     /// The reference data the program was checked against; lowering and optimising read it.
     pub catalog: Shared,
+    /// The organization tree and its SCP quotas.
     pub org: Org,
     /// `scp` and `identity` blocks in source order (files in load order).
     pub policies: Vec<Policy>,
+    /// `guardrail` blocks in source order.
     pub guardrails: Vec<Guardrail>,
+    /// `control` blocks in source order.
     pub controls: Vec<Control>,
     /// Policy name → target names, in the order written (duplicates removed).
     pub attachments: BTreeMap<String, Vec<String>>,
@@ -45,36 +48,50 @@ impl Program {
 /// A `test "name" on account { expect … }` block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestBlock {
+    /// The test's name: the quoted string after `test`.
     pub name: String,
     /// The account's name in the org.
     pub account: String,
+    /// The path key of the declaring file.
     pub file: String,
+    /// The span of the test's name.
     pub span: Span,
+    /// The expectations, in source order.
     pub expects: Vec<Expectation>,
 }
 
 /// `expect allow|deny ACTION on RESOURCE [in REGION] [with { … }]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expectation {
+    /// Whether the request is expected to be allowed (`expect allow`) or denied.
     pub allow: bool,
+    /// The request's action, `service:Name`.
     pub action: String,
+    /// The request's resource ARN, or `*`.
     pub resource: String,
+    /// The requested Region (`aws:RequestedRegion`), when given.
     pub region: Option<String>,
     /// Request keys as written, in order.
     pub context: Vec<(String, TestValue)>,
+    /// The span of the `expect` line.
     pub span: Span,
 }
 
+/// The value of a request key in an expectation's `with { … }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TestValue {
+    /// One value, for a single-valued key.
     One(String),
+    /// A list, for a multivalued key.
     Many(Vec<String>),
 }
 
+/// The organization: its targets and the SCP quotas the program is compiled against.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Org {
     /// Root first, then OUs and accounts in source order.
     pub targets: Vec<Target>,
+    /// The quotas of `org`'s `limits`; [`Limits::CURRENT`] without one.
     pub limits: Limits,
 }
 
@@ -88,20 +105,26 @@ impl Default for Org {
 }
 
 impl Org {
+    /// The target of this name (`root` for the root).
     pub fn target(&self, name: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.name == name)
     }
 }
 
+/// What a target of the organization is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TargetKind {
+    /// The organization root.
     Root,
+    /// An organizational unit.
     Ou,
+    /// A member account.
     Account,
 }
 
 impl TargetKind {
-    pub fn name(self) -> &'static str {
+    /// The AWS Organizations target type: `ROOT`, `ORGANIZATIONAL_UNIT` or `ACCOUNT`.
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TargetKind::Root => "ROOT",
             TargetKind::Ou => "ORGANIZATIONAL_UNIT",
@@ -110,13 +133,18 @@ impl TargetKind {
     }
 }
 
+/// A target of the organization: something policies attach to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
+    /// The name declared in `org` (`root` for the root).
     pub name: String,
+    /// Root, OU or account.
     pub kind: TargetKind,
+    /// The AWS id: `r-…`, `ou-…` or the 12-digit account id.
     pub id: String,
     /// `None` for the root and for entries directly under it.
     pub parent: Option<String>,
+    /// The path key of the declaring file.
     pub file: String,
     /// The name's span (the `root` keyword for the root).
     pub span: Span,
@@ -125,7 +153,9 @@ pub struct Target {
 /// Size and attachment quotas for SCPs (aws.md §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// The largest an SCP may be, in characters.
     pub scp_size: usize,
+    /// SCPs one target may have attached, FullAWSAccess and controls included.
     pub scp_per_target: usize,
 }
 
@@ -152,11 +182,15 @@ pub use govc_iam::PolicyKind;
 /// An `scp` or `identity` block as core rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
+    /// The block's name, which its documents are named after.
     pub name: String,
+    /// SCP or identity (IAM) policy.
     pub kind: PolicyKind,
+    /// The path key of the declaring file.
     pub file: String,
     /// The name's span.
     pub span: Span,
+    /// Its statements as core rules, in source order.
     pub rules: Vec<Rule>,
 }
 
@@ -167,10 +201,15 @@ pub use govc_iam::Origin;
 /// already a condition on `aws:PrincipalArn` (SCPs have no `Principal`, aws.md §1.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
+    /// `forbid` (Deny) or `permit` (Allow).
     pub effect: Effect,
+    /// The actions it applies to.
     pub action: ScopeSet,
+    /// The resources it applies to.
     pub resource: ScopeSet,
+    /// When it applies; [`Cond::True`] for always.
     pub cond: Cond,
+    /// The source statement it came from, kept through to the IAM statements.
     pub origin: Origin,
 }
 
@@ -178,22 +217,32 @@ pub struct Rule {
 /// wildcards, as IAM always treats them in `Action` and `Resource`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScopeSet {
+    /// Every value (`*`).
     Any,
+    /// Values that match one of these patterns.
     In(Vec<String>),
+    /// Values that match none of these patterns.
     NotIn(Vec<String>),
 }
 
 /// A condition tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cond {
+    /// Always holds.
     True,
+    /// Holds when every part does.
     And(Vec<Cond>),
+    /// Holds when some part does.
     Or(Vec<Cond>),
+    /// Holds when the part does not.
     Not(Box<Cond>),
+    /// A test of one condition key.
     Pred(Pred),
 }
 
 impl Cond {
+    /// The conjunction of `conds`, without `True` parts: `True` when none is left, the part
+    /// itself when one is.
     pub fn and(conds: Vec<Cond>) -> Cond {
         let conds: Vec<Cond> = conds.into_iter().filter(|c| *c != Cond::True).collect();
         match conds.len() {
@@ -203,6 +252,7 @@ impl Cond {
         }
     }
 
+    /// The negation of `c`.
     pub fn negate(c: Cond) -> Cond {
         Cond::Not(Box::new(c))
     }
@@ -211,12 +261,19 @@ impl Cond {
 /// The IAM operator family a key's values are compared with (from its SAR type).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
+    /// `String…` operators.
     String,
+    /// `Arn…` operators.
     Arn,
+    /// `Numeric…` operators.
     Numeric,
+    /// `Date…` operators.
     Date,
+    /// The `Bool` operator.
     Bool,
+    /// `IpAddress` / `NotIpAddress`.
     Ip,
+    /// `BinaryEquals`.
     Binary,
 }
 
@@ -225,11 +282,15 @@ pub enum Family {
 pub struct Pred {
     /// Canonical spelling (condition key names are case-insensitive, aws.md §3.1).
     pub key: String,
+    /// The operator family, from the key's catalog type.
     pub family: Family,
+    /// `ForAnyValue:` (`any`) or `ForAllValues:` (`all`), for a multivalued key.
     pub qualifier: Option<Qualifier>,
+    /// What the key's values must satisfy.
     pub test: Test,
 }
 
+/// What a predicate asks of a key's values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Test {
     /// The key is not in the request (`Null: true`).
@@ -238,46 +299,67 @@ pub enum Test {
     Eq(Vec<String>),
     /// Like one of the patterns.
     Like(Vec<String>),
+    /// Less than the value (a number or a date).
     Lt(String),
+    /// Less than or equal to the value.
     Le(String),
+    /// Greater than the value.
     Gt(String),
+    /// Greater than or equal to the value.
     Ge(String),
 }
 
 /// A `guardrail` block (BEDROCK_POLICY, aws.md §2.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Guardrail {
+    /// The block's name: the configuration key under each Region, and the document's name.
     pub name: String,
+    /// The path key of the declaring file.
     pub file: String,
+    /// The span of the block's name.
     pub span: Span,
     /// Region → versioned guardrail ARN, in source order.
     pub regions: Vec<(String, String)>,
+    /// `input_tags honor` or `ignore`, when set.
     pub input_tags: Option<String>,
     /// `(system|messages, selective|comprehensive)`.
     pub guarding: Vec<(String, String)>,
+    /// The `models` line, when there is one (without it every model is guarded).
     pub models: Option<ModelEnforcement>,
+    /// Whether `lock` forbids child policies to change the configuration.
     pub lock: bool,
     /// Spans of the block's statements, for the manifest's sources.
     pub sources: Vec<Span>,
 }
 
+/// A guardrail's `models` line: which models it guards (`model_enforcement`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelEnforcement {
+    /// `models all`: every model (`included_models: ["ALL"]`).
     pub all: bool,
+    /// The model ids listed: `included_models`, unless `all` is set.
     pub include: Vec<String>,
+    /// The model ids after `except` (`excluded_models`).
     pub exclude: Vec<String>,
 }
 
 /// A `control` block: `CT.MULTISERVICE.PV.1` parameters (aws.md §6).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control {
+    /// The block's name, which its document is named after.
     pub name: String,
+    /// The path key of the declaring file.
     pub file: String,
+    /// The span of the block's name.
     pub span: Span,
     /// OU names.
     pub targets: Vec<String>,
+    /// `AllowedRegions`: the Regions the control leaves open.
     pub regions: Vec<String>,
+    /// `ExemptedActions`: actions added to the control's NotAction list.
     pub exempt_actions: Vec<String>,
+    /// `ExemptedPrincipalArns`: IAM or STS principal ARNs the control never denies.
     pub exempt_principals: Vec<String>,
+    /// Spans of the block's statements, for the manifest's sources.
     pub sources: Vec<Span>,
 }

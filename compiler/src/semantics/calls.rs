@@ -25,7 +25,12 @@ pub enum Via {
     /// foundation-model authorisations carry the application profile's ARN in
     /// `bedrock:InferenceProfileArn` (AWS does not say which ARN they carry when it wraps a
     /// system profile; semantics.md records the assumption).
-    ApplicationProfile { arn: String, wraps: Box<Via> },
+    ApplicationProfile {
+        /// The application profile's ARN.
+        arn: String,
+        /// What it wraps: a foundation model or a system profile.
+        wraps: Box<Via>,
+    },
 }
 
 /// One call as a client makes it.
@@ -37,6 +42,7 @@ pub struct Call {
     pub source: String,
     /// The calling account's id (system profile ARNs are in the caller's account).
     pub account: String,
+    /// What the call names: a model, a system profile or an application profile.
     pub via: Via,
     /// The call's other context keys (principal, tags, …), on every authorisation.
     pub context: BTreeMap<String, ContextValue>,

@@ -14,7 +14,9 @@ use crate::ir::Op;
 /// policy variables substituted as IAM substitutes them.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Test {
+    /// The comparison, always a positive operator (negation is the formula's).
     pub op: Op,
+    /// The value or pattern compared with; its policy variables are filled in per request.
     pub value: String,
 }
 
@@ -36,11 +38,17 @@ pub enum Atom {
 
 /// A Boolean algebra over [`Atom`]s.
 pub trait Logic {
+    /// A truth value: a `bool` for one request, a formula over atoms for all of them.
     type B: Clone;
+    /// The constant `b`.
     fn konst(&mut self, b: bool) -> Self::B;
+    /// The answer to one question about the request.
     fn atom(&mut self, a: Atom) -> Self::B;
+    /// Negation.
     fn not(&mut self, a: Self::B) -> Self::B;
+    /// Conjunction.
     fn and(&mut self, a: Self::B, b: Self::B) -> Self::B;
+    /// Disjunction.
     fn or(&mut self, a: Self::B, b: Self::B) -> Self::B;
 
     /// The conjunction of all (true for none).
@@ -64,6 +72,7 @@ pub trait Logic {
 
 /// Answers the atoms for one request.
 pub struct Concrete<'r> {
+    /// The request the atoms are asked of.
     pub request: &'r Request,
 }
 

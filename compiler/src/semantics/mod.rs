@@ -46,6 +46,7 @@ pub struct Meaning {
     pub identities: BTreeMap<String, Vec<Stmt>>,
     /// Target name → the policies attached to it (SCPs only; guardrails do not decide requests).
     pub attached: BTreeMap<String, Vec<String>>,
+    /// `control` blocks, each adding its SCP at the OUs it is enabled on.
     pub controls: Vec<Control>,
     /// The standard library's facts the statements are defined with.
     pub facts: Facts,
@@ -92,82 +93,127 @@ impl Facts {
 /// A `control` block: CT.MULTISERVICE.PV.1 on some OUs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control {
+    /// The OUs the control is enabled on.
     pub targets: Vec<String>,
+    /// The Regions it leaves open (`AllowedRegions`).
     pub regions: Vec<String>,
+    /// Actions it never denies, besides its default list.
     pub exempt_actions: Vec<String>,
+    /// Principal ARN patterns it never denies, besides Control Tower's own roles.
     pub exempt_principals: Vec<String>,
 }
 
 /// One statement as written, values resolved to literal text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stmt {
+    /// `deny model P, …`: forbids requests that use a model matching one of the patterns.
     DenyModels {
+        /// The model id patterns.
         models: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
+    /// `only models P, …`: permits every request that uses no model outside the patterns,
+    /// making its SCP an allow-list.
     OnlyModels {
+        /// The model id patterns allowed.
         models: Vec<String>,
     },
+    /// `only regions R, … [for services S, …]`: forbids the services' requests elsewhere.
     OnlyRegions {
+        /// The Regions left open (exact codes).
         regions: Vec<String>,
         /// Service prefixes; empty means the default, `bedrock` and `bedrock-mantle`.
         services: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
+    /// `deny api_keys [long_term | short_term]`: forbids calls with Bedrock API keys.
     DenyApiKeys {
         /// `LONG_TERM`, `SHORT_TERM`, or `None` for every key.
         kind: Option<&'static str>,
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
+    /// `require application_inference_profile`: forbids invoking a foundation model other than
+    /// through an application inference profile, and invoking a system profile.
     RequireApplicationProfile,
+    /// `require tags T, … on inference_profile`: forbids creating an application inference
+    /// profile without the tags, and removing them.
     RequireTags {
+        /// The tag keys required.
         tags: Vec<String>,
     },
+    /// `deny service S, …`: forbids every action of the services.
     DenyServices {
+        /// The service prefixes.
         services: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
+    /// `deny all`: forbids every request.
     DenyAll {
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
+    /// `deny actions A, … [on R, …]`: forbids the actions, on the resources when given.
     DenyActions {
+        /// The action patterns.
         actions: Vec<String>,
         /// Empty: every resource.
         resources: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
     /// `allow … on …` (identity policies): the actions and the resource ARNs.
     Allow {
+        /// The action patterns permitted.
         actions: Vec<String>,
+        /// The resource ARN patterns they are permitted on.
         resources: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
+    /// A core `forbid` or `permit` rule.
     Rule(Rule),
 }
 
 /// `when P` (`unless: false`) or `unless P`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Clause {
+    /// Whether it is `unless`: the clause then holds when the predicate does not.
     pub unless: bool,
+    /// The predicate on the request.
     pub pred: ClausePred,
 }
 
+/// What a clause asks of a request. All but `Cond` are false when their key is missing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClausePred {
+    /// `region in L`: `aws:RequestedRegion` is one of the codes.
     Region(Vec<String>),
+    /// `principal …`: `aws:PrincipalArn` is one of the values (as ARNs when one has a wildcard).
     Principal(Vec<String>),
+    /// `principal account …`: `aws:PrincipalAccount` is one of the account ids.
     PrincipalAccount(Vec<String>),
+    /// `via_mcp`: `aws:ViaAWSMCPService` is `true`.
     ViaMcp,
+    /// `via_mcp in L`: `aws:CalledViaAWSMCP` is one of the values.
     ViaMcpIn(Vec<String>),
+    /// `{ C }`: the condition holds.
     Cond(Cond),
 }
 
 /// A core rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
+    /// `permit` (true) or `forbid`.
     pub permit: bool,
+    /// The `principal` scope entry and its values; `None` when omitted (always satisfied).
     pub principal: Option<(ast::ScopeOp, Vec<String>)>,
+    /// The `action` scope entry and its patterns; `None` when omitted.
     pub action: Option<(ast::ScopeOp, Vec<String>)>,
+    /// The `resource` scope entry and its patterns; `None` when omitted.
     pub resource: Option<(ast::ScopeOp, Vec<String>)>,
     /// `when { C }` (false) and `unless { C }` (true), in order.
     pub clauses: Vec<(bool, Cond)>,
@@ -176,33 +222,51 @@ pub struct Rule {
 /// A condition tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cond {
+    /// `&&`: every part holds.
     And(Vec<Cond>),
+    /// `||`: some part holds.
     Or(Vec<Cond>),
+    /// `!`: the part does not hold.
     Not(Box<Cond>),
+    /// A predicate on one context key.
     Pred(Pred),
 }
 
 /// `[any|all] context["key"] op values`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pred {
+    /// `any` or `all` (multivalued keys); `None` for a single-valued key.
     pub qualifier: Option<Qualifier>,
+    /// The context key, as written.
     pub key: String,
     /// The type of one value of the key (the catalog's; `String` for unknown keys).
     pub ty: KeyType,
+    /// The test and its values.
     pub op: PredOp,
 }
 
+/// The test of a predicate (docs/semantics.md, "Conditions").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PredOp {
+    /// `is absent`: the key is missing.
     Absent,
+    /// `is present`: the key has a value.
     Present,
+    /// `== x` or `in [x, …]`: a value equals one of them, by the key's type.
     Eq(Vec<String>),
+    /// `!= x` or `not in [x, …]`: a value equals none of them.
     Ne(Vec<String>),
+    /// `< x`: as numbers or instants, by the key's type.
     Lt(String),
+    /// `<= x`.
     Le(String),
+    /// `> x`.
     Gt(String),
+    /// `>= x`.
     Ge(String),
+    /// `like p` or `like [p, …]`: a value is like one of the patterns.
     Like(Vec<String>),
+    /// `not like …`: a value is like none of the patterns.
     NotLike(Vec<String>),
 }
 

@@ -37,6 +37,7 @@ pub enum Provenance {
 }
 
 impl Provenance {
+    /// Where it comes from, for reports: the document's file, `FullAWSAccess`, or the control.
     pub fn describe(&self) -> String {
         match self {
             Provenance::Document(f) => f.clone(),
@@ -49,7 +50,9 @@ impl Provenance {
 /// One SCP statement in force at a level.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InForce {
+    /// The IAM statement.
     pub statement: Statement,
+    /// The document, FullAWSAccess, or control SCP it belongs to.
     pub provenance: Provenance,
 }
 
@@ -67,6 +70,7 @@ pub struct Level {
 }
 
 impl Level {
+    /// The level of `target` with these statements, compiled once for every evaluation.
     pub fn new(target: String, statements: Vec<InForce>) -> Level {
         let target: Arc<str> = Arc::from(target);
         let statements: Vec<Arc<InForce>> = statements.into_iter().map(Arc::new).collect();
@@ -198,6 +202,7 @@ pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<L
 /// What the organization's SCPs decide for a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// Every level has an Allow that matches, and no Deny matches.
     Allowed,
     /// An explicit Deny matched.
     Denied,
@@ -206,13 +211,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether the request is allowed.
     pub fn allowed(&self) -> bool {
         *self == Outcome::Allowed
     }
 }
 
+/// The outcome of one request, with the statements that decided it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evaluation {
+    /// Allowed, denied, or missing an Allow at some level.
     pub outcome: Outcome,
     /// The statements that decided, with their level: every matching Deny when denied, one
     /// matching Allow per level when allowed. References into the levels evaluated (shared,
@@ -220,6 +228,8 @@ pub struct Evaluation {
     pub deciding: Vec<(Arc<str>, Arc<InForce>)>,
 }
 
+/// Decides a request against the levels from the root down to the account (aws.md §1.4): any
+/// matching Deny denies; otherwise every level needs a matching Allow.
 pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
     let prepared = Prepared::new(request);
     let denies: Vec<(Arc<str>, Arc<InForce>)> = levels
@@ -285,22 +295,30 @@ pub fn request(e: &Expectation, account_id: &str) -> Request {
     }
 }
 
+/// One expectation of a test, evaluated for one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpectResult {
     /// The account the request was made for (a test on an OU runs for each account under it).
     pub account: String,
+    /// The expectation as written.
     pub expectation: Expectation,
+    /// What the compiled SCPs decide for its request.
     pub evaluation: Evaluation,
+    /// Whether the decision is the one expected.
     pub passed: bool,
 }
 
+/// A `test` block and the result of each of its expectations.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestResult {
+    /// The test as written.
     pub test: TestBlock,
+    /// For each account the test runs for, in order, a result per expectation.
     pub results: Vec<ExpectResult>,
 }
 
 impl TestResult {
+    /// Whether every expectation passed.
     pub fn passed(&self) -> bool {
         self.results.iter().all(|r| r.passed)
     }
@@ -308,7 +326,7 @@ impl TestResult {
 
 /// The accounts a test runs for: the account it names, or every account under the OU or root
 /// it names (docs/language.md §13), in the organization's order.
-pub fn test_accounts(program: &Program, target: &str) -> Vec<String> {
+pub(crate) fn test_accounts(program: &Program, target: &str) -> Vec<String> {
     let org = &program.org;
     match org.target(target).map(|t| t.kind) {
         Some(TargetKind::Account) => vec![target.to_string()],

@@ -1,14 +1,17 @@
 //! The diagnostic code registry. `docs/diagnostics.md` is generated from this table and a test
 //! fails when the two differ, so the index cannot drift from the code.
 
+/// How serious a diagnostic is; each [`Code`] has a fixed one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
+    /// The program is rejected (exit status 1): nothing is compiled.
     Error,
+    /// Reported, but the program still compiles (unless `--deny-warnings`).
     Warning,
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -20,15 +23,18 @@ macro_rules! codes {
     ($( $code:ident : $sev:ident, $title:literal, $explain:literal; )*) => {
         /// A stable diagnostic code. `E…` codes are errors, `W…` codes warnings.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Code { $( $code, )* }
+        pub enum Code { $( #[doc = $title] $code, )* }
 
         impl Code {
+            /// Every code, in registry order (the order of docs/diagnostics.md).
             pub const ALL: &'static [Code] = &[ $( Code::$code, )* ];
 
+            /// The code as written: `E0001`, `W0223`.
             pub fn as_str(self) -> &'static str {
                 match self { $( Code::$code => stringify!($code), )* }
             }
 
+            /// Whether the code is an error or a warning.
             pub fn severity(self) -> Severity {
                 match self { $( Code::$code => Severity::$sev, )* }
             }

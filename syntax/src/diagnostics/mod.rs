@@ -23,6 +23,7 @@ pub struct Capped {
 }
 
 impl Capped {
+    /// Keeps `d`, or only counts it once [`MAX_PER_PHASE`] are kept.
     pub fn push(&mut self, d: Diagnostic) {
         if self.kept.len() < MAX_PER_PHASE {
             self.kept.push(d);
@@ -42,6 +43,7 @@ impl Capped {
         self.dropped += n;
     }
 
+    /// How many diagnostics are kept (the counted ones not included).
     pub fn len(&self) -> usize {
         self.kept.len()
     }
@@ -51,10 +53,12 @@ impl Capped {
         self.kept.len() >= MAX_PER_PHASE
     }
 
+    /// Whether no diagnostic is kept.
     pub fn is_empty(&self) -> bool {
         self.kept.is_empty()
     }
 
+    /// The kept diagnostics, in the order they came.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.kept.iter()
     }
@@ -158,7 +162,7 @@ fn tidy_at(text: String, max_quoted: usize) -> String {
 
 /// Characters shown escaped: controls other than newline and tab, and the Unicode format
 /// characters that reorder or hide text (bidirectional overrides, zero-width joiners).
-pub fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
@@ -168,33 +172,48 @@ pub fn needs_escape(c: char) -> bool {
 pub struct Label {
     /// `None`: the diagnostic's own file.
     pub file: Option<String>,
+    /// The place pointed at, in that file.
     pub span: Span,
+    /// The text shown at that place ("first declared here").
     pub message: String,
 }
 
 /// A machine-applicable replacement, offered as a quick fix ("did you mean …").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Fix {
+    /// The text to replace, in the diagnostic's file.
     pub span: Span,
+    /// What to write instead.
     pub replacement: String,
 }
 
+/// A problem found in a program: a stable code, a primary span and message, and optionally a
+/// label, secondary locations, help, notes and a quick fix. Every layer reports through it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
+    /// The stable code, which decides the severity and the `govc explain` text.
     pub code: Code,
     /// Path of the file the primary span points into; filled in by the database layer.
     pub file: String,
+    /// The primary location, in `file`.
     pub span: Span,
+    /// The one-line headline, [`tidy`]-ed.
     pub message: String,
     /// Text under the primary span.
     pub label: Option<String>,
+    /// Other places that explain the problem, possibly in other files.
     pub secondary: Vec<Label>,
+    /// How to fix it, shown as `help:`.
     pub help: Option<String>,
+    /// Further explanations, each shown as `note:`.
     pub notes: Vec<String>,
+    /// The quick fix, when the repair is certain enough to apply mechanically.
     pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
+    /// A diagnostic with its code, primary span and message only; the file is set later
+    /// ([`Diagnostic::in_file`]).
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -209,29 +228,35 @@ impl Diagnostic {
         }
     }
 
+    /// The severity of its code.
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
 
+    /// Whether it is an error, which keeps the program from compiling.
     pub fn is_error(&self) -> bool {
         self.severity() == Severity::Error
     }
 
+    /// Sets the text under the primary span.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(tidy(label.into()));
         self
     }
 
+    /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(tidy_help(help.into()));
         self
     }
 
+    /// Adds a note.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(tidy_help(note.into()));
         self
     }
 
+    /// Adds a secondary location with its text; `file` is `None` for the diagnostic's own file.
     pub fn with_secondary(
         mut self,
         file: Option<String>,
@@ -264,6 +289,7 @@ impl Diagnostic {
         }
     }
 
+    /// Sets the path of the file the primary span points into.
     pub fn in_file(mut self, file: &str) -> Self {
         self.file = file.to_string();
         self

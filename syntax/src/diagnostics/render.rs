@@ -27,6 +27,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         let bytes = text.as_bytes();
@@ -46,18 +47,18 @@ impl LineIndex {
     }
 
     /// 0-based line containing `offset`.
-    pub fn line(&self, offset: usize) -> usize {
+    pub(crate) fn line(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
     }
 
-    pub fn line_start(&self, line: usize) -> usize {
+    pub(crate) fn line_start(&self, line: usize) -> usize {
         self.starts.get(line).copied().unwrap_or(0)
     }
 
-    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+    pub(crate) fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.line_start(line).min(text.len());
         let end = self
             .starts
@@ -172,6 +173,7 @@ impl<'a> Files<'a> for RenderFiles<'a> {
 /// Options for the human renderer.
 #[derive(Clone, Copy, Debug)]
 pub struct HumanOptions {
+    /// Whether to colour the output with ANSI escapes (for a terminal).
     pub color: bool,
     /// At most this many diagnostics are shown; a summary line counts the rest.
     pub max_shown: usize,
@@ -243,7 +245,7 @@ fn visible(text: &str) -> String {
     out
 }
 
-pub fn summary(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, w) => format!("{} emitted", plural(w, "warning")),
@@ -455,7 +457,7 @@ impl codespan_reporting::term::termcolor::WriteColor for AnsiWriter<'_> {
 /// 1-based (line, column in characters) of many offsets of one text, in one sweep: O(text +
 /// k log k) rather than O(k × line length), which matters for thousands of diagnostics on one
 /// long line.
-pub fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+pub(crate) fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
     let mut out = vec![(1, 1); offsets.len()];
@@ -495,7 +497,7 @@ pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'
 }
 
 /// Each diagnostic's start and end as 1-based (line, column), computed in one sweep per file.
-pub fn line_columns<'t>(
+pub(crate) fn line_columns<'t>(
     diags: &[Diagnostic],
     text_of: &dyn Fn(&str) -> Option<&'t str>,
 ) -> Vec<((usize, usize), (usize, usize))> {

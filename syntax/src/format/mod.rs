@@ -19,7 +19,7 @@ use crate::lexer::{self, Comment};
 use crate::Span;
 
 /// Lines are wrapped to fit this many characters where the syntax allows.
-pub const WIDTH: usize = 100;
+pub(crate) const WIDTH: usize = 100;
 
 /// Formats a whole file. `Err` holds the lexical and syntax diagnostics when the file does not
 /// parse (nothing is formatted then), or E0011 if the result would not mean the same.
@@ -50,7 +50,7 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
 
 /// Formats a parsed file (`comments` and `text` as the parser saw them). The caller makes sure
 /// the file parsed without errors; error nodes are copied through as written.
-pub fn format_file(file: &File, comments: &[Comment], text: &str) -> String {
+pub(crate) fn format_file(file: &File, comments: &[Comment], text: &str) -> String {
     let lexed = lexer::lex(text);
     let mut p = print::Printer::new(text, &lexed.tokens, comments);
     p.file(file);
