@@ -11,7 +11,8 @@
 //! under 30 ms are marked `small` and not judged: process start-up dominates them.
 //!
 //! Run: `cargo bench --bench scaling`. Environment: `GOVC_SCALING_LINES=1000,10000,100000,1000000`
-//! (the size series; default the first three), `GOVC_SCALING_RUNS=N` (runs per command,
+//! (the size series; default the first three), `GOVC_SCALING_KEEP=1` (keep the generated
+//! programs under the target directory's `tmp/scaling`), `GOVC_SCALING_RUNS=N` (runs per command,
 //! default 3), `GOVC_SCALING_SERIES=lines|doubling|all` (default `all`). The machine's load
 //! average is printed with the results: note it with any figure you quote.
 
@@ -144,8 +145,10 @@ fn point(dir: &Path, cfg: &Config, label: String, size: f64, runs: usize) -> Poi
     if cfg.expectations > 0 {
         costs.push(("verify", measure(&["verify", s], runs)));
     }
-    let _ = std::fs::remove_dir_all(&src);
-    let _ = std::fs::remove_dir_all(&out);
+    if std::env::var_os("GOVC_SCALING_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&src);
+        let _ = std::fs::remove_dir_all(&out);
+    }
     let p = Point {
         label,
         size,

@@ -4,7 +4,7 @@
 //! a node budget, a walk over the paths to TRUE) and needs it to stop cleanly at a budget
 //! instead of growing without bound; the whole is one table and one cache.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A node: `FALSE`, `TRUE`, or an index into the table.
 pub type Node = u32;
@@ -25,6 +25,7 @@ pub struct Bdd {
     nodes: Vec<Inner>,
     unique: HashMap<Inner, Node>,
     cache: HashMap<(Node, Node, Node), Node>,
+    restricted: HashMap<(Node, Node), Node>,
     limit: usize,
     /// Set once the table would outgrow `limit`; every result is then meaningless.
     pub overflow: bool,
@@ -40,8 +41,9 @@ impl Bdd {
         };
         Bdd {
             nodes: vec![terminal, Inner { hi: 1, ..terminal }],
-            unique: HashMap::new(),
-            cache: HashMap::new(),
+            unique: HashMap::default(),
+            cache: HashMap::default(),
+            restricted: HashMap::default(),
             limit,
             overflow: false,
         }
@@ -160,6 +162,63 @@ impl Bdd {
         self.ite(f, TRUE, g)
     }
 
+    /// A function that agrees with `f` wherever `care` holds, and is usually smaller: where
+    /// `care` is false the value is free, so a test whose one branch lies outside `care` is
+    /// skipped (Coudert and Madre's *restrict*). Recursion depth is at most the number of
+    /// variables, as for [`Bdd::ite`].
+    pub fn restrict(&mut self, f: Node, care: Node) -> Node {
+        if self.overflow || care == FALSE {
+            return FALSE;
+        }
+        if care == TRUE || f == TRUE || f == FALSE {
+            return f;
+        }
+        if let Some(&n) = self.restricted.get(&(f, care)) {
+            return n;
+        }
+        let fi = self.inner(f);
+        let ci = self.inner(care);
+        let n = if ci.var < fi.var {
+            // `f` does not test the care set's top variable: either branch of the care set
+            // may hold.
+            let either = self.or(ci.lo, ci.hi);
+            self.restrict(f, either)
+        } else if ci.var == fi.var {
+            if ci.lo == FALSE {
+                self.restrict(fi.hi, ci.hi)
+            } else if ci.hi == FALSE {
+                self.restrict(fi.lo, ci.lo)
+            } else {
+                let lo = self.restrict(fi.lo, ci.lo);
+                let hi = self.restrict(fi.hi, ci.hi);
+                self.mk(fi.var, lo, hi)
+            }
+        } else {
+            let lo = self.restrict(fi.lo, care);
+            let hi = self.restrict(fi.hi, care);
+            self.mk(fi.var, lo, hi)
+        };
+        self.restricted.insert((f, care), n);
+        n
+    }
+
+    /// Whether each variable is tested somewhere in `f` (a membership test over the variables).
+    pub fn support(&self, f: Node) -> impl Fn(u32) -> bool {
+        let mut vars = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![f];
+        while let Some(n) = stack.pop() {
+            if n == TRUE || n == FALSE || !seen.insert(n) {
+                continue;
+            }
+            let i = self.inner(n);
+            vars.insert(i.var);
+            stack.push(i.lo);
+            stack.push(i.hi);
+        }
+        move |v| vars.contains(&v)
+    }
+
     /// Exclusive or: true exactly where `f` and `g` differ (where two decisions disagree).
     pub fn xor(&mut self, f: Node, g: Node) -> Node {
         let ng = self.not(g);
@@ -185,6 +244,45 @@ mod tests {
         assert_eq!(de_morgan, xy);
         assert_eq!(b.xor(xy, yx), FALSE);
         assert_eq!(b.xor(x, nx), TRUE);
+    }
+
+    /// The function of a 4-variable truth table (bit `i` is the value where variable `v`
+    /// is bit `v` of `i`).
+    fn of_table(b: &mut Bdd, table: u16) -> Node {
+        let mut f = FALSE;
+        for i in 0..16u32 {
+            if table & (1 << i) == 0 {
+                continue;
+            }
+            let mut cube = TRUE;
+            for v in 0..4 {
+                let x = b.var(v);
+                let lit = if i & (1 << v) != 0 { x } else { b.not(x) };
+                cube = b.and(cube, lit);
+            }
+            f = b.or(f, cube);
+        }
+        f
+    }
+
+    #[test]
+    fn restrict_agrees_with_the_function_inside_the_care_set() {
+        let mut b = Bdd::new(100_000);
+        let mut seed: u32 = 12345;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) as u16
+        };
+        for _ in 0..3_000 {
+            let (ft, ct) = (next(), next());
+            let f = of_table(&mut b, ft);
+            let care = of_table(&mut b, ct);
+            let r = b.restrict(f, care);
+            let lhs = b.and(r, care);
+            let rhs = b.and(f, care);
+            assert_eq!(lhs, rhs, "f {ft:#06x} care {ct:#06x}");
+        }
+        assert!(!b.overflow);
     }
 
     #[test]

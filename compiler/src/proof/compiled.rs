@@ -28,6 +28,23 @@ pub fn levels<L: Logic>(l: &mut L, levels: &[Level]) -> L::B {
     l.and(not_denied, all)
 }
 
+/// (some Deny of the level matches, some Allow of the level matches): [`levels`] is "no level
+/// denies, every level allows" over these.
+pub fn level<L: Logic>(l: &mut L, level: &Level) -> (L::B, L::B) {
+    let mut denies = Vec::new();
+    let mut allows = Vec::new();
+    for s in &level.statements {
+        let m = statement(l, &s.statement);
+        match s.statement.effect {
+            Effect::Deny => denies.push(m),
+            Effect::Allow => allows.push(m),
+        }
+    }
+    let denied = l.any(denies);
+    let allowed = l.any(allows);
+    (denied, allowed)
+}
+
 /// Whether one flat list of statements (an identity policy) allows the request.
 pub fn statements<L: Logic>(l: &mut L, statements: &[Statement]) -> L::B {
     let mut denies = Vec::new();

@@ -105,6 +105,32 @@ pub(crate) fn canonical_test(t: &Test) -> Test {
     }
 }
 
+/// For a comparison `t` of a single-valued number or date key, the comparison that holds for
+/// a present value exactly where `t` does not (`≥ n` → `< n`, `> n` → `≤ n`): within the
+/// domain such a key's value parses (see [`admits`]), and parsed values are totally ordered.
+/// `None` for every other test, and for the "less" forms themselves (one direction only, so
+/// each pair becomes one question).
+pub(crate) fn opposite(cat: &Catalog, key: &str, t: &Test) -> Option<Test> {
+    let (op, ty) = match t.op {
+        Op::NumericGreaterThanEquals => (Op::NumericLessThan, KeyType::Numeric),
+        Op::NumericGreaterThan => (Op::NumericLessThanEquals, KeyType::Numeric),
+        Op::DateGreaterThanEquals => (Op::DateLessThan, KeyType::Date),
+        Op::DateGreaterThan => (Op::DateLessThanEquals, KeyType::Date),
+        _ => return None,
+    };
+    if multivalued(cat, key) || typed_key(cat, key) != Some(ty) {
+        return None;
+    }
+    let parses = match ty {
+        KeyType::Numeric => parse_number(&t.value).is_some(),
+        _ => parse_date(&t.value).is_some(),
+    };
+    parses.then(|| Test {
+        op,
+        value: t.value.clone(),
+    })
+}
+
 /// The value a dimension takes in a counterexample.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {

@@ -18,7 +18,7 @@ pub mod cells;
 pub mod compiled;
 pub mod domain;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bdd::{Bdd, Node, FALSE, TRUE};
 use domain::{canonical_test, dim_of, multivalued, Dim, Value};
@@ -26,7 +26,7 @@ use domain::{canonical_test, dim_of, multivalued, Dim, Value};
 use crate::catalog::Catalog;
 use crate::ir::eval::Request;
 use crate::ir::Statement;
-use crate::semantics::logic::{Atom, Concrete, Logic};
+use crate::semantics::logic::{Atom, Concrete, Logic, Test};
 use crate::semantics::Meaning;
 use crate::verify::Level;
 
@@ -105,7 +105,12 @@ fn prove(
     json: &dyn Fn(&mut Symbolic<'_>) -> Option<Node>,
     concrete: &dyn Fn(&Request) -> Option<(bool, bool)>,
 ) -> Verdict {
-    // First pass: the atoms, so that the diagram's variable order groups each dimension.
+    // First pass: the atoms, in the order the source's statements first ask them. Each
+    // statement's own tests (its action, resource and keys) then sit next to each other in the
+    // diagram's variable order, so "no statement forbids" over n statements stays about n
+    // nodes wide. Grouping each dimension instead (every action test, then every resource test,
+    // …) is the classic bad order for a sum of products: exponential in the statements, and
+    // an organization of a few hundred rules ran out of nodes on every account.
     let mut collect = Symbolic::collecting(cat);
     if source(&mut collect).is_none() {
         return Verdict::NotProven("not a target of the program".into());
@@ -117,43 +122,46 @@ fn prove(
             collect.atoms.len()
         ));
     }
-    let mut ordered: Vec<Atom> = collect.atoms.into_iter().collect();
-    ordered.sort_by(|a, b| (dim_of(a), a).cmp(&(dim_of(b), b)));
-    let mut sym = Symbolic::building(cat, ordered);
-    let (Some(s), Some(j)) = (source(&mut sym), json(&mut sym)) else {
+    // Only the combinations some request has matter (the difference is restricted to them
+    // below). Listing them costs string automata over the patterns of each dimension, so a
+    // first attempt goes without, on a tenth of the node budget; when that runs out, both
+    // sides are built again restricted to them, which keeps impossible combinations (a
+    // resource matching two disjoint model patterns, a principal equal to two ARNs) from
+    // multiplying the diagram. A restricted function agrees with the unrestricted one on every
+    // such combination, so the difference found there is the same.
+    let attempt = |care: bool, limit: usize| {
+        let mut sym = Symbolic::building(cat, collect.atoms.clone(), limit);
+        if care {
+            sym.care = sym.possible();
+        }
+        let s = source(&mut sym)?;
+        let j = json(&mut sym)?;
+        let mut diff = sym.bdd.xor(s, j);
+        if diff != FALSE {
+            // Keep only the combinations some request has, for every dimension whose
+            // combinations are few enough to list (the search checks the others one by one).
+            // Restricted to them first, the difference is usually empty already, or small
+            // enough to intersect with them exactly.
+            let possible = if sym.care != TRUE && sym.order.len() == collect.atoms.len() {
+                sym.care
+            } else {
+                // Only the dimensions the difference tests: the others constrain nothing it
+                // depends on (each dimension has some possible combination).
+                let tested = sym.bdd.support(diff);
+                sym.possible_within(&tested)
+            };
+            let d = sym.bdd.restrict(diff, possible);
+            diff = sym.bdd.and(d, possible);
+        }
+        Some((sym, diff))
+    };
+    let built = match attempt(false, MAX_NODES / 10) {
+        Some(first) if first.0.bdd.overflow => attempt(true, MAX_NODES),
+        first => first,
+    };
+    let Some((sym, diff)) = built else {
         return Verdict::NotProven("not a target of the program".into());
     };
-    let mut diff = sym.bdd.xor(s, j);
-    // Keep only the combinations of atom values some request has, for every dimension whose
-    // combinations are few enough to list; the search checks the others one by one.
-    if diff != FALSE {
-        let mut dims: BTreeMap<Dim, Vec<(u32, Atom)>> = BTreeMap::new();
-        for (v, a) in sym.order.iter().enumerate() {
-            dims.entry(dim_of(a))
-                .or_default()
-                .push((v as u32, a.clone()));
-        }
-        for (dim, atoms) in &dims {
-            let plain: Vec<Atom> = atoms.iter().map(|(_, a)| a.clone()).collect();
-            let Some(vectors) = domain::vectors(cat, dim, &plain) else {
-                continue;
-            };
-            let mut valid = FALSE;
-            for vector in vectors {
-                let mut cube = TRUE;
-                for ((var, _), value) in atoms.iter().zip(vector).rev() {
-                    let x = sym.bdd.var(*var);
-                    let lit = if value { x } else { sym.bdd.not(x) };
-                    cube = sym.bdd.and(lit, cube);
-                }
-                valid = sym.bdd.or(valid, cube);
-            }
-            diff = sym.bdd.and(diff, valid);
-            if diff == FALSE {
-                break;
-            }
-        }
-    }
     if sym.bdd.overflow {
         return Verdict::NotProven(format!(
             "the decisions need more than {MAX_NODES} diagram nodes"
@@ -189,7 +197,14 @@ pub struct Symbolic<'c> {
     vars: HashMap<Atom, u32>,
     order: Vec<Atom>,
     collecting: bool,
-    atoms: BTreeSet<Atom>,
+    /// The atoms met while collecting, in the order first met (`seen` holds the same).
+    atoms: Vec<Atom>,
+    seen: HashSet<Atom>,
+    /// The combinations of atom values some request has (as far as [`domain::vectors`] lists
+    /// them): every result is restricted to it, which keeps impossible combinations (a
+    /// resource matching two disjoint model patterns, a principal equal to two ARNs) from
+    /// multiplying the diagram.
+    care: Node,
 }
 
 impl<'c> Symbolic<'c> {
@@ -200,11 +215,13 @@ impl<'c> Symbolic<'c> {
             vars: HashMap::new(),
             order: Vec::new(),
             collecting: true,
-            atoms: BTreeSet::new(),
+            atoms: Vec::new(),
+            seen: HashSet::new(),
+            care: TRUE,
         }
     }
 
-    fn building(cat: &'c Catalog, order: Vec<Atom>) -> Symbolic<'c> {
+    fn building(cat: &'c Catalog, order: Vec<Atom>, limit: usize) -> Symbolic<'c> {
         let vars = order
             .iter()
             .enumerate()
@@ -212,18 +229,77 @@ impl<'c> Symbolic<'c> {
             .collect();
         Symbolic {
             cat,
-            bdd: Bdd::new(MAX_NODES),
+            bdd: Bdd::new(limit),
             vars,
             order,
             collecting: false,
-            atoms: BTreeSet::new(),
+            atoms: Vec::new(),
+            seen: HashSet::new(),
+            care: TRUE,
         }
+    }
+
+    /// The combinations of values the atoms so far can take together: per dimension, the
+    /// disjunction of the vectors [`domain::vectors`] lists (a dimension it cannot list is
+    /// left free).
+    fn possible(&mut self) -> Node {
+        self.possible_within(&|_| true)
+    }
+
+    /// [`Symbolic::possible`] for the dimensions with a variable `wanted` selects.
+    fn possible_within(&mut self, wanted: &dyn Fn(u32) -> bool) -> Node {
+        let mut dims: BTreeMap<Dim, Vec<(u32, Atom)>> = BTreeMap::new();
+        for (v, a) in self.order.iter().enumerate() {
+            dims.entry(dim_of(a))
+                .or_default()
+                .push((v as u32, a.clone()));
+        }
+        dims.retain(|_, atoms| atoms.iter().any(|(v, _)| wanted(*v)));
+        let mut all = TRUE;
+        for (dim, atoms) in &dims {
+            let plain: Vec<Atom> = atoms.iter().map(|(_, a)| a.clone()).collect();
+            let Some(vectors) = domain::vectors(self.cat, dim, &plain) else {
+                continue;
+            };
+            let mut valid = FALSE;
+            for vector in vectors {
+                let mut cube = TRUE;
+                for ((var, _), value) in atoms.iter().zip(vector).rev() {
+                    let x = self.bdd.var(*var);
+                    let lit = if value { x } else { self.bdd.not(x) };
+                    cube = self.bdd.and(lit, cube);
+                }
+                valid = self.bdd.or(valid, cube);
+            }
+            all = self.bdd.and(all, valid);
+            if all == FALSE {
+                break;
+            }
+        }
+        all
+    }
+
+    /// `Some(k, t)`: a comparison that holds exactly where a single-valued, typed key is
+    /// present and the opposite comparison does not (`v ≥ n` is `¬(v < n)` for a number `v`)
+    /// is written that way, so the source's `unless { k < n }` and the JSON's
+    /// `NumericGreaterThanEqualsIfExists` ask one question, not two the diagram must relate.
+    fn some(&mut self, key: String, t: Test) -> Node {
+        let t = canonical_test(&t);
+        if let Some(opposite) = domain::opposite(self.cat, &key, &t) {
+            let present = self.raw(Atom::Present(key.clone()));
+            let other = self.raw(Atom::Some(key, opposite));
+            let not_other = self.not(other);
+            return self.and(present, not_other);
+        }
+        self.raw(Atom::Some(key, t))
     }
 
     /// An atom as a variable (atoms met only now go last).
     fn raw(&mut self, a: Atom) -> Node {
         if self.collecting {
-            self.atoms.insert(a);
+            if self.seen.insert(a.clone()) {
+                self.atoms.push(a);
+            }
             return TRUE;
         }
         let v = match self.vars.get(&a) {
@@ -273,13 +349,13 @@ impl Logic for Symbolic<'_> {
                 self.raw(Atom::Present(k.to_ascii_lowercase()))
             }
             Atom::Action(p) => self.raw(Atom::Action(p.to_lowercase())),
-            Atom::Some(k, t) => self.raw(Atom::Some(k.to_ascii_lowercase(), canonical_test(&t))),
+            Atom::Some(k, t) => self.some(k.to_ascii_lowercase(), t),
             Atom::Present(k) => self.raw(Atom::Present(k.to_ascii_lowercase())),
             Atom::Every(k, ts) if !multivalued(self.cat, &k) => {
                 let present = self.raw(Atom::Present(k.to_ascii_lowercase()));
                 let mut acc = self.not(present);
                 for t in ts {
-                    let s = self.raw(Atom::Some(k.to_ascii_lowercase(), canonical_test(&t)));
+                    let s = self.some(k.to_ascii_lowercase(), t);
                     acc = self.or(acc, s);
                 }
                 acc
@@ -298,19 +374,22 @@ impl Logic for Symbolic<'_> {
         if self.collecting {
             return TRUE;
         }
-        self.bdd.not(a)
+        let n = self.bdd.not(a);
+        self.bdd.restrict(n, self.care)
     }
     fn and(&mut self, a: Node, b: Node) -> Node {
         if self.collecting {
             return TRUE;
         }
-        self.bdd.and(a, b)
+        let n = self.bdd.and(a, b);
+        self.bdd.restrict(n, self.care)
     }
     fn or(&mut self, a: Node, b: Node) -> Node {
         if self.collecting {
             return TRUE;
         }
-        self.bdd.or(a, b)
+        let n = self.bdd.or(a, b);
+        self.bdd.restrict(n, self.care)
     }
 }
 
@@ -406,6 +485,41 @@ impl Search<'_> {
     }
 }
 
+/// What decides at one level, in the source ([`Meaning::level_key`]) and in the JSON
+/// ([`crate::verify::Levels::key`]).
+type LevelKey = (bool, Vec<String>, Vec<usize>);
+type JsonKey = (bool, Vec<String>, Vec<String>);
+
+/// Whether the documents in force at `target` (`level`) forbid and allow exactly the
+/// requests its source policies do.
+fn prove_level(meaning: &Meaning, level: &Level, target: &str) -> bool {
+    let side = |forbidden: bool| {
+        let pick = move |pair: (Node, Node)| if forbidden { pair.0 } else { pair.1 };
+        prove(
+            &meaning.catalog,
+            &|l| Some(pick(meaning.level(l, target))),
+            &|l| Some(pick(compiled::level(l, level))),
+            &|r| {
+                let c = |pair: (bool, bool)| if forbidden { pair.0 } else { pair.1 };
+                let source = c(meaning.level(&mut Concrete { request: r }, target));
+                let json = c(compiled::level(&mut Concrete { request: r }, level));
+                Some((source, json))
+            },
+        )
+    };
+    side(true) == Verdict::Proven && side(false) == Verdict::Proven
+}
+
+/// What decides on an account's path, level by level, on either side of the proof: the
+/// source's SCPs, controls and FullAWSAccess ([`Meaning::level_key`]), and the documents,
+/// controls and FullAWSAccess of the JSON ([`crate::verify::Levels::key`]). Accounts with the
+/// same key pose the same proof question (nothing else in it depends on the account).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct PathKey {
+    source: Vec<LevelKey>,
+    json: Vec<JsonKey>,
+}
+
 /// What one proof was about, and its outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceProof {
@@ -426,17 +540,58 @@ pub fn prove_program(
     // AWS adds later, by design (docs/verify.md).
     let exact = output.exact();
     let output = &*exact;
+    let index = crate::verify::Levels::new(program, output);
+    // First level by level: an account's decision is "no level forbids, every level allows"
+    // on both sides (`Meaning::decide`, `compiled::levels`), so when each level of its path
+    // forbids and allows exactly as its source does, the account is proven without a proof
+    // of its whole path. Levels repeat (every account under an OU shares the OU's), so each
+    // distinct level is proved once: the work grows with the policies, not with accounts ×
+    // rules.
+    let mut level_proven: HashMap<(LevelKey, JsonKey), bool> = HashMap::new();
+    // Where a level differs (a difference another level may hide), the whole path; accounts
+    // whose paths hold the same policies, level by level, pose the same question, so each
+    // distinct path is proved once.
+    let mut path_proven: HashMap<PathKey, Verdict> = HashMap::new();
     let mut out = Vec::new();
     for t in &program.org.targets {
         if t.kind != crate::rules::TargetKind::Account {
             continue;
         }
-        let Some(levels) = crate::verify::levels(program, output, &t.name) else {
+        let (Some(source), Some(json)) =
+            (meaning.path(&t.name), crate::verify::path(program, &t.name))
+        else {
             continue;
+        };
+        let key = PathKey {
+            source: source.iter().map(|t| meaning.level_key(t)).collect(),
+            json: json.iter().map(|t| index.key(t)).collect(),
+        };
+        let by_level = source == json
+            && source
+                .iter()
+                .zip(key.source.iter().zip(&key.json))
+                .all(|(target, (s, j))| {
+                    *level_proven
+                        .entry((s.clone(), j.clone()))
+                        .or_insert_with(|| {
+                            prove_level(meaning, &index.level(target.clone()), target)
+                        })
+                });
+        let verdict = if by_level {
+            Verdict::Proven
+        } else if let Some(v) = path_proven.get(&key) {
+            v.clone()
+        } else {
+            let Some(levels) = index.of(&t.name) else {
+                continue;
+            };
+            let v = prove_account(meaning, &levels, &t.name);
+            path_proven.insert(key, v.clone());
+            v
         };
         out.push(SourceProof {
             subject: format!("account {}", t.name),
-            verdict: prove_account(meaning, &levels, &t.name),
+            verdict,
         });
     }
     for name in meaning.identities.keys() {

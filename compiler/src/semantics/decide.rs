@@ -111,8 +111,28 @@ impl Meaning {
         })
     }
 
-    /// (forbidden at this level, allowed at this level).
-    fn level<L: Logic>(&self, l: &mut L, target: &str) -> (L::B, L::B) {
+    /// What decides at `target`: whether FullAWSAccess stays, the SCPs attached and the
+    /// controls enabled there (their positions in `controls`). Two targets with the same key
+    /// decide alike at their level.
+    pub fn level_key(&self, target: &str) -> (bool, Vec<String>, Vec<usize>) {
+        (
+            self.keeps_full_access(target),
+            self.scps_at(target)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            self.controls
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.targets.iter().any(|t| t == target))
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// (forbidden at this level, allowed at this level): [`Meaning::decide`] is "no level
+    /// forbids, every level allows" over these.
+    pub(crate) fn level<L: Logic>(&self, l: &mut L, target: &str) -> (L::B, L::B) {
         let mut forbids = Vec::new();
         let mut permits = Vec::new();
         for p in self.scps_at(target) {

@@ -150,53 +150,113 @@ pub fn path(program: &Program, account: &str) -> Option<Vec<String>> {
 }
 
 /// The levels from the root down to `account` (by name); `None` if it is not an account.
+/// Indexes the output first: to build the levels of many accounts, make one [`Levels`].
 pub fn levels(program: &Program, output: &Output, account: &str) -> Option<Vec<Level>> {
-    let path = path(program, account)?;
-    let full_access = Statement {
-        effect: Effect::Allow,
-        action: Scope::any(),
-        resource: Scope::any(),
-        condition: Default::default(),
-        origins: Default::default(),
-        sid: None,
-    };
-    Some(
-        path.into_iter()
-            .map(|target| {
-                let mut statements = Vec::new();
-                if output
-                    .targets
-                    .iter()
-                    .find(|t| t.name == target)
-                    .is_none_or(|t| t.full_aws_access)
-                {
-                    statements.push(InForce {
-                        statement: full_access.clone(),
-                        provenance: Provenance::FullAwsAccess,
-                    });
+    Levels::new(program, output).of(account)
+}
+
+/// What is in force at each target, indexed once so that the levels of every account cost the
+/// length of its path, not the size of the organization.
+pub struct Levels<'a> {
+    program: &'a Program,
+    /// Targets where an allow-list replaces FullAWSAccess.
+    without_full_access: std::collections::HashSet<&'a str>,
+    /// Target → the SCP documents attached to it, in output order.
+    documents: std::collections::HashMap<&'a str, Vec<&'a crate::document::Document>>,
+    /// Target → the controls enabled on it, in program order.
+    controls: std::collections::HashMap<&'a str, Vec<&'a crate::rules::Control>>,
+}
+
+impl<'a> Levels<'a> {
+    /// Indexes `output`'s SCP documents and `program`'s controls by target.
+    pub fn new(program: &'a Program, output: &'a Output) -> Levels<'a> {
+        let without_full_access = output
+            .targets
+            .iter()
+            .filter(|t| !t.full_aws_access)
+            .map(|t| t.name.as_str())
+            .collect();
+        let mut documents: std::collections::HashMap<&str, Vec<_>> = Default::default();
+        for d in output.documents.iter().filter(|d| d.kind == DocKind::Scp) {
+            for t in &d.targets {
+                let at: &mut Vec<&crate::document::Document> =
+                    documents.entry(t.as_str()).or_default();
+                if !at.iter().any(|x| std::ptr::eq(*x, d)) {
+                    at.push(d);
                 }
-                for d in &output.documents {
-                    if d.kind == DocKind::Scp && d.targets.contains(&target) {
-                        statements.extend(d.statements.iter().map(|s| InForce {
-                            statement: s.clone(),
-                            provenance: Provenance::Document(d.file()),
-                        }));
-                    }
+            }
+        }
+        let mut controls: std::collections::HashMap<&str, Vec<_>> = Default::default();
+        for c in &program.controls {
+            for t in &c.targets {
+                let at: &mut Vec<&crate::rules::Control> = controls.entry(t.as_str()).or_default();
+                // A control naming a target twice is in force there once.
+                if !at.iter().any(|x| std::ptr::eq(*x, c)) {
+                    at.push(c);
                 }
-                for c in program
-                    .controls
-                    .iter()
-                    .filter(|c| c.targets.contains(&target))
-                {
-                    statements.push(InForce {
-                        statement: controltower::scp(c),
-                        provenance: Provenance::Control(c.name.clone()),
-                    });
-                }
-                Level::new(target, statements)
-            })
-            .collect(),
-    )
+            }
+        }
+        Levels {
+            program,
+            without_full_access,
+            documents,
+            controls,
+        }
+    }
+
+    /// What decides at `target`, as names: whether FullAWSAccess stays, the documents'
+    /// files and the controls. Two targets with the same key have the same level but for its
+    /// name.
+    pub fn key(&self, target: &str) -> (bool, Vec<String>, Vec<String>) {
+        (
+            !self.without_full_access.contains(target),
+            self.documents
+                .get(target)
+                .map(|ds| ds.iter().map(|d| d.file()).collect())
+                .unwrap_or_default(),
+            self.controls
+                .get(target)
+                .map(|cs| cs.iter().map(|c| c.name.clone()).collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The levels from the root down to `account`; `None` if it is not an account.
+    pub fn of(&self, account: &str) -> Option<Vec<Level>> {
+        let path = path(self.program, account)?;
+        Some(path.into_iter().map(|t| self.level(t)).collect())
+    }
+
+    /// The level of one target.
+    pub(crate) fn level(&self, target: String) -> Level {
+        let mut statements = Vec::new();
+        if !self.without_full_access.contains(target.as_str()) {
+            statements.push(InForce {
+                statement: Statement {
+                    effect: Effect::Allow,
+                    action: Scope::any(),
+                    resource: Scope::any(),
+                    condition: Default::default(),
+                    origins: Default::default(),
+                    sid: None,
+                },
+                provenance: Provenance::FullAwsAccess,
+            });
+        }
+        for d in self.documents.get(target.as_str()).into_iter().flatten() {
+            statements.extend(d.statements.iter().map(|s| InForce {
+                statement: s.clone(),
+                provenance: Provenance::Document(d.file()),
+            }));
+        }
+        for c in self.controls.get(target.as_str()).into_iter().flatten() {
+            statements.push(InForce {
+                statement: controltower::scp(c),
+                provenance: Provenance::Control(c.name.clone()),
+            });
+        }
+        Level::new(target, statements)
+    }
 }
 
 /// What the organization's SCPs decide for a request.
@@ -343,13 +403,14 @@ pub(crate) fn test_accounts(program: &Program, target: &str) -> Vec<String> {
 
 /// Runs every `test` block of the program against the compiled output.
 pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
+    let index = Levels::new(program, output);
     program
         .tests
         .iter()
         .map(|t| {
             let mut results = Vec::new();
             for account in test_accounts(program, &t.account) {
-                let Some(levels) = levels(program, output, &account) else {
+                let Some(levels) = index.of(&account) else {
                     continue;
                 };
                 let id = program
