@@ -213,6 +213,8 @@ enum Format {
     Junit,
     /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
     Github,
+    /// SARIF 2.1.0, for code scanning (one log on standard output).
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -413,6 +415,15 @@ struct Strict {
     deny_warnings: bool,
 }
 
+/// SARIF reports findings (diagnostics, failed tests, proofs): `check`, `compile` and
+/// `verify` write it; a command that reports something else refuses it (exit 2).
+fn no_sarif(command: &str, report: &Report) -> Option<ExitCode> {
+    matches!(report.format, Format::Sarif).then(|| {
+        errln!("error: `govc {command}` does not write SARIF; `--format sarif` is for `check`, `compile` and `verify`");
+        ExitCode::from(2)
+    })
+}
+
 /// Whether the diagnostics fail the command: an error, or a warning under `--deny-warnings`.
 fn fails(diags: &[Diagnostic], deny_warnings: bool) -> bool {
     diags
@@ -444,6 +455,14 @@ impl Report {
             Format::Github => {
                 let text = govc_compiler::diagnostics::github::render_github(diags, text_of);
                 let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
+            Format::Sarif => {
+                let text = govc_compiler::diagnostics::sarif::render_sarif(
+                    diags,
+                    text_of,
+                    env!("CARGO_PKG_VERSION"),
+                );
+                outln!("{text}");
             }
             Format::Human => {
                 let color = match self.color {

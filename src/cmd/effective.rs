@@ -4,6 +4,9 @@ use crate::cmd::simulate::guardrails;
 use crate::*;
 
 pub(crate) fn effective_cmd(paths: &[String], account: &str, report: &Report) -> ExitCode {
+    if let Some(code) = no_sarif("effective", report) {
+        return code;
+    }
     let c = match compiled(paths, &compile::Options::default(), report) {
         Ok(c) => c,
         Err(code) => return code,
@@ -17,7 +20,9 @@ pub(crate) fn effective_cmd(paths: &[String], account: &str, report: &Report) ->
     };
     let text = match report.format {
         Format::Human | Format::Github => bedrock_effective::report_human(account, &levels, &eff),
-        Format::Json | Format::Junit => bedrock_effective::report_json(account, &levels, &eff),
+        Format::Json | Format::Junit | Format::Sarif => {
+            bedrock_effective::report_json(account, &levels, &eff)
+        }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS

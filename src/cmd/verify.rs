@@ -50,6 +50,20 @@ pub(crate) fn verify_cmd(
                 &locate,
             )
         }
+        Format::Sarif => {
+            // One log: the diagnostics are in it, not printed before it.
+            let line_col = |file: &str, span: govc_compiler::syntax::Span| c.line_col(file, span);
+            verify::report_sarif(
+                &c.diags,
+                &text_of,
+                &results,
+                &equivalence,
+                &source_lines(&source),
+                &line_col,
+                &locate,
+                env!("CARGO_PKG_VERSION"),
+            ) + "\n"
+        }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     let warned = fails(&c.diags, deny_warnings);

@@ -8,12 +8,14 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod sarif;
 
 // The report writers, one module per format, apart from the engine.
 pub use github::{report_github, LineCol};
 pub use human::{describe_evaluation, report_equivalence, report_human};
 pub use json::report_json;
 pub use junit::report_junit;
+pub use sarif::report_sarif;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

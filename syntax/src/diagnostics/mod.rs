@@ -4,6 +4,7 @@
 mod codes;
 pub mod github;
 pub mod render;
+pub mod sarif;
 
 pub use codes::{Code, Severity};
 
