@@ -15,6 +15,8 @@
     reason = "test helpers fail loudly"
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -305,17 +307,7 @@ fn the_checks_find_imports_and_cycles() {
 /// rather than deep in a dependency.
 #[test]
 fn the_declared_rust_version_is_what_the_dependencies_need() {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
-        .current_dir(REPO)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let meta = common::cargo_metadata();
     let version = |v: &str| -> (u32, u32, u32) {
         let mut p = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
         (

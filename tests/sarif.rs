@@ -12,7 +12,7 @@
 )]
 
 mod common;
-use common::govc;
+use common::{cargo_metadata, govc};
 
 use serde_json::Value;
 
@@ -20,17 +20,7 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The SARIF 2.1.0 schema, compiled once.
 fn validator() -> jsonschema::Validator {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
-        .current_dir(REPO)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let meta = cargo_metadata();
     let manifest = meta["packages"]
         .as_array()
         .unwrap()

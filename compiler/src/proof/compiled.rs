@@ -11,16 +11,10 @@ use crate::verify::Level;
 pub fn levels<L: Logic>(l: &mut L, levels: &[Level]) -> L::B {
     let mut denies = Vec::new();
     let mut allowed = Vec::new();
-    for level in levels {
-        let mut allows = Vec::new();
-        for s in &level.statements {
-            let m = statement(l, &s.statement);
-            match s.statement.effect {
-                Effect::Deny => denies.push(m),
-                Effect::Allow => allows.push(m),
-            }
-        }
-        allowed.push(l.any(allows));
+    for at in levels {
+        let (denied, allows) = level(l, at);
+        denies.push(denied);
+        allowed.push(allows);
     }
     let denied = l.any(denies);
     let not_denied = l.not(denied);

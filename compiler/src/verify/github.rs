@@ -2,7 +2,7 @@
 //! failed expectation, on the expectation's line, and one per document group or account whose
 //! proof did not go through.
 
-use super::human::{describe_evaluation, describe_request};
+use super::human::failed_expectation;
 use super::{Locate, SourceLine, TestResult};
 use crate::diagnostics::github::{message, property};
 use crate::syntax::Span;
@@ -22,16 +22,7 @@ pub fn report_github(
     for t in results {
         for r in t.results.iter().filter(|r| !r.passed) {
             let (line, col) = line_col(&t.test.file, r.expectation.span);
-            let mut text = format!(
-                "test \"{}\" on `{}`: expected {}",
-                t.test.name,
-                r.account,
-                describe_request(&r.expectation)
-            );
-            for l in describe_evaluation(&r.evaluation, locate) {
-                text.push('\n');
-                text.push_str(&l);
-            }
+            let text = failed_expectation(t, r, locate);
             out.push_str(&format!(
                 "::error file={},line={line},col={col},title={}::{}\n",
                 property(&t.test.file),

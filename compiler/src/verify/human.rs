@@ -1,7 +1,7 @@
 //! `govc verify`'s human report: a line per test, the deciding statements of failed (or, with
 //! `--explain`, every) expectations, the equivalence verdicts.
 
-use super::{Evaluation, Locate, Outcome, TestResult};
+use super::{Evaluation, ExpectResult, Locate, Outcome, TestResult};
 use crate::rules::{Expectation, TestValue};
 
 pub(crate) fn describe_request(e: &Expectation) -> String {
@@ -26,6 +26,22 @@ pub(crate) fn describe_request(e: &Expectation) -> String {
         s.push_str(&format!(" with {{ {} }}", kv.join(", ")));
     }
     s
+}
+
+/// A failed expectation in a few lines, for the CI formats (annotations, SARIF): the test, the
+/// account, what was expected, then the deciding statements.
+pub(crate) fn failed_expectation(t: &TestResult, r: &ExpectResult, locate: Locate<'_>) -> String {
+    let mut text = format!(
+        "test \"{}\" on `{}`: expected {}",
+        t.test.name,
+        r.account,
+        describe_request(&r.expectation)
+    );
+    for l in describe_evaluation(&r.evaluation, locate) {
+        text.push('\n');
+        text.push_str(&l);
+    }
+    text
 }
 
 /// Lines that say what decided and why, with the source lines of the deciding statements.

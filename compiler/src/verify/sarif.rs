@@ -3,7 +3,7 @@
 //! document group the optimiser's equivalence check did not prove, and per account or
 //! identity policy whose source ≡ JSON proof did not go through.
 
-use super::human::{describe_evaluation, describe_request};
+use super::human::failed_expectation;
 use super::{LineCol, Locate, SourceLine, TestResult};
 use crate::diagnostics::sarif::{self, location, SarifResult, SarifRule};
 use crate::diagnostics::Diagnostic;
@@ -57,16 +57,7 @@ pub fn report_sarif<'t>(
                 &t.test.file,
                 Span::new(span.end as usize, span.end as usize),
             );
-            let mut text = format!(
-                "test \"{}\" on `{}`: expected {}",
-                t.test.name,
-                r.account,
-                describe_request(&r.expectation)
-            );
-            for l in describe_evaluation(&r.evaluation, locate) {
-                text.push('\n');
-                text.push_str(&l);
-            }
+            let text = failed_expectation(t, r, locate);
             out.push(SarifResult {
                 rule: EXPECTATION.into(),
                 level: "error",
