@@ -124,15 +124,28 @@ fn prove(
     }
     // Only the combinations some request has matter (the difference is restricted to them
     // below). Listing them costs string automata over the patterns of each dimension, so a
-    // first attempt goes without, on a tenth of the node budget; when that runs out, both
+    // first attempt goes without, on a tenth of the node budget. When that runs out, both
     // sides are built again restricted to them, which keeps impossible combinations (a
-    // resource matching two disjoint model patterns, a principal equal to two ARNs) from
-    // multiplying the diagram. A restricted function agrees with the unrestricted one on every
-    // such combination, so the difference found there is the same.
-    let attempt = |care: bool, limit: usize| {
+    // principal equal to two ARNs, a resource matching two disjoint model patterns) from
+    // multiplying the diagram: first those of every dimension but the resource (whose many
+    // ARN patterns make the automata the dearest), then, if that runs out too, of all. A
+    // restricted function agrees with the unrestricted one on every such combination, so the
+    // difference found there is the same.
+    let attempt = |care: Care, limit: usize| {
         let mut sym = Symbolic::building(cat, collect.atoms.clone(), limit);
-        if care {
-            sym.care = sym.possible();
+        match care {
+            Care::None => {}
+            Care::ButResource => {
+                let resource: HashSet<u32> = sym
+                    .order
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| dim_of(a) == Dim::Resource)
+                    .map(|(v, _)| v as u32)
+                    .collect();
+                sym.care = sym.possible_within(&|v| !resource.contains(&v));
+            }
+            Care::All => sym.care = sym.possible(),
         }
         let s = source(&mut sym)?;
         let j = json(&mut sym)?;
@@ -142,23 +155,46 @@ fn prove(
             // combinations are few enough to list (the search checks the others one by one).
             // Restricted to them first, the difference is usually empty already, or small
             // enough to intersect with them exactly.
-            let possible = if sym.care != TRUE && sym.order.len() == collect.atoms.len() {
-                sym.care
+            if care == Care::All && sym.order.len() == collect.atoms.len() {
+                let d = sym.bdd.restrict(diff, sym.care);
+                diff = sym.bdd.and(d, sym.care);
             } else {
-                // Only the dimensions the difference tests: the others constrain nothing it
-                // depends on (each dimension has some possible combination).
-                let tested = sym.bdd.support(diff);
-                sym.possible_within(&tested)
-            };
-            let d = sym.bdd.restrict(diff, possible);
-            diff = sym.bdd.and(d, possible);
+                // Only the atoms the difference tests: the combinations of their values some
+                // request has are the others' projection, and the difference depends on
+                // nothing else. The cheap dimensions first; the resource's patterns only if
+                // the difference still tests them then.
+                for resource in [false, true] {
+                    let tested = sym.bdd.support(diff);
+                    let is_resource: Vec<bool> = sym
+                        .order
+                        .iter()
+                        .map(|a| dim_of(a) == Dim::Resource)
+                        .collect();
+                    let pick = |v: u32| {
+                        tested(v) && is_resource.get(v as usize).copied() == Some(resource)
+                    };
+                    let possible = sym.possible_within(&pick);
+                    let d = sym.bdd.restrict(diff, possible);
+                    diff = sym.bdd.and(d, possible);
+                    if diff == FALSE {
+                        break;
+                    }
+                }
+            }
         }
         Some((sym, diff))
     };
-    let built = match attempt(false, MAX_NODES / 10) {
-        Some(first) if first.0.bdd.overflow => attempt(true, MAX_NODES),
-        first => first,
-    };
+    let mut built = None;
+    for (care, limit) in [
+        (Care::None, MAX_NODES / 10),
+        (Care::ButResource, MAX_NODES / 4),
+        (Care::All, MAX_NODES),
+    ] {
+        built = attempt(care, limit);
+        if !built.as_ref().is_some_and(|(sym, _)| sym.bdd.overflow) {
+            break;
+        }
+    }
     let Some((sym, diff)) = built else {
         return Verdict::NotProven("not a target of the program".into());
     };
@@ -187,6 +223,17 @@ fn prove(
         Ok(None) => Verdict::Proven,
         Err(why) => Verdict::NotProven(why),
     }
+}
+
+/// Which combinations of atom values the diagrams are restricted to while they are built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Care {
+    /// None: every combination.
+    None,
+    /// Those some request has, in every dimension but the resource.
+    ButResource,
+    /// Those some request has.
+    All,
 }
 
 /// The symbolic instance of [`Logic`]: a decision diagram over numbered atoms (or, in the first
@@ -246,15 +293,18 @@ impl<'c> Symbolic<'c> {
         self.possible_within(&|_| true)
     }
 
-    /// [`Symbolic::possible`] for the dimensions with a variable `wanted` selects.
+    /// [`Symbolic::possible`] over the variables `wanted` selects: the combinations of their
+    /// values some request has, the other atoms left free (for a function that tests only
+    /// these, the same question, and far fewer patterns for the automata).
     fn possible_within(&mut self, wanted: &dyn Fn(u32) -> bool) -> Node {
         let mut dims: BTreeMap<Dim, Vec<(u32, Atom)>> = BTreeMap::new();
         for (v, a) in self.order.iter().enumerate() {
-            dims.entry(dim_of(a))
-                .or_default()
-                .push((v as u32, a.clone()));
+            if wanted(v as u32) {
+                dims.entry(dim_of(a))
+                    .or_default()
+                    .push((v as u32, a.clone()));
+            }
         }
-        dims.retain(|_, atoms| atoms.iter().any(|(v, _)| wanted(*v)));
         let mut all = TRUE;
         for (dim, atoms) in &dims {
             let plain: Vec<Atom> = atoms.iter().map(|(_, a)| a.clone()).collect();
