@@ -198,6 +198,12 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print a manual page (roff): govc(1), or govc-COMMAND(1) for one command, e.g.
+    /// `govc man check > govc-check.1; man -l govc-check.1`.
+    Man {
+        /// The command whose page to print (`check`, `compile`, …); without it, govc(1).
+        command: Option<String>,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `govc explain E0200`.
     Explain {
         /// The code (E0200, W0206, …); without it, list every code.
@@ -354,6 +360,34 @@ fn main() -> ExitCode {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "govc", &mut out);
             // Written whole, so a closed pipe ends it quietly like every other output.
+            let _ = std::io::stdout().lock().write_all(&out);
+            ExitCode::SUCCESS
+        }
+        Command::Man { command } => {
+            use clap::CommandFactory;
+            let top = Cli::command();
+            let page = match command.as_deref() {
+                None => top,
+                Some(name) => match top.find_subcommand(name) {
+                    Some(sub) => {
+                        let (page, usage) = (
+                            format!("govc-{}", sub.get_name()),
+                            format!("govc {}", sub.get_name()),
+                        );
+                        sub.clone().display_name(page).bin_name(usage)
+                    }
+                    None => {
+                        errln!(
+                            "error: no command `{}`; see `govc --help`",
+                            govc_compiler::diagnostics::tidy(name.to_string())
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            let mut out = Vec::new();
+            // Writing into memory cannot fail; the page is written whole, as completions are.
+            let _ = clap_mangen::Man::new(page).render(&mut out);
             let _ = std::io::stdout().lock().write_all(&out);
             ExitCode::SUCCESS
         }

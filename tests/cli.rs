@@ -279,6 +279,73 @@ fn version_names_the_catalog_and_the_commit() {
     );
 }
 
+/// `govc man [COMMAND]` prints a manual page for govc and for every command `govc --help`
+/// lists, each naming its own options; groff (when the machine has it; `man` uses it) formats
+/// every page without a warning. An unknown command is a usage error.
+#[test]
+fn every_command_has_a_manual_page_groff_accepts() {
+    let help = String::from_utf8_lossy(&govc(&["--help"]).stdout).to_string();
+    let commands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    let groff = std::process::Command::new("groff")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !groff {
+        eprintln!("SKIPPED the groff check: no groff on this machine");
+    }
+    let mut pages = vec![(String::new(), "govc".to_string())];
+    pages.extend(commands.iter().map(|c| (c.clone(), format!("govc-{c}"))));
+    for (command, title) in pages {
+        let mut args = vec!["man"];
+        if !command.is_empty() {
+            args.push(&command);
+        }
+        let out = govc(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let page = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(page.contains(&format!(".TH {title} 1")), "{title}:\n{page}");
+        assert!(
+            page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
+            "{title}"
+        );
+        if command == "verify" {
+            assert!(page.contains("explain"), "verify's page names its options");
+        }
+        if groff {
+            let mut child = std::process::Command::new("groff")
+                .args(["-k", "-man", "-Tutf8", "-ww", "-z"])
+                .stdin(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(page.as_bytes())
+                .unwrap();
+            let done = child.wait_with_output().unwrap();
+            assert!(done.status.success(), "{title}");
+            assert!(
+                done.stderr.is_empty(),
+                "{title}: {}",
+                String::from_utf8_lossy(&done.stderr)
+            );
+        }
+    }
+    let out = govc(&["man", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 /// `govc completions SHELL` prints a completion script for each shell clap_complete knows; the
 /// bash one, loaded into a real bash, completes `govc ch` to `check` and `govc verify --ex` to
 /// `--explain`.
