@@ -320,20 +320,9 @@ fn every_command_has_a_manual_page_groff_accepts() {
             assert!(page.contains("explain"), "verify's page names its options");
         }
         if groff {
-            let mut child = std::process::Command::new("groff")
-                .args(["-k", "-man", "-Tutf8", "-ww", "-z"])
-                .stdin(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            use std::io::Write as _;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(page.as_bytes())
-                .unwrap();
-            let done = child.wait_with_output().unwrap();
+            let mut groff = std::process::Command::new("groff");
+            groff.args(["-k", "-man", "-Tutf8", "-ww", "-z"]);
+            let done = common::piped(groff, page.as_bytes());
             assert!(done.status.success(), "{title}");
             assert!(
                 done.stderr.is_empty(),

@@ -7,12 +7,11 @@
     reason = "test helpers fail loudly"
 )]
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 mod common;
-use common::govc;
+use common::{govc, piped};
 
 const MESSY: &str = "scp s{deny model deepseek*   when via_mcp}\n";
 const TIDY: &str = "scp s {\n  deny model deepseek* when via_mcp\n}\n";
@@ -29,20 +28,9 @@ fn path(p: &std::path::Path) -> &str {
 }
 
 fn with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_govc"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_govc"));
+    cmd.args(args);
+    piped(cmd, input.as_bytes())
 }
 
 #[test]

@@ -36,7 +36,7 @@ use govc_compiler::document::{controltower, DocKind};
 use govc_compiler::ir::eval::{decide, ContextValue, Decision, Request};
 use govc_compiler::ir::json;
 use govc_compiler::ir::parse::parse_policy;
-use govc_compiler::ir::{Effect, Scope, Statement};
+use govc_compiler::ir::Statement;
 use govc_compiler::proof::{prove_account, prove_identity, Verdict};
 use govc_compiler::semantics::calls::{authorisations, Call, Via};
 use govc_compiler::semantics::logic::Concrete;
@@ -906,17 +906,6 @@ fn requests(rng: &mut Rng, account_id: &str, models: &[String], n: usize) -> Vec
 // ---------------------------------------------------------------------------------------------
 // The compiled side: the JSON documents, read back, level by level.
 
-fn full_access() -> Statement {
-    Statement {
-        effect: Effect::Allow,
-        action: Scope::any(),
-        resource: Scope::any(),
-        condition: Default::default(),
-        origins: Default::default(),
-        sid: None,
-    }
-}
-
 /// Per level (root first): the JSON documents in force there.
 fn level_documents(
     output: &govc_compiler::compile::Output,
@@ -932,7 +921,7 @@ fn level_documents(
                 .find(|t| &t.name == target)
                 .is_none_or(|t| t.full_aws_access)
             {
-                docs.push(json::document(&[json::statement(&full_access())]));
+                docs.push(json::document(&[json::statement(&Statement::allow_all())]));
             }
             for d in &output.documents {
                 if d.kind == DocKind::Scp && d.targets.contains(target) {

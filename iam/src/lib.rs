@@ -337,6 +337,18 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// `Allow` `*` on `*`, without conditions or provenance: what AWS's FullAWSAccess SCP says.
+    pub fn allow_all() -> Statement {
+        Statement {
+            effect: Effect::Allow,
+            action: Scope::any(),
+            resource: Scope::any(),
+            condition: Condition::new(),
+            origins: BTreeSet::new(),
+            sid: None,
+        }
+    }
+
     /// The statement with the same meaning but no provenance (for comparisons in passes).
     pub fn key(&self) -> (Effect, &Scope, &Scope, &Condition) {
         (self.effect, &self.action, &self.resource, &self.condition)

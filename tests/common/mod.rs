@@ -1,6 +1,7 @@
 //! Shared by the end-to-end tests: running the `govc` binary.
 
-use std::process::{Command, Output};
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
 
 /// Runs `govc` from the workspace root. Output is captured, so `--color auto` never colours.
 #[allow(dead_code, reason = "not every test that shares this module runs govc")]
@@ -30,4 +31,28 @@ pub fn cargo_metadata() -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("cargo metadata: {e}"))
+}
+
+/// Runs `cmd` with `input` on its standard input and its output captured. The input is written
+/// from a thread, so a child that writes much before it reads all cannot block both sides.
+#[allow(
+    dead_code,
+    reason = "not every test that shares this module pipes input"
+)]
+pub fn piped(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("no stdin"));
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    // A child that exits without reading its input is its own answer, not a writer error.
+    let _ = writer.join();
+    out
 }

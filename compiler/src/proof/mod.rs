@@ -560,14 +560,41 @@ fn prove_level(meaning: &Meaning, level: &Level, target: &str) -> bool {
     side(true) == Verdict::Proven && side(false) == Verdict::Proven
 }
 
-/// What decides on an account's path, level by level, on either side of the proof: the
-/// source's SCPs, controls and FullAWSAccess ([`Meaning::level_key`]), and the documents,
-/// controls and FullAWSAccess of the JSON ([`crate::verify::Levels::key`]). Accounts with the
+/// The distinct levels of the organization: each target's level is named by a number shared
+/// by every target whose source policies, controls and FullAWSAccess
+/// ([`Meaning::level_key`]) and whose documents, controls and FullAWSAccess
+/// ([`crate::verify::Levels::key`]) are the same. A target's keys are computed once, however
+/// many accounts' paths pass it.
+#[derive(Default)]
+struct DistinctLevels {
+    ids: HashMap<(LevelKey, JsonKey), usize>,
+    of_target: HashMap<String, usize>,
+    /// Per level, whether it was proven (once asked).
+    proven: Vec<Option<bool>>,
+}
+
+impl DistinctLevels {
+    fn id(&mut self, meaning: &Meaning, index: &crate::verify::Levels<'_>, target: &str) -> usize {
+        if let Some(&id) = self.of_target.get(target) {
+            return id;
+        }
+        let key = (meaning.level_key(target), index.key(target));
+        let next = self.ids.len();
+        let id = *self.ids.entry(key).or_insert(next);
+        if id == next {
+            self.proven.push(None);
+        }
+        self.of_target.insert(target.to_string(), id);
+        id
+    }
+}
+
+/// An account's path as its levels' numbers, on either side of the proof. Accounts with the
 /// same key pose the same proof question (nothing else in it depends on the account).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct PathKey {
-    source: Vec<LevelKey>,
-    json: Vec<JsonKey>,
+    source: Vec<usize>,
+    json: Vec<usize>,
 }
 
 /// What one proof was about, and its outcome.
@@ -597,7 +624,7 @@ pub fn prove_program(
     // of its whole path. Levels repeat (every account under an OU shares the OU's), so each
     // distinct level is proved once: the work grows with the policies, not with accounts ×
     // rules.
-    let mut level_proven: HashMap<(LevelKey, JsonKey), bool> = HashMap::new();
+    let mut levels = DistinctLevels::default();
     // Where a level differs (a difference another level may hide), the whole path; accounts
     // whose paths hold the same policies, level by level, pose the same question, so each
     // distinct path is proved once.
@@ -613,29 +640,34 @@ pub fn prove_program(
             continue;
         };
         let key = PathKey {
-            source: source.iter().map(|t| meaning.level_key(t)).collect(),
-            json: json.iter().map(|t| index.key(t)).collect(),
+            source: source
+                .iter()
+                .map(|t| levels.id(meaning, &index, t))
+                .collect(),
+            json: json.iter().map(|t| levels.id(meaning, &index, t)).collect(),
         };
         let by_level = source == json
-            && source
-                .iter()
-                .zip(key.source.iter().zip(&key.json))
-                .all(|(target, (s, j))| {
-                    *level_proven
-                        .entry((s.clone(), j.clone()))
-                        .or_insert_with(|| {
-                            prove_level(meaning, &index.level(target.clone()), target)
-                        })
-                });
+            && source.iter().zip(&key.source).all(|(target, &id)| {
+                match levels.proven.get(id).copied().flatten() {
+                    Some(proven) => proven,
+                    None => {
+                        let proven = prove_level(meaning, &index.level(target.clone()), target);
+                        if let Some(slot) = levels.proven.get_mut(id) {
+                            *slot = Some(proven);
+                        }
+                        proven
+                    }
+                }
+            });
         let verdict = if by_level {
             Verdict::Proven
         } else if let Some(v) = path_proven.get(&key) {
             v.clone()
         } else {
-            let Some(levels) = index.of(&t.name) else {
+            let Some(path_levels) = index.of(&t.name) else {
                 continue;
             };
-            let v = prove_account(meaning, &levels, &t.name);
+            let v = prove_account(meaning, &path_levels, &t.name);
             path_proven.insert(key, v.clone());
             v
         };

@@ -24,7 +24,7 @@ use crate::compile::Output;
 use crate::document::{controltower, DocKind};
 use crate::ir::compiled::{Prepared, StatementList};
 use crate::ir::eval::{ContextValue, Request};
-use crate::ir::{Effect, Scope, Statement};
+use crate::ir::{Effect, Statement};
 use crate::rules::{Expectation, Program, TargetKind, TestBlock, TestValue};
 
 /// Where a statement in force comes from.
@@ -234,14 +234,7 @@ impl<'a> Levels<'a> {
         let mut statements = Vec::new();
         if !self.without_full_access.contains(target.as_str()) {
             statements.push(InForce {
-                statement: Statement {
-                    effect: Effect::Allow,
-                    action: Scope::any(),
-                    resource: Scope::any(),
-                    condition: Default::default(),
-                    origins: Default::default(),
-                    sid: None,
-                },
+                statement: Statement::allow_all(),
                 provenance: Provenance::FullAwsAccess,
             });
         }
