@@ -132,8 +132,9 @@ enum Command {
         #[command(flatten)]
         report: Report,
     },
-    /// Evaluate one request against the compiled SCPs of an account and show the deciding
-    /// statements. Exit 0 when the organization allows it, 3 when it denies it, 1 when the policies
+    /// Evaluate one request made in an account against the compiled SCPs (of the principal's
+    /// account) and RCPs (of the resource's account, `aws:ResourceAccount`, by default the same)
+    /// and show the deciding statements. Exit 0 when the organization allows it, 3 when it denies it, 1 when the policies
     /// have errors, 2 for a bad request.
     Simulate {
         /// Files or directories (searched recursively for *.gov).

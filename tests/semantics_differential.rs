@@ -35,9 +35,9 @@ use govc_compiler::db::{self, Database};
 use govc_compiler::document::{controltower, DocKind};
 use govc_compiler::ir::eval::{decide, ContextValue, Decision, Request};
 use govc_compiler::ir::json;
-use govc_compiler::ir::parse::parse_policy;
+use govc_compiler::ir::parse::{parse_policy, parse_rcp};
 use govc_compiler::ir::Statement;
-use govc_compiler::proof::{prove_account, prove_identity, Verdict};
+use govc_compiler::proof::{prove_account, prove_identity, prove_rcp_account, Verdict};
 use govc_compiler::semantics::calls::{authorisations, Call, Via};
 use govc_compiler::semantics::logic::Concrete;
 use govc_compiler::semantics::Meaning;
@@ -279,6 +279,87 @@ const KEYS: &[Key] = &[
     },
 ];
 
+// Resource control policies: the services they govern and requests about them.
+const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager", "dynamodb"];
+
+const RCP_ACTION_PATTERNS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:Get*",
+    "s3:*Object",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWith*",
+    "kms:Decrypt",
+    "kms:*",
+    "sqs:SendMessage",
+    "secretsmanager:GetSecretValue",
+];
+
+const RCP_RESOURCE_PATTERNS: &[&str] = &[
+    "arn:aws:s3:::bucket*",
+    "arn:aws:s3:::bucket/*",
+    "arn:aws:kms:*:*:key/*",
+    "arn:aws:iam::*:role/R*",
+];
+
+const RCP_REQUEST_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:GetBucketPolicy",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "kms:Decrypt",
+    "sqs:SendMessage",
+    "secretsmanager:GetSecretValue",
+    "dynamodb:GetItem",
+    "logs:PutLogEvents",
+    "bedrock:InvokeModel",
+    "iam:CreateRole",
+    "S3:getobject",
+];
+
+const RCP_REQUEST_RESOURCES: &[&str] = &[
+    "arn:aws:s3:::bucket/key",
+    "arn:aws:s3:::bucket",
+    "arn:aws:s3:::other/x",
+    "arn:aws:kms:us-east-1:111111111111:key/k1",
+    "arn:aws:iam::111111111111:role/Reader",
+    "arn:aws:sqs:us-east-1:111111111111:queue1",
+];
+
+/// Keys data-perimeter RCPs test, with values for programs and requests.
+const RCP_KEYS: &[Key] = &[
+    Key {
+        name: "aws:PrincipalOrgID",
+        multi: false,
+        ops: STRING_OPS,
+        program: &["o-aaaaaaaaaa", "o-bbbbbbbbbb"],
+        request: &["o-aaaaaaaaaa", "o-bbbbbbbbbb", "o-cccccccccc"],
+    },
+    Key {
+        name: "aws:SecureTransport",
+        multi: false,
+        ops: &["==", "!="],
+        program: &["true", "false"],
+        request: &["true", "false"],
+    },
+    Key {
+        name: "aws:PrincipalIsAWSService",
+        multi: false,
+        ops: &["==", "!="],
+        program: &["true", "false"],
+        request: &["true", "false"],
+    },
+    Key {
+        name: "aws:SourceVpce",
+        multi: false,
+        ops: STRING_OPS,
+        program: &["vpce-1a2b3c4d", "vpce-*"],
+        request: &["vpce-1a2b3c4d", "vpce-9z9z9z9z"],
+    },
+];
+
 // ---------------------------------------------------------------------------------------------
 // Programs.
 
@@ -286,6 +367,8 @@ struct Program {
     text: String,
     accounts: Vec<String>,
     identities: Vec<String>,
+    /// Whether it has `rcp` blocks.
+    rcps: bool,
     /// Model patterns, action patterns and principals the program mentions (requests aim at
     /// them).
     models: Vec<String>,
@@ -595,6 +678,133 @@ impl Gen<'_> {
         }
     }
 
+    /// A predicate of the kind data-perimeter RCPs write, or now and then any condition.
+    fn rcp_pred(&mut self) -> String {
+        if self.rng.chance(20) {
+            return self.cond(1);
+        }
+        let k = self.rng.pick(RCP_KEYS);
+        match self.rng.below(8) {
+            0 => format!("context[{}] is absent", Self::quoted(k.name)),
+            1 => format!("context[{}] is present", Self::quoted(k.name)),
+            _ => {
+                let op = *self.rng.pick(k.ops);
+                let values: Vec<String> = k
+                    .program
+                    .iter()
+                    .filter(|v| op.contains("like") || !v.contains('*'))
+                    .map(|v| {
+                        if matches!(*v, "true" | "false") {
+                            v.to_string()
+                        } else {
+                            Self::quoted(v)
+                        }
+                    })
+                    .collect();
+                let v = if op.contains("in") {
+                    format!("[{}]", self.rng.some(&values, 2).join(", "))
+                } else {
+                    self.rng.pick(&values).clone()
+                };
+                format!("context[{}] {op} {v}", Self::quoted(k.name))
+            }
+        }
+    }
+
+    fn rcp_clauses(&mut self, max: usize) -> String {
+        let n = self.rng.below(max + 1);
+        (0..n)
+            .map(|_| {
+                if self.rng.chance(65) {
+                    let kw = if self.rng.chance(50) {
+                        "when"
+                    } else {
+                        "unless"
+                    };
+                    let mut c = self.rcp_pred();
+                    if self.rng.chance(25) {
+                        let join = if self.rng.chance(50) { "&&" } else { "||" };
+                        c = format!("{c} {join} {}", self.rcp_pred());
+                    }
+                    format!("{kw} {{ {c} }}")
+                } else {
+                    self.clause()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn rcp_stmt(&mut self) -> String {
+        match self.rng.below(6) {
+            0 => {
+                let mut c = self.rcp_clauses(2);
+                if c.is_empty() {
+                    c = self.rcp_clauses(1);
+                }
+                format!("deny all {c}")
+            }
+            1 => format!(
+                "deny service {} {}",
+                Self::list(&strings(&self.rng.some(RCP_SERVICES, 2))),
+                self.rcp_clauses(2)
+            ),
+            2 => {
+                let on = if self.rng.chance(40) {
+                    format!(
+                        " on {}",
+                        Self::quoted(self.rng.pick::<&str>(RCP_RESOURCE_PATTERNS))
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "deny actions {}{on} {}",
+                    Self::list(&strings(&self.rng.some(RCP_ACTION_PATTERNS, 3))),
+                    self.rcp_clauses(2)
+                )
+            }
+            3 => format!(
+                "only regions {} for services {} {}",
+                Self::list(&strings(&self.rng.some(REGIONS, 3))),
+                Self::list(&strings(&self.rng.some(RCP_SERVICES, 2))),
+                self.rcp_clauses(1)
+            ),
+            _ => {
+                let mut scope = Vec::new();
+                if self.rng.chance(30) {
+                    scope.push(self.scope_value("principal"));
+                }
+                if self.rng.chance(75) {
+                    let actions = strings(&self.rng.some(RCP_ACTION_PATTERNS, 3));
+                    scope.push(match self.rng.below(3) {
+                        0 => format!("action == {}", actions[0]),
+                        1 => format!("action like {}", Self::quoted(&actions[0])),
+                        _ => format!("action in [{}]", actions.join(", ")),
+                    });
+                }
+                if self.rng.chance(35) {
+                    let op = *self.rng.pick(&["like", "not like"]);
+                    scope.push(format!(
+                        "resource {op} {}",
+                        Self::quoted(self.rng.pick::<&str>(RCP_RESOURCE_PATTERNS))
+                    ));
+                }
+                let mut out = format!("forbid ({})", scope.join(", "));
+                for _ in 0..self.rng.below(3) {
+                    let kw = if self.rng.chance(50) {
+                        "when"
+                    } else {
+                        "unless"
+                    };
+                    out.push_str(&format!(" {kw} {{ {} }}", self.rcp_pred()));
+                }
+                out.push(';');
+                out
+            }
+        }
+    }
+
     fn identity_stmt(&mut self) -> String {
         match self.rng.below(5) {
             0 => {
@@ -733,11 +943,32 @@ fn program(rng: &mut Rng) -> Program {
         text.push_str("}\n");
         identities.push("id0".to_string());
     }
+    // Resource control policies, from a stream of their own so that the rest of the program
+    // (and the programs after it) stay what earlier runs generated.
+    let mut stream = Rng(g.rng.0 ^ 0x5243_5053);
+    let rcps = stream.chance(45);
+    if rcps {
+        let mut h = Gen {
+            rng: &mut stream,
+            models: Vec::new(),
+        };
+        for i in 0..1 + h.rng.below(2) {
+            text.push_str(&format!("rcp r{i} {{\n"));
+            for _ in 0..1 + h.rng.below(3) {
+                let s = h.rcp_stmt();
+                text.push_str(&format!("  {s}\n"));
+            }
+            text.push_str("}\n");
+            let at = h.rng.some(&targets, 2);
+            text.push_str(&format!("attach r{i} to {}\n", at.join(", ")));
+        }
+    }
     let models = g.models;
     Program {
         text,
         accounts,
         identities,
+        rcps,
         models,
     }
 }
@@ -903,8 +1134,75 @@ fn requests(rng: &mut Rng, account_id: &str, models: &[String], n: usize) -> Vec
     out
 }
 
+/// Requests about the resources RCPs guard (and some they do not).
+fn rcp_requests(rng: &mut Rng, account_id: &str, n: usize) -> Vec<Request> {
+    (0..n)
+        .map(|_| {
+            let mut context = context(rng, account_id, &[]);
+            for k in RCP_KEYS {
+                if rng.chance(55) {
+                    context.insert(
+                        k.name.to_string(),
+                        ContextValue::One(rng.pick(k.request).to_string()),
+                    );
+                }
+            }
+            Request {
+                action: rng.pick(RCP_REQUEST_ACTIONS).to_string(),
+                resource: if rng.chance(10) {
+                    "*".to_string()
+                } else {
+                    rng.pick(RCP_REQUEST_RESOURCES).to_string()
+                },
+                context,
+            }
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The compiled side: the JSON documents, read back, level by level.
+
+/// AWS's RCPFullAWSAccess, as AWS writes it.
+const RCP_FULL_AWS_ACCESS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+
+/// Per level (root first): the RCP documents in force there, RCPFullAWSAccess first.
+fn rcp_level_documents(
+    output: &govc_compiler::compile::Output,
+    path: &[String],
+) -> Vec<Vec<String>> {
+    path.iter()
+        .map(|target| {
+            std::iter::once(RCP_FULL_AWS_ACCESS.to_string())
+                .chain(
+                    output
+                        .documents
+                        .iter()
+                        .filter(|d| d.kind == DocKind::Rcp && d.targets.contains(target))
+                        .map(|d| d.content.clone()),
+                )
+                .collect()
+        })
+        .collect()
+}
+
+fn rcp_levels_of(docs: &[Vec<String>]) -> Vec<Level> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, ds)| {
+            Level::new(
+                format!("level-{i}"),
+                ds.iter()
+                    .flat_map(|d| parse_rcp(d).expect("compiled RCP JSON reads back"))
+                    .map(|statement| InForce {
+                        statement,
+                        provenance: Provenance::Document(String::new()),
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
 
 /// Per level (root first): the JSON documents in force there.
 fn level_documents(
@@ -996,6 +1294,7 @@ fn simulator_follows_docs(docs: &[Vec<String>], r: &Request) -> bool {
     if r.resource == "*"
         && docs.iter().flatten().any(|d| {
             parse_policy(d)
+                .or_else(|_| parse_rcp(d))
                 .unwrap_or_default()
                 .iter()
                 .any(|s| s.resource.negated || !s.resource.is_any())
@@ -1008,6 +1307,8 @@ fn simulator_follows_docs(docs: &[Vec<String>], r: &Request) -> bool {
 
 struct Case {
     docs: Vec<Vec<String>>,
+    /// The documents are RCPs (the SCP layer is FullAWSAccess alone).
+    rcp: bool,
     request: Request,
     ours: bool,
     program: usize,
@@ -1030,7 +1331,7 @@ fn three_deciders_agree() {
     let per_account = 120;
     let mut rng = Rng(seed);
     let (mut rejected, mut failed_compile, mut compiled, mut decisions) = (0, 0, 0, 0usize);
-    let (mut split, mut allowed_n) = (0, 0usize);
+    let (mut split, mut allowed_n, mut rcp_decisions) = (0, 0usize, 0usize);
     let mut disagreements: Vec<String> = Vec::new();
     let mut n_disagree = 0usize;
     let mut proofs = Proofs::default();
@@ -1120,6 +1421,55 @@ fn three_deciders_agree() {
                 if decisions % every == 0 && simulator_follows_docs(&docs, &r) {
                     cases.push(Case {
                         docs: docs.clone(),
+                        rcp: false,
+                        request: r.clone(),
+                        ours,
+                        program: prog_no,
+                    });
+                }
+            }
+        }
+        for (ai, account) in p.accounts.iter().enumerate().filter(|_| p.rcps) {
+            let path = meaning.path(account).expect("an account");
+            let docs = rcp_level_documents(&output, &path);
+            let levels = rcp_levels_of(&docs);
+            proofs.record(
+                prove_rcp_account(meaning, &levels, account),
+                &format!("program {pi}, the RCPs of account {account}"),
+                &p.text,
+            );
+            let id = rules
+                .org
+                .target(account)
+                .map(|t| t.id.clone())
+                .unwrap_or_default();
+            // A stream of its own: the requests of the other programs stay those of earlier runs.
+            let mut stream = Rng(seed ^ ((pi as u64) << 8) ^ ai as u64 ^ 0x5243_5052);
+            for r in rcp_requests(&mut stream, &id, per_account) {
+                let reference = meaning
+                    .decide_rcp(&mut Concrete { request: &r }, account)
+                    .expect("an account");
+                let ours = allowed(&levels, &r);
+                decisions += 1;
+                allowed_n += usize::from(reference);
+                rcp_decisions += 1;
+                n_disagree += usize::from(reference != ours);
+                if reference != ours && disagreements.len() < 6 {
+                    disagreements.push(format!(
+                        "program {pi}, the RCPs of account {account}: reference {}, compiled {}\n  request: {}\n  documents: {docs:?}\n{}",
+                        verdict(reference),
+                        verdict(ours),
+                        request_json(&r),
+                        p.text
+                    ));
+                }
+                // KMS: the simulator also requires the key policy to allow, and the harness
+                // gives no resource policy, so it denies every KMS request whatever the RCPs say.
+                let kms = r.action.to_ascii_lowercase().starts_with("kms:");
+                if decisions % every == 0 && !kms && simulator_follows_docs(&docs, &r) {
+                    cases.push(Case {
+                        docs: docs.clone(),
+                        rcp: true,
                         request: r.clone(),
                         ours,
                         program: prog_no,
@@ -1163,7 +1513,7 @@ fn three_deciders_agree() {
     eprintln!(
         "semantics differential (seed {seed}): {programs} programs generated, {rejected} rejected by the checker, \
          {failed_compile} refused by the compiler (quota or expressibility), {compiled} compiled ({split} split into several documents); \
-         {decisions} decisions by the reference and govc's evaluator ({allowed_n} allowed); {simulated}; {n_disagree} disagreements"
+         {decisions} decisions by the reference and govc's evaluator ({allowed_n} allowed, {rcp_decisions} of them by RCPs); {simulated}; {n_disagree} disagreements"
     );
     eprintln!(
         "source ≡ JSON: {} proven, {} not proven, {} refuted{}",
@@ -1255,7 +1605,15 @@ fn independent(
                         .collect()
                 })
                 .collect();
-            json!({"scps": scps, "request": request_json(&c.request)})
+            if c.rcp {
+                let full: Value = serde_json::from_str(&json::document(&[json::statement(
+                    &Statement::allow_all(),
+                )]))
+                .unwrap();
+                json!({"scps": [[full]], "rcps": scps, "request": request_json(&c.request)})
+            } else {
+                json!({"scps": scps, "request": request_json(&c.request)})
+            }
         })
         .collect();
     let mut child = Command::new("node")

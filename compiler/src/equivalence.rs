@@ -16,7 +16,7 @@ pub struct GroupVerdict {
     pub verdict: Verdict,
 }
 
-/// Checks every group of SCP and IAM documents of a compile against the lowering of the
+/// Checks every group of SCP, RCP and IAM documents of a compile against the lowering of the
 /// policies it was compiled from. SCPs attached to the same targets form one group (they share
 /// documents); an IAM policy is its own group.
 pub fn check_output(output: &crate::compile::Output) -> Vec<GroupVerdict> {
@@ -28,7 +28,7 @@ pub fn check_output(output: &crate::compile::Output) -> Vec<GroupVerdict> {
     let output = &*exact;
     let mut groups: BTreeMap<_, Vec<&crate::document::Document>> = BTreeMap::new();
     for d in &output.documents {
-        if matches!(d.kind, DocKind::Scp | DocKind::IamPolicy) {
+        if matches!(d.kind, DocKind::Scp | DocKind::Rcp | DocKind::IamPolicy) {
             groups.entry(d.group_key()).or_default().push(d);
         }
     }

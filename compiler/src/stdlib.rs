@@ -7,7 +7,12 @@ pub const MODULES: &[(&str, &str)] = &[
     ("cris", include_str!("../../stdlib/cris.gov")),
     ("mcp", include_str!("../../stdlib/mcp.gov")),
     ("models", include_str!("../../stdlib/models.gov")),
+    ("rcp", include_str!("../../stdlib/rcp.gov")),
 ];
+
+/// `rcp::services`: the services resource control policies govern. The checker, the
+/// desugaring and the reference semantics read this one item.
+pub const RCP_SERVICES: (&str, &str) = ("rcp", "services");
 
 /// The source of the stdlib module `name`, if there is one.
 pub(crate) fn module(name: &str) -> Option<&'static str> {

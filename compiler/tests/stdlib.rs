@@ -55,6 +55,27 @@ fn the_items_the_desugaring_reads_are_defined_in_the_stdlib() {
     }
 }
 
+#[test]
+fn the_services_rcps_govern_are_catalog_services() {
+    let (database, ws) = load_one("rcp r {\n  deny all\n}\n");
+    let index = db::program_index(&database, ws);
+    let (module, item) = govc_compiler::stdlib::RCP_SERVICES;
+    let services = index.std_literals(module, item);
+    // AWS's list: S3, STS, KMS, SQS, Secrets Manager, Cognito (two prefixes), CloudWatch Logs,
+    // DynamoDB, ECR, OpenSearch Serverless (stdlib/rcp.gov).
+    assert_eq!(services.len(), 11, "{services:?}");
+    for s in &services {
+        assert!(
+            !catalog().actions(s).is_empty(),
+            "{s} is a service with actions"
+        );
+    }
+    // `deny all` in an `rcp` is every action of those services, never `*`.
+    let rules = db::program_rules(&database, ws);
+    let want: Vec<String> = services.iter().map(|s| format!("{s}:*")).collect();
+    assert_eq!(rules.policies[0].rules[0].action, ScopeSet::In(want));
+}
+
 /// A documented statement, written in `.gov` with one concrete value per list, and the
 /// placeholders of its JSON in `stdlib/bedrock.gov` given the same values (the documented
 /// `, …` — more of the same — is dropped).

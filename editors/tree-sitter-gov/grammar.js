@@ -107,6 +107,7 @@ module.exports = grammar({
       $.set_declaration,
       $.scp_block,
       $.identity_block,
+      $.rcp_block,
       $.guardrail_block,
       $.control_block,
       $.attach_declaration,
@@ -123,6 +124,8 @@ module.exports = grammar({
     scp_block: $ => seq('scp', field('name', $._name), field('body', $.policy_body)),
 
     identity_block: $ => seq('identity', field('name', $._name), field('body', $.policy_body)),
+
+    rcp_block: $ => seq('rcp', field('name', $._name), field('body', $.policy_body)),
 
     policy_body: $ => seq('{', repeat(seq($._statement, repeat(';'))), '}'),
 
@@ -205,7 +208,7 @@ module.exports = grammar({
     limit: $ => seq(field('key', alias($.word, $.identifier)), '=', field('value', $._value)),
 
     // ------------------------------------------------------------------------------------------
-    // Policy statements (scp and identity blocks)
+    // Policy statements (scp, identity and rcp blocks)
 
     _statement: $ => choice(
       $.require_statement,

@@ -80,6 +80,17 @@ pub fn condition(c: &Condition, out: &mut String) {
 
 /// One statement, minified.
 pub fn statement(s: &Statement) -> String {
+    render(s, false)
+}
+
+/// One statement of a resource control policy, minified: as [`statement`], with
+/// `"Principal":"*"` after `Effect`. An RCP statement must name its principal, and `*` is the
+/// only one an RCP may name (aws.md §1.5).
+pub fn rcp_statement(s: &Statement) -> String {
+    render(s, true)
+}
+
+fn render(s: &Statement, principal: bool) -> String {
     let mut out = String::with_capacity(128);
     out.push('{');
     if let Some(sid) = &s.sid {
@@ -90,6 +101,9 @@ pub fn statement(s: &Statement) -> String {
     out.push_str("\"Effect\":\"");
     out.push_str(s.effect.name());
     out.push_str("\",");
+    if principal {
+        out.push_str("\"Principal\":\"*\",");
+    }
     scope("Action", "NotAction", &s.action, &mut out);
     out.push(',');
     scope("Resource", "NotResource", &s.resource, &mut out);

@@ -355,16 +355,19 @@ impl Statement {
     }
 }
 
-/// The kind of document a policy becomes: a service control policy or an IAM policy.
+/// The kind of document a policy becomes: a service control policy, a resource control
+/// policy or an IAM policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PolicyKind {
     /// A service control policy (an `scp` block).
     Scp,
     /// An IAM managed policy (an `identity` block).
     Identity,
+    /// A resource control policy (an `rcp` block): Deny statements with `"Principal": "*"`.
+    Rcp,
 }
 
-/// One `scp` or `identity` block, lowered.
+/// One `scp`, `rcp` or `identity` block, lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// The block's name.

@@ -21,6 +21,17 @@ pub const ORIGIN_FILE: &str = "<policy json>";
 /// Reads a policy document into IR statements, in document order. Each statement gets a
 /// synthetic origin whose label is its `Sid`, or `Statement<N>` (1-based) without one.
 pub fn parse_policy(json: &str) -> Result<Vec<Statement>, String> {
+    parse(json, false)
+}
+
+/// Reads a resource control policy: as [`parse_policy`], and every statement must name its
+/// principal as `"Principal": "*"`, the only principal an RCP may name (aws.md §1.5), which
+/// matches every request and so adds nothing to the statement's meaning.
+pub fn parse_rcp(json: &str) -> Result<Vec<Statement>, String> {
+    parse(json, true)
+}
+
+fn parse(json: &str, rcp: bool) -> Result<Vec<Statement>, String> {
     let doc: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
     let Value::Object(doc) = doc else {
         return Err("a policy must be one JSON object".to_string());
@@ -52,15 +63,19 @@ pub fn parse_policy(json: &str) -> Result<Vec<Statement>, String> {
     statements
         .into_iter()
         .enumerate()
-        .map(|(i, s)| statement(i + 1, s).map_err(|e| format!("statement {}: {e}", i + 1)))
+        .map(|(i, s)| statement(i + 1, s, rcp).map_err(|e| format!("statement {}: {e}", i + 1)))
         .collect()
 }
 
-fn statement(n: usize, s: &Map<String, Value>) -> Result<Statement, String> {
+fn statement(n: usize, s: &Map<String, Value>, rcp: bool) -> Result<Statement, String> {
+    if rcp && s.get("Principal").and_then(Value::as_str) != Some("*") {
+        return Err("an RCP statement must have `\"Principal\": \"*\"`".to_string());
+    }
     for key in s.keys() {
         match key.as_str() {
             "Sid" | "Effect" | "Action" | "NotAction" | "Resource" | "NotResource"
             | "Condition" => {}
+            "Principal" if rcp => {}
             "Principal" | "NotPrincipal" => {
                 return Err(format!(
                     "`{key}` is not supported in SCPs or identity policies (docs/aws.md §1.3)"

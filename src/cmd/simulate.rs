@@ -149,13 +149,13 @@ pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) 
         };
         context.push((k.to_string(), value));
     }
-    let Some(levels) = verify::levels(program, output, &req.account) else {
+    if verify::path(program, &req.account).is_none() {
         errln!(
             "error: `{}` is not an account of the organization",
             req.account
         );
         return ExitCode::from(2);
-    };
+    }
     let id = program
         .org
         .target(&req.account)
@@ -170,7 +170,11 @@ pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) 
         span: Default::default(),
     };
     let request = verify::request(&expectation, &id);
-    let evaluation = verify::evaluate(&levels, &request);
+    // The SCPs of the principal's account and the RCPs of the resource's account
+    // (docs/semantics.md, "Whose policies decide").
+    let evaluation = verify::Levels::new(program, output)
+        .layers(&req.account, &request)
+        .evaluate(&request);
     let guardrail_lines: Vec<String> = match (&req.region, guardrails(&c, &req.account, report)) {
         (Some(region), Ok((_, eff))) => {
             bedrock_effective::describe_for_request(&eff, &req.action, region, &req.resource)

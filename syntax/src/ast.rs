@@ -98,6 +98,8 @@ pub enum ItemKind {
     Guardrail(Guardrail),
     /// `identity name { … }`: an IAM identity policy.
     Identity(Policy),
+    /// `rcp name { … }`: a resource control policy.
+    Rcp(Policy),
     /// `control name on ou, … { … }`: Control Tower's OU Region deny control.
     Control(Control),
     /// `attach p, … to t, …`: policies attached to targets.

@@ -251,6 +251,9 @@ pub enum Tok<'s> {
     /// `principals`
     #[token("principals")]
     KwPrincipals,
+    /// `rcp`
+    #[token("rcp")]
+    KwRcp,
     /// `region`
     #[token("region")]
     KwRegion,
@@ -404,6 +407,7 @@ impl Tok<'_> {
             KwResource => "resource",
             KwRoot => "root",
             KwScp => "scp",
+            KwRcp => "rcp",
             KwService => "service",
             KwServices => "services",
             KwSet => "set",
@@ -474,6 +478,7 @@ pub const KEYWORDS: &[&str] = &[
     "present",
     "principal",
     "principals",
+    "rcp",
     "region",
     "regions",
     "require",

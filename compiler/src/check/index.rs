@@ -30,6 +30,8 @@ pub enum DeclKind {
     Guardrail,
     /// An `identity` policy (compiled to an IAM policy).
     Identity,
+    /// An `rcp` policy (a resource control policy).
+    Rcp,
     /// A Control Tower `control`.
     Control,
     /// A `const`: one named value.
@@ -48,6 +50,7 @@ impl DeclKind {
             DeclKind::Scp => "an scp policy",
             DeclKind::Guardrail => "a guardrail policy",
             DeclKind::Identity => "an identity policy",
+            DeclKind::Rcp => "an rcp policy",
             DeclKind::Control => "a control",
             DeclKind::Const => "a constant",
             DeclKind::Set => "a set",
@@ -391,6 +394,7 @@ fn declarations(path: &str, file: &ast::File) -> Vec<Decl> {
             }
             ItemKind::Scp(p) => out.push(mk(&p.name, DeclKind::Scp)),
             ItemKind::Identity(p) => out.push(mk(&p.name, DeclKind::Identity)),
+            ItemKind::Rcp(p) => out.push(mk(&p.name, DeclKind::Rcp)),
             ItemKind::Guardrail(g) => out.push(mk(&g.name, DeclKind::Guardrail)),
             ItemKind::Control(c) => out.push(mk(&c.name, DeclKind::Control)),
             _ => {}

@@ -328,6 +328,7 @@ pub(crate) fn is_identifier(s: &str) -> bool {
 enum Block {
     Scp,
     Identity,
+    Rcp,
 }
 
 struct Checker<'a> {
@@ -376,6 +377,12 @@ impl<'a> Checker<'a> {
                     self.stmt(s, Block::Identity);
                 }
             }
+            ItemKind::Rcp(p) => {
+                self.decl_name(&p.name);
+                for s in &p.stmts {
+                    self.stmt(s, Block::Rcp);
+                }
+            }
             ItemKind::Guardrail(g) => self.guardrail(g),
             ItemKind::Control(c) => self.control(c),
             ItemKind::Attach(a) => self.attach(a),
@@ -389,7 +396,7 @@ impl<'a> Checker<'a> {
                     )
                     .with_label("this rule belongs to no policy")
                     .with_help(
-                        "put it inside an `scp NAME { … }` (or `identity NAME { … }`) block",
+                        "put it inside an `scp NAME { … }` (or `rcp NAME { … }`, `identity NAME { … }`) block",
                     ),
                 );
                 self.rule(r);
@@ -795,6 +802,7 @@ impl<'a> Checker<'a> {
         let (here, help) = match block {
             Block::Scp => ("an `scp` block", "SCPs only filter permissions; grant them in an `identity` policy, or write a `permit` rule"),
             Block::Identity => ("an `identity` block", "identity policies grant with `allow …` or `permit`; put organization-wide restrictions in an `scp` block"),
+            Block::Rcp => ("an `rcp` block", "a resource control policy only denies, and only on the services RCPs govern (`rcp::services`): write `deny service`, `deny actions`, `deny all`, `only regions … for services …` or `forbid`; Bedrock rules belong in an `scp` block"),
         };
         self.push(
             Diagnostic::new(Code::E0111, span, format!("{what} cannot appear in {here}"))
@@ -808,6 +816,9 @@ impl<'a> Checker<'a> {
             |k: &StmtKind| !matches!(k, StmtKind::Allow(_) | StmtKind::Rule(_) | StmtKind::Error);
         if block == Block::Identity && scp_only(&s.kind) {
             self.not_here(s.span, "this statement", block);
+        }
+        if block == Block::Rcp {
+            self.rcp_stmt(s);
         }
         match &s.kind {
             StmtKind::Require(w) => {
@@ -889,6 +900,94 @@ impl<'a> Checker<'a> {
             }
             StmtKind::Rule(r) => self.rule(r),
             StmtKind::Error => {}
+        }
+    }
+
+    /// What an `rcp` block may say (E0111, E0226, E0227): deny-only statements about the
+    /// services RCPs govern (`rcp::services`, stdlib/rcp.gov), with no excluded actions.
+    fn rcp_stmt(&mut self, s: &Stmt) {
+        let (module, item) = crate::stdlib::RCP_SERVICES;
+        let services = self.index.std_literals(module, item);
+        match &s.kind {
+            StmtKind::DenyModels { .. }
+            | StmtKind::OnlyModels { .. }
+            | StmtKind::DenyApiKeys { .. }
+            | StmtKind::Require(_)
+            | StmtKind::RequireTags { .. }
+            | StmtKind::Allow(_) => self.not_here(s.span, "this statement", Block::Rcp),
+            StmtKind::Rule(r) => {
+                if r.effect == Effect::Permit {
+                    self.not_here(r.effect_span, "`permit`", Block::Rcp);
+                }
+                for e in r.scope.iter().filter(|e| e.var == ScopeVar::Action) {
+                    let Some((op, v)) = &e.constraint else {
+                        continue;
+                    };
+                    if matches!(op, ScopeOp::NotEq | ScopeOp::NotIn | ScopeOp::NotLike) {
+                        self.push(
+                            Diagnostic::new(Code::E0227, e.span, "a resource control policy cannot exclude actions")
+                                .with_label("RCPs have no `NotAction`")
+                                .with_help("list the actions the rule is about (`action in [s3:PutObject, …]`), or deny whole services with `deny service`"),
+                        );
+                    } else {
+                        self.rcp_actions(std::slice::from_ref(v), &services);
+                    }
+                }
+            }
+            StmtKind::DenyActions { actions, .. } => self.rcp_actions(actions, &services),
+            StmtKind::DenyServices {
+                services: named, ..
+            } => self.rcp_services(named, &services),
+            StmtKind::OnlyRegions {
+                services: named, ..
+            } => {
+                if named.is_empty() {
+                    self.push(
+                        Diagnostic::new(Code::E0226, s.span, "`only regions` in an `rcp` block must name its services")
+                            .with_label("its default services, `bedrock` and `bedrock-mantle`, are not governed by RCPs")
+                            .with_help(format!("add `for services …` with some of: {}", services.join(", "))),
+                    );
+                }
+                self.rcp_services(named, &services)
+            }
+            StmtKind::DenyAll { .. } | StmtKind::Error => {}
+        }
+    }
+
+    /// Each value names services that RCPs govern.
+    fn rcp_services(&mut self, values: &[Value], services: &[String]) {
+        for v in values {
+            let mut lits = Vec::new();
+            self.index.literals(self.path, v, &mut lits);
+            if let Some(bad) = lits.iter().find(|l| !services.contains(l)) {
+                self.push(rcp_service_error(
+                    v.span,
+                    &format!("`{bad}`"),
+                    bad,
+                    services,
+                ));
+            }
+        }
+    }
+
+    /// Each value names actions (or action patterns) of services that RCPs govern.
+    fn rcp_actions(&mut self, values: &[Value], services: &[String]) {
+        for v in values {
+            let mut lits = Vec::new();
+            self.index.literals(self.path, v, &mut lits);
+            let bad = lits.iter().find(|l| match l.split_once(':') {
+                Some((prefix, _)) => !services.iter().any(|s| s.eq_ignore_ascii_case(prefix)),
+                None => true,
+            });
+            if let Some(bad) = bad {
+                let prefix = bad.split_once(':').map(|(p, _)| p).unwrap_or(bad);
+                self.push(rcp_service_error(
+                    v.span,
+                    &format!("`{bad}`"),
+                    prefix,
+                    services,
+                ));
+            }
         }
     }
 
@@ -1387,12 +1486,13 @@ impl<'a> Checker<'a> {
     fn attach(&mut self, a: &Attach) {
         for p in &a.policies {
             match self.index.resolve(self.path, &p.name) {
-                Resolved::Decl(d) if matches!(d.kind, DeclKind::Scp | DeclKind::Guardrail) => {}
+                Resolved::Decl(d)
+                    if matches!(d.kind, DeclKind::Scp | DeclKind::Rcp | DeclKind::Guardrail) => {}
                 Resolved::Decl(d) => {
                     let help = match d.kind {
                         DeclKind::Identity => "identity policies are attached to IAM roles and users, not to organization targets",
                         DeclKind::Control => "a control names its OUs itself: `control NAME on OU { … }`",
-                        _ => "`attach` takes `scp` and `guardrail` policies",
+                        _ => "`attach` takes `scp`, `rcp` and `guardrail` policies",
                     };
                     self.push(
                         Diagnostic::new(
@@ -1415,7 +1515,9 @@ impl<'a> Checker<'a> {
                         .index
                         .visible_names(self.path)
                         .iter()
-                        .filter(|d| matches!(d.kind, DeclKind::Scp | DeclKind::Guardrail))
+                        .filter(|d| {
+                            matches!(d.kind, DeclKind::Scp | DeclKind::Rcp | DeclKind::Guardrail)
+                        })
                         .map(|d| d.name.clone())
                         .collect();
                     let mut d = Diagnostic::new(
@@ -1424,7 +1526,7 @@ impl<'a> Checker<'a> {
                         format!("unknown policy `{}`", p.name),
                     )
                     .with_label("not declared");
-                    d = d.with_suggestion_or(did_you_mean(&p.name, names.iter().map(String::as_str)), "declare it with `scp NAME { … }` or `guardrail NAME { … }`, or `use` the file that does");
+                    d = d.with_suggestion_or(did_you_mean(&p.name, names.iter().map(String::as_str)), "declare it with `scp NAME { … }`, `rcp NAME { … }` or `guardrail NAME { … }`, or `use` the file that does");
                     self.push(d);
                 }
             }
@@ -1591,6 +1693,25 @@ fn leak_path<'a>(index: &'a Index, file: &str) -> Option<&'a str> {
         .iter()
         .find(|f| f.as_str() == file)
         .map(String::as_str)
+}
+
+/// E0226: `what` (an action or a service) is of a service RCPs do not govern.
+fn rcp_service_error(span: Span, what: &str, prefix: &str, services: &[String]) -> Diagnostic {
+    let help = if is_glob(prefix) {
+        "name the services: RCPs govern only the services of `rcp::services`, and a pattern in the service prefix could mean others".to_string()
+    } else {
+        format!(
+            "RCPs govern only {}; restrict what the organization's principals do with `{prefix}` in an `scp` block",
+            services.join(", ")
+        )
+    };
+    Diagnostic::new(
+        Code::E0226,
+        span,
+        format!("{what} is not of a service that resource control policies govern"),
+    )
+    .with_label("an RCP statement about it would have no effect")
+    .with_help(help)
 }
 
 #[cfg(test)]

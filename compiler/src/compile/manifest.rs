@@ -33,6 +33,8 @@ pub fn render(out: &Output, locate: Locate<'_>) -> String {
             "scp_per_target": out.limits.scp_per_target,
             "bedrock_policy_size": Limits::BEDROCK_POLICY_SIZE,
             "iam_policy_size": Limits::IAM_POLICY_SIZE,
+            "rcp_size": Limits::RCP_SIZE,
+            "rcp_per_target": Limits::RCP_PER_TARGET,
         },
         "documents": documents,
         "targets": targets,
@@ -75,6 +77,9 @@ fn target(t: &TargetSlots) -> Value {
         "scp_slots_free": t.free(),
         "scp_documents": t.documents,
         "controls": t.controls,
+        "rcp_slots_used": t.rcp_used(),
+        "rcp_slots_free": Limits::RCP_PER_TARGET.saturating_sub(t.rcp_used()),
+        "rcp_documents": t.rcp_documents,
         // An allow-list replaces FullAWSAccess: it must be detached when deploying.
         "full_aws_access": if t.full_aws_access { "attached" } else { "detach" },
     })

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{Catalog, Shared};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::document::pack::pack;
+use crate::document::pack;
 use crate::document::{bedrock, controltower, DocKind, Document, Source, TargetSlots};
 use crate::ir::{self, json, lower, PolicyKind, Statement};
 use crate::optimize;
@@ -42,9 +42,10 @@ impl Default for Options {
 pub struct Output {
     /// The reference data the documents were compiled against.
     pub catalog: Shared,
-    /// In manifest order: SCPs, BEDROCK_POLICY, IAM, Control Tower; each kind in source order.
+    /// In manifest order: SCPs, RCPs, BEDROCK_POLICY, IAM, Control Tower; each kind in source
+    /// order.
     pub documents: Vec<Document>,
-    /// Every target of the organization, with its SCP slot use.
+    /// Every target of the organization, with its SCP and RCP slot use.
     pub targets: Vec<TargetSlots>,
     /// The quotas the documents were packed against: the organization's, or `Options::limits`.
     pub limits: Limits,
@@ -109,61 +110,67 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
 
     // SCPs attached to exactly the same targets share documents: at each level the SCPs are
     // one set (a Deny in any denies, an Allow in any allows, aws.md §1.4), so merging them
-    // changes no decision and saves characters and slots.
-    let mut groups: Vec<(BTreeSet<String>, Vec<&ir::Policy>)> = Vec::new();
-    let mut group_of: BTreeMap<BTreeSet<String>, usize> = BTreeMap::new();
-    for p in &program.policies {
-        let Some(l) = lowered.get(&p.name) else {
-            continue;
-        };
-        if l.kind != PolicyKind::Scp {
-            continue;
-        }
-        let targets: BTreeSet<String> = attached(&p.name).into_iter().collect();
-        let existing = if targets.is_empty() {
-            None
-        } else {
-            group_of.get(&targets).copied()
-        };
-        match existing.and_then(|i| groups.get_mut(i)) {
-            Some((_, ps)) => ps.push(l),
-            None => {
-                if !targets.is_empty() {
-                    group_of.insert(targets.clone(), groups.len());
-                }
-                groups.push((targets, vec![l]));
-            }
-        }
-    }
+    // changes no decision and saves characters and slots. RCPs likewise (they only deny).
     let mut replaces = BTreeSet::new();
-    for (targets, policies) in &groups {
-        let names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
-        let statements: Vec<Statement> = policies
-            .iter()
-            .flat_map(|p| p.statements.iter().cloned())
-            .collect();
-        if policies.iter().any(|p| p.replaces_full_access) {
-            replaces.extend(targets.iter().cloned());
-        }
-        match documents_of(
-            &program.catalog,
-            statements,
-            &names,
-            DocKind::Scp,
-            limits.scp_size,
-            opts,
-            &opt,
-        ) {
-            Ok(mut docs) => {
-                let mut order: Vec<&String> = targets.iter().collect();
-                order.sort_by_key(|t| position.get(t.as_str()).copied().unwrap_or(usize::MAX));
-                let order: Vec<String> = order.into_iter().cloned().collect();
-                for d in &mut docs {
-                    d.targets = order.clone();
-                }
-                documents.extend(docs);
+    for kind in [PolicyKind::Scp, PolicyKind::Rcp] {
+        let mut groups: Vec<(BTreeSet<String>, Vec<&ir::Policy>)> = Vec::new();
+        let mut group_of: BTreeMap<BTreeSet<String>, usize> = BTreeMap::new();
+        for p in &program.policies {
+            let Some(l) = lowered.get(&p.name) else {
+                continue;
+            };
+            if l.kind != kind {
+                continue;
             }
-            Err(d) => errors.extend(d),
+            let targets: BTreeSet<String> = attached(&p.name).into_iter().collect();
+            let existing = if targets.is_empty() {
+                None
+            } else {
+                group_of.get(&targets).copied()
+            };
+            match existing.and_then(|i| groups.get_mut(i)) {
+                Some((_, ps)) => ps.push(l),
+                None => {
+                    if !targets.is_empty() {
+                        group_of.insert(targets.clone(), groups.len());
+                    }
+                    groups.push((targets, vec![l]));
+                }
+            }
+        }
+        let (doc_kind, size) = match kind {
+            PolicyKind::Rcp => (DocKind::Rcp, Limits::RCP_SIZE),
+            _ => (DocKind::Scp, limits.scp_size),
+        };
+        for (targets, policies) in &groups {
+            let names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
+            let statements: Vec<Statement> = policies
+                .iter()
+                .flat_map(|p| p.statements.iter().cloned())
+                .collect();
+            if policies.iter().any(|p| p.replaces_full_access) {
+                replaces.extend(targets.iter().cloned());
+            }
+            match documents_of(
+                &program.catalog,
+                statements,
+                &names,
+                doc_kind,
+                size,
+                opts,
+                &opt,
+            ) {
+                Ok(mut docs) => {
+                    let mut order: Vec<&String> = targets.iter().collect();
+                    order.sort_by_key(|t| position.get(t.as_str()).copied().unwrap_or(usize::MAX));
+                    let order: Vec<String> = order.into_iter().cloned().collect();
+                    for d in &mut docs {
+                        d.targets = order.clone();
+                    }
+                    documents.extend(docs);
+                }
+                Err(d) => errors.extend(d),
+            }
         }
     }
 
@@ -247,11 +254,17 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
         });
     }
 
-    // Each target's SCP documents, in one pass over the documents.
+    // Each target's SCP and RCP documents, in one pass over the documents.
     let mut docs_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for d in documents.iter().filter(|d| d.kind == DocKind::Scp) {
+    let mut rcps_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in &documents {
+        let into = match d.kind {
+            DocKind::Scp => &mut docs_of,
+            DocKind::Rcp => &mut rcps_of,
+            _ => continue,
+        };
         for t in &d.targets {
-            docs_of.entry(t.as_str()).or_default().push(d.file());
+            into.entry(t.as_str()).or_default().push(d.file());
         }
     }
     let mut targets = Vec::new();
@@ -269,9 +282,13 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
                 .map(|c| c.name.clone())
                 .collect(),
             limit: limits.scp_per_target,
+            rcp_documents: rcps_of.remove(t.name.as_str()).unwrap_or_default(),
         };
         if slots.used() > slots.limit {
             errors.push(over_slots(t, &slots, &documents));
+        }
+        if slots.rcp_used() > Limits::RCP_PER_TARGET {
+            errors.push(over_rcp_slots(t, &slots, &documents));
         }
         targets.push(slots);
     }
@@ -330,17 +347,18 @@ fn documents_of(
     if opts.sids {
         assign_sids(&mut statements);
     }
-    let what = match kind {
-        DocKind::IamPolicy => "IAM policy",
-        _ => "SCP",
+    let (what, render): (&str, pack::Render) = match kind {
+        DocKind::IamPolicy => ("IAM policy", json::statement),
+        DocKind::Rcp => ("RCP", json::rcp_statement),
+        _ => ("SCP", json::statement),
     };
-    let packed = pack(statements, limit, what)?;
+    let packed = pack::pack_with(statements, limit, what, render)?;
     let base = group_name(policies);
     Ok(packed
         .into_iter()
         .enumerate()
         .map(|(i, sts)| {
-            let rendered: Vec<String> = sts.iter().map(json::statement).collect();
+            let rendered: Vec<String> = sts.iter().map(render).collect();
             let sources: BTreeSet<Source> = sts
                 .iter()
                 .flat_map(|s| s.origins.iter())
@@ -451,4 +469,30 @@ fn over_slots(t: &crate::rules::Target, slots: &TargetSlots, docs: &[Document]) 
         d = d.with_note(format!("Control Tower control `{c}`: 1 slot"));
     }
     d.with_help("attach some policies to a parent OU instead (inherited SCPs use no slot), or shorten the rules so they pack into fewer documents")
+}
+
+fn over_rcp_slots(t: &crate::rules::Target, slots: &TargetSlots, docs: &[Document]) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::E0404,
+        t.span,
+        format!(
+            "`{}` needs {} RCP slots but may have {}",
+            t.name,
+            slots.rcp_used(),
+            Limits::RCP_PER_TARGET
+        ),
+    )
+    .in_file(&t.file)
+    .with_label(format!(
+        "{} of {} slots",
+        slots.rcp_used(),
+        Limits::RCP_PER_TARGET
+    ));
+    for f in &slots.rcp_documents {
+        if let Some(doc) = docs.iter().find(|x| &x.file() == f) {
+            d = d.with_note(format!("{f}: {} characters", doc.chars()));
+        }
+    }
+    d.with_note("RCPFullAWSAccess: 1 slot (AWS attaches it everywhere; it cannot be detached)")
+        .with_help("attach some RCPs to a parent OU or the root instead (inherited RCPs use no slot), or shorten the rules so they pack into fewer documents")
 }

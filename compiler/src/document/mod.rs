@@ -13,6 +13,8 @@ use crate::syntax::Span;
 pub enum DocKind {
     /// A service control policy, attached to targets of the organization.
     Scp,
+    /// A resource control policy, attached to targets of the organization.
+    Rcp,
     /// A Bedrock organization policy (`BEDROCK_POLICY`), from a `guardrail` block.
     BedrockPolicy,
     /// An IAM identity policy, from an `identity` block.
@@ -22,11 +24,12 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    /// The manifest's `type`: `SERVICE_CONTROL_POLICY`, `BEDROCK_POLICY`, `IAM_POLICY` or
-    /// `CONTROL_TOWER_CONTROL`.
+    /// The manifest's `type`: `SERVICE_CONTROL_POLICY`, `RESOURCE_CONTROL_POLICY`,
+    /// `BEDROCK_POLICY`, `IAM_POLICY` or `CONTROL_TOWER_CONTROL`.
     pub fn type_name(self) -> &'static str {
         match self {
             DocKind::Scp => "SERVICE_CONTROL_POLICY",
+            DocKind::Rcp => "RESOURCE_CONTROL_POLICY",
             DocKind::BedrockPolicy => "BEDROCK_POLICY",
             DocKind::IamPolicy => "IAM_POLICY",
             DocKind::ControlTowerControl => "CONTROL_TOWER_CONTROL",
@@ -37,6 +40,7 @@ impl DocKind {
     pub fn dir(self) -> &'static str {
         match self {
             DocKind::Scp => "scp",
+            DocKind::Rcp => "rcp",
             DocKind::BedrockPolicy => "bedrock",
             DocKind::IamPolicy => "iam",
             DocKind::ControlTowerControl => "controltower",
@@ -70,7 +74,7 @@ pub struct Document {
     pub policies: Vec<String>,
     /// The size quota it was checked against.
     pub limit: usize,
-    /// The statements `content` holds, with their origins (SCP and IAM documents).
+    /// The statements `content` holds, with their origins (SCP, RCP and IAM documents).
     pub statements: Vec<crate::ir::Statement>,
 }
 
@@ -84,7 +88,7 @@ impl Document {
     /// (SCPs attached to the same targets share documents), the rest by base name (`name`,
     /// `name-2`, … are one group).
     pub(crate) fn group_key(&self) -> (DocKind, Vec<String>, String) {
-        if self.kind == DocKind::Scp && !self.targets.is_empty() {
+        if matches!(self.kind, DocKind::Scp | DocKind::Rcp) && !self.targets.is_empty() {
             (self.kind, self.targets.clone(), String::new())
         } else {
             let base = self.name.split('-').next().unwrap_or("").to_string();
@@ -115,6 +119,11 @@ pub struct TargetSlots {
     pub controls: Vec<String>,
     /// The SCP slots a target has (`limits.scp_per_target`).
     pub limit: usize,
+    /// RCP documents of this compile attached directly to the target. RCPFullAWSAccess is
+    /// always attached too and uses one of the [`Limits::RCP_PER_TARGET`] slots.
+    ///
+    /// [`Limits::RCP_PER_TARGET`]: crate::rules::Limits::RCP_PER_TARGET
+    pub rcp_documents: Vec<String>,
 }
 
 impl TargetSlots {
@@ -126,5 +135,11 @@ impl TargetSlots {
     /// Slots left for other SCPs (none when over the limit).
     pub(crate) fn free(&self) -> usize {
         self.limit.saturating_sub(self.used())
+    }
+
+    /// RCP slots in use: this compile's RCP documents and RCPFullAWSAccess, which AWS
+    /// attaches everywhere and which cannot be detached.
+    pub fn rcp_used(&self) -> usize {
+        self.rcp_documents.len() + 1
     }
 }

@@ -16,17 +16,32 @@ use crate::ir::{Qualifier, Statement};
 /// order given.
 pub type Packed = Vec<Vec<Statement>>;
 
+/// How a document kind writes one statement: [`json::statement`], or
+/// [`json::rcp_statement`] for resource control policies. Sizes are measured with it.
+pub type Render = fn(&Statement) -> String;
+
 /// Packs `statements` into documents of at most `limit` characters. `what` names the document
 /// kind in diagnostics ("SCP", "IAM policy").
+#[cfg(test)]
 pub fn pack(
     statements: Vec<Statement>,
     limit: usize,
     what: &str,
 ) -> Result<Packed, Vec<Diagnostic>> {
+    pack_with(statements, limit, what, json::statement)
+}
+
+/// [`pack`] for a document kind that writes its statements with `render`.
+pub fn pack_with(
+    statements: Vec<Statement>,
+    limit: usize,
+    what: &str,
+    render: Render,
+) -> Result<Packed, Vec<Diagnostic>> {
     let mut parts: Vec<(usize, Statement)> = Vec::new();
     let mut diags = Vec::new();
     for (i, s) in statements.into_iter().enumerate() {
-        match split(s, limit, what) {
+        match split(s, limit, what, render) {
             Ok(pieces) => parts.extend(pieces.into_iter().map(|p| (i, p))),
             Err(d) => diags.push(*d),
         }
@@ -34,10 +49,7 @@ pub fn pack(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let lens: Vec<usize> = parts
-        .iter()
-        .map(|(_, s)| json::statement(s).len())
-        .collect();
+    let lens: Vec<usize> = parts.iter().map(|(_, s)| render(s).len()).collect();
     // First-fit decreasing: longest first, each into the first document it fits.
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by(|&a, &b| {
@@ -89,13 +101,18 @@ enum ListRef {
     Cond(crate::ir::Operator, String),
 }
 
-fn fits(s: &Statement, limit: usize) -> bool {
-    json::document_len(&[json::statement(s).len()]) <= limit
+fn fits(s: &Statement, limit: usize, render: Render) -> bool {
+    json::document_len(&[render(s).len()]) <= limit
 }
 
 /// The statement, or parts of it that each fit and together match the same requests.
-fn split(s: Statement, limit: usize, what: &str) -> Result<Vec<Statement>, Box<Diagnostic>> {
-    if fits(&s, limit) {
+fn split(
+    s: Statement,
+    limit: usize,
+    what: &str,
+    render: Render,
+) -> Result<Vec<Statement>, Box<Diagnostic>> {
+    if fits(&s, limit, render) {
         return Ok(vec![s]);
     }
     // The largest splittable list with at least two values.
@@ -121,7 +138,7 @@ fn split(s: Statement, limit: usize, what: &str) -> Result<Vec<Statement>, Box<D
     }
     candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
     let Some((_, list)) = candidates.into_iter().next() else {
-        return Err(Box::new(too_large(&s, limit, what)));
+        return Err(Box::new(too_large(&s, limit, what, render)));
     };
     let values: Vec<String> = match &list {
         ListRef::Action => s.action.values.iter().cloned().collect(),
@@ -172,14 +189,14 @@ fn split(s: Statement, limit: usize, what: &str) -> Result<Vec<Statement>, Box<D
     };
     for v in values {
         chunk.push(v);
-        if chunk.len() > 1 && !fits(&with(&chunk), limit) {
+        if chunk.len() > 1 && !fits(&with(&chunk), limit, render) {
             let last = chunk.pop().unwrap_or_default();
-            out.extend(split(finished(&chunk), limit, what)?);
+            out.extend(split(finished(&chunk), limit, what, render)?);
             chunk = vec![last];
         }
     }
     if !chunk.is_empty() {
-        out.extend(split(finished(&chunk), limit, what)?);
+        out.extend(split(finished(&chunk), limit, what, render)?);
     }
     Ok(out)
 }
@@ -188,8 +205,8 @@ fn list_len<'a>(vs: impl Iterator<Item = &'a String>) -> usize {
     vs.map(|v| json::string(v).len() + 1).sum()
 }
 
-fn too_large(s: &Statement, limit: usize, what: &str) -> Diagnostic {
-    let size = json::document_len(&[json::statement(s).len()]);
+fn too_large(s: &Statement, limit: usize, what: &str, render: Render) -> Diagnostic {
+    let size = json::document_len(&[render(s).len()]);
     let (file, span) = s
         .origins
         .iter()

@@ -69,6 +69,22 @@ pub fn prove_account(meaning: &Meaning, levels: &[Level], account: &str) -> Verd
     )
 }
 
+/// Proves that the RCPs in force on `account`'s path (`levels`, RCPFullAWSAccess and the RCP
+/// documents at each level, as `govc verify` builds them) let through exactly the requests the
+/// program's `rcp` blocks do, for resources of that account.
+pub fn prove_rcp_account(meaning: &Meaning, levels: &[Level], account: &str) -> Verdict {
+    prove(
+        &meaning.catalog,
+        &|l| meaning.decide_rcp(l, account),
+        &|l| Some(compiled::levels(l, levels)),
+        &|r| {
+            let source = meaning.decide_rcp(&mut Concrete { request: r }, account);
+            let json = compiled::levels(&mut Concrete { request: r }, levels);
+            source.map(|s| (s, json))
+        },
+    )
+}
+
 /// Proves that an identity policy's compiled statements decide as its `identity` block means.
 pub fn prove_identity(meaning: &Meaning, statements: &[Statement], policy: &str) -> Verdict {
     prove(
@@ -676,6 +692,9 @@ pub fn prove_program(
             verdict,
         });
     }
+    if !meaning.rcps.is_empty() {
+        out.extend(prove_rcps(program, meaning, &index));
+    }
     for name in meaning.identities.keys() {
         let statements: Vec<Statement> = output
             .documents
@@ -686,6 +705,58 @@ pub fn prove_program(
         out.push(SourceProof {
             subject: format!("identity policy {name}"),
             verdict: prove_identity(meaning, &statements, name),
+        });
+    }
+    out
+}
+
+/// Proves, for every account, that the RCP documents on its path (with RCPFullAWSAccess at
+/// every level) forbid exactly the requests its `rcp` blocks do: level by level, each distinct
+/// level once, and the whole path where a level is not proven.
+fn prove_rcps(
+    program: &crate::rules::Program,
+    meaning: &Meaning,
+    index: &crate::verify::Levels<'_>,
+) -> Vec<SourceProof> {
+    let mut proven: HashMap<(Vec<&str>, Vec<String>), bool> = HashMap::new();
+    let mut out = Vec::new();
+    for t in &program.org.targets {
+        if t.kind != crate::rules::TargetKind::Account {
+            continue;
+        }
+        let (Some(source), Some(json)) =
+            (meaning.path(&t.name), crate::verify::path(program, &t.name))
+        else {
+            continue;
+        };
+        let by_level = source == json
+            && source.iter().all(|target| {
+                let key = (meaning.rcps_at(target), index.rcp_key(target));
+                *proven.entry(key).or_insert_with(|| {
+                    let level = index.rcp_level(target.clone());
+                    prove(
+                        &meaning.catalog,
+                        &|l| Some(meaning.rcp_level(l, target)),
+                        &|l| Some(compiled::level(l, &level).0),
+                        &|r| {
+                            let source = meaning.rcp_level(&mut Concrete { request: r }, target);
+                            let json = compiled::level(&mut Concrete { request: r }, &level).0;
+                            Some((source, json))
+                        },
+                    ) == Verdict::Proven
+                })
+            });
+        let verdict = if by_level {
+            Verdict::Proven
+        } else {
+            let Some(levels) = index.rcp_of(&t.name) else {
+                continue;
+            };
+            prove_rcp_account(meaning, &levels, &t.name)
+        };
+        out.push(SourceProof {
+            subject: format!("the RCPs of account {}", t.name),
+            verdict,
         });
     }
     out

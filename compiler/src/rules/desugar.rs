@@ -18,8 +18,9 @@ const FOUNDATION_MODELS: (&str, &str) = ("bedrock", "foundation_models");
 const INFERENCE_PROFILES: (&str, &str) = ("bedrock", "inference_profiles");
 const APPLICATION_PROFILES: (&str, &str) = ("bedrock", "application_inference_profiles");
 const INVOKE: (&str, &str) = ("bedrock", "invoke");
-/// Every stdlib item the desugaring reads, as `(module, item)`; `compiler/tests/stdlib.rs`
-/// checks that each is defined (`bedrock::invoke` first).
+/// Every `bedrock` stdlib item the desugaring reads, as `(module, item)`;
+/// `compiler/tests/stdlib.rs` checks that each is defined (`bedrock::invoke` first). It also
+/// reads [`crate::stdlib::RCP_SERVICES`], which that test checks apart.
 pub const READ_FROM_STDLIB: [(&str, &str); 4] = [
     INVOKE,
     FOUNDATION_MODELS,
@@ -40,6 +41,7 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
                 ItemKind::Org(org) => d.org(org, &mut p.org),
                 ItemKind::Scp(pol) => p.policies.push(d.policy(pol, PolicyKind::Scp)),
                 ItemKind::Identity(pol) => p.policies.push(d.policy(pol, PolicyKind::Identity)),
+                ItemKind::Rcp(pol) => p.policies.push(d.policy(pol, PolicyKind::Rcp)),
                 ItemKind::Guardrail(g) => p.guardrails.push(d.guardrail(g)),
                 ItemKind::Control(c) => p.controls.push(d.control(c)),
                 ItemKind::Test(t) => p.tests.push(d.test(t)),
@@ -146,6 +148,21 @@ impl Desugar<'_> {
         let mut rules = Vec::new();
         for s in &pol.stmts {
             self.stmt(s, &pol.name.name, &mut rules);
+        }
+        if kind == PolicyKind::Rcp {
+            // An RCP acts only on the services of `rcp::services` (stdlib/rcp.gov): a rule
+            // about every action is about every action of those services, and is written
+            // with their patterns rather than `*`.
+            let services: Vec<String> = self
+                .std(crate::stdlib::RCP_SERVICES)
+                .iter()
+                .map(|s| format!("{s}:*"))
+                .collect();
+            for r in &mut rules {
+                if r.action == ScopeSet::Any {
+                    r.action = ScopeSet::In(services.clone());
+                }
+            }
         }
         Policy {
             name: pol.name.name.clone(),

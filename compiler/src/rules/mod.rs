@@ -174,6 +174,10 @@ impl Limits {
     pub const BEDROCK_POLICY_SIZE: usize = 10_000;
     /// IAM managed policies, white space not counted.
     pub const IAM_POLICY_SIZE: usize = 6_144;
+    /// The largest an RCP may be, in characters; RCPs kept the old SCP quota (aws.md §1.1).
+    pub const RCP_SIZE: usize = 5_120;
+    /// RCPs attached directly to one target, RCPFullAWSAccess included (aws.md §1.1).
+    pub const RCP_PER_TARGET: usize = 5;
 }
 
 /// Which kind of document a policy becomes; defined with the IAM statements, which carry it.

@@ -72,6 +72,52 @@ impl Meaning {
         Some(l.and(not_forbidden, allowed))
     }
 
+    /// Whether the organization's resource control policies let the request reach a resource
+    /// of `account`: no RCP on the account's path forbids it. RCPFullAWSAccess, attached at
+    /// every level and impossible to detach, permits every request, and customer RCPs only
+    /// forbid, so every level always permits. An RCP governs only the actions of
+    /// `rcp::services`; a request of another service is never forbidden by one.
+    /// semantics.md "Resource control policies".
+    pub fn decide_rcp<L: Logic>(&self, l: &mut L, account: &str) -> Option<L::B> {
+        let path = self.path(account)?;
+        let mut forbidden = Vec::new();
+        for target in &path {
+            forbidden.push(self.rcp_level(l, target));
+        }
+        let forbidden = l.any(forbidden);
+        Some(l.not(forbidden))
+    }
+
+    /// The RCP names attached to a target.
+    pub fn rcps_at(&self, target: &str) -> Vec<&str> {
+        self.attached
+            .get(target)
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| self.rcps.contains_key(p.as_str()))
+                    .map(String::as_str)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether an RCP attached at `target` forbids the request: [`Meaning::decide_rcp`] is
+    /// "no level forbids" over these.
+    pub(crate) fn rcp_level<L: Logic>(&self, l: &mut L, target: &str) -> L::B {
+        let mut forbids = Vec::new();
+        for p in self.rcps_at(target) {
+            for s in self.rcps.get(p).map(Vec::as_slice).unwrap_or_default() {
+                forbids.push(self.forbids(l, s));
+            }
+        }
+        if forbids.is_empty() {
+            return l.konst(false);
+        }
+        let forbidden = l.any(forbids);
+        let governed = any_action(l, self.facts.rcp_services.iter().map(|s| format!("{s}:*")));
+        l.and(governed, forbidden)
+    }
+
     /// What one identity policy decides on its own: some statement allows the request and none
     /// forbids it. semantics.md "Identity policies".
     pub fn decide_identity<L: Logic>(&self, l: &mut L, policy: &str) -> Option<L::B> {

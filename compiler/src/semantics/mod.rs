@@ -44,7 +44,10 @@ pub struct Meaning {
     pub scps: BTreeMap<String, Vec<Stmt>>,
     /// `identity` blocks by name.
     pub identities: BTreeMap<String, Vec<Stmt>>,
-    /// Target name → the policies attached to it (SCPs only; guardrails do not decide requests).
+    /// `rcp` blocks by name.
+    pub rcps: BTreeMap<String, Vec<Stmt>>,
+    /// Target name → the policies attached to it (SCPs and RCPs; guardrails, also attached,
+    /// decide no request and are left out).
     pub attached: BTreeMap<String, Vec<String>>,
     /// `control` blocks, each adding its SCP at the OUs it is enabled on.
     pub controls: Vec<Control>,
@@ -66,6 +69,8 @@ pub struct Facts {
     pub system_profiles: String,
     /// `bedrock::application_inference_profiles`.
     pub application_profiles: String,
+    /// `rcp::services`: the services resource control policies govern.
+    pub rcp_services: Vec<String>,
 }
 
 impl Facts {
@@ -80,12 +85,14 @@ impl Facts {
             out
         };
         let one = |item: &str| list(item).into_iter().next().unwrap_or_default();
+        let (module, item) = crate::stdlib::RCP_SERVICES;
         Facts {
             invoke: list("invoke"),
             region_services: list("region_services"),
             foundation_models: one("foundation_models"),
             system_profiles: one("inference_profiles"),
             application_profiles: one("application_inference_profiles"),
+            rcp_services: index.std_literals(module, item),
         }
     }
 }
@@ -278,6 +285,7 @@ pub fn build(index: &Index, files: &[(&str, &ast::File)]) -> Meaning {
         targets: BTreeMap::new(),
         scps: BTreeMap::new(),
         identities: BTreeMap::new(),
+        rcps: BTreeMap::new(),
         attached: BTreeMap::new(),
         controls: Vec::new(),
         facts: Facts::load(index),
@@ -295,6 +303,9 @@ pub fn build(index: &Index, files: &[(&str, &ast::File)]) -> Meaning {
                 }
                 ItemKind::Identity(p) => {
                     m.identities.insert(p.name.name.clone(), b.stmts(&p.stmts));
+                }
+                ItemKind::Rcp(p) => {
+                    m.rcps.insert(p.name.name.clone(), b.stmts(&p.stmts));
                 }
                 ItemKind::Control(c) => m.controls.push(b.control(c)),
                 ItemKind::Attach(a) => {

@@ -34,6 +34,8 @@ pub enum Provenance {
     Document(String),
     /// AWS's FullAWSAccess, attached by default (aws.md §1.4).
     FullAwsAccess,
+    /// AWS's RCPFullAWSAccess, attached to every target and impossible to detach (aws.md §1.5).
+    RcpFullAwsAccess,
     /// The SCP Control Tower attaches for a `control` block.
     Control(String),
 }
@@ -44,6 +46,7 @@ impl Provenance {
         match self {
             Provenance::Document(f) => f.clone(),
             Provenance::FullAwsAccess => "FullAWSAccess".to_string(),
+            Provenance::RcpFullAwsAccess => "RCPFullAWSAccess".to_string(),
             Provenance::Control(c) => format!("control `{c}` ({})", controltower::CONTROL_ID),
         }
     }
@@ -165,6 +168,8 @@ pub struct Levels<'a> {
     without_full_access: std::collections::HashSet<&'a str>,
     /// Target → the SCP documents attached to it, in output order.
     documents: std::collections::HashMap<&'a str, Vec<&'a crate::document::Document>>,
+    /// Target → the RCP documents attached to it, in output order.
+    rcps: std::collections::HashMap<&'a str, Vec<&'a crate::document::Document>>,
     /// Target → the controls enabled on it, in program order.
     controls: std::collections::HashMap<&'a str, Vec<&'a crate::rules::Control>>,
 }
@@ -179,10 +184,15 @@ impl<'a> Levels<'a> {
             .map(|t| t.name.as_str())
             .collect();
         let mut documents: std::collections::HashMap<&str, Vec<_>> = Default::default();
-        for d in output.documents.iter().filter(|d| d.kind == DocKind::Scp) {
+        let mut rcps: std::collections::HashMap<&str, Vec<_>> = Default::default();
+        for d in &output.documents {
+            let index = match d.kind {
+                DocKind::Scp => &mut documents,
+                DocKind::Rcp => &mut rcps,
+                _ => continue,
+            };
             for t in &d.targets {
-                let at: &mut Vec<&crate::document::Document> =
-                    documents.entry(t.as_str()).or_default();
+                let at: &mut Vec<&crate::document::Document> = index.entry(t.as_str()).or_default();
                 if !at.iter().any(|x| std::ptr::eq(*x, d)) {
                     at.push(d);
                 }
@@ -202,7 +212,51 @@ impl<'a> Levels<'a> {
             program,
             without_full_access,
             documents,
+            rcps,
             controls,
+        }
+    }
+
+    /// The RCP documents attached at `target`, as files: with RCPFullAWSAccess, which is at
+    /// every level, they are what decides there. Two targets with the same key have the same
+    /// RCP level but for its name.
+    pub fn rcp_key(&self, target: &str) -> Vec<String> {
+        self.rcps
+            .get(target)
+            .map(|ds| ds.iter().map(|d| d.file()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The RCP levels from the root down to `account` (the RCPs that guard the account's
+    /// resources); `None` if it is not an account.
+    pub fn rcp_of(&self, account: &str) -> Option<Vec<Level>> {
+        let path = path(self.program, account)?;
+        Some(path.into_iter().map(|t| self.rcp_level(t)).collect())
+    }
+
+    /// The RCP level of one target: RCPFullAWSAccess and the RCP documents attached there.
+    pub(crate) fn rcp_level(&self, target: String) -> Level {
+        let mut statements = vec![InForce {
+            statement: Statement::allow_all(),
+            provenance: Provenance::RcpFullAwsAccess,
+        }];
+        for d in self.rcps.get(target.as_str()).into_iter().flatten() {
+            statements.extend(d.statements.iter().map(|s| InForce {
+                statement: s.clone(),
+                provenance: Provenance::Document(d.file()),
+            }));
+        }
+        Level::new(target, statements)
+    }
+
+    /// The layers that decide `request` when made in a test on `account` (by name): the SCP
+    /// levels of the principal's account and the RCP levels of the resource's account
+    /// (docs/semantics.md, "Resource control policies").
+    pub fn layers(&self, account: &str, request: &Request) -> Layers {
+        let (principal, resource) = parties(self.program, account, request);
+        Layers {
+            scp: principal.and_then(|a| self.of(&a)),
+            rcp: resource.and_then(|a| self.rcp_of(&a)),
         }
     }
 
@@ -251,6 +305,85 @@ impl<'a> Levels<'a> {
             });
         }
         Level::new(target, statements)
+    }
+}
+
+/// The accounts (by name) whose policies decide a request made in a test on `account`: the
+/// principal's, by `aws:PrincipalAccount` (a test sets it to the tested account unless `with`
+/// says otherwise), and the resource owner's, by `aws:ResourceAccount` (the tested account
+/// when the request does not carry it). `None` for an account id the organization does not
+/// declare: its principal or resource is outside the organization, and no SCP (or RCP) of it
+/// applies. docs/semantics.md, "Whose policies decide".
+pub fn parties(
+    program: &Program,
+    account: &str,
+    request: &Request,
+) -> (Option<String>, Option<String>) {
+    let by_id = |key: &str| -> Option<Option<String>> {
+        let (_, v) = request
+            .context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))?;
+        let id = match v {
+            ContextValue::One(id) => id.as_str(),
+            // A multivalued account key names no one account.
+            ContextValue::Many(_) => return Some(None),
+        };
+        Some(
+            program
+                .org
+                .targets
+                .iter()
+                .find(|t| t.kind == TargetKind::Account && t.id == id)
+                .map(|t| t.name.clone()),
+        )
+    };
+    let tested = || {
+        program
+            .org
+            .target(account)
+            .filter(|t| t.kind == TargetKind::Account)
+            .map(|t| t.name.clone())
+    };
+    let principal = by_id("aws:PrincipalAccount").unwrap_or_else(tested);
+    let resource = by_id("aws:ResourceAccount").unwrap_or_else(tested);
+    (principal, resource)
+}
+
+/// What decides a request: the SCP levels of the principal's account and the RCP levels of
+/// the resource's account, each absent when that party is outside the organization.
+#[derive(Clone, Debug, Default)]
+pub struct Layers {
+    /// SCPs, from the root down to the principal's account.
+    pub scp: Option<Vec<Level>>,
+    /// RCPs, from the root down to the resource's account.
+    pub rcp: Option<Vec<Level>>,
+}
+
+impl Layers {
+    /// Decides the request: the SCPs first (aws.md §1.4), then the RCPs, which deny like SCPs
+    /// and always have RCPFullAWSAccess's Allow (aws.md §1.5). Allowed only when both allow.
+    pub fn evaluate(&self, request: &Request) -> Evaluation {
+        let mut deciding = Vec::new();
+        for levels in [&self.scp, &self.rcp].into_iter().flatten() {
+            let e = evaluate(levels, request);
+            if !e.outcome.allowed() {
+                return e;
+            }
+            deciding.extend(e.deciding);
+        }
+        Evaluation {
+            outcome: Outcome::Allowed,
+            deciding,
+        }
+    }
+
+    /// Whether both layers allow the request (`evaluate` without the deciding statements).
+    pub fn allowed(&self, request: &Request) -> bool {
+        [&self.scp, &self.rcp]
+            .into_iter()
+            .flatten()
+            .all(|levels| allowed(levels, request))
     }
 }
 
@@ -405,16 +538,14 @@ pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
         .map(|t| {
             let mut results = Vec::new();
             for account in test_accounts(program, &t.account) {
-                let Some(levels) = index.of(&account) else {
-                    continue;
-                };
                 let id = program
                     .org
                     .target(&account)
                     .map(|a| a.id.clone())
                     .unwrap_or_default();
                 for e in &t.expects {
-                    let evaluation = evaluate(&levels, &request(e, &id));
+                    let request = request(e, &id);
+                    let evaluation = index.layers(&account, &request).evaluate(&request);
                     results.push(ExpectResult {
                         account: account.clone(),
                         passed: evaluation.outcome.allowed() == e.allow,

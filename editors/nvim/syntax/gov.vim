@@ -12,7 +12,7 @@ syntax case match
 " Declarations name what follows: `nextgroup` makes the name win over a keyword spelling
 " (`scp regions { … }`).
 syntax keyword govDeclaration org test
-syntax keyword govDeclaration scp identity guardrail control nextgroup=govDeclName skipwhite skipnl
+syntax keyword govDeclaration scp identity rcp guardrail control nextgroup=govDeclName skipwhite skipnl
 syntax keyword govDeclaration const set nextgroup=govConstName skipwhite skipnl
 syntax keyword govInclude     use attach
 syntax keyword govEffect      deny allow forbid permit only require expect lock exempt

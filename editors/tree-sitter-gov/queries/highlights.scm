@@ -6,6 +6,7 @@
 
 (scp_block name: (identifier) @function)
 (identity_block name: (identifier) @function)
+(rcp_block name: (identifier) @function)
 (guardrail_block name: (identifier) @function)
 (control_block name: (identifier) @function)
 (attach_declaration policy: (identifier) @function)
@@ -81,6 +82,7 @@
   "set"
   "scp"
   "identity"
+  "rcp"
   "guardrail"
   "control"
   "attach"

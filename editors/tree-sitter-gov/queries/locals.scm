@@ -7,6 +7,7 @@
 (set_declaration name: (identifier) @local.definition)
 (scp_block name: (identifier) @local.definition)
 (identity_block name: (identifier) @local.definition)
+(rcp_block name: (identifier) @local.definition)
 (guardrail_block name: (identifier) @local.definition)
 (control_block name: (identifier) @local.definition)
 (ou_declaration name: (identifier) @local.definition)

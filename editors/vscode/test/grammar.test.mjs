@@ -138,6 +138,9 @@ const sample = tokenize(
     'org { limits max_scp_chars = 5120; account dev = "222222222222" under sandbox }',
     'test "bad \\q escape, unterminated',
     "scp after_string {}",
+    "rcp perimeter {",
+    "  deny services s3",
+    "}",
   ].join("\n"),
 );
 const expectScope = (text, scope) => {
@@ -156,6 +159,8 @@ expectScope(" a block", "comment.block.gov");
 expectScope("   comment ", "comment.block.gov");
 expectScope("scp", "storage.type.policy.gov");
 expectScope("regions", "entity.name.type.policy.gov");
+expectScope("rcp", "storage.type.policy.gov");
+expectScope("perimeter", "entity.name.type.policy.gov");
 expectScope("deny", "keyword.control.effect.gov");
 expectScope("model", "keyword.other.selector.gov");
 expectScope("deepseek*", "variable.other.gov");

@@ -61,6 +61,7 @@ const TOP: &[&str] = &[
     "const",
     "set",
     "scp",
+    "rcp",
     "identity",
     "guardrail",
     "control",
@@ -321,6 +322,7 @@ pub fn completion(snap: &Snapshot, pos: Position) -> Result<Vec<CompletionItem>>
         Want::Policies => {
             for d in names(&[
                 DeclKind::Scp,
+                DeclKind::Rcp,
                 DeclKind::Identity,
                 DeclKind::Guardrail,
                 DeclKind::Control,
@@ -428,7 +430,7 @@ fn block(toks: &[(usize, Tok, usize)]) -> Block {
     for (i, (_, t, _)) in toks.iter().enumerate() {
         let at_top = stack.is_empty();
         match t {
-            Tok::KwScp | Tok::KwIdentity if at_top => head = Block::Policy,
+            Tok::KwScp | Tok::KwIdentity | Tok::KwRcp if at_top => head = Block::Policy,
             Tok::KwOrg if at_top => head = Block::Org,
             Tok::KwGuardrail if at_top => head = Block::Guardrail,
             Tok::KwControl if at_top => head = Block::Control,

@@ -50,7 +50,11 @@ pub fn hover(snap: &Snapshot, cache: &CompileCache, pos: Position) -> Result<Opt
         parts.push(describe_decl(snap, d));
         if matches!(
             d.kind,
-            DeclKind::Scp | DeclKind::Identity | DeclKind::Guardrail | DeclKind::Control
+            DeclKind::Scp
+                | DeclKind::Rcp
+                | DeclKind::Identity
+                | DeclKind::Guardrail
+                | DeclKind::Control
         ) && !Index::is_std(&d.file)
         {
             policy_of_decl = Some(d.name.clone());
@@ -228,7 +232,7 @@ fn statement_at(snap: &Snapshot, offset: usize) -> Option<Span> {
             continue;
         }
         return match &item.kind {
-            ItemKind::Scp(p) | ItemKind::Identity(p) => {
+            ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 p.stmts.iter().map(|s| s.span).find(|s| inside(*s))
             }
             ItemKind::Guardrail(g) => g.stmts.iter().map(|s| s.span).find(|s| inside(*s)),

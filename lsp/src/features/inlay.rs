@@ -39,7 +39,7 @@ pub fn hints(snap: &Snapshot, cache: &CompileCache, range: Range) -> Result<Vec<
     };
     for item in &parsed.ast.items {
         match &item.kind {
-            ItemKind::Scp(p) | ItemKind::Identity(p) => {
+            ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 let docs: Vec<_> = out
                     .documents
                     .iter()

@@ -190,7 +190,7 @@ impl Walker {
                 self.ident(&c.name, Role::Decl);
                 self.value(&c.value);
             }
-            ItemKind::Scp(p) | ItemKind::Identity(p) => {
+            ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 self.ident(&p.name, Role::Decl);
                 p.stmts.iter().for_each(|s| self.stmt(s));
             }

@@ -115,11 +115,11 @@ pub fn symbols(snap: &Snapshot) -> Vec<DocumentSymbol> {
                 c.name.span,
                 Vec::new(),
             )),
-            ItemKind::Scp(p) | ItemKind::Identity(p) => {
-                let kind = if matches!(item.kind, ItemKind::Scp(_)) {
-                    "scp"
-                } else {
-                    "identity"
+            ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
+                let kind = match item.kind {
+                    ItemKind::Scp(_) => "scp",
+                    ItemKind::Rcp(_) => "rcp",
+                    _ => "identity",
                 };
                 let children = p
                     .stmts

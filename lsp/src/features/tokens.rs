@@ -50,7 +50,11 @@ pub fn legend() -> SemanticTokensLegend {
 fn kind_type(k: DeclKind) -> u32 {
     match k {
         DeclKind::Root | DeclKind::Ou | DeclKind::Account => NAMESPACE,
-        DeclKind::Scp | DeclKind::Guardrail | DeclKind::Identity | DeclKind::Control => CLASS,
+        DeclKind::Scp
+        | DeclKind::Rcp
+        | DeclKind::Guardrail
+        | DeclKind::Identity
+        | DeclKind::Control => CLASS,
         DeclKind::Const | DeclKind::Set => VARIABLE,
     }
 }

@@ -189,8 +189,12 @@ order, as in Cedar. SCPs cannot name principals directly: `principal == \"arn…
     E0111: Error, "statement not allowed here",
 "The statement cannot appear in this kind of block. `scp` blocks take surface statements
 (`deny …`, `only …`, `require …`) and core rules; `identity` blocks take `allow …` statements
-and `permit`/`forbid` rules. An IAM identity policy cannot express `only regions` or
-`only models` allow-lists, and an SCP cannot grant with `allow …` (it only filters).";
+and `permit`/`forbid` rules; `rcp` blocks take `deny service`, `deny all`, `deny actions`,
+`only regions … for services …` and `forbid` rules. An IAM identity policy cannot express
+`only regions` or `only models` allow-lists, an SCP cannot grant with `allow …` (it only
+filters), and a resource control policy can only deny (AWS allows `Allow` in no RCP but its own
+RCPFullAWSAccess) and only on the services RCPs govern, so the Bedrock statements (`deny
+model`, `only models`, `deny api_keys`, `require …`) and `permit` have no place in it.";
 
     E0112: Error, "missing required setting",
 "A block lacks a setting without which its output would be invalid or unsafe: a guardrail with
@@ -384,6 +388,23 @@ typo (`anthropic.cluade*`). If the model is newer than the catalog (`govc --vers
 date), write the id as a quoted string to accept it with a warning (W0206), or refresh the
 catalog.";
 
+    E0226: Error, "service not governed by resource control policies",
+"A resource control policy (an `rcp` block) acts only on the services AWS lists as supporting
+RCPs: `rcp::services` in the standard library (Amazon S3, AWS STS, AWS KMS, Amazon SQS, AWS
+Secrets Manager, Amazon Cognito, CloudWatch Logs, DynamoDB, Amazon ECR, OpenSearch Serverless;
+docs/aws.md §1.6). A statement about another service would be accepted by AWS and have no
+effect, so a rule meant to protect data would silently protect nothing. Name actions of those
+services (`deny actions s3:PutObject`), or put a restriction on what the organization's own
+principals may do in an `scp` block. An action pattern whose service prefix has a wildcard
+(`s*:Get*`) is refused too: name the services. `only regions` in an `rcp` must say `for services
+…`, since its default services (`bedrock`, `bedrock-mantle`) are not governed by RCPs.";
+
+    E0227: Error, "excluded actions in a resource control policy",
+"RCPs have no `NotAction` element (the AWS Organizations User Guide's \"RCP syntax\" page lists
+none), so `action != …`, `action not in […]` and `action not like …` cannot be written in an
+`rcp` block. List the actions the rule is about (`action in [s3:PutObject, s3:DeleteObject]`),
+or deny whole services with `deny service`.";
+
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
 units, not on the root or on accounts (seed 003; docs/aws.md §6).";
@@ -425,6 +446,16 @@ under it without using the accounts' slots), remove duplicated rules, or shorten
 guardrail block as one document and cannot split it: its configuration key names the policy
 across the organization. Use fewer Regions or shorter model lists in one block, or split the
 block into two guardrails with different names.";
+
+    E0404: Error, "target has more RCPs than it may",
+"AWS Organizations lets a root, OU or account have at most 5 resource control policies attached
+directly, and RCPFullAWSAccess, which AWS attaches everywhere and which cannot be detached, is
+one of them (docs/aws.md §1.1): 4 slots are left for `rcp` documents. The compiler packs every
+`rcp` attached to the same targets into as few documents as fit the RCP size quota (5,120
+characters), so this means the statements attached to that target do not fit in 4 documents.
+
+Attach some RCPs to a parent OU or the root instead (an RCP attached higher up applies to every
+account under it without using their slots), or shorten the rules.";
 
     W0410: Warning, "region rule blocks cross-Region inference",
 "A geographic cross-Region inference profile (`us.`, `eu.`, `apac.`, …) is authorised in every

@@ -87,7 +87,7 @@ impl Erase for Item {
                 c.name.erase();
                 c.value.erase();
             }
-            ItemKind::Scp(p) | ItemKind::Identity(p) => {
+            ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 p.name.erase();
                 p.stmts.erase();
             }

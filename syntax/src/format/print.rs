@@ -314,11 +314,11 @@ impl<'s> Printer<'s> {
                 self.kw("=");
                 self.value(&c.value);
             }
-            ItemKind::Scp(pol) | ItemKind::Identity(pol) => {
-                self.kw(if matches!(item.kind, ItemKind::Scp(_)) {
-                    "scp"
-                } else {
-                    "identity"
+            ItemKind::Scp(pol) | ItemKind::Identity(pol) | ItemKind::Rcp(pol) => {
+                self.kw(match item.kind {
+                    ItemKind::Scp(_) => "scp",
+                    ItemKind::Rcp(_) => "rcp",
+                    _ => "identity",
                 });
                 self.ident(&pol.name);
                 self.space();
@@ -870,6 +870,7 @@ fn is_block(kind: &ItemKind) -> bool {
         ItemKind::Org(_)
             | ItemKind::Scp(_)
             | ItemKind::Identity(_)
+            | ItemKind::Rcp(_)
             | ItemKind::Guardrail(_)
             | ItemKind::Control(_)
             | ItemKind::Test(_)
