@@ -37,6 +37,7 @@ fn bench(c: &mut Criterion) {
             (t.account.as_str(), levels)
         })
         .collect();
+    let prog = &program;
     let cases: Vec<(&[verify::Level], govc_compiler::ir::eval::Request)> = program
         .tests
         .iter()
@@ -45,7 +46,7 @@ fn bench(c: &mut Criterion) {
             let id = program.org.target(&t.account).unwrap().id.clone();
             t.expects
                 .iter()
-                .map(move |e| (levels, verify::request(e, &id)))
+                .map(move |e| (levels, verify::request(prog, e, &id)))
         })
         .collect();
     // The benchmark measures the right thing only if it agrees with the tests.

@@ -104,15 +104,68 @@ fn removing_a_statement_that_matters_is_refuted() {
 }
 
 #[test]
+fn removing_an_rcp_statement_is_refuted() {
+    let (program, meaning, output) = load(&["examples/data-perimeter.gov"]);
+    let (mut refuted, mut removed) = (0, 0);
+    for (d, doc) in output.documents.iter().enumerate() {
+        if doc.kind != DocKind::Rcp {
+            continue;
+        }
+        for i in 0..doc.statements.len() {
+            let mut mutated = output.clone();
+            mutated.documents[d].statements.remove(i);
+            removed += 1;
+            let mut found = false;
+            for p in prove_program(&program, &meaning, &mutated) {
+                match &p.verdict {
+                    Verdict::Proven => {}
+                    Verdict::NotProven(why) => panic!("{}: not proven: {why}", p.subject),
+                    Verdict::Differs {
+                        request,
+                        source_allows,
+                    } => {
+                        found = true;
+                        // Only the RCP layer changed, and the counterexample is real.
+                        let account = p.subject.strip_prefix("the RCPs of account ").unwrap();
+                        let levels = verify::Levels::new(&program, &mutated)
+                            .rcp_of(account)
+                            .unwrap();
+                        let source = meaning
+                            .decide_rcp(&mut Concrete { request }, account)
+                            .unwrap();
+                        let json = compiled::levels(&mut Concrete { request }, &levels);
+                        assert_eq!(source, *source_allows);
+                        assert_ne!(source, json, "{request:?}");
+                        assert_eq!(json, verify::allowed(&levels, request));
+                    }
+                }
+            }
+            assert!(
+                found,
+                "{} statement {i} removed, yet every account is proven",
+                doc.file()
+            );
+            refuted += usize::from(found);
+        }
+    }
+    assert!(removed >= 4, "the example has RCP statements");
+    assert_eq!(refuted, removed);
+}
+
+#[test]
 fn verify_reports_the_proof() {
     let out = govc(&["verify", "examples/"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("source ≡ JSON: 6 of 6 proven"), "{stdout}");
+    // Five accounts' SCPs, one identity policy, five accounts' RCPs.
+    assert!(
+        stdout.contains("source ≡ JSON: 11 of 11 proven"),
+        "{stdout}"
+    );
     let json = govc(&["verify", "examples/", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let source = v["source_equivalence"].as_array().unwrap();
-    assert_eq!(source.len(), 6);
+    assert_eq!(source.len(), 11);
     assert!(source.iter().all(|s| s["proven"] == true));
 }
 

@@ -169,7 +169,7 @@ pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) 
         context,
         span: Default::default(),
     };
-    let request = verify::request(&expectation, &id);
+    let request = verify::request(program, &expectation, &id);
     // The SCPs of the principal's account and the RCPs of the resource's account
     // (docs/semantics.md, "Whose policies decide").
     let evaluation = verify::Levels::new(program, output)

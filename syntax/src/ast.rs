@@ -156,6 +156,15 @@ pub enum OrgEntryKind {
         /// The OU after `under`; `None`: directly under the root.
         parent: Option<Ident>,
     },
+    /// `id = "o-a1b2c3d4e5"`: the organization's id, the value of `aws:PrincipalOrgID` for its
+    /// principals (a string or a constant's name). `setting` is the word before `=`; the
+    /// checker refuses any but `id`.
+    OrgId {
+        /// The word written before `=` (`id`).
+        setting: Ident,
+        /// The organization id, `o-…`.
+        id: Value,
+    },
     /// `limits legacy` / `limits current`
     LimitsPreset(Ident),
     /// `limits scp_size = 5120, scp_per_target = 5`

@@ -405,7 +405,15 @@ pub struct Catalog {
     model_index: HashMap<String, usize>,
     profiles: Vec<InferenceProfile>,
     profile_index: HashMap<String, usize>,
+    /// The keys of a web identity (OIDC) provider: a single-valued claim and `amr`.
+    identity_provider_keys: [ConditionKey; 2],
 }
+
+/// The claims IAM exposes as condition keys of an OpenID Connect provider, `ISSUER:CLAIM`
+/// (IAM User Guide, "Available keys for AWS web identity federation",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif>).
+/// `amr` holds several values; the others one.
+pub const IDENTITY_PROVIDER_CLAIMS: &[&str] = &["aud", "azp", "amr", "email", "oaud", "sub"];
 
 impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -605,6 +613,16 @@ impl Catalog {
             model_index,
             profiles,
             profile_index,
+            identity_provider_keys: [
+                ConditionKey {
+                    name: "${IdentityProvider}:${Claim}".to_string(),
+                    ty: KeyType::String,
+                },
+                ConditionKey {
+                    name: "${IdentityProvider}:amr".to_string(),
+                    ty: KeyType::ArrayOfString,
+                },
+            ],
         }
     }
 
@@ -709,16 +727,39 @@ impl Catalog {
     /// `aws:RequestTag/${TagKey}`), the most specific template first.
     pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
         let lower = key.to_lowercase();
+        // `amr` (authentication methods) holds several values for every web identity provider,
+        // Amazon Cognito's included, which the reference data types as a String; IAM's own
+        // examples test it with `ForAnyValue`.
+        if let Some((issuer, "amr")) = lower.split_once(':') {
+            if issuer.contains('.') {
+                return self.identity_provider_keys.get(1);
+            }
+        }
         if let Some(&i) = self.key_index.get(&lower) {
             return self.keys.get(i);
         }
-        let prefix = lower.split_once(':').map_or("", |(p, _)| p);
-        self.templates
-            .get(prefix)?
-            .iter()
-            .filter(|t| template_matches(&t.parts, &lower))
-            .max_by(|a, b| a.literal_len.cmp(&b.literal_len).then(b.key.cmp(&a.key)))
-            .and_then(|t| self.keys.get(t.key))
+        let (prefix, claim) = lower.split_once(':').unwrap_or(("", ""));
+        let template = self.templates.get(prefix).and_then(|ts| {
+            ts.iter()
+                .filter(|t| template_matches(&t.parts, &lower))
+                .max_by(|a, b| a.literal_len.cmp(&b.literal_len).then(b.key.cmp(&a.key)))
+                .and_then(|t| self.keys.get(t.key))
+        });
+        template.or_else(|| {
+            // A web identity provider's claim, `token.actions.githubusercontent.com:sub`: the
+            // issuer is a host name (with a dot; no service prefix has one), optionally with a
+            // path, and the claim one IAM exposes.
+            let issuer = prefix.contains('.')
+                && self.svc(prefix).is_none()
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._/".contains(c));
+            if !issuer || !IDENTITY_PROVIDER_CLAIMS.contains(&claim) {
+                return None;
+            }
+            let [one, amr] = &self.identity_provider_keys;
+            Some(if claim == "amr" { amr } else { one })
+        })
     }
 
     /// Every condition-key name (canonical spelling, templates included), sorted.

@@ -739,8 +739,53 @@ impl<'a> Checker<'a> {
     // ----- org --------------------------------------------------------------------------------
 
     fn org(&mut self, org: &Org) {
+        let mut org_id: Option<Span> = None;
         for e in &org.entries {
             match &e.kind {
+                OrgEntryKind::OrgId { setting, id } => {
+                    if setting.name != "id" {
+                        let mut d = Diagnostic::new(
+                            Code::E0217,
+                            setting.span,
+                            format!("unknown organization setting `{}`", setting.name),
+                        )
+                        .with_label("not a setting of `org`");
+                        d = d.with_suggestion_or(
+                            did_you_mean(&setting.name, ["id"]),
+                            "the organization's id is written `id = \"o-…\"`; targets are `root = …`, `ou NAME = …`, `account NAME = …`",
+                        );
+                        self.push(d);
+                        continue;
+                    }
+                    if let Some(first) = org_id {
+                        self.push(
+                            Diagnostic::new(
+                                Code::E0107,
+                                e.span,
+                                "the organization's id is declared twice",
+                            )
+                            .with_label("second id")
+                            .with_secondary(None, first, "first id")
+                            .with_help("an organization has one id; keep one `id = \"o-…\"`"),
+                        );
+                    }
+                    org_id.get_or_insert(e.span);
+                    self.single(id);
+                    self.resolve_names_in(id);
+                    let mut lits = Vec::new();
+                    self.index.literals(self.path, id, &mut lits);
+                    if let Some(bad) = lits.iter().find(|l| !is_id(l, "o-", 10, 32, None)) {
+                        self.push(
+                            Diagnostic::new(
+                                Code::E0210,
+                                id.span,
+                                format!("`{bad}` is not a valid organization id"),
+                            )
+                            .with_label("malformed id")
+                            .with_help("organization ids are `o-` and 10–32 lowercase letters or digits (`aws organizations describe-organization` prints it)"),
+                        );
+                    }
+                }
                 OrgEntryKind::Ou { name, .. } | OrgEntryKind::Account { name, .. } => {
                     self.decl_name(name)
                 }

@@ -94,8 +94,8 @@ pub fn check_literal(
             }
         }),
         Expect::ModelId => model(cat, text, span, false),
-        Expect::Service => service(cat, text, span),
-        Expect::Action => action(cat, text, span),
+        Expect::Service => uncatalogued(service(cat, text, span), quoted, text, "AWS service"),
+        Expect::Action => uncatalogued(action(cat, text, span), quoted, text, "action"),
         Expect::TagKey => tag_key(text, span),
         Expect::PrincipalArn => principal_arn(text, span),
         Expect::AccountId => account_id(text, span),
@@ -347,7 +347,32 @@ fn action(cat: &Catalog, text: &str, span: Span) -> Option<Diagnostic> {
         did_you_mean(text, names.iter().map(String::as_str)),
         format!("no `{canonical}` action is close; see the service authorization reference"),
     );
-    Some(d)
+    Some(d.with_note(format!(
+        "an action newer than the catalog can be kept by quoting it: `\"{text}\"` (W0228)"
+    )))
+}
+
+/// A quoted action or service that the catalog does not know is kept as written, with W0228:
+/// it may be newer than the catalog, or retired but still in published policies. Unquoted, it
+/// stays an error (E0201, E0202), where a typo is likelier.
+fn uncatalogued(d: Option<Diagnostic>, quoted: bool, text: &str, what: &str) -> Option<Diagnostic> {
+    match d {
+        Some(d) if quoted && matches!(d.code, Code::E0201 | Code::E0202) => {
+            let mut w = Diagnostic::new(
+                Code::W0228,
+                d.span,
+                format!("{what} `{text}` is not in the embedded catalog; kept as written"),
+            )
+            .with_label("not in the service authorization reference data");
+            if let Some(fix) = &d.fix {
+                w = w.with_note(format!("a known {what} is close: `{}`", fix.replacement));
+            }
+            Some(w.with_help(format!(
+                "fine for an {what} newer than the catalog (`govc --version` names its date) or a retired one; otherwise check the spelling"
+            )))
+        }
+        d => d,
+    }
 }
 
 fn tag_key(text: &str, span: Span) -> Option<Diagnostic> {

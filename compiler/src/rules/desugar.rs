@@ -122,6 +122,11 @@ impl Desugar<'_> {
                         span: name.span,
                     });
                 }
+                OrgEntryKind::OrgId { id, .. } => {
+                    if out.id.is_none() {
+                        out.id = self.lits(id).into_iter().next();
+                    }
+                }
                 OrgEntryKind::LimitsPreset(p) => {
                     if p.name == "legacy" {
                         out.limits = Limits::LEGACY;

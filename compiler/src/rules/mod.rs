@@ -93,6 +93,8 @@ pub struct Org {
     pub targets: Vec<Target>,
     /// The quotas of `org`'s `limits`; [`Limits::CURRENT`] without one.
     pub limits: Limits,
+    /// The organization's id (`id = "o-…"`): `aws:PrincipalOrgID` of its principals.
+    pub id: Option<String>,
 }
 
 impl Default for Org {
@@ -100,6 +102,7 @@ impl Default for Org {
         Org {
             targets: Vec::new(),
             limits: Limits::CURRENT,
+            id: None,
         }
     }
 }

@@ -310,8 +310,8 @@ impl<'a> Levels<'a> {
 
 /// The accounts (by name) whose policies decide a request made in a test on `account`: the
 /// principal's, by `aws:PrincipalAccount` (a test sets it to the tested account unless `with`
-/// says otherwise), and the resource owner's, by `aws:ResourceAccount` (the tested account
-/// when the request does not carry it). `None` for an account id the organization does not
+/// says otherwise), and the resource owner's, by `aws:ResourceAccount`, or when the request
+/// does not carry it the account the resource's ARN names, or else the tested account. `None` for an account id the organization does not
 /// declare: its principal or resource is outside the organization, and no SCP (or RCP) of it
 /// applies. docs/semantics.md, "Whose policies decide".
 pub fn parties(
@@ -346,7 +346,22 @@ pub fn parties(
             .map(|t| t.name.clone())
     };
     let principal = by_id("aws:PrincipalAccount").unwrap_or_else(tested);
-    let resource = by_id("aws:ResourceAccount").unwrap_or_else(tested);
+    // The owner: `aws:ResourceAccount`, else the account an ARN names (a KMS key's, a role's;
+    // an S3 ARN names none), else the tested account.
+    let in_arn = request
+        .resource
+        .split(':')
+        .nth(4)
+        .filter(|a| crate::check::values::is_account_id(a));
+    let resource = by_id("aws:ResourceAccount").unwrap_or_else(|| match in_arn {
+        Some(id) => program
+            .org
+            .targets
+            .iter()
+            .find(|t| t.kind == TargetKind::Account && t.id == id)
+            .map(|t| t.name.clone()),
+        None => tested(),
+    });
     (principal, resource)
 }
 
@@ -452,15 +467,32 @@ pub fn evaluate(levels: &[Level], request: &Request) -> Evaluation {
     }
 }
 
-/// The request an expectation describes: `in REGION` sets `aws:RequestedRegion`, the test's
-/// account is `aws:PrincipalAccount`, and `with { … }` adds or overrides keys
-/// (docs/language.md §13).
-pub fn request(e: &Expectation, account_id: &str) -> Request {
+/// The keys AWS puts in the context of every request a principal of an account makes
+/// directly, with their values for such a request (IAM User Guide, "AWS global condition
+/// context keys", each key's "Availability"): made over TLS, by an IAM principal rather than a
+/// service principal, not through another service. A test's request carries them unless its
+/// `with` says otherwise (docs/language.md §13).
+pub const TEST_DEFAULTS: [(&str, &str); 3] = [
+    ("aws:SecureTransport", "true"),
+    ("aws:PrincipalIsAWSService", "false"),
+    ("aws:ViaAWSService", "false"),
+];
+
+/// The request an expectation describes, for a principal of the account with id
+/// `account_id`: `in REGION` sets `aws:RequestedRegion`, the account is `aws:PrincipalAccount`,
+/// the keys of [`TEST_DEFAULTS`] have their values, and `with { … }` adds or overrides keys
+/// (docs/language.md §13). When the organization declares its id and the principal's account
+/// (after `with`) is one of its accounts, `aws:PrincipalOrgID` is that id unless `with` gives
+/// it.
+pub fn request(program: &Program, e: &Expectation, account_id: &str) -> Request {
     let mut context = BTreeMap::new();
     context.insert(
         "aws:PrincipalAccount".to_string(),
         ContextValue::One(account_id.to_string()),
     );
+    for (k, v) in TEST_DEFAULTS {
+        context.insert(k.to_string(), ContextValue::One(v.to_string()));
+    }
     if let Some(r) = &e.region {
         context.insert(
             "aws:RequestedRegion".to_string(),
@@ -475,6 +507,25 @@ pub fn request(e: &Expectation, account_id: &str) -> Request {
             TestValue::Many(vs) => ContextValue::Many(vs.clone()),
         };
         context.insert(k.clone(), v);
+    }
+    if let Some(org) = &program.org.id {
+        let has = |key: &str| context.keys().any(|k| k.eq_ignore_ascii_case(key));
+        let member = context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalAccount"))
+            .is_some_and(|(_, v)| {
+                matches!(v, ContextValue::One(id) if program
+                    .org
+                    .targets
+                    .iter()
+                    .any(|t| t.kind == TargetKind::Account && &t.id == id))
+            });
+        if member && !has("aws:PrincipalOrgID") {
+            context.insert(
+                "aws:PrincipalOrgID".to_string(),
+                ContextValue::One(org.clone()),
+            );
+        }
     }
     Request {
         action: e.action.clone(),
@@ -544,7 +595,7 @@ pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
                     .map(|a| a.id.clone())
                     .unwrap_or_default();
                 for e in &t.expects {
-                    let request = request(e, &id);
+                    let request = request(program, e, &id);
                     let evaluation = index.layers(&account, &request).evaluate(&request);
                     results.push(ExpectResult {
                         account: account.clone(),

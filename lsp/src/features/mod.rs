@@ -182,7 +182,9 @@ impl Walker {
                         ast::OrgEntryKind::Limits(kvs) => {
                             kvs.iter().for_each(|(_, v)| self.value(v))
                         }
-                        ast::OrgEntryKind::LimitsPreset(_) | ast::OrgEntryKind::Error => {}
+                        ast::OrgEntryKind::LimitsPreset(_)
+                        | ast::OrgEntryKind::OrgId { .. }
+                        | ast::OrgEntryKind::Error => {}
                     }
                 }
             }

@@ -405,6 +405,14 @@ none), so `action != …`, `action not in […]` and `action not like …` canno
 `rcp` block. List the actions the rule is about (`action in [s3:PutObject, s3:DeleteObject]`),
 or deny whole services with `deny service`.";
 
+    W0228: Warning, "action or service not in the catalog, kept as written",
+"A quoted action (`\"s3:NewApi\"`) or service that the embedded Service Authorization Reference
+data does not know is kept as written instead of refused (unquoted, it is E0202 or E0201,
+since a typo is the likelier cause). Use this for an action AWS added after the catalog's date
+(`govc --version`), or for a retired one that a published policy still names: the statement
+matches requests for exactly that name, as AWS would. Refresh the catalog to make the warning
+go away for new actions (docs/catalog.md).";
+
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
 units, not on the root or on accounts (seed 003; docs/aws.md §6).";

@@ -123,6 +123,10 @@ impl Erase for OrgEntry {
                 keyword.erase();
                 id.erase();
             }
+            OrgEntryKind::OrgId { setting, id } => {
+                setting.erase();
+                id.erase();
+            }
             OrgEntryKind::Ou { name, id, parent } | OrgEntryKind::Account { name, id, parent } => {
                 name.erase();
                 id.erase();

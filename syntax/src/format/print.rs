@@ -390,6 +390,11 @@ impl<'s> Printer<'s> {
                 self.text("root = ");
                 self.str(id);
             }
+            OrgEntryKind::OrgId { setting, id } => {
+                self.ident(setting);
+                self.text(" = ");
+                self.value(id);
+            }
             OrgEntryKind::Ou { name, id, parent } | OrgEntryKind::Account { name, id, parent } => {
                 self.kw(if matches!(e.kind, OrgEntryKind::Ou { .. }) {
                     "ou"
