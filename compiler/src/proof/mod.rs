@@ -763,7 +763,7 @@ fn prove_rcps(
 }
 
 /// A request in one line, for reports.
-pub(crate) fn describe_request(r: &Request) -> String {
+pub fn describe_request(r: &Request) -> String {
     let mut s = format!("{} on \"{}\"", r.action, r.resource);
     if !r.context.is_empty() {
         let kv: Vec<String> = r
