@@ -39,8 +39,12 @@ fn constructs(s: &Stmt, out: &mut Vec<&'static str>) {
             out.push("`only models`");
             &[]
         }
-        StmtKind::OnlyRegions { clauses, .. } => {
-            out.push("`only regions`");
+        StmtKind::OnlyRegions { clauses, all, .. } => {
+            out.push(if all.is_some() {
+                "`only regions … for all services`"
+            } else {
+                "`only regions`"
+            });
             clauses
         }
         StmtKind::DenyApiKeys { clauses, .. } => {

@@ -943,9 +943,23 @@ fn program(rng: &mut Rng) -> Program {
         text.push_str("}\n");
         identities.push("id0".to_string());
     }
-    // Resource control policies, from a stream of their own so that the rest of the program
-    // (and the programs after it) stay what earlier runs generated.
+    // Resource control policies, and the account-wide Region restriction, from a stream of
+    // their own so that the rest of the program (and the programs after it) stay what earlier
+    // runs generated.
     let mut stream = Rng(g.rng.0 ^ 0x5243_5053);
+    if stream.chance(25) {
+        let mut h = Gen {
+            rng: &mut stream,
+            models: Vec::new(),
+        };
+        text.push_str(&format!(
+            "scp g0 {{\n  only regions {} for all services {}\n}}\n",
+            Gen::list(&strings(&h.rng.some(REGIONS, 3))),
+            h.clauses(2)
+        ));
+        let at = h.rng.some(&targets, 2);
+        text.push_str(&format!("attach g0 to {}\n", at.join(", ")));
+    }
     let rcps = stream.chance(45);
     if rcps {
         let mut h = Gen {

@@ -76,6 +76,34 @@ fn the_services_rcps_govern_are_catalog_services() {
     assert_eq!(rules.policies[0].rules[0].action, ScopeSet::In(want));
 }
 
+#[test]
+fn the_global_services_are_the_catalogs() {
+    let (database, ws) = load_one("scp s {\n  only regions eu-west-1 for all services\n}\n");
+    let index = db::program_index(&database, ws);
+    let (module, item) = govc_compiler::stdlib::GLOBAL_SERVICES;
+    let services = index.std_literals(module, item);
+    // Generated from the same data as the catalog (tools/catalog/refresh.sh): they agree.
+    assert_eq!(services, catalog().global_services());
+    for s in [
+        "iam",
+        "organizations",
+        "route53",
+        "cloudfront",
+        "sts",
+        "support",
+    ] {
+        assert!(services.iter().any(|x| x == s), "{s} is global");
+    }
+    // Regional services are not.
+    for s in ["s3", "ec2", "bedrock", "bedrock-mantle"] {
+        assert!(!services.iter().any(|x| x == s), "{s} is regional");
+    }
+    // `for all services` denies every action but theirs.
+    let rules = db::program_rules(&database, ws);
+    let want: Vec<String> = services.iter().map(|s| format!("{s}:*")).collect();
+    assert_eq!(rules.policies[0].rules[0].action, ScopeSet::NotIn(want));
+}
+
 /// A documented statement, written in `.gov` with one concrete value per list, and the
 /// placeholders of its JSON in `stdlib/bedrock.gov` given the same values (the documented
 /// `, …` — more of the same — is dropped).

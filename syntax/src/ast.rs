@@ -240,8 +240,11 @@ pub enum StmtKind {
     OnlyRegions {
         /// The Regions allowed.
         regions: Vec<Value>,
-        /// The services after `for services`; empty: `bedrock` and `bedrock-mantle`.
+        /// The services after `for services`; empty: `bedrock` and `bedrock-mantle`, or, with
+        /// `all`, every service but the global ones.
         services: Vec<Value>,
+        /// `for all services`: where `all` is written.
+        all: Option<Span>,
         /// The `when`/`unless` clauses that narrow the deny.
         clauses: Vec<Clause>,
     },

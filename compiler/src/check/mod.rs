@@ -900,6 +900,7 @@ impl<'a> Checker<'a> {
                 regions,
                 services,
                 clauses,
+                ..
             } => {
                 self.values(regions, Expect::Region);
                 self.values(services, Expect::Service);
@@ -983,6 +984,20 @@ impl<'a> Checker<'a> {
             StmtKind::DenyServices {
                 services: named, ..
             } => self.rcp_services(named, &services),
+            StmtKind::OnlyRegions { all: Some(all), .. } => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E0227,
+                        *all,
+                        "`for all services` cannot be written in a resource control policy",
+                    )
+                    .with_label("it excludes the global services, and RCPs have no `NotAction`")
+                    .with_help(format!(
+                        "name the services: `for services {}`",
+                        services.join(", ")
+                    )),
+                );
+            }
             StmtKind::OnlyRegions {
                 services: named, ..
             } => {

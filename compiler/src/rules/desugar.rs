@@ -274,16 +274,26 @@ impl Desugar<'_> {
             StmtKind::OnlyRegions {
                 regions,
                 services,
+                all,
                 clauses,
             } => {
                 let regions = self.lits_all(regions);
-                let services = if services.is_empty() {
-                    vec!["bedrock".to_string(), "bedrock-mantle".to_string()]
+                let patterns = |services: Vec<String>| -> Vec<String> {
+                    services.iter().map(|s| format!("{s}:*")).collect()
+                };
+                let action = if all.is_some() {
+                    // Every action but the global services' (`NotAction`).
+                    ScopeSet::NotIn(patterns(self.std(crate::stdlib::GLOBAL_SERVICES)))
+                } else if services.is_empty() {
+                    ScopeSet::In(patterns(vec![
+                        "bedrock".to_string(),
+                        "bedrock-mantle".to_string(),
+                    ]))
                 } else {
-                    self.lits_all(services)
+                    ScopeSet::In(patterns(self.lits_all(services)))
                 };
                 out.push(forbid(
-                    ScopeSet::In(services.iter().map(|s| format!("{s}:*")).collect()),
+                    action,
                     ScopeSet::Any,
                     Cond::and(vec![
                         Cond::negate(self.pred("aws:RequestedRegion", Test::Eq(regions))),

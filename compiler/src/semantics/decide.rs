@@ -214,14 +214,24 @@ impl Meaning {
             Stmt::OnlyRegions {
                 regions,
                 services,
+                all_services,
                 clauses,
             } => {
-                let services = if services.is_empty() {
-                    &self.facts.region_services
+                let svc = if *all_services {
+                    // Every request but those of the global services.
+                    let global = any_action(
+                        l,
+                        self.facts.global_services.iter().map(|s| format!("{s}:*")),
+                    );
+                    l.not(global)
                 } else {
-                    services
+                    let services = if services.is_empty() {
+                        &self.facts.region_services
+                    } else {
+                        services
+                    };
+                    any_action(l, services.iter().map(|s| format!("{s}:*")))
                 };
-                let svc = any_action(l, services.iter().map(|s| format!("{s}:*")));
                 let inside = any_some(l, REGION, Op::StringEquals, regions);
                 let outside = l.not(inside);
                 let c = self.clauses(l, clauses);

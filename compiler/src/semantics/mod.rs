@@ -71,6 +71,8 @@ pub struct Facts {
     pub application_profiles: String,
     /// `rcp::services`: the services resource control policies govern.
     pub rcp_services: Vec<String>,
+    /// `global::services`: the services `only regions … for all services` leaves open.
+    pub global_services: Vec<String>,
 }
 
 impl Facts {
@@ -93,6 +95,10 @@ impl Facts {
             system_profiles: one("inference_profiles"),
             application_profiles: one("application_inference_profiles"),
             rcp_services: index.std_literals(module, item),
+            global_services: {
+                let (module, item) = crate::stdlib::GLOBAL_SERVICES;
+                index.std_literals(module, item)
+            },
         }
     }
 }
@@ -126,12 +132,16 @@ pub enum Stmt {
         /// The model id patterns allowed.
         models: Vec<String>,
     },
-    /// `only regions R, … [for services S, …]`: forbids the services' requests elsewhere.
+    /// `only regions R, … [for services S, … | for all services]`: forbids the services'
+    /// requests elsewhere.
     OnlyRegions {
         /// The Regions left open (exact codes).
         regions: Vec<String>,
-        /// Service prefixes; empty means the default, `bedrock` and `bedrock-mantle`.
+        /// Service prefixes; empty means the default, `bedrock` and `bedrock-mantle` (or, with
+        /// `all_services`, every service but the global ones).
         services: Vec<String>,
+        /// `for all services`: every request but those of `global::services`.
+        all_services: bool,
         /// The `when` / `unless` clauses, all of which must hold.
         clauses: Vec<Clause>,
     },
@@ -410,10 +420,12 @@ impl Builder<'_> {
             StmtKind::OnlyRegions {
                 regions,
                 services,
+                all,
                 clauses,
             } => Stmt::OnlyRegions {
                 regions: self.lits(regions),
                 services: self.lits(services),
+                all_services: all.is_some(),
                 clauses: self.clauses(clauses),
             },
             StmtKind::DenyApiKeys { kind, clauses } => Stmt::DenyApiKeys {

@@ -128,6 +128,7 @@ impl Walker {
                 regions,
                 services,
                 clauses,
+                ..
             } => {
                 self.values(regions);
                 self.values(services);

@@ -156,10 +156,12 @@ impl Erase for Stmt {
             StmtKind::OnlyRegions {
                 regions,
                 services,
+                all,
                 clauses,
             } => {
                 regions.erase();
                 services.erase();
+                all.erase();
                 clauses.erase();
             }
             StmtKind::DenyServices { services, clauses } => {

@@ -472,11 +472,14 @@ impl<'s> Printer<'s> {
             StmtKind::OnlyRegions {
                 regions,
                 services,
+                all,
                 clauses,
             } => {
                 self.text("only regions");
                 self.values(regions);
-                if !services.is_empty() {
+                if all.is_some() {
+                    self.text(" for all services");
+                } else if !services.is_empty() {
                     self.text(" for services");
                     self.values(services);
                 }
