@@ -960,6 +960,24 @@ fn program(rng: &mut Rng) -> Program {
         let at = h.rng.some(&targets, 2);
         text.push_str(&format!("attach g0 to {}\n", at.join(", ")));
     }
+    if stream.chance(25) {
+        // An allow-list with exemptions.
+        let mut h = Gen {
+            rng: &mut stream,
+            models: Vec::new(),
+        };
+        let mut c = h.clauses(2);
+        if c.is_empty() {
+            c = h.clause();
+        }
+        text.push_str(&format!(
+            "scp a0 {{\n  only models {} {c}\n}}\n",
+            h.model_list()
+        ));
+        let at = h.rng.some(&targets, 2);
+        text.push_str(&format!("attach a0 to {}\n", at.join(", ")));
+        g.models.extend(h.models);
+    }
     let rcps = stream.chance(45);
     if rcps {
         let mut h = Gen {

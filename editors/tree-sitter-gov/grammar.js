@@ -173,12 +173,16 @@ module.exports = grammar({
 
     _org_entry: $ => choice(
       $.root_declaration,
+      $.org_id_declaration,
       $.ou_declaration,
       $.account_declaration,
       $.limits_declaration,
     ),
 
     root_declaration: $ => seq('root', '=', field('id', $.string)),
+
+    // `id = "o-…"`: the organization's id (any word is accepted here; the checker wants `id`).
+    org_id_declaration: $ => seq(field('setting', $.word), '=', field('id', $._value)),
 
     ou_declaration: $ => seq(
       'ou',
@@ -247,13 +251,17 @@ module.exports = grammar({
       'only',
       'models',
       commaSep1(field('model', $._value)),
+      repeat($.clause),
     ),
 
     only_regions_statement: $ => seq(
       'only',
       'regions',
       commaSep1(field('region', $._value)),
-      optional(seq('for', 'services', commaSep1(field('service', $._value)))),
+      optional(choice(
+        seq('for', 'services', commaSep1(field('service', $._value))),
+        seq('for', 'all', 'services'),
+      )),
       repeat($.clause),
     ),
 

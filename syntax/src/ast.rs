@@ -235,6 +235,9 @@ pub enum StmtKind {
     OnlyModels {
         /// The model ids or patterns allowed.
         models: Vec<Value>,
+        /// The `when`/`unless` clauses: the list applies to the requests they all hold for;
+        /// the others are exempt (`unless principal admins`).
+        clauses: Vec<Clause>,
     },
     /// `only regions us-east-1, us-west-2 [for services bedrock, …]`
     OnlyRegions {

@@ -895,7 +895,10 @@ impl<'a> Checker<'a> {
                 self.values(models, Expect::ModelPattern);
                 self.clauses(clauses);
             }
-            StmtKind::OnlyModels { models } => self.values(models, Expect::AllowedModel),
+            StmtKind::OnlyModels { models, clauses } => {
+                self.values(models, Expect::AllowedModel);
+                self.clauses(clauses);
+            }
             StmtKind::OnlyRegions {
                 regions,
                 services,

@@ -227,7 +227,7 @@ impl Desugar<'_> {
                     "DenyModel",
                 ));
             }
-            StmtKind::OnlyModels { models } => {
+            StmtKind::OnlyModels { models, clauses } => {
                 let models = self.lits_all(models);
                 let arns: Vec<String> = models.iter().map(|m| model_arn(m)).collect();
                 let permit = |action: ScopeSet, resource: ScopeSet, cond: Cond| Rule {
@@ -270,6 +270,14 @@ impl Desugar<'_> {
                         self.pred("bedrock-mantle:Model", Test::Like(models)),
                     ]),
                 ));
+                // The exemptions: a request the clauses do not all hold for may use any model.
+                if !clauses.is_empty() {
+                    out.push(permit(
+                        ScopeSet::In(vec!["bedrock:*".into(), "bedrock-mantle:*".into()]),
+                        ScopeSet::Any,
+                        Cond::negate(self.clauses(clauses)),
+                    ));
+                }
             }
             StmtKind::OnlyRegions {
                 regions,

@@ -318,9 +318,13 @@ impl Meaning {
     /// Whether the statement permits the request (false for statements that only forbid).
     pub fn permits<L: Logic>(&self, l: &mut L, s: &Stmt) -> L::B {
         match s {
-            Stmt::OnlyModels { models } => {
+            Stmt::OnlyModels { models, clauses } => {
                 let unlisted = self.uses_unlisted_model(l, models);
-                l.not(unlisted)
+                let listed = l.not(unlisted);
+                // Exempt: the clauses do not all hold.
+                let applies = self.clauses(l, clauses);
+                let exempt = l.not(applies);
+                l.or(listed, exempt)
             }
             Stmt::Allow {
                 actions,

@@ -131,6 +131,9 @@ pub enum Stmt {
     OnlyModels {
         /// The model id patterns allowed.
         models: Vec<String>,
+        /// The `when` / `unless` clauses: a request they do not all hold for is exempt, and
+        /// permitted whatever model it uses.
+        clauses: Vec<Clause>,
     },
     /// `only regions R, … [for services S, … | for all services]`: forbids the services'
     /// requests elsewhere.
@@ -414,8 +417,9 @@ impl Builder<'_> {
                 models: self.lits(models),
                 clauses: self.clauses(clauses),
             },
-            StmtKind::OnlyModels { models } => Stmt::OnlyModels {
+            StmtKind::OnlyModels { models, clauses } => Stmt::OnlyModels {
                 models: self.lits(models),
+                clauses: self.clauses(clauses),
             },
             StmtKind::OnlyRegions {
                 regions,

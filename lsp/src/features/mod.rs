@@ -123,7 +123,10 @@ impl Walker {
                 self.values(models);
                 self.clauses(clauses);
             }
-            StmtKind::OnlyModels { models } => self.values(models),
+            StmtKind::OnlyModels { models, clauses } => {
+                self.values(models);
+                self.clauses(clauses);
+            }
             StmtKind::OnlyRegions {
                 regions,
                 services,

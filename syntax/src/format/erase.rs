@@ -152,7 +152,10 @@ impl Erase for Stmt {
                 models.erase();
                 clauses.erase();
             }
-            StmtKind::OnlyModels { models } => models.erase(),
+            StmtKind::OnlyModels { models, clauses } => {
+                models.erase();
+                clauses.erase();
+            }
             StmtKind::OnlyRegions {
                 regions,
                 services,

@@ -465,9 +465,10 @@ impl<'s> Printer<'s> {
                 self.values(models);
                 self.clauses(clauses);
             }
-            StmtKind::OnlyModels { models } => {
+            StmtKind::OnlyModels { models, clauses } => {
                 self.text("only models");
                 self.values(models);
+                self.clauses(clauses);
             }
             StmtKind::OnlyRegions {
                 regions,
