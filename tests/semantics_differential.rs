@@ -994,6 +994,17 @@ fn program(rng: &mut Rng) -> Program {
             let at = h.rng.some(&targets, 2);
             text.push_str(&format!("attach r{i} to {}\n", at.join(", ")));
         }
+        if h.rng.chance(40) {
+            // Named conditions, one built on the other, used in an RCP and an SCP.
+            let (p1, p2, p3) = (h.rcp_pred(), h.rcp_pred(), h.rcp_pred());
+            text.push_str(&format!(
+                "const nc0 = {{ {p1} }}\nconst nc1 = {{ nc0 || {p2} }}\n\
+                 rcp rn {{\n  deny all unless nc1\n  deny service s3 when nc0 unless {{ !nc0 && {p3} }}\n}}\n\
+                 scp sn {{\n  deny actions bedrock:InvokeModel, s3:GetObject unless nc1\n}}\n"
+            ));
+            let at = h.rng.some(&targets, 2);
+            text.push_str(&format!("attach rn, sn to {}\n", at.join(", ")));
+        }
     }
     let models = g.models;
     Program {
@@ -1402,6 +1413,7 @@ fn three_deciders_agree() {
                     matches!(
                         d.code,
                         govc_compiler::diagnostics::Code::E0402
+                            | govc_compiler::diagnostics::Code::E0404
                             | govc_compiler::diagnostics::Code::E0400
                             | govc_compiler::diagnostics::Code::E0401
                     )

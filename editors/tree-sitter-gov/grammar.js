@@ -104,6 +104,7 @@ module.exports = grammar({
       $.use_declaration,
       $.org_block,
       $.const_declaration,
+      $.condition_declaration,
       $.set_declaration,
       $.scp_block,
       $.identity_block,
@@ -118,6 +119,9 @@ module.exports = grammar({
     use_declaration: $ => seq('use', field('source', choice($.string, $.path))),
 
     const_declaration: $ => seq('const', field('name', $._name), '=', field('value', $._value)),
+
+    // `const in_org = { context["aws:PrincipalOrgID"] == "o-…" }`: a named condition.
+    condition_declaration: $ => seq('const', field('name', $._name), '=', $.condition_block),
 
     set_declaration: $ => seq('set', field('name', $._name), '=', field('value', $._value)),
 
@@ -317,6 +321,7 @@ module.exports = grammar({
         $.principal_account_predicate,
         $.via_mcp_predicate,
         $.condition_block,
+        field('condition', alias($.word, $.condition_name)),
       ),
     ),
 
@@ -373,6 +378,7 @@ module.exports = grammar({
       $.not_condition,
       $.parenthesized_condition,
       $.predicate,
+      alias($.word, $.condition_name),
     ),
 
     or_condition: $ => prec.left(PREC.or, seq(

@@ -92,6 +92,9 @@ pub enum ItemKind {
     Org(Org),
     /// `const name = value` / `set name = [..]`
     Const(Const),
+    /// `const name = { condition }`: a named condition, used as `when name` / `unless name`
+    /// or inside another condition.
+    Condition(NamedCondition),
     /// `scp name { … }`: a service control policy.
     Scp(Policy),
     /// `guardrail name { … }`: a Bedrock organization policy (BEDROCK_POLICY).
@@ -192,6 +195,15 @@ pub struct Const {
     pub name: Ident,
     /// The value after `=`.
     pub value: Value,
+}
+
+/// `const name = { condition }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedCondition {
+    /// The name it is used by.
+    pub name: Ident,
+    /// The condition between the braces.
+    pub cond: Cond,
 }
 
 /// An `scp` or `identity` block.
@@ -423,6 +435,8 @@ pub enum Cond {
     Not(Box<Cond>, Span),
     /// One `[any|all] context["key"] <op>` predicate.
     Pred(Pred),
+    /// The name of a condition declared with `const name = { … }`.
+    Ref(Ident),
 }
 
 impl Cond {
@@ -431,6 +445,7 @@ impl Cond {
         match self {
             Cond::And(_, s) | Cond::Or(_, s) | Cond::Not(_, s) => *s,
             Cond::Pred(p) => p.span,
+            Cond::Ref(name) => name.span,
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum DeclKind {
     Const,
     /// A `set`: a named list of values.
     Set,
+    /// A named condition, `const name = { … }`.
+    Condition,
 }
 
 impl DeclKind {
@@ -54,6 +56,7 @@ impl DeclKind {
             DeclKind::Control => "a control",
             DeclKind::Const => "a constant",
             DeclKind::Set => "a set",
+            DeclKind::Condition => "a named condition",
         }
     }
 
@@ -81,6 +84,8 @@ pub struct Decl {
     pub span: Span,
     /// For constants and sets.
     pub value: Option<Value>,
+    /// For named conditions.
+    pub cond: Option<ast::Cond>,
     /// For targets: the id string and its span, and the parent's name.
     pub target_id: Option<(String, Span)>,
     /// For OUs and accounts: the parent named after `under` (`None`: directly under the root).
@@ -226,6 +231,22 @@ impl Index {
         }
     }
 
+    /// The named condition `name` as seen from `file`: the declaring file (whose scope its
+    /// names are read in) and the condition. `None` when the name is not a visible condition
+    /// (the checker reports it).
+    pub fn named_condition<'a>(
+        &'a self,
+        file: &str,
+        name: &str,
+    ) -> Option<(&'a str, &'a ast::Cond)> {
+        match self.resolve(file, name) {
+            Resolved::Decl(d) if d.kind == DeclKind::Condition => {
+                d.cond.as_ref().map(|c| (d.file.as_str(), c))
+            }
+            _ => None,
+        }
+    }
+
     /// Resolves `module::item` (also `std::module::item`).
     pub fn resolve_path<'a>(&'a self, segments: &[&str]) -> Result<&'a Decl, PathError> {
         let segs: &[&str] = match segments {
@@ -348,6 +369,7 @@ fn declarations(path: &str, file: &ast::File) -> Vec<Decl> {
         file: path.to_string(),
         span: name.span,
         value: None,
+        cond: None,
         target_id: None,
         parent: None,
     };
@@ -362,6 +384,7 @@ fn declarations(path: &str, file: &ast::File) -> Vec<Decl> {
                             file: path.to_string(),
                             span: *keyword,
                             value: None,
+                            cond: None,
                             target_id: Some((id.value.clone(), id.span)),
                             parent: None,
                         }),
@@ -390,6 +413,11 @@ fn declarations(path: &str, file: &ast::File) -> Vec<Decl> {
                     },
                 );
                 d.value = Some(c.value.clone());
+                out.push(d);
+            }
+            ItemKind::Condition(c) => {
+                let mut d = mk(&c.name, DeclKind::Condition);
+                d.cond = Some(c.cond.clone());
                 out.push(d);
             }
             ItemKind::Scp(p) => out.push(mk(&p.name, DeclKind::Scp)),

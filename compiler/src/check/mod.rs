@@ -34,6 +34,7 @@ pub(crate) fn check_file(index: &Index, path: &str, file: &File) -> Vec<Diagnost
         expanding: Vec::new(),
         checked_consts: HashMap::new(),
         const_height: 0,
+        cond_heights: HashMap::new(),
     };
     for item in &file.items {
         c.item(item);
@@ -343,6 +344,8 @@ struct Checker<'a> {
     checked_consts: HashMap<(String, String, Expect), usize>,
     /// The longest chain of constants met in the value being expanded.
     const_height: usize,
+    /// Named condition (file, name) → how many conditions deep it goes.
+    cond_heights: HashMap<(String, String), usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -364,6 +367,11 @@ impl<'a> Checker<'a> {
                 self.decl_name(&c.name);
                 // Elements are typed where the constant is used; here only names are resolved.
                 self.resolve_names_in(&c.value);
+            }
+            ItemKind::Condition(c) => {
+                self.decl_name(&c.name);
+                self.cond(&c.cond);
+                self.condition_cycle(c);
             }
             ItemKind::Scp(p) => {
                 self.decl_name(&p.name);
@@ -1201,6 +1209,8 @@ impl<'a> Checker<'a> {
                 }
             }
             Cond::Not(x, _) => self.keys_for_actions(x, actions, seen),
+            // A named condition's keys are checked where it is declared, not per use.
+            Cond::Ref(_) => {}
             Cond::Pred(p) => {
                 let cat = &self.index.catalog;
                 let Some(key) = cat.condition_key(&p.key.value) else {
@@ -1290,7 +1300,126 @@ impl<'a> Checker<'a> {
             }
             Cond::Not(x, _) => self.cond(x),
             Cond::Pred(p) => self.pred(p),
+            Cond::Ref(name) => self.cond_ref(name),
         }
+    }
+
+    /// A use of a named condition: declared, visible, and a condition (E0100, E0105).
+    fn cond_ref(&mut self, name: &Ident) {
+        match self.index.resolve(self.path, &name.name) {
+            Resolved::Decl(d) if d.kind == DeclKind::Condition => {}
+            Resolved::Decl(d) => self.push(
+                Diagnostic::new(
+                    Code::E0105,
+                    name.span,
+                    format!("`{}` is {}, not a named condition", name.name, d.kind.describe()),
+                )
+                .with_label("expected a condition")
+                .with_secondary(Some(d.file.clone()), d.span, "declared here")
+                .with_help("name a condition declared with `const NAME = { … }`, or write the condition in braces"),
+            ),
+            Resolved::NotInScope(d) => self.push(self.not_in_scope(&name.name, name.span, d)),
+            Resolved::Unknown => {
+                let names: Vec<String> = self
+                    .index
+                    .visible_names(self.path)
+                    .iter()
+                    .filter(|d| d.kind == DeclKind::Condition)
+                    .map(|d| d.name.clone())
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::E0100,
+                    name.span,
+                    format!("unknown condition `{}`", name.name),
+                )
+                .with_label("not declared");
+                d = d.with_suggestion_or(
+                    did_you_mean(&name.name, names.iter().map(String::as_str)),
+                    "declare it with `const NAME = { … }`, or write the condition in braces: `unless { context[\"…\"] … }`",
+                );
+                self.push(d);
+            }
+        }
+    }
+
+    /// E0100: a named condition that uses itself, directly or through others.
+    fn condition_cycle(&mut self, c: &NamedCondition) {
+        // Depth-first through the conditions it names; each declaration visited once, so the
+        // walk is bounded by the program's size.
+        let mut seen: HashSet<(String, String)> = HashSet::new();
+        let mut stack: Vec<(String, &Cond)> = vec![(self.path.to_string(), &c.cond)];
+        let mut refs: Vec<(String, Ident)> = Vec::new();
+        while let Some((file, cond)) = stack.pop() {
+            refs.clear();
+            collect_refs(cond, &file, &mut refs);
+            for (file, r) in refs.drain(..) {
+                let Some((decl_file, inner)) = self.index.named_condition(&file, &r.name) else {
+                    continue;
+                };
+                if r.name == c.name.name && decl_file == self.path {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E0100,
+                            c.name.span,
+                            format!("`{}` is defined in terms of itself", c.name.name),
+                        )
+                        .with_label("refers back to itself")
+                        .with_help("a named condition cannot contain itself, directly or through other conditions"),
+                    );
+                    return;
+                }
+                if seen.insert((decl_file.to_string(), r.name.clone())) {
+                    stack.push((decl_file.to_string(), inner));
+                }
+            }
+        }
+        // No cycle: the chain of conditions it names is bounded like a chain of constants, so
+        // that expanding it (the desugaring, the semantics) stays shallow.
+        let path = self.path;
+        let height = 1 + self.cond_below(path, &c.cond, 1);
+        if height > index::MAX_CONST_DEPTH {
+            self.push(
+                Diagnostic::new(
+                    Code::E0117,
+                    c.name.span,
+                    format!(
+                        "named conditions nested more than {} deep",
+                        index::MAX_CONST_DEPTH
+                    ),
+                )
+                .with_label("the chain of conditions from here is too long")
+                .with_help("write the condition more directly, with fewer intermediate names"),
+            );
+        }
+    }
+
+    /// How many named conditions `c` reaches through, one below the other (0: none), capped
+    /// just past the limit; memoised per declaration, so every chain is walked once, and never
+    /// more than the limit deep in recursion.
+    fn cond_below(&mut self, file: &str, c: &Cond, depth: usize) -> usize {
+        let mut refs = Vec::new();
+        collect_refs(c, file, &mut refs);
+        let mut h = 0;
+        for (file, r) in refs {
+            let Some((decl_file, inner)) = self.index.named_condition(&file, &r.name) else {
+                continue;
+            };
+            let key = (decl_file.to_string(), r.name.clone());
+            let b = match self.cond_heights.get(&key) {
+                Some(&b) => b,
+                None if depth >= index::MAX_CONST_DEPTH => return index::MAX_CONST_DEPTH + 1,
+                None => {
+                    // Marked before the walk, so a cycle (reported apart) ends it.
+                    self.cond_heights.insert(key.clone(), 0);
+                    let b = (1 + self.cond_below(decl_file, inner, depth + 1))
+                        .min(index::MAX_CONST_DEPTH + 1);
+                    self.cond_heights.insert(key, b);
+                    b
+                }
+            };
+            h = h.max(b);
+        }
+        h
     }
 
     fn pred(&mut self, p: &Pred) {
@@ -1756,6 +1885,16 @@ fn leak_path<'a>(index: &'a Index, file: &str) -> Option<&'a str> {
         .iter()
         .find(|f| f.as_str() == file)
         .map(String::as_str)
+}
+
+/// The named conditions a condition uses directly, with the file they are seen from.
+fn collect_refs(c: &Cond, file: &str, out: &mut Vec<(String, Ident)>) {
+    match c {
+        Cond::And(v, _) | Cond::Or(v, _) => v.iter().for_each(|x| collect_refs(x, file, out)),
+        Cond::Not(x, _) => collect_refs(x, file, out),
+        Cond::Pred(_) => {}
+        Cond::Ref(name) => out.push((file.to_string(), name.clone())),
+    }
 }
 
 /// E0226: `what` (an action or a service) is of a service RCPs do not govern.

@@ -538,6 +538,16 @@ impl Desugar<'_> {
             ast::Cond::And(v, _) => Cond::And(v.iter().map(|c| self.cond(c)).collect()),
             ast::Cond::Or(v, _) => Cond::Or(v.iter().map(|c| self.cond(c)).collect()),
             ast::Cond::Not(c, _) => Cond::negate(self.cond(c)),
+            // A named condition, read in the scope of the file that declares it (the checker
+            // bounds how deep names go, and refuses cycles).
+            ast::Cond::Ref(name) => match self.index.named_condition(self.path, &name.name) {
+                Some((file, c)) => Desugar {
+                    index: self.index,
+                    path: file,
+                }
+                .cond(c),
+                None => Cond::True,
+            },
             ast::Cond::Pred(p) => {
                 let (key, family) = key_of(&self.index.catalog, &p.key.value);
                 let qualifier = p.qualifier.map(|(q, _)| q);

@@ -539,6 +539,15 @@ impl Builder<'_> {
             ast::Cond::And(v, _) => Cond::And(v.iter().map(|c| self.cond(c)).collect()),
             ast::Cond::Or(v, _) => Cond::Or(v.iter().map(|c| self.cond(c)).collect()),
             ast::Cond::Not(c, _) => Cond::Not(Box::new(self.cond(c))),
+            // A named condition means its condition, read where it is declared.
+            ast::Cond::Ref(name) => match self.index.named_condition(self.path, &name.name) {
+                Some((file, c)) => Builder {
+                    index: self.index,
+                    path: file,
+                }
+                .cond(c),
+                None => Cond::And(Vec::new()),
+            },
             ast::Cond::Pred(p) => {
                 let ty = self
                     .index

@@ -20,6 +20,8 @@
 (test_block target: (identifier) @type)
 
 (const_declaration name: (identifier) @constant)
+(condition_declaration name: (identifier) @constant)
+(condition_name) @constant
 (set_declaration name: (identifier) @constant)
 
 (limits_declaration preset: (identifier) @constant.builtin)

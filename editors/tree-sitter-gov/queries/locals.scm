@@ -4,6 +4,7 @@
 (source_file) @local.scope
 
 (const_declaration name: (identifier) @local.definition)
+(condition_declaration name: (identifier) @local.definition)
 (set_declaration name: (identifier) @local.definition)
 (scp_block name: (identifier) @local.definition)
 (identity_block name: (identifier) @local.definition)

@@ -80,6 +80,7 @@ impl Walker {
         match c {
             Cond::And(cs, _) | Cond::Or(cs, _) => cs.iter().for_each(|c| self.cond(c)),
             Cond::Not(c, _) => self.cond(c),
+            Cond::Ref(name) => self.ident(name, Role::Name),
             Cond::Pred(p) => match &p.op {
                 PredOp::Absent | PredOp::Present => {}
                 PredOp::Cmp(_, v)
@@ -195,6 +196,10 @@ impl Walker {
             ItemKind::Const(c) => {
                 self.ident(&c.name, Role::Decl);
                 self.value(&c.value);
+            }
+            ItemKind::Condition(c) => {
+                self.ident(&c.name, Role::Decl);
+                self.cond(&c.cond);
             }
             ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 self.ident(&p.name, Role::Decl);

@@ -115,6 +115,14 @@ pub fn symbols(snap: &Snapshot) -> Vec<DocumentSymbol> {
                 c.name.span,
                 Vec::new(),
             )),
+            ItemKind::Condition(c) => out.push(sym(
+                c.name.name.clone(),
+                Some(head(text, c.cond.span())),
+                SymbolKind::BOOLEAN,
+                s,
+                c.name.span,
+                Vec::new(),
+            )),
             ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 let kind = match item.kind {
                     ItemKind::Scp(_) => "scp",

@@ -55,7 +55,7 @@ fn kind_type(k: DeclKind) -> u32 {
         | DeclKind::Guardrail
         | DeclKind::Identity
         | DeclKind::Control => CLASS,
-        DeclKind::Const | DeclKind::Set => VARIABLE,
+        DeclKind::Const | DeclKind::Set | DeclKind::Condition => VARIABLE,
     }
 }
 

@@ -87,6 +87,10 @@ impl Erase for Item {
                 c.name.erase();
                 c.value.erase();
             }
+            ItemKind::Condition(c) => {
+                c.name.erase();
+                c.cond.erase();
+            }
             ItemKind::Scp(p) | ItemKind::Identity(p) | ItemKind::Rcp(p) => {
                 p.name.erase();
                 p.stmts.erase();
@@ -251,6 +255,7 @@ impl Erase for Cond {
                 s.erase();
             }
             Cond::Pred(p) => p.erase(),
+            Cond::Ref(name) => name.erase(),
         }
     }
 }

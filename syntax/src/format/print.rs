@@ -314,6 +314,14 @@ impl<'s> Printer<'s> {
                 self.kw("=");
                 self.value(&c.value);
             }
+            ItemKind::Condition(c) => {
+                self.kw("const");
+                self.ident(&c.name);
+                self.space();
+                self.kw("=");
+                self.space();
+                self.braced_cond(&c.cond, item.span.end);
+            }
             ItemKind::Scp(pol) | ItemKind::Identity(pol) | ItemKind::Rcp(pol) => {
                 self.kw(match item.kind {
                     ItemKind::Scp(_) => "scp",
@@ -589,6 +597,8 @@ impl<'s> Printer<'s> {
                     self.value(v);
                 }
             }
+            // A named condition alone needs no braces: `unless in_org`.
+            SurfacePred::Cond(Cond::Ref(name)) => self.ident(name),
             SurfacePred::Cond(c) => self.braced_cond(c, span.end),
         }
     }
@@ -677,6 +687,7 @@ impl<'s> Printer<'s> {
             }
             Cond::Not(inner, _) => self.not(inner),
             Cond::Pred(p) => self.pred(p),
+            Cond::Ref(name) => self.ident(name),
         }
     }
 
@@ -709,7 +720,11 @@ impl<'s> Printer<'s> {
     /// the key; and `!!x` parses as `x`.
     fn not(&mut self, inner: &Cond) {
         self.text("!");
-        self.parens(inner);
+        match inner {
+            // `!name`: a name needs no parentheses.
+            Cond::Ref(name) => self.ident(name),
+            _ => self.parens(inner),
+        }
     }
 
     fn pred(&mut self, p: &Pred) {
