@@ -59,6 +59,14 @@ fn constructs(s: &Stmt, out: &mut Vec<&'static str>) {
             out.push("`require tags`");
             &[]
         }
+        StmtKind::RequireTagsFor { clauses, .. } => {
+            out.push("`require tags … for actions`");
+            clauses
+        }
+        StmtKind::ProtectTags { clauses, .. } => {
+            out.push("`protect tags`");
+            clauses
+        }
         StmtKind::DenyServices { clauses, .. } => {
             out.push("`deny service`");
             clauses

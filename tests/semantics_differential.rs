@@ -978,6 +978,30 @@ fn program(rng: &mut Rng) -> Program {
         text.push_str(&format!("attach a0 to {}\n", at.join(", ")));
         g.models.extend(h.models);
     }
+    if stream.chance(25) {
+        // Tag rules on any resource.
+        let mut h = Gen {
+            rng: &mut stream,
+            models: Vec::new(),
+        };
+        let tags = strings(&h.rng.some(TAGS, 2));
+        let (c1, c2) = (h.clauses(1), h.clauses(1));
+        let on = if h.rng.chance(40) {
+            " on \"arn:aws:bedrock:*:*:application-inference-profile/*\""
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "scp tg0 {{\n  require tags {} for actions bedrock:CreateInferenceProfile, s3:GetObject{on} {c1}\n\
+             \x20 require tags Project in [\"x\", \"y\"] for actions iam:CreateServiceSpecificCredential\n\
+             \x20 protect tags {} for services bedrock {c2}\n\
+             \x20 protect tags Team for actions sts:AssumeRole\n}}\n",
+            Gen::list(&tags),
+            Gen::list(&strings(&h.rng.some(&["CostCenter", "Team", "Owner"], 2))),
+        ));
+        let at = h.rng.some(&targets, 2);
+        text.push_str(&format!("attach tg0 to {}\n", at.join(", ")));
+    }
     let rcps = stream.chance(45);
     if rcps {
         let mut h = Gen {

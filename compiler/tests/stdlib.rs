@@ -146,6 +146,25 @@ const INSTANCES: &[Instance] = &[
         placeholders: &[("T", "CostCenter")],
     },
     Instance {
+        heading: "`require tags T, … for actions",
+        statement: "require tags CostCenter for actions ec2:RunInstances",
+        placeholders: &[("T", "CostCenter"), ("A", "ec2:RunInstances")],
+    },
+    Instance {
+        heading: "`require tags T in [V, …]",
+        statement: "require tags Environment in [prod] for actions ec2:RunInstances",
+        placeholders: &[
+            ("T", "Environment"),
+            ("V", "prod"),
+            ("A", "ec2:RunInstances"),
+        ],
+    },
+    Instance {
+        heading: "`protect tags T, …",
+        statement: "protect tags CostCenter for actions ec2:DeleteTags",
+        placeholders: &[("T", "CostCenter"), ("A", "ec2:DeleteTags")],
+    },
+    Instance {
         heading: "`deny service S, …`",
         statement: "deny service bedrock-agentcore",
         placeholders: &[("S", "bedrock-agentcore")],

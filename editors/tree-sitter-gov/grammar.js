@@ -221,6 +221,8 @@ module.exports = grammar({
     _statement: $ => choice(
       $.require_statement,
       $.require_tags_statement,
+      $.require_tags_for_statement,
+      $.protect_tags_statement,
       $.deny_models_statement,
       $.only_models_statement,
       $.only_regions_statement,
@@ -242,6 +244,36 @@ module.exports = grammar({
       commaSep1(field('tag', $._value)),
       'on',
       field('resource', $._name),
+    ),
+
+    // `require tags CostCenter, Team for actions ec2:RunInstances on "arn:…" unless …`,
+    // `require tags Environment in [prod, dev] for actions ec2:RunInstances`.
+    require_tags_for_statement: $ => seq(
+      'require',
+      'tags',
+      choice(
+        commaSep1(field('tag', $._value)),
+        seq(field('tag', $._value), 'in', field('value', $._value)),
+      ),
+      'for',
+      'actions',
+      commaSep1(field('action', $._value)),
+      optional(seq('on', commaSep1(field('resource', $._value)))),
+      repeat($.clause),
+    ),
+
+    // `protect tags CostCenter, Team for services ec2, s3 unless …`,
+    // `protect tags Owner for actions s3:PutBucketTagging`.
+    protect_tags_statement: $ => seq(
+      'protect',
+      'tags',
+      commaSep1(field('tag', $._value)),
+      'for',
+      choice(
+        seq('services', commaSep1(field('service', $._value))),
+        seq('actions', commaSep1(field('action', $._value))),
+      ),
+      repeat($.clause),
     ),
 
     deny_models_statement: $ => seq(

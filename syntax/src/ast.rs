@@ -236,6 +236,31 @@ pub enum StmtKind {
         /// The resource kind after `on` (`inference_profile`).
         on: Ident,
     },
+    /// `require tags K, … for actions A, … [on R, …]` (every tag present) or `require tags K in
+    /// [v, …] for actions …` (the tag has one of the values): on any service's actions.
+    RequireTagsFor {
+        /// The tag keys required (one with `values`).
+        tags: Vec<Value>,
+        /// `in [v, …]`: the values the tag may take.
+        values: Option<Value>,
+        /// The actions that must carry the tags (creation actions, typically).
+        actions: Vec<Value>,
+        /// `on R, …`: only requests on these resources; empty: every resource.
+        resources: Vec<Value>,
+        /// The `when`/`unless` clauses that narrow the deny.
+        clauses: Vec<Clause>,
+    },
+    /// `protect tags K, … for services S, …` / `for actions A, …`: the tags cannot be removed.
+    ProtectTags {
+        /// The tag keys protected.
+        tags: Vec<Value>,
+        /// `for services S, …`: their tag-removal actions (from the catalog).
+        services: Vec<Value>,
+        /// `for actions A, …`: these actions.
+        actions: Vec<Value>,
+        /// The `when`/`unless` clauses that narrow the deny.
+        clauses: Vec<Clause>,
+    },
     /// `deny model deepseek*` — both the `bedrock` and `bedrock-mantle` namespaces.
     DenyModels {
         /// The model ids or patterns denied.

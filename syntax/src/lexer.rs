@@ -251,6 +251,9 @@ pub enum Tok<'s> {
     /// `principals`
     #[token("principals")]
     KwPrincipals,
+    /// `protect`
+    #[token("protect")]
+    KwProtect,
     /// `rcp`
     #[token("rcp")]
     KwRcp,
@@ -408,6 +411,7 @@ impl Tok<'_> {
             KwRoot => "root",
             KwScp => "scp",
             KwRcp => "rcp",
+            KwProtect => "protect",
             KwService => "service",
             KwServices => "services",
             KwSet => "set",
@@ -478,6 +482,7 @@ pub const KEYWORDS: &[&str] = &[
     "present",
     "principal",
     "principals",
+    "protect",
     "rcp",
     "region",
     "regions",

@@ -894,6 +894,25 @@ impl Catalog {
             .take_while(move |m| m.id.starts_with(prefix))
     }
 
+    /// The actions of `service` that remove tags from a resource, by AWS's naming of them in the
+    /// Service Authorization Reference: `Untag…` (`UntagResource`, `UntagRole`, …),
+    /// `DeleteTags` and `RemoveTags…`. Full names, sorted. What `protect tags … for services`
+    /// denies (docs/language.md §7.6).
+    pub fn tag_removal_actions(&self, service: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .actions(service)
+            .iter()
+            .filter(|a| {
+                a.name.starts_with("Untag")
+                    || a.name == "DeleteTags"
+                    || a.name.starts_with("RemoveTags")
+            })
+            .map(|a| a.full_name())
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The service prefixes AWS serves from one endpoint for the whole partition (botocore's
     /// endpoint data): their requests carry that endpoint's Region. Sorted.
     pub fn global_services(&self) -> &[String] {

@@ -899,6 +899,60 @@ impl<'a> Checker<'a> {
                     self.push(d);
                 }
             }
+            StmtKind::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => {
+                self.values(tags, Expect::TagKey);
+                if let Some(v) = values {
+                    if let [_, second, ..] = tags.as_slice() {
+                        self.push(
+                            Diagnostic::new(
+                                Code::E0219,
+                                second.span,
+                                "`in [..]` constrains one tag",
+                            )
+                            .with_label("a second tag key")
+                            .with_help(
+                                "write one `require tags KEY in [..] for actions …` per tag",
+                            ),
+                        );
+                    }
+                    self.value(v, Expect::Text);
+                }
+                self.values(actions, Expect::Action);
+                self.values(resources, Expect::ResourceArn);
+                self.clauses(clauses);
+            }
+            StmtKind::ProtectTags {
+                tags,
+                services,
+                actions,
+                clauses,
+            } => {
+                self.values(tags, Expect::TagKey);
+                self.values(services, Expect::Service);
+                self.values(actions, Expect::Action);
+                for v in services {
+                    let mut lits = Vec::new();
+                    self.index.literals(self.path, v, &mut lits);
+                    let cat = &self.index.catalog;
+                    if let Some(none) = lits
+                        .iter()
+                        .find(|s| cat.service(s).is_some() && cat.tag_removal_actions(s).is_empty())
+                    {
+                        self.push(
+                            Diagnostic::new(Code::E0229, v.span, format!("`{none}` has no tag-removal action"))
+                                .with_label("no `Untag…`, `DeleteTags` or `RemoveTags…` action in the catalog")
+                                .with_help("name the actions that remove its tags: `protect tags … for actions …`"),
+                        );
+                    }
+                }
+                self.clauses(clauses);
+            }
             StmtKind::DenyModels { models, clauses } => {
                 self.values(models, Expect::ModelPattern);
                 self.clauses(clauses);
@@ -991,7 +1045,17 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            StmtKind::DenyActions { actions, .. } => self.rcp_actions(actions, &services),
+            StmtKind::DenyActions { actions, .. } | StmtKind::RequireTagsFor { actions, .. } => {
+                self.rcp_actions(actions, &services)
+            }
+            StmtKind::ProtectTags {
+                services: named,
+                actions,
+                ..
+            } => {
+                self.rcp_services(named, &services);
+                self.rcp_actions(actions, &services);
+            }
             StmtKind::DenyServices {
                 services: named, ..
             } => self.rcp_services(named, &services),

@@ -385,6 +385,83 @@ impl Desugar<'_> {
                     "RequireTags",
                 ));
             }
+            StmtKind::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => {
+                let actions = || ScopeSet::In(self.lits_all(actions));
+                let resources = || {
+                    if resources.is_empty() {
+                        ScopeSet::Any
+                    } else {
+                        ScopeSet::In(self.lits_all(resources))
+                    }
+                };
+                let clauses = self.clauses(clauses);
+                let tags = self.lits_all(tags);
+                match values {
+                    // One tag, its values listed: a request whose tag is none of them (or
+                    // missing) is denied.
+                    Some(v) => {
+                        for t in &tags {
+                            out.push(forbid(
+                                actions(),
+                                resources(),
+                                Cond::and(vec![
+                                    Cond::negate(self.pred(
+                                        &format!("aws:RequestTag/{t}"),
+                                        Test::Eq(self.lits(v)),
+                                    )),
+                                    clauses.clone(),
+                                ]),
+                                "RequireTags",
+                            ));
+                        }
+                    }
+                    // Each tag present: one Deny per tag (a condition block ANDs its keys).
+                    None => {
+                        for t in &tags {
+                            out.push(forbid(
+                                actions(),
+                                resources(),
+                                Cond::and(vec![
+                                    self.pred(&format!("aws:RequestTag/{t}"), Test::Absent),
+                                    clauses.clone(),
+                                ]),
+                                "RequireTags",
+                            ));
+                        }
+                    }
+                }
+            }
+            StmtKind::ProtectTags {
+                tags,
+                services,
+                actions,
+                clauses,
+            } => {
+                let mut acts = self.lits_all(actions);
+                for s in self.lits_all(services) {
+                    acts.extend(self.index.catalog.tag_removal_actions(&s));
+                }
+                out.push(forbid(
+                    ScopeSet::In(acts),
+                    ScopeSet::Any,
+                    Cond::and(vec![
+                        Cond::Pred(Pred {
+                            key: "aws:TagKeys".into(),
+                            family: Family::String,
+                            qualifier: Some(Qualifier::Any),
+                            test: Test::Eq(self.lits_all(tags)),
+                        }),
+                        self.clauses(clauses),
+                    ]),
+                    "ProtectTags",
+                ));
+            }
             StmtKind::DenyServices { services, clauses } => {
                 let services = self.lits_all(services);
                 out.push(forbid(

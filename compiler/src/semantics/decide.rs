@@ -289,6 +289,53 @@ impl Meaning {
                 let removing = l.and(x, removes);
                 l.or(creating, removing)
             }
+            Stmt::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => {
+                let a = any_action(l, actions.iter().cloned());
+                let r = if resources.is_empty() {
+                    l.konst(true)
+                } else {
+                    any_resource(l, resources)
+                };
+                let lacking: Vec<L::B> = tags
+                    .iter()
+                    .map(|t| {
+                        let key = format!("aws:RequestTag/{t}");
+                        match values {
+                            // The tag's value is none of them (missing: none of them).
+                            Some(vs) => {
+                                let one_of = any_some(l, &key, Op::StringEquals, vs);
+                                l.not(one_of)
+                            }
+                            None => {
+                                let p = l.atom(Atom::Present(key));
+                                l.not(p)
+                            }
+                        }
+                    })
+                    .collect();
+                let lacking = l.any(lacking);
+                let c = self.clauses(l, clauses);
+                let x = l.and(a, r);
+                let y = l.and(x, lacking);
+                l.and(y, c)
+            }
+            Stmt::ProtectTags {
+                tags,
+                actions,
+                clauses,
+            } => {
+                let a = any_action(l, actions.iter().cloned());
+                let removes = any_some(l, "aws:TagKeys", Op::StringEquals, tags);
+                let c = self.clauses(l, clauses);
+                let x = l.and(a, removes);
+                l.and(x, c)
+            }
             Stmt::DenyServices { services, clauses } => {
                 let svc = any_action(l, services.iter().map(|s| format!("{s}:*")));
                 let c = self.clauses(l, clauses);

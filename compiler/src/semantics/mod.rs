@@ -164,6 +164,29 @@ pub enum Stmt {
         /// The tag keys required.
         tags: Vec<String>,
     },
+    /// `require tags K, … [in [v, …]] for actions A, … [on R, …]`: forbids the actions' requests
+    /// that lack a tag (or, with values, whose tag is none of them).
+    RequireTagsFor {
+        /// The tag keys.
+        tags: Vec<String>,
+        /// `in [v, …]`: the values allowed; `None`: the tags need only be present.
+        values: Option<Vec<String>>,
+        /// The action patterns.
+        actions: Vec<String>,
+        /// The resource patterns; empty: every resource.
+        resources: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
+        clauses: Vec<Clause>,
+    },
+    /// `protect tags K, … for services S, … | for actions A, …`: forbids removing the tags.
+    ProtectTags {
+        /// The tag keys.
+        tags: Vec<String>,
+        /// The actions (those named, and the services' tag-removal actions).
+        actions: Vec<String>,
+        /// The `when` / `unless` clauses, all of which must hold.
+        clauses: Vec<Clause>,
+    },
     /// `deny service S, …`: forbids every action of the services.
     DenyServices {
         /// The service prefixes.
@@ -443,6 +466,35 @@ impl Builder<'_> {
             StmtKind::Require(_) => Stmt::RequireApplicationProfile,
             StmtKind::RequireTags { tags, .. } => Stmt::RequireTags {
                 tags: self.lits(tags),
+            },
+            StmtKind::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => Stmt::RequireTagsFor {
+                tags: self.lits(tags),
+                values: values.as_ref().map(|v| self.lit(v)),
+                actions: self.lits(actions),
+                resources: self.lits(resources),
+                clauses: self.clauses(clauses),
+            },
+            StmtKind::ProtectTags {
+                tags,
+                services,
+                actions,
+                clauses,
+            } => Stmt::ProtectTags {
+                tags: self.lits(tags),
+                actions: {
+                    let mut acts = self.lits(actions);
+                    for s in self.lits(services) {
+                        acts.extend(self.index.catalog.tag_removal_actions(&s));
+                    }
+                    acts
+                },
+                clauses: self.clauses(clauses),
             },
             StmtKind::DenyServices { services, clauses } => Stmt::DenyServices {
                 services: self.lits(services),

@@ -15,7 +15,7 @@ syntax keyword govDeclaration org test
 syntax keyword govDeclaration scp identity rcp guardrail control nextgroup=govDeclName skipwhite skipnl
 syntax keyword govDeclaration const set nextgroup=govConstName skipwhite skipnl
 syntax keyword govInclude     use attach
-syntax keyword govEffect      deny allow forbid permit only require expect lock exempt
+syntax keyword govEffect      deny allow forbid permit only require protect expect lock exempt
 syntax keyword govClause      when unless on to in under for with except
 syntax keyword govOperatorWord is not like any all
 syntax keyword govConstant    true false absent present

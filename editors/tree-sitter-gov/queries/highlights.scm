@@ -54,6 +54,11 @@
 (exempt_statement value: (word) @constant)
 (require_tags_statement tag: (word) @property)
 (require_tags_statement resource: (identifier) @type.builtin)
+(require_tags_for_statement tag: (word) @property)
+(require_tags_for_statement action: (word) @function.builtin)
+(protect_tags_statement tag: (word) @property)
+(protect_tags_statement service: (word) @constant)
+(protect_tags_statement action: (word) @function.builtin)
 (require_statement requirement: (word) @constant.builtin)
 (deny_api_keys_statement kind: (identifier) @constant.builtin)
 (input_tags_statement mode: (word) @constant.builtin)
@@ -98,6 +103,7 @@
   "on"
   "for"
   "require"
+  "protect"
   "tags"
   "deny"
   "allow"

@@ -141,6 +141,12 @@ const sample = tokenize(
     "rcp perimeter {",
     "  deny services s3",
     "}",
+    "scp tagging {",
+    '  require tags CostCenter, Team for actions ec2:RunInstances, ec2:CreateVolume on "arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*" unless principal "arn:aws:iam::*:role/Admin"',
+    "  require tags Environment in [prod, staging, dev] for actions ec2:RunInstances",
+    '  protect tags CostCenter, Team for services ec2, s3 unless principal "arn:aws:iam::*:role/FinOps"',
+    "  protect tags Owner for actions s3:PutBucketTagging",
+    "}",
   ].join("\n"),
 );
 const expectScope = (text, scope) => {
@@ -182,6 +188,27 @@ expectScope("222222222222", "constant.numeric.account-id.gov");
 expectScope("\\q", "invalid.illegal.escape.gov");
 // An unterminated string ends at its line, as in the lexer: the next line is code again.
 expectScope("after_string", "entity.name.type.policy.gov");
+// Tag policies: `require tags … for actions …` and `protect tags … for services|actions …`.
+expectScope("tagging", "entity.name.type.policy.gov");
+expectScope("require", "keyword.control.effect.gov");
+expectScope("tags", "keyword.other.selector.gov");
+expectScope("CostCenter", "variable.other.gov");
+expectScope("Environment", "variable.other.gov");
+expectScope("ec2:RunInstances", "support.function.action.gov");
+expectScope("ec2:CreateVolume", "support.function.action.gov");
+expectScope("s3:PutBucketTagging", "support.function.action.gov");
+{
+  const protects = sample.filter((t) => t.text === "protect");
+  check(protects.length === 2, `both protect statements tokenised: ${protects.length}`);
+  for (const t of protects) {
+    check(has(t, "keyword.control.effect.gov"), `"protect" is an effect keyword: ${t.scopes.join(" ")}`);
+  }
+  const line = protects[0].line;
+  const onLine = (text) => sample.find((t) => t.line === line && t.text === text);
+  check(has(onLine("services"), "keyword.other.selector.gov"), "services after protect is a selector");
+  check(has(onLine("ec2"), "variable.other.gov"), "a service after protect is a value");
+  check(has(onLine("for"), "keyword.control.clause.gov"), "for after protect is a clause keyword");
+}
 
 console.log(
   `grammar ok: ${KEYWORDS.length} keywords, ${examples.length} examples + ${others.length} other files, ` +

@@ -72,10 +72,12 @@ const TOP: &[&str] = &[
 ];
 const ORG: &[&str] = &["root", "ou", "account", "limits"];
 const POLICY: &[&str] = &[
-    "deny", "only", "require", "allow", "forbid", "permit", "when", "unless",
+    "deny", "only", "require", "protect", "allow", "forbid", "permit", "when", "unless",
 ];
 /// At the start of a policy's block no statement is there for `when`/`unless` to continue.
-const POLICY_START: &[&str] = &["deny", "only", "require", "allow", "forbid", "permit"];
+const POLICY_START: &[&str] = &[
+    "deny", "only", "require", "protect", "allow", "forbid", "permit",
+];
 const GUARDRAIL: &[&str] = &["in", "input_tags", "guarding", "models", "lock"];
 const CONTROL: &[&str] = &["regions", "exempt"];
 const TEST: &[&str] = &["expect"];
@@ -506,6 +508,7 @@ fn want(toks: &[(usize, Tok, usize)], text: &str, at: usize) -> Want {
         Tok::KwDeny | Tok::KwAllow if blk == Block::Test => return Want::Actions,
         Tok::KwOnly => return Want::Fixed(&["models", "regions"]),
         Tok::KwRequire => return Want::Fixed(&["application_inference_profile", "tags"]),
+        Tok::KwProtect => return Want::Fixed(&["tags"]),
         Tok::KwApiKeys => {
             return Want::Fixed(&["long_term", "short_term", "all", "when", "unless"])
         }
@@ -631,7 +634,9 @@ mod grammar_tests {
     use super::{block_keywords, want, Want};
 
     /// The words that start a statement of a policy.
-    const STATEMENT_HEADS: &[&str] = &["allow", "deny", "forbid", "only", "permit", "require"];
+    const STATEMENT_HEADS: &[&str] = &[
+        "allow", "deny", "forbid", "only", "permit", "protect", "require",
+    ];
 
     /// Texts before a cursor where completion offers keywords.
     const CONTEXTS: &[&str] = &[

@@ -42,6 +42,7 @@ pub const DOCS: &[(&str, &str)] = &[
     ("present", "`context[\"k\"] is present`: true when the request has the key (§8.3)."),
     ("principal", "`unless principal \"arn\"` / `principal in [...]` tests `aws:PrincipalArn` (SCPs have no Principal element) (§7.8)."),
     ("principals", "`exempt principals …` in a `control` (§11)."),
+    ("protect", "`protect tags K, … for services S, …` (or `for actions A, …`) denies removing those tags: the services' `Untag…`, `DeleteTags`, `RemoveTags…` actions when `aws:TagKeys` names one of them (§7.6)."),
     ("rcp", "`rcp name { … }` compiles to resource control policy documents: Deny statements on the resources of the services RCPs support, whoever calls (§17)."),
     ("region", "`region in [...]` tests `aws:RequestedRegion` (§7.8)."),
     ("regions", "`only regions r, …` denies Bedrock (`bedrock`, `bedrock-mantle`) outside those Regions, keeping cross-Region inference working (§7.3); `regions …` in a `control` (§11)."),

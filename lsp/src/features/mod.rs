@@ -120,6 +120,32 @@ impl Walker {
         match &s.kind {
             StmtKind::Require(_) | StmtKind::Error => {}
             StmtKind::RequireTags { tags, .. } => self.values(tags),
+            StmtKind::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => {
+                self.values(tags);
+                if let Some(v) = values {
+                    self.value(v);
+                }
+                self.values(actions);
+                self.values(resources);
+                self.clauses(clauses);
+            }
+            StmtKind::ProtectTags {
+                tags,
+                services,
+                actions,
+                clauses,
+            } => {
+                self.values(tags);
+                self.values(services);
+                self.values(actions);
+                self.clauses(clauses);
+            }
             StmtKind::DenyModels { models, clauses } => {
                 self.values(models);
                 self.clauses(clauses);

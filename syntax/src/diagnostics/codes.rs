@@ -413,6 +413,13 @@ since a typo is the likelier cause). Use this for an action AWS added after the 
 matches requests for exactly that name, as AWS would. Refresh the catalog to make the warning
 go away for new actions (docs/catalog.md).";
 
+    E0229: Error, "service without tag-removal actions",
+"`protect tags K for services S` denies the actions of S that remove tags, found in the
+catalog by AWS's naming (`Untag…`, `DeleteTags`, `RemoveTags…`). This service has none, so the
+statement would protect nothing there: some services remove tags through another action
+(`s3:PutBucketTagging` replaces a bucket's whole tag set) or do not support tags. Name the
+actions with `protect tags K for actions A, …`, or leave the service out.";
+
     E0300: Error, "control target must be an OU",
 "`CT.MULTISERVICE.PV.1` (the OU region deny control) can only be enabled on organizational
 units, not on the root or on accounts (seed 003; docs/aws.md §6).";

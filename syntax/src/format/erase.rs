@@ -152,6 +152,30 @@ impl Erase for Stmt {
                 tags.erase();
                 on.erase();
             }
+            StmtKind::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => {
+                tags.erase();
+                values.erase();
+                actions.erase();
+                resources.erase();
+                clauses.erase();
+            }
+            StmtKind::ProtectTags {
+                tags,
+                services,
+                actions,
+                clauses,
+            } => {
+                tags.erase();
+                services.erase();
+                actions.erase();
+                clauses.erase();
+            }
             StmtKind::DenyModels { models, clauses } => {
                 models.erase();
                 clauses.erase();

@@ -467,6 +467,44 @@ impl<'s> Printer<'s> {
                 self.text(" on ");
                 self.ident(on);
             }
+            StmtKind::RequireTagsFor {
+                tags,
+                values,
+                actions,
+                resources,
+                clauses,
+            } => {
+                self.text("require tags");
+                self.values(tags);
+                if let Some(v) = values {
+                    self.text(" in ");
+                    self.value(v);
+                }
+                self.text(" for actions");
+                self.values(actions);
+                if !resources.is_empty() {
+                    self.text(" on");
+                    self.values(resources);
+                }
+                self.clauses(clauses);
+            }
+            StmtKind::ProtectTags {
+                tags,
+                services,
+                actions,
+                clauses,
+            } => {
+                self.text("protect tags");
+                self.values(tags);
+                if services.is_empty() {
+                    self.text(" for actions");
+                    self.values(actions);
+                } else {
+                    self.text(" for services");
+                    self.values(services);
+                }
+                self.clauses(clauses);
+            }
             StmtKind::DenyModels { models, clauses } => {
                 self.kw("deny");
                 self.spelling(s.span, 1, (Tok::KwModel, "model"), "models");
