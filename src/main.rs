@@ -112,7 +112,8 @@ enum Command {
         report: Report,
     },
     /// Compile, then run every `test` block against the compiled SCPs (FullAWSAccess and
-    /// Control Tower controls included); exit 1 when an expectation fails.
+    /// Control Tower controls included) and RCPs, and prove the JSON means what the source
+    /// says; exit 1 when an expectation fails.
     Verify {
         /// Files or directories (searched recursively for *.gov).
         #[arg(required = true)]
