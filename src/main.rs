@@ -106,6 +106,10 @@ enum Command {
         /// list in the catalog.
         #[arg(long)]
         compress_actions: bool,
+        /// Also write deployment files: `terraform` (terraform/govc.tf) or `cloudformation`
+        /// (cloudformation/govc.template.json); repeatable.
+        #[arg(long, value_enum)]
+        emit: Vec<EmitArg>,
         #[command(flatten)]
         strict: Strict,
         #[command(flatten)]
@@ -225,6 +229,17 @@ enum Format {
     Sarif,
 }
 
+/// Deployment files `govc compile --emit` writes beside the documents.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EmitArg {
+    /// `terraform/govc.tf`: aws_organizations_policy, its attachments, aws_iam_policy,
+    /// aws_controltower_control.
+    Terraform,
+    /// `cloudformation/govc.template.json`: AWS::Organizations::Policy with TargetIds,
+    /// AWS::IAM::ManagedPolicy, AWS::ControlTower::EnabledControl.
+    Cloudformation,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LimitsArg {
     Current,
@@ -293,6 +308,7 @@ fn main() -> ExitCode {
             limits,
             sids,
             compress_actions,
+            emit,
             strict,
             report,
         } => {
@@ -308,6 +324,7 @@ fn main() -> ExitCode {
                 dry_run,
                 strict.deny_warnings,
                 &opts,
+                &emit,
                 &report,
             )
         }

@@ -8,6 +8,7 @@ pub(crate) fn compile_cmd(
     dry_run: bool,
     deny_warnings: bool,
     opts: &compile::Options,
+    emit: &[EmitArg],
     report: &Report,
 ) -> ExitCode {
     let c = match compiled(paths, opts, report) {
@@ -53,6 +54,18 @@ pub(crate) fn compile_cmd(
         .map(|d| (d.file(), d.content.clone()))
         .collect();
     files.push((write::MANIFEST.to_string(), manifest));
+    if emit.contains(&EmitArg::Terraform) {
+        files.push((
+            compile::terraform::FILE.to_string(),
+            compile::terraform::render(output),
+        ));
+    }
+    if emit.contains(&EmitArg::Cloudformation) {
+        files.push((
+            compile::cloudformation::FILE.to_string(),
+            compile::cloudformation::render(output, c.program().org.id.as_deref()),
+        ));
+    }
     let dir = out.unwrap_or("out");
     if let Err(e) = write::write_dir(Path::new(dir), &files) {
         errln!("error: cannot write `{dir}`: {e}");

@@ -1,7 +1,9 @@
 //! The back end as one pure function: a checked program (layer 2) → lowered statements
 //! (layer 3) → optimised, packed documents (layer 4), with the quota checks of docs/compiler.md ("Quotas").
 
+pub mod cloudformation;
 pub mod manifest;
+pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet};
 
