@@ -46,12 +46,29 @@ struct Expectations<'a> {
 struct Expectation<'a> {
     account: &'a str,
     action: &'a str,
+    /// The decision in words, as the human report prints it.
     decision: Vec<String>,
+    /// The statements that decided, one object each (machine-readable).
+    deciding: Vec<Deciding<'a>>,
     expect: &'static str,
     location: String,
+    /// The target without an Allow, when `outcome` is `no_allow`.
+    no_allow_at: Option<&'a str>,
+    /// `allowed`, `denied` or `no_allow`.
+    outcome: &'static str,
     passed: bool,
     region: &'a Option<String>,
     resource: &'a str,
+}
+
+/// One deciding statement: the level it is in force at, its effect, where it comes from
+/// (a document's file, `FullAWSAccess`, `RCPFullAWSAccess` or a control) and its sources.
+#[derive(serde::Serialize)]
+struct Deciding<'a> {
+    effect: &'static str,
+    from: String,
+    level: &'a str,
+    sources: Vec<String>,
 }
 
 impl Serialize for Tests<'_> {
@@ -78,10 +95,34 @@ impl Serialize for Expectations<'_> {
         let t = self.test;
         let mut seq = s.serialize_seq(Some(t.results.len()))?;
         for r in &t.results {
+            let (outcome, no_allow_at) = match &r.evaluation.outcome {
+                super::Outcome::Allowed => ("allowed", None),
+                super::Outcome::Denied => ("denied", None),
+                super::Outcome::NoAllowAt(t) => ("no_allow", Some(t.as_str())),
+            };
+            let deciding = r
+                .evaluation
+                .deciding
+                .iter()
+                .map(|(level, s)| Deciding {
+                    effect: s.statement.effect.name(),
+                    from: s.provenance.describe(),
+                    level,
+                    sources: s
+                        .statement
+                        .origins
+                        .iter()
+                        .map(|o| (self.locate)(&o.file, o.span))
+                        .collect(),
+                })
+                .collect();
             seq.serialize_element(&Expectation {
                 account: &r.account,
                 action: &r.expectation.action,
                 decision: describe_evaluation(&r.evaluation, self.locate),
+                deciding,
+                no_allow_at,
+                outcome,
                 expect: if r.expectation.allow { "allow" } else { "deny" },
                 location: (self.locate)(&t.test.file, r.expectation.span),
                 passed: r.passed,

@@ -493,7 +493,60 @@ pub(crate) fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
 /// JSON: an array with one object per diagnostic (never capped; for CI tools).
 pub fn render_json<'t>(diags: &[Diagnostic], text_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
     let pos = line_columns(diags, text_of);
-    json_of(diags, pos)
+    let related = related_positions(diags, text_of);
+    json_of(diags, pos, related)
+}
+
+/// For each diagnostic, its secondary labels' files and 1-based (line, column) start and end,
+/// computed in one sweep per file over every label of every diagnostic.
+type Related<'d> = Vec<Vec<(&'d str, (usize, usize), (usize, usize))>>;
+
+fn related_positions<'d, 't>(
+    diags: &'d [Diagnostic],
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+) -> Related<'d> {
+    // (diagnostic, label) of every secondary label, by file.
+    let mut by_file: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        for (j, l) in d.secondary.iter().enumerate() {
+            let file = l.file.as_deref().unwrap_or(d.file.as_str());
+            by_file.entry(file).or_default().push((i, j));
+        }
+    }
+    let mut out: Related<'d> = diags
+        .iter()
+        .map(|d| {
+            d.secondary
+                .iter()
+                .map(|l| (l.file.as_deref().unwrap_or(d.file.as_str()), (1, 1), (1, 1)))
+                .collect()
+        })
+        .collect();
+    for (file, labels) in &by_file {
+        let text = text_of(file).unwrap_or("");
+        let offsets: Vec<usize> = labels
+            .iter()
+            .flat_map(|&(i, j)| {
+                diags
+                    .get(i)
+                    .and_then(|d| d.secondary.get(j))
+                    .map(|l| [l.span.start as usize, l.span.end as usize])
+                    .unwrap_or([0, 0])
+            })
+            .collect();
+        let found = positions(text, &offsets);
+        for (k, &(i, j)) in labels.iter().enumerate() {
+            if let (Some(slot), Some(s), Some(e)) = (
+                out.get_mut(i).and_then(|v| v.get_mut(j)),
+                found.get(2 * k),
+                found.get(2 * k + 1),
+            ) {
+                slot.1 = *s;
+                slot.2 = *e;
+            }
+        }
+    }
+    out
 }
 
 /// Each diagnostic's start and end as 1-based (line, column), computed in one sweep per file.
@@ -529,11 +582,16 @@ pub(crate) fn line_columns<'t>(
     pos
 }
 
-fn json_of(diags: &[Diagnostic], pos: Vec<((usize, usize), (usize, usize))>) -> String {
+fn json_of(
+    diags: &[Diagnostic],
+    pos: Vec<((usize, usize), (usize, usize))>,
+    related: Related<'_>,
+) -> String {
     let items: Vec<serde_json::Value> = diags
         .iter()
         .zip(pos)
-        .map(|(d, ((line, column), (end_line, end_column)))| {
+        .zip(related)
+        .map(|((d, ((line, column), (end_line, end_column))), related)| {
             let mut o = json!({
                 "code": d.code.as_str(),
                 "severity": d.severity().as_str(),
@@ -544,8 +602,35 @@ fn json_of(diags: &[Diagnostic], pos: Vec<((usize, usize), (usize, usize))>) -> 
                 "end": { "line": end_line, "column": end_column },
                 "help": d.help,
             });
-            if let (Some(fix), Some(map)) = (&d.fix, o.as_object_mut()) {
-                map.insert("fix".into(), json!({ "replacement": fix.replacement }));
+            if let Some(map) = o.as_object_mut() {
+                if let Some(fix) = &d.fix {
+                    map.insert("fix".into(), json!({ "replacement": fix.replacement }));
+                }
+                // What the human report shows besides the message: the text at the primary
+                // place, the notes, and the other places with theirs.
+                if let Some(label) = &d.label {
+                    map.insert("label".into(), json!(label));
+                }
+                if !d.notes.is_empty() {
+                    map.insert("notes".into(), json!(d.notes));
+                }
+                if !related.is_empty() {
+                    let items: Vec<serde_json::Value> = d
+                        .secondary
+                        .iter()
+                        .zip(&related)
+                        .map(|(l, (file, (line, column), (end_line, end_column)))| {
+                            json!({
+                                "file": file,
+                                "line": line,
+                                "column": column,
+                                "end": { "line": end_line, "column": end_column },
+                                "message": l.message,
+                            })
+                        })
+                        .collect();
+                    map.insert("related".into(), json!(items));
+                }
             }
             o
         })
