@@ -81,7 +81,7 @@ enum Command {
         #[command(flatten)]
         strict: Strict,
         #[command(flatten)]
-        report: Report,
+        report: DiagReport,
     },
     /// Check and compile .gov files into policy JSON and a manifest.
     Compile {
@@ -113,7 +113,7 @@ enum Command {
         #[command(flatten)]
         strict: Strict,
         #[command(flatten)]
-        report: Report,
+        report: DiagReport,
     },
     /// Compile, then run every `test` block against the compiled SCPs (FullAWSAccess and
     /// Control Tower controls included) and RCPs, and prove the JSON means what the source
@@ -135,7 +135,7 @@ enum Command {
         #[command(flatten)]
         strict: Strict,
         #[command(flatten)]
-        report: Report,
+        report: VerifyReport,
     },
     /// Evaluate one request made in an account against the compiled SCPs (of the principal's
     /// account) and RCPs (of the resource's account, `aws:ResourceAccount`, by default the same)
@@ -161,7 +161,7 @@ enum Command {
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
         #[command(flatten)]
-        report: Report,
+        report: DataReport,
     },
     /// Show an account's effective BEDROCK_POLICY: the guardrail configuration per Region that
     /// the documents attached from the root down merge into (inheritance operators applied).
@@ -173,7 +173,7 @@ enum Command {
         #[arg(long)]
         account: String,
         #[command(flatten)]
-        report: Report,
+        report: DataReport,
     },
     /// Format .gov files in place (only those that change); `--check` lists them instead.
     Fmt {
@@ -187,7 +187,7 @@ enum Command {
         #[arg(long)]
         stdin: bool,
         #[command(flatten)]
-        report: Report,
+        report: DataReport,
     },
     /// Run the language server over stdin/stdout (docs/editors.md).
     Lsp {
@@ -217,7 +217,8 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+/// Every output format; each command offers its own subset (`DiagFormat`, …).
+#[derive(Clone, Copy)]
 enum Format {
     Human,
     Json,
@@ -300,7 +301,7 @@ fn main() -> ExitCode {
             paths,
             strict,
             report,
-        } => check(&paths, strict.deny_warnings, &report),
+        } => check(&paths, strict.deny_warnings, &report.report()),
         Command::Compile {
             paths,
             out,
@@ -325,7 +326,7 @@ fn main() -> ExitCode {
                 strict.deny_warnings,
                 &opts,
                 &emit,
-                &report,
+                &report.report(),
             )
         }
         Command::Verify {
@@ -341,7 +342,13 @@ fn main() -> ExitCode {
                 compress_actions,
                 ..compile::Options::default()
             };
-            verify_cmd(&paths, explain, strict.deny_warnings, &opts, &report)
+            verify_cmd(
+                &paths,
+                explain,
+                strict.deny_warnings,
+                &opts,
+                &report.report(),
+            )
         }
         Command::Simulate {
             paths,
@@ -360,20 +367,20 @@ fn main() -> ExitCode {
                 region,
                 context,
             },
-            &report,
+            &report.report(),
         ),
         Command::Effective {
             paths,
             account,
             report,
-        } => effective_cmd(&paths, &account, &report),
+        } => effective_cmd(&paths, &account, &report.report()),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Fmt {
             paths,
             check,
             stdin,
             report,
-        } => cmd::fmt::run(&paths, check, stdin, &report),
+        } => cmd::fmt::run(&paths, check, stdin, &report.report()),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();
@@ -468,15 +475,6 @@ struct Strict {
     deny_warnings: bool,
 }
 
-/// SARIF reports findings (diagnostics, failed tests, proofs): `check`, `compile` and
-/// `verify` write it; a command that reports something else refuses it (exit 2).
-fn no_sarif(command: &str, report: &Report) -> Option<ExitCode> {
-    matches!(report.format, Format::Sarif).then(|| {
-        errln!("error: `govc {command}` does not write SARIF; `--format sarif` is for `check`, `compile` and `verify`");
-        ExitCode::from(2)
-    })
-}
-
 /// Whether the diagnostics fail the command: an error, or a warning under `--deny-warnings`.
 fn fails(diags: &[Diagnostic], deny_warnings: bool) -> bool {
     diags
@@ -484,18 +482,127 @@ fn fails(diags: &[Diagnostic], deny_warnings: bool) -> bool {
         .any(|d| d.is_error() || (deny_warnings && d.severity() == Severity::Warning))
 }
 
-/// How diagnostics are shown (the options every command that reports shares).
-#[derive(Args)]
+/// How a command reports: its format, colour and diagnostic cap, from the options below.
 struct Report {
-    /// Output format for diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    color: ColorChoice,
+    max: usize,
+}
+
+/// `--color` and `--max-diagnostics`, which every command that reports shares.
+#[derive(Args)]
+struct Look {
     /// When to colour human output (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     /// Show at most this many diagnostics in human output.
     #[arg(long = "max-diagnostics", value_name = "N", default_value_t = 100)]
     max: usize,
+}
+
+/// The formats of the commands that judge a program without tests: `check`, `compile`.
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagFormat {
+    Human,
+    Json,
+    /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
+    Github,
+    /// SARIF 2.1.0, for code scanning (one log on standard output).
+    Sarif,
+}
+
+/// The formats of `verify`: those of `check`, and JUnit for the tests.
+#[derive(Clone, Copy, ValueEnum)]
+enum VerifyFormat {
+    Human,
+    Json,
+    /// JUnit XML: a test case per expectation and per proof.
+    Junit,
+    /// GitHub Actions workflow annotations (`::error file=…,line=…::…`).
+    Github,
+    /// SARIF 2.1.0, for code scanning (one log on standard output).
+    Sarif,
+}
+
+/// The formats of the commands that show a result rather than findings: `simulate`,
+/// `effective`, `fmt`.
+#[derive(Clone, Copy, ValueEnum)]
+enum DataFormat {
+    Human,
+    Json,
+}
+
+/// `--format` for `check` and `compile`.
+#[derive(Args)]
+struct DiagReport {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+    format: DiagFormat,
+    #[command(flatten)]
+    look: Look,
+}
+
+/// `--format` for `verify`.
+#[derive(Args)]
+struct VerifyReport {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    format: VerifyFormat,
+    #[command(flatten)]
+    look: Look,
+}
+
+/// `--format` for `simulate`, `effective` and `fmt`.
+#[derive(Args)]
+struct DataReport {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Human)]
+    format: DataFormat,
+    #[command(flatten)]
+    look: Look,
+}
+
+fn report_of(format: Format, look: &Look) -> Report {
+    Report {
+        format,
+        color: look.color,
+        max: look.max,
+    }
+}
+
+impl DiagReport {
+    fn report(&self) -> Report {
+        let format = match self.format {
+            DiagFormat::Human => Format::Human,
+            DiagFormat::Json => Format::Json,
+            DiagFormat::Github => Format::Github,
+            DiagFormat::Sarif => Format::Sarif,
+        };
+        report_of(format, &self.look)
+    }
+}
+
+impl VerifyReport {
+    fn report(&self) -> Report {
+        let format = match self.format {
+            VerifyFormat::Human => Format::Human,
+            VerifyFormat::Json => Format::Json,
+            VerifyFormat::Junit => Format::Junit,
+            VerifyFormat::Github => Format::Github,
+            VerifyFormat::Sarif => Format::Sarif,
+        };
+        report_of(format, &self.look)
+    }
+}
+
+impl DataReport {
+    fn report(&self) -> Report {
+        let format = match self.format {
+            DataFormat::Human => Format::Human,
+            DataFormat::Json => Format::Json,
+        };
+        report_of(format, &self.look)
+    }
 }
 
 impl Report {

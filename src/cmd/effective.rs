@@ -4,9 +4,6 @@ use crate::cmd::simulate::guardrails;
 use crate::*;
 
 pub(crate) fn effective_cmd(paths: &[String], account: &str, report: &Report) -> ExitCode {
-    if let Some(code) = no_sarif("effective", report) {
-        return code;
-    }
     let c = match compiled(paths, &compile::Options::default(), report) {
         Ok(c) => c,
         Err(code) => return code,

@@ -119,9 +119,6 @@ pub(crate) fn check_simulated(
 }
 
 pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) -> ExitCode {
-    if let Some(code) = no_sarif("simulate", report) {
-        return code;
-    }
     if let Err(code) = check_simulated(paths, req, report) {
         return code;
     }
