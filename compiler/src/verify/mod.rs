@@ -17,7 +17,7 @@ pub use json::report_json;
 pub use junit::report_junit;
 pub use sarif::report_sarif;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::compile::Output;
@@ -255,8 +255,8 @@ impl<'a> Levels<'a> {
     pub fn layers(&self, account: &str, request: &Request) -> Layers {
         let (principal, resource) = parties(self.program, account, request);
         Layers {
-            scp: principal.and_then(|a| self.of(&a)),
-            rcp: resource.and_then(|a| self.rcp_of(&a)),
+            scp: principal.and_then(|a| self.of(&a)).map(Arc::new),
+            rcp: resource.and_then(|a| self.rcp_of(&a)).map(Arc::new),
         }
     }
 
@@ -370,9 +370,48 @@ pub fn parties(
 #[derive(Clone, Debug, Default)]
 pub struct Layers {
     /// SCPs, from the root down to the principal's account.
-    pub scp: Option<Vec<Level>>,
+    pub scp: Option<Arc<Vec<Level>>>,
     /// RCPs, from the root down to the resource's account.
-    pub rcp: Option<Vec<Level>>,
+    pub rcp: Option<Arc<Vec<Level>>>,
+}
+
+/// The layers of many requests, each account's levels built once (a test on an OU runs
+/// every expectation for every account under it; the levels of an account are the same for
+/// all of them).
+pub struct LayerCache<'a> {
+    index: Levels<'a>,
+    scp: HashMap<String, Option<Arc<Vec<Level>>>>,
+    rcp: HashMap<String, Option<Arc<Vec<Level>>>>,
+}
+
+impl<'a> LayerCache<'a> {
+    /// An empty cache over the indexed output.
+    pub fn new(index: Levels<'a>) -> LayerCache<'a> {
+        LayerCache {
+            index,
+            scp: HashMap::new(),
+            rcp: HashMap::new(),
+        }
+    }
+
+    /// [`Levels::layers`], with each account's levels built at most once.
+    pub fn layers(&mut self, account: &str, request: &Request) -> Layers {
+        let (principal, resource) = parties(self.index.program, account, request);
+        let index = &self.index;
+        let scp = principal.and_then(|a| {
+            self.scp
+                .entry(a.clone())
+                .or_insert_with(|| index.of(&a).map(Arc::new))
+                .clone()
+        });
+        let rcp = resource.and_then(|a| {
+            self.rcp
+                .entry(a.clone())
+                .or_insert_with(|| index.rcp_of(&a).map(Arc::new))
+                .clone()
+        });
+        Layers { scp, rcp }
+    }
 }
 
 impl Layers {
@@ -381,7 +420,7 @@ impl Layers {
     pub fn evaluate(&self, request: &Request) -> Evaluation {
         let mut deciding = Vec::new();
         for levels in [&self.scp, &self.rcp].into_iter().flatten() {
-            let e = evaluate(levels, request);
+            let e = evaluate(levels.as_slice(), request);
             if !e.outcome.allowed() {
                 return e;
             }
@@ -398,7 +437,7 @@ impl Layers {
         [&self.scp, &self.rcp]
             .into_iter()
             .flatten()
-            .all(|levels| allowed(levels, request))
+            .all(|levels| allowed(levels.as_slice(), request))
     }
 }
 
@@ -582,7 +621,7 @@ pub(crate) fn test_accounts(program: &Program, target: &str) -> Vec<String> {
 
 /// Runs every `test` block of the program against the compiled output.
 pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
-    let index = Levels::new(program, output);
+    let mut cache = LayerCache::new(Levels::new(program, output));
     program
         .tests
         .iter()
@@ -596,7 +635,7 @@ pub fn run(program: &Program, output: &Output) -> Vec<TestResult> {
                     .unwrap_or_default();
                 for e in &t.expects {
                     let request = request(program, e, &id);
-                    let evaluation = index.layers(&account, &request).evaluate(&request);
+                    let evaluation = cache.layers(&account, &request).evaluate(&request);
                     results.push(ExpectResult {
                         account: account.clone(),
                         passed: evaluation.outcome.allowed() == e.allow,
