@@ -163,6 +163,24 @@ enum Command {
         #[command(flatten)]
         report: DataReport,
     },
+    /// Compare two versions of the policies: for each account, the requests whose decision
+    /// changes (newly allowed first, each with a witness request and the deciding statements
+    /// before and after), and the documents, sizes and slots that change. Exit 0 (1 with
+    /// `--exit-code` when something changes), 1 when a version has errors, 2 for usage.
+    Diff {
+        /// The old version: a .gov file or a directory.
+        old: String,
+        /// The new version: a .gov file or a directory.
+        new: String,
+        /// Exit 1 when something changes, as `git diff --exit-code` does.
+        #[arg(long)]
+        exit_code: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        #[command(flatten)]
+        look: Look,
+    },
     /// Show an account's effective BEDROCK_POLICY: the guardrail configuration per Region that
     /// the documents attached from the root down merge into (inheritance operators applied).
     Effective {
@@ -374,6 +392,19 @@ fn main() -> ExitCode {
             account,
             report,
         } => effective_cmd(&paths, &account, &report.report()),
+        Command::Diff {
+            old,
+            new,
+            exit_code,
+            format,
+            look,
+        } => cmd::diff::run(
+            &old,
+            &new,
+            exit_code,
+            format,
+            &report_of(Format::Human, &look),
+        ),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Fmt {
             paths,
@@ -522,6 +553,14 @@ enum VerifyFormat {
     Github,
     /// SARIF 2.1.0, for code scanning (one log on standard output).
     Sarif,
+}
+
+/// The formats of `diff`: markdown fits a pull-request comment.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 /// The formats of the commands that show a result rather than findings: `simulate`,

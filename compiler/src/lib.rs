@@ -53,6 +53,7 @@ pub mod catalog;
 pub mod check;
 pub mod compile;
 pub mod db;
+pub mod diff;
 pub mod document;
 pub mod effective;
 pub mod equivalence;

@@ -3,6 +3,7 @@
 
 pub(crate) mod check;
 pub(crate) mod compile;
+pub(crate) mod diff;
 pub(crate) mod effective;
 pub(crate) mod explain;
 pub(crate) mod fmt;

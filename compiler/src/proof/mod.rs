@@ -99,6 +99,32 @@ pub fn prove_identity(meaning: &Meaning, statements: &[Statement], policy: &str)
     )
 }
 
+/// A request that the layers `a` allow and the layers `b` do not (`Differs`, with
+/// `source_allows` true), or `Proven` when there is none. Each side allows a request when
+/// every one of its layers does (SCP levels, RCP levels: "no Deny, an Allow at every level").
+/// What `govc diff` asks in both directions.
+pub fn allowed_only_by_first(cat: &Catalog, a: &[&[Level]], b: &[&[Level]]) -> Verdict {
+    fn side<L: Logic>(l: &mut L, layers: &[&[Level]]) -> L::B {
+        let parts: Vec<L::B> = layers.iter().map(|ls| compiled::levels(l, ls)).collect();
+        l.all(parts)
+    }
+    prove(
+        cat,
+        &|l| {
+            let x = side(l, a);
+            let y = side(l, b);
+            let not_y = l.not(y);
+            Some(l.and(x, not_y))
+        },
+        &|l| Some(l.konst(false)),
+        &|r| {
+            let x = side(&mut Concrete { request: r }, a);
+            let y = side(&mut Concrete { request: r }, b);
+            Some((x && !y, false))
+        },
+    )
+}
+
 /// Proves that two flat statement lists (identity-policy semantics) decide alike; `Differs`
 /// reports the first list's decision as `source_allows`.
 pub fn prove_statements(cat: &Catalog, a: &[Statement], b: &[Statement]) -> Verdict {

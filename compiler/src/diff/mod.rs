@@ -1,0 +1,261 @@
+//! `govc diff OLD NEW`: what a change to the policies changes, for each account of the
+//! organization (docs/verify.md, "Reviewing a change"). Both versions are compiled; for every
+//! account both declare, the requests its SCPs and RCPs decide differently are searched for
+//! with the proof of `govc verify` (over every request, not samples), in both directions —
+//! newly allowed first, which is what a reviewer must see — each with a concrete witness
+//! request and the statements that decide it before and after. Documents, sizes and slots that
+//! change are listed too. The engine returns plain data; the writers are one module per format.
+
+mod human;
+mod json;
+mod markdown;
+
+pub use human::report_human;
+pub use json::report_json;
+pub use markdown::report_markdown;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::compile::Output;
+use crate::document::DocKind;
+use crate::ir::eval::Request;
+use crate::proof::{allowed_only_by_first, Verdict};
+use crate::rules::{Program, TargetKind};
+use crate::verify::{Evaluation, Layers, Level, Levels};
+
+/// Which way a decision changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// The old policies denied the request; the new ones allow it.
+    NewlyAllowed,
+    /// The old policies allowed the request; the new ones deny it.
+    NewlyDenied,
+}
+
+/// One account's decisions that change in one direction, with a witness.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// The account (its name in both programs).
+    pub account: String,
+    /// Which way.
+    pub direction: Direction,
+    /// A request made by a principal of the account on its resources that the two versions
+    /// decide differently.
+    pub request: Request,
+    /// What the old policies decide for it, and with which statements.
+    pub old: Evaluation,
+    /// What the new policies decide for it.
+    pub new: Evaluation,
+}
+
+/// A document that is added, removed or changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentChange {
+    /// Its file in the output (`scp/models.json`).
+    pub file: String,
+    /// Characters before (`None`: added) and after (`None`: removed).
+    pub chars: (Option<usize>, Option<usize>),
+    /// Targets before and after (ids).
+    pub targets: (Vec<String>, Vec<String>),
+}
+
+/// A target whose slot use changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotChange {
+    /// The target's name.
+    pub target: String,
+    /// SCP slots used before and after.
+    pub scp: (usize, usize),
+    /// RCP slots used before and after.
+    pub rcp: (usize, usize),
+    /// Whether FullAWSAccess stays attached, before and after.
+    pub full_aws_access: (bool, bool),
+}
+
+/// Everything that changes between two versions.
+#[derive(Clone, Debug, Default)]
+pub struct Diff {
+    /// Decisions that change, newly allowed first, then by account.
+    pub changes: Vec<Change>,
+    /// Accounts that are compared but whose comparison did not conclude, and why.
+    pub unproven: Vec<(String, String)>,
+    /// Accounts only the old or only the new organization declares.
+    pub accounts_only: (Vec<String>, Vec<String>),
+    /// Documents added, removed or changed.
+    pub documents: Vec<DocumentChange>,
+    /// Targets whose slot use changes.
+    pub slots: Vec<SlotChange>,
+    /// Accounts compared.
+    pub compared: usize,
+}
+
+impl Diff {
+    /// Whether anything changes (what `--exit-code` reports).
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+            && self.unproven.is_empty()
+            && self.accounts_only.0.is_empty()
+            && self.accounts_only.1.is_empty()
+            && self.documents.is_empty()
+            && self.slots.is_empty()
+    }
+}
+
+fn accounts(p: &Program) -> BTreeSet<String> {
+    p.org
+        .targets
+        .iter()
+        .filter(|t| t.kind == TargetKind::Account)
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// The layers that decide a request of `account` on its own resources.
+fn layers(index: &Levels<'_>, account: &str) -> (Option<Vec<Level>>, Option<Vec<Level>>) {
+    (index.of(account), index.rcp_of(account))
+}
+
+/// Compares two compiled versions of an organization's policies.
+pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
+    // Over the actions the catalog knows, as the proof does (`Output::exact`).
+    let (old_exact, new_exact) = (old.1.exact(), new.1.exact());
+    let (old_index, new_index) = (
+        Levels::new(old.0, &old_exact),
+        Levels::new(new.0, &new_exact),
+    );
+    let (old_accounts, new_accounts) = (accounts(old.0), accounts(new.0));
+    let mut out = Diff {
+        accounts_only: (
+            old_accounts.difference(&new_accounts).cloned().collect(),
+            new_accounts.difference(&old_accounts).cloned().collect(),
+        ),
+        ..Diff::default()
+    };
+    // Accounts whose paths hold the same levels on both sides pose the same question.
+    type Key = (Vec<String>, Vec<String>);
+    let mut asked: HashMap<Key, (Verdict, Verdict)> = HashMap::new();
+    for account in old_accounts.intersection(&new_accounts) {
+        let (Some(old_path), Some(new_path)) = (
+            crate::verify::path(old.0, account),
+            crate::verify::path(new.0, account),
+        ) else {
+            continue;
+        };
+        out.compared += 1;
+        let (o_scp, o_rcp) = layers(&old_index, account);
+        let (n_scp, n_rcp) = layers(&new_index, account);
+        let (Some(o_scp), Some(n_scp)) = (o_scp, n_scp) else {
+            continue;
+        };
+        let o_rcp = o_rcp.unwrap_or_default();
+        let n_rcp = n_rcp.unwrap_or_default();
+        let key_of = |index: &Levels<'_>, path: &[String]| -> Vec<String> {
+            path.iter()
+                .map(|t| format!("{:?}|{:?}", index.key(t), index.rcp_key(t)))
+                .collect()
+        };
+        let key = (key_of(&old_index, &old_path), key_of(&new_index, &new_path));
+        let (allowed, denied) = asked
+            .entry(key)
+            .or_insert_with(|| {
+                let o: [&[Level]; 2] = [&o_scp, &o_rcp];
+                let n: [&[Level]; 2] = [&n_scp, &n_rcp];
+                (
+                    allowed_only_by_first(&new.1.catalog, &n, &o),
+                    allowed_only_by_first(&old.1.catalog, &o, &n),
+                )
+            })
+            .clone();
+        let before = Layers {
+            scp: Some(std::sync::Arc::new(o_scp)),
+            rcp: Some(std::sync::Arc::new(o_rcp)),
+        };
+        let after = Layers {
+            scp: Some(std::sync::Arc::new(n_scp)),
+            rcp: Some(std::sync::Arc::new(n_rcp)),
+        };
+        for (direction, verdict) in [
+            (Direction::NewlyAllowed, allowed),
+            (Direction::NewlyDenied, denied),
+        ] {
+            match verdict {
+                Verdict::Proven => {}
+                Verdict::Differs { request, .. } => out.changes.push(Change {
+                    account: account.clone(),
+                    direction,
+                    old: before.evaluate(&request),
+                    new: after.evaluate(&request),
+                    request,
+                }),
+                Verdict::NotProven(why) => out.unproven.push((account.clone(), why)),
+            }
+        }
+    }
+    out.changes
+        .sort_by(|a, b| (a.direction, &a.account).cmp(&(b.direction, &b.account)));
+    out.documents = documents(old.1, new.1);
+    out.slots = slots(old.1, new.1);
+    out
+}
+
+fn documents(old: &Output, new: &Output) -> Vec<DocumentChange> {
+    let ids = |o: &Output, names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .map(|n| {
+                o.targets
+                    .iter()
+                    .find(|t| &t.name == n)
+                    .map(|t| t.id.clone())
+                    .unwrap_or_else(|| n.clone())
+            })
+            .collect()
+    };
+    let index = |o: &Output| -> BTreeMap<String, (String, usize, Vec<String>)> {
+        o.documents
+            .iter()
+            .filter(|d| d.kind != DocKind::ControlTowerControl || !d.content.is_empty())
+            .map(|d| (d.file(), (d.content.clone(), d.chars(), ids(o, &d.targets))))
+            .collect()
+    };
+    let (a, b) = (index(old), index(new));
+    let files: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let (x, y) = (a.get(f), b.get(f));
+            if let (Some(x), Some(y)) = (x, y) {
+                if x == y {
+                    return None;
+                }
+            }
+            Some(DocumentChange {
+                file: f.clone(),
+                chars: (x.map(|x| x.1), y.map(|y| y.1)),
+                targets: (
+                    x.map(|x| x.2.clone()).unwrap_or_default(),
+                    y.map(|y| y.2.clone()).unwrap_or_default(),
+                ),
+            })
+        })
+        .collect()
+}
+
+fn slots(old: &Output, new: &Output) -> Vec<SlotChange> {
+    new.targets
+        .iter()
+        .filter_map(|n| {
+            let o = old.targets.iter().find(|o| o.name == n.name)?;
+            let change = SlotChange {
+                target: n.name.clone(),
+                scp: (o.used(), n.used()),
+                rcp: (o.rcp_used(), n.rcp_used()),
+                full_aws_access: (o.full_aws_access, n.full_aws_access),
+            };
+            (change.scp.0 != change.scp.1
+                || change.rcp.0 != change.rcp.1
+                || change.full_aws_access.0 != change.full_aws_access.1)
+                .then_some(change)
+        })
+        .collect()
+}

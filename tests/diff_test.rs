@@ -1,0 +1,136 @@
+//! `govc diff OLD NEW` on seeded changes of the examples: widening an allow-list names the
+//! newly allowed requests (with a witness both versions really decide differently), adding a
+//! deny names newly denied ones, an identical copy changes nothing; `--exit-code` and the
+//! three formats.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A copy of the examples with `edit` applied to one file.
+fn variant(name: &str, file: &str, edit: &dyn Fn(String) -> String) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("govc-diff-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(Path::new(ROOT).join("examples")).unwrap() {
+        let p = e.unwrap().path();
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        if p.file_name().unwrap() == file {
+            let edited = edit(text.clone());
+            assert_ne!(edited, text, "the edit applies");
+            text = edited;
+        }
+        std::fs::write(dir.join(p.file_name().unwrap()), text).unwrap();
+    }
+    dir
+}
+
+fn diff(new: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govc"))
+        .arg("diff")
+        .arg("examples")
+        .arg(new)
+        .args(args)
+        .current_dir(ROOT)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn widening_an_allow_list_names_the_newly_allowed_requests() {
+    let new = variant("widen", "model-allowlist.gov", &|t| {
+        t.replace(
+            "only models anthropic.claude*\n",
+            "only models anthropic.claude*, amazon.nova*\n",
+        )
+    });
+    let out = diff(&new, &["--format", "json", "--exit-code"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    // Only the prod account is behind the allow-list, and only newly allowed requests appear.
+    for c in changes {
+        assert_eq!(c["account"], "ai_platform", "{c}");
+        assert_eq!(c["direction"], "newly_allowed");
+        assert_ne!(c["before"]["outcome"], "allowed");
+        assert_eq!(c["after"]["outcome"], "allowed");
+    }
+    // The witness is about the model the list now admits.
+    let request = changes[0]["request"].to_string().to_lowercase();
+    assert!(request.contains("nova"), "{request}");
+    // The changed document, same targets.
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(docs[0]["file"], "scp/cost_attribution+anthropic_only.json");
+    // Human and markdown say the same, newly allowed first.
+    let human = String::from_utf8(diff(&new, &[]).stdout).unwrap();
+    assert!(
+        human.starts_with("NEWLY ALLOWED for account ai_platform: "),
+        "{human}"
+    );
+    let md = String::from_utf8(diff(&new, &["--format", "markdown"]).stdout).unwrap();
+    assert!(md.contains("**1 with newly allowed requests**"), "{md}");
+    assert!(md.contains("#### Newly allowed"), "{md}");
+    let _ = std::fs::remove_dir_all(&new);
+}
+
+#[test]
+fn a_new_deny_names_the_newly_denied_requests() {
+    let new = variant("deny", "model-denylist.gov", &|t| {
+        t.replacen("deny model deepseek*", "deny model deepseek*, mistral*", 1)
+    });
+    let out = diff(&new, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "without --exit-code");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(changes.iter().all(|c| c["direction"] == "newly_denied"));
+    // The deny-list is attached to the root: every account that allowed mistral before.
+    let accounts: std::collections::BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c["account"].as_str().unwrap())
+        .collect();
+    assert!(
+        accounts.contains("agent_lab") && accounts.contains("analytics"),
+        "{accounts:?}"
+    );
+    for c in changes {
+        assert_eq!(c["before"]["outcome"], "allowed");
+        assert_eq!(c["after"]["outcome"], "denied");
+    }
+    let _ = std::fs::remove_dir_all(&new);
+}
+
+#[test]
+fn an_identical_copy_changes_nothing() {
+    let same = variant("same", "org.gov", &|t| format!("{t}\n// a comment\n"));
+    let out = diff(&same, &["--exit-code"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(
+        "5 accounts compared: 0 with newly allowed requests, 0 with newly denied requests; 0 documents changed"
+    ), "{text}");
+    let md = String::from_utf8(diff(&same, &["--format", "markdown"]).stdout).unwrap();
+    assert!(md.contains("No change"), "{md}");
+    let _ = std::fs::remove_dir_all(&same);
+}
