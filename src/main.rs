@@ -163,6 +163,17 @@ enum Command {
         #[command(flatten)]
         report: DataReport,
     },
+    /// Import hand-written SCPs and RCPs (policy JSON) as .gov core rules, each proven to
+    /// decide every request as its JSON before anything is written. Exit 1 when a document
+    /// cannot be imported (nothing is written then).
+    Import {
+        /// A policy JSON file, or a directory of them (*.json, searched recursively).
+        path: String,
+        /// Write NAME.gov files into this directory (replaced as a whole); without it, a single
+        /// file's import is printed.
+        #[arg(long, short)]
+        out: Option<String>,
+    },
     /// Compare two versions of the policies: for each account, the requests whose decision
     /// changes (newly allowed first, each with a witness request and the deciding statements
     /// before and after), and the documents, sizes and slots that change. Exit 0 (1 with
@@ -392,6 +403,7 @@ fn main() -> ExitCode {
             account,
             report,
         } => effective_cmd(&paths, &account, &report.report()),
+        Command::Import { path, out } => cmd::import::run(&path, out.as_deref()),
         Command::Diff {
             old,
             new,

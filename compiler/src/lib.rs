@@ -57,6 +57,7 @@ pub mod diff;
 pub mod document;
 pub mod effective;
 pub mod equivalence;
+pub mod import;
 pub mod ir;
 pub(crate) mod lint;
 pub mod optimize;

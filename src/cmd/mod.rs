@@ -7,5 +7,6 @@ pub(crate) mod diff;
 pub(crate) mod effective;
 pub(crate) mod explain;
 pub(crate) mod fmt;
+pub(crate) mod import;
 pub(crate) mod simulate;
 pub(crate) mod verify;

@@ -1,0 +1,326 @@
+//! `govc import`: a hand-written SCP or RCP (policy JSON) → a `.gov` block of core rules, one
+//! rule per statement (docs/compiler.md, "Importing policies"). The text is only a proposal:
+//! `govc import` compiles it and proves it decides every request as the JSON does before
+//! writing anything (the caller runs that check; this module only writes the text).
+//!
+//! Every IAM element maps to a construct of the language: `Action`/`NotAction` to the `action`
+//! scope (`in` / `not in`; IAM reads `*` and `?` as wildcards either way), `Resource`/
+//! `NotResource` to the `resource` scope (`like` / `not like`), each condition entry to a
+//! predicate (`==`/`in`, `!=`/`not in`, `like`, `not like`, `<`…, `is absent`/`is present`,
+//! `any`/`all` for `ForAnyValue`/`ForAllValues`, `k is absent || …` for a positive
+//! `…IfExists`), the `Sid` to a comment. Operators the language has no predicate for
+//! (`…IgnoreCase`, `BinaryEquals`) are refused with the statement they are in.
+
+use std::fmt::Write as _;
+
+use crate::ir::json;
+use crate::ir::parse::{parse_policy, parse_rcp};
+use crate::ir::{Effect, Op, Operator, Qualifier, Scope, Statement};
+
+/// What `import_policy` made of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// The `.gov` text: one `scp` or `rcp` block named after the file.
+    pub text: String,
+    /// Whether the document is an RCP (its statements name `"Principal": "*"`).
+    pub rcp: bool,
+    /// The statements read from the JSON, for the equivalence proof.
+    pub statements: Vec<Statement>,
+}
+
+/// A name for the block from a file stem: letters, digits and `_`, not starting with a digit.
+pub fn block_name(stem: &str) -> String {
+    let mut s: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'p');
+    }
+    s.truncate(64);
+    s
+}
+
+/// A string literal of the language: `"`, `\` and control characters escaped as it reads them.
+fn lit(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn list(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| lit(v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The scope entries of a statement: `action …`, `resource …` (none for `*`).
+fn scope(var: &str, s: &Scope, like: bool) -> Option<String> {
+    if s.is_any() {
+        return None;
+    }
+    let op = match (s.negated, like) {
+        (false, false) => "in",
+        (true, false) => "not in",
+        (false, true) => "like",
+        (true, true) => "not like",
+    };
+    let values: Vec<String> = s.values.iter().cloned().collect();
+    Some(format!("{var} {op} {}", list(&values)))
+}
+
+/// One condition entry as a predicate (with `||` alternatives where IAM ORs values that a
+/// single predicate cannot take).
+fn predicate(o: &Operator, key: &str, values: &[String]) -> Result<String, String> {
+    let k = format!("context[{}]", lit(key));
+    let q = match o.qualifier {
+        Some(Qualifier::ForAnyValue) => "any ",
+        Some(Qualifier::ForAllValues) => "all ",
+        None => "",
+    };
+    let bools = |vs: &[String]| -> Result<Vec<String>, String> {
+        vs.iter()
+            .map(|v| match v.to_ascii_lowercase().as_str() {
+                "true" => Ok("true".to_string()),
+                "false" => Ok("false".to_string()),
+                _ => Err(format!("`Bool` value `{v}` is neither true nor false")),
+            })
+            .collect()
+    };
+    let ordered = |sym: &str| -> String {
+        let parts: Vec<String> = values
+            .iter()
+            .map(|v| format!("{q}{k} {sym} {}", lit(v)))
+            .collect();
+        if parts.len() == 1 {
+            parts.concat()
+        } else {
+            format!("({})", parts.join(" || "))
+        }
+    };
+    let pred = match o.op {
+        Op::StringEquals | Op::ArnEquals | Op::NumericEquals | Op::DateEquals | Op::IpAddress => {
+            format!("{q}{k} in {}", list(values))
+        }
+        Op::StringNotEquals
+        | Op::ArnNotEquals
+        | Op::NumericNotEquals
+        | Op::DateNotEquals
+        | Op::NotIpAddress => format!("{q}{k} not in {}", list(values)),
+        Op::StringLike | Op::ArnLike => format!("{q}{k} like {}", list(values)),
+        Op::StringNotLike | Op::ArnNotLike => format!("{q}{k} not like {}", list(values)),
+        Op::NumericLessThan | Op::DateLessThan => ordered("<"),
+        Op::NumericLessThanEquals | Op::DateLessThanEquals => ordered("<="),
+        Op::NumericGreaterThan | Op::DateGreaterThan => ordered(">"),
+        Op::NumericGreaterThanEquals | Op::DateGreaterThanEquals => ordered(">="),
+        Op::Bool => {
+            let vs = bools(values)?;
+            match vs.as_slice() {
+                [one] => format!("{q}{k} == {one}"),
+                _ => format!("{q}{k} in [{}]", vs.join(", ")),
+            }
+        }
+        Op::Null => {
+            let vs = bools(values)?;
+            match vs.as_slice() {
+                [t] if t == "true" => format!("{k} is absent"),
+                [_] => format!("{k} is present"),
+                // `Null` with both values holds always.
+                _ => format!("({k} is absent || {k} is present)"),
+            }
+        }
+        Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::BinaryEquals => {
+            return Err(format!(
+                "`{}` has no predicate in the language",
+                o.op.name()
+            ))
+        }
+    };
+    // `…IfExists` is true on a missing key: a negated operator already is.
+    Ok(if o.if_exists && !o.op.is_negated() && o.op != Op::Null {
+        format!("({k} is absent || {pred})")
+    } else {
+        pred
+    })
+}
+
+/// Reads a policy document and writes it as a `.gov` block named `name`.
+pub fn import_policy(
+    cat: &crate::catalog::Catalog,
+    name: &str,
+    text: &str,
+) -> Result<Imported, String> {
+    // An RCP names its principal; an SCP cannot.
+    let rcp = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| {
+            let st = v.get("Statement")?.clone();
+            let first = match st {
+                serde_json::Value::Array(a) => a.into_iter().next()?,
+                one => one,
+            };
+            Some(first.get("Principal").is_some())
+        })
+        .unwrap_or(false);
+    let statements = if rcp {
+        parse_rcp(text)?
+    } else {
+        parse_policy(text)?
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {name} {{", if rcp { "rcp" } else { "scp" });
+    for (i, s) in statements.iter().enumerate() {
+        if let Some(sid) = &s.sid {
+            let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
+        }
+        let effect = match s.effect {
+            Effect::Deny => "forbid",
+            Effect::Allow => "permit",
+        };
+        let entries: Vec<String> = [
+            scope("action", &s.action, false),
+            scope("resource", &s.resource, true),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut conds = Vec::new();
+        for (o, keys) in &s.condition {
+            for (k, vs) in keys {
+                // The language compares a key by its type: an ARN key with the Arn operators,
+                // which match differently from the String ones a document may use on it.
+                let arn_key = cat
+                    .condition_key(k)
+                    .is_some_and(|ck| ck.ty.element() == crate::catalog::KeyType::Arn);
+                if arn_key && o.op.name().starts_with("String") {
+                    return Err(format!(
+                        "statement {}: `{}` on the ARN key `{k}`: the language compares ARN keys as ARNs (`Arn…` operators), which match some values differently; no core rule says this",
+                        i + 1,
+                        o.op.name()
+                    ));
+                }
+                let vs: Vec<String> = vs.iter().cloned().collect();
+                conds.push(predicate(o, k, &vs).map_err(|e| format!("statement {}: {e}", i + 1))?);
+            }
+        }
+        let _ = write!(out, "  {effect} ({})", entries.join(", "));
+        if !conds.is_empty() {
+            let _ = write!(out, "\n    when {{ {} }}", conds.join(" && "));
+        }
+        out.push_str(";\n");
+    }
+    out.push_str("}\n");
+    Ok(Imported {
+        text: out,
+        rcp,
+        statements,
+    })
+}
+
+/// The document's statements as written, minified (for sizes in reports).
+pub fn minified_len(imported: &Imported) -> usize {
+    let rendered: Vec<String> = imported
+        .statements
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            s.sid = None;
+            if imported.rcp {
+                json::rcp_statement(&s)
+            } else {
+                json::statement(&s)
+            }
+        })
+        .collect();
+    json::document(&rendered).len()
+}
+
+/// Compiles the imported text alone and proves that its documents decide every request as the
+/// JSON does (beside FullAWSAccess or RCPFullAWSAccess when the JSON only denies, as it is
+/// deployed). `Err` says why not: a diagnostic of the text, or a request the two decide
+/// differently.
+pub fn verify_import(
+    catalog: crate::catalog::Shared,
+    file: &str,
+    imported: &Imported,
+) -> Result<(), String> {
+    use crate::db::{self, Database};
+    use crate::document::DocKind;
+    use crate::proof::{describe_request, prove_statements, Verdict};
+    let mut database = Database::new(catalog);
+    let text = imported.text.clone();
+    let (ws, _) = db::load(&mut database, &[file.to_string()], &move |_| {
+        Ok(text.clone().into_bytes())
+    });
+    if let Some(e) = db::program_diagnostics(&database, ws)
+        .iter()
+        .find(|d| d.is_error())
+    {
+        return Err(format!(
+            "the imported text does not check: {} {}",
+            e.code.as_str(),
+            e.message
+        ));
+    }
+    let (output, _) = db::compile_workspace(&database, ws, &crate::compile::Options::default())
+        .map_err(|ds| {
+            ds.iter()
+                .find(|d| d.is_error())
+                .map(|d| {
+                    format!(
+                        "the imported text does not compile: {} {}",
+                        d.code.as_str(),
+                        d.message
+                    )
+                })
+                .unwrap_or_else(|| "the imported text does not compile".to_string())
+        })?;
+    let kind = if imported.rcp {
+        DocKind::Rcp
+    } else {
+        DocKind::Scp
+    };
+    let compiled: Vec<Statement> = output
+        .documents
+        .iter()
+        .filter(|d| d.kind == kind)
+        .flat_map(|d| d.statements.iter().cloned())
+        .collect();
+    let allows = imported
+        .statements
+        .iter()
+        .any(|s| s.effect == Effect::Allow);
+    let with_full = |sts: &[Statement]| -> Vec<Statement> {
+        if allows {
+            sts.to_vec()
+        } else {
+            std::iter::once(Statement::allow_all())
+                .chain(sts.iter().cloned())
+                .collect()
+        }
+    };
+    match prove_statements(
+        &output.catalog,
+        &with_full(&imported.statements),
+        &with_full(&compiled),
+    ) {
+        Verdict::Proven => Ok(()),
+        Verdict::Differs {
+            request,
+            source_allows,
+        } => Err(format!(
+            "the imported text decides differently from the JSON: the JSON {} {}",
+            if source_allows { "allows" } else { "denies" },
+            describe_request(&request)
+        )),
+        Verdict::NotProven(why) => Err(format!("not proven equivalent: {why}")),
+    }
+}
