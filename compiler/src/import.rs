@@ -20,8 +20,11 @@ use crate::ir::{Effect, Op, Operator, Qualifier, Scope, Statement};
 /// What `import_policy` made of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
-    /// The `.gov` text: one `scp` or `rcp` block named after the file.
+    /// The `.gov` text: one `scp` or `rcp` block named after the file, in core rules.
     pub text: String,
+    /// The same block written with surface statements (`deny actions … on … unless principal
+    /// …`) where every statement is a Deny on named actions; `None` where one is not.
+    pub surface: Option<String>,
     /// Whether the document is an RCP (its statements name `"Principal": "*"`).
     pub rcp: bool,
     /// The statements read from the JSON, for the equivalence proof.
@@ -152,6 +155,102 @@ fn predicate(o: &Operator, key: &str, values: &[String]) -> Result<String, Strin
     })
 }
 
+/// A Deny on named actions as a surface statement: `deny all`, `deny services S, …` or `deny
+/// actions A, … [on R, …]`, with its conditions as clauses — `unless region in […]` for
+/// `aws:RequestedRegion` not in a list, `unless principal […]` / `unless principal account […]`
+/// for the caller not matching, `when via_mcp`, and `when { … }` for the rest (`conds`, the
+/// predicates of the core rule, in the same order). `None` for an Allow, `NotAction` or
+/// `NotResource`. The import proves whichever text it keeps.
+fn surface_statement(s: &Statement, conds: &[String]) -> Option<String> {
+    if s.effect != Effect::Deny || s.action.negated || s.resource.negated {
+        return None;
+    }
+    let actions: Vec<&String> = s.action.values.iter().collect();
+    let mut head = if s.action.is_any() {
+        "deny all".to_string()
+    } else if actions.iter().all(|a| {
+        a.strip_suffix(":*")
+            .is_some_and(|svc| !svc.is_empty() && !svc.contains(['*', '?', ':']))
+    }) {
+        let services: Vec<String> = actions
+            .iter()
+            .filter_map(|a| a.strip_suffix(":*"))
+            .map(lit)
+            .collect();
+        format!("deny services {}", services.join(", "))
+    } else {
+        let items: Vec<String> = actions.iter().map(|a| lit(a)).collect();
+        format!("deny actions {}", items.join(", "))
+    };
+    if !s.resource.is_any() {
+        if head == "deny all" || head.starts_with("deny services") {
+            // `on` belongs to `deny actions`.
+            let items: Vec<String> = actions.iter().map(|a| lit(a)).collect();
+            head = format!(
+                "deny actions {}",
+                if s.action.is_any() {
+                    lit("*")
+                } else {
+                    items.join(", ")
+                }
+            );
+        }
+        let rs: Vec<String> = s.resource.values.iter().map(|r| lit(r)).collect();
+        let _ = write!(head, " on {}", rs.join(", "));
+    }
+    let mut clauses = Vec::new();
+    let mut i = 0;
+    for (o, keys) in &s.condition {
+        for (k, vs) in keys {
+            let pred = conds.get(i)?;
+            i += 1;
+            let values: Vec<String> = vs.iter().cloned().collect();
+            let plain = o.qualifier.is_none();
+            let clause = match (k.to_ascii_lowercase().as_str(), o.op) {
+                ("aws:requestedregion", Op::StringNotEquals) if plain => {
+                    format!("unless region in {}", list(&values))
+                }
+                ("aws:principalarn", Op::ArnNotLike | Op::ArnNotEquals) if plain => {
+                    format!("unless principal in {}", list(&values))
+                }
+                ("aws:principalaccount", Op::StringNotEquals) if plain => {
+                    format!("unless principal account in {}", list(&values))
+                }
+                ("aws:viaawsmcpservice", Op::Bool)
+                    if plain
+                        && matches!(values.as_slice(), [v] if v.eq_ignore_ascii_case("true")) =>
+                {
+                    "when via_mcp".to_string()
+                }
+                // A negated test reads better as an exemption: `unless { k in [..] }` is `k not
+                // in [..]`, true on a missing key as IAM's negated operators are.
+                (_, Op::StringNotEquals | Op::ArnNotEquals | Op::NotIpAddress) if plain => {
+                    format!("unless {{ context[{}] in {} }}", lit(k), list(&values))
+                }
+                (_, Op::StringNotLike | Op::ArnNotLike) if plain => {
+                    format!("unless {{ context[{}] like {} }}", lit(k), list(&values))
+                }
+                // `BoolIfExists` with `false`: missing or false, so "unless it is true".
+                (_, Op::Bool)
+                    if plain
+                        && o.if_exists
+                        && matches!(values.as_slice(), [v] if v.eq_ignore_ascii_case("false")) =>
+                {
+                    format!("unless {{ context[{}] == true }}", lit(k))
+                }
+                _ => format!("when {{ {pred} }}"),
+            };
+            clauses.push(clause);
+        }
+    }
+    let mut out = format!("  {head}");
+    for c in clauses {
+        let _ = write!(out, "\n    {c}");
+    }
+    out.push('\n');
+    Some(out)
+}
+
 /// Reads a policy document and writes it as a `.gov` block named `name`.
 pub fn import_policy(
     cat: &crate::catalog::Catalog,
@@ -177,6 +276,7 @@ pub fn import_policy(
     };
     let mut out = String::new();
     let _ = writeln!(out, "{} {name} {{", if rcp { "rcp" } else { "scp" });
+    let mut surface = Some(out.clone());
     for (i, s) in statements.iter().enumerate() {
         if let Some(sid) = &s.sid {
             let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
@@ -216,10 +316,23 @@ pub fn import_policy(
             let _ = write!(out, "\n    when {{ {} }}", conds.join(" && "));
         }
         out.push_str(";\n");
+        match (&mut surface, surface_statement(s, &conds)) {
+            (Some(text), Some(stmt)) => {
+                if let Some(sid) = &s.sid {
+                    let _ = writeln!(text, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
+                }
+                text.push_str(&stmt);
+            }
+            _ => surface = None,
+        }
     }
     out.push_str("}\n");
+    if let Some(text) = &mut surface {
+        text.push_str("}\n");
+    }
     Ok(Imported {
         text: out,
+        surface,
         rcp,
         statements,
     })
@@ -241,6 +354,28 @@ pub fn minified_len(imported: &Imported) -> usize {
         })
         .collect();
     json::document(&rendered).len()
+}
+
+/// Imports a document and keeps the first text that is proven to decide as it: the surface
+/// statements when the document has them, else the core rules. The kept text is in `text`;
+/// `surface` says whether it was the surface form. `Err` when neither is proven.
+pub fn import_verified(
+    catalog: crate::catalog::Shared,
+    name: &str,
+    file: &str,
+    json: &str,
+) -> Result<(Imported, bool), String> {
+    let imported = import_policy(&catalog, name, json)?;
+    if let Some(surface) = &imported.surface {
+        let candidate = Imported {
+            text: surface.clone(),
+            ..imported.clone()
+        };
+        if verify_import(catalog.clone(), file, &candidate).is_ok() {
+            return Ok((candidate, true));
+        }
+    }
+    verify_import(catalog, file, &imported).map(|()| (imported, false))
 }
 
 /// Compiles the imported text alone and proves that its documents decide every request as the

@@ -67,15 +67,18 @@ pub(crate) fn run(path: &str, out: Option<&str>) -> ExitCode {
         while !names.insert(name.clone()) {
             name.push('_');
         }
-        let result = govc_compiler::import::import_policy(&catalog, &name, &text).and_then(|i| {
-            govc_compiler::import::verify_import(catalog.clone(), &format!("{name}.gov"), &i)
-                .map(|()| i)
-        });
+        let result = govc_compiler::import::import_verified(
+            catalog.clone(),
+            &name,
+            &format!("{name}.gov"),
+            &text,
+        );
         match result {
-            Ok(i) => {
+            Ok((i, surface)) => {
                 errln!(
-                    "imported {shown} as {} `{name}`: proven to decide every request as the JSON",
-                    if i.rcp { "rcp" } else { "scp" }
+                    "imported {shown} as {} `{name}` ({}): proven to decide every request as the JSON",
+                    if i.rcp { "rcp" } else { "scp" },
+                    if surface { "surface statements" } else { "core rules" }
                 );
                 let header = format!(
                     "// Imported by govc from {stem}.json; proven to decide every request as it.\n"
