@@ -179,9 +179,10 @@ enum Command {
     /// before and after), and the documents, sizes and slots that change. Exit 0 (1 with
     /// `--exit-code` when something changes), 1 when a version has errors, 2 for usage.
     Diff {
-        /// The old version: a .gov file or a directory.
+        /// The old version: a .gov file or a directory, or `REV:PATH` for PATH at a git revision
+        /// (`main:policies`).
         old: String,
-        /// The new version: a .gov file or a directory.
+        /// The new version, likewise (`HEAD:policies`, or the working tree's `policies`).
         new: String,
         /// Exit 1 when something changes, as `git diff --exit-code` does.
         #[arg(long)]

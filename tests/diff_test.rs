@@ -134,3 +134,70 @@ fn an_identical_copy_changes_nothing() {
     assert!(md.contains("No change"), "{md}");
     let _ = std::fs::remove_dir_all(&same);
 }
+
+#[test]
+fn two_git_revisions_are_compared() {
+    let repo = std::env::temp_dir().join(format!("govc-diff-git-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(repo.join("policies")).unwrap();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let program = |models: &str| {
+        format!(
+            "org {{\n  root = \"r-a1b2\"\n  account a = \"111122223333\"\n}}\n\nscp list {{\n  only models {models}\n}}\n\nattach list to a\n"
+        )
+    };
+    std::fs::write(repo.join("policies/p.gov"), program("anthropic.claude*")).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    std::fs::write(
+        repo.join("policies/p.gov"),
+        program("anthropic.claude*, amazon.nova*"),
+    )
+    .unwrap();
+    git(&["commit", "-q", "-am", "two"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args([
+            "diff",
+            "HEAD~1:policies",
+            "HEAD:policies",
+            "--format",
+            "json",
+        ])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changes"][0]["direction"], "newly_allowed", "{v}");
+    assert_eq!(v["changes"][0]["account"], "a");
+    // A revision that does not exist is a usage error.
+    let bad = Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args(["diff", "HEAD~1:nowhere", "HEAD:policies"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&repo);
+}
