@@ -13,7 +13,6 @@
 
 use std::fmt::Write as _;
 
-use crate::ir::json;
 use crate::ir::parse::{parse_policy, parse_rcp};
 use crate::ir::{Effect, Op, Operator, Qualifier, Scope, Statement};
 
@@ -336,24 +335,6 @@ pub fn import_policy(
         rcp,
         statements,
     })
-}
-
-/// The document's statements as written, minified (for sizes in reports).
-pub fn minified_len(imported: &Imported) -> usize {
-    let rendered: Vec<String> = imported
-        .statements
-        .iter()
-        .map(|s| {
-            let mut s = s.clone();
-            s.sid = None;
-            if imported.rcp {
-                json::rcp_statement(&s)
-            } else {
-                json::statement(&s)
-            }
-        })
-        .collect();
-    json::document(&rendered).len()
 }
 
 /// Imports a document and keeps the first text that is proven to decide as it: the surface

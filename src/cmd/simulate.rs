@@ -169,7 +169,7 @@ pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) 
     let request = verify::request(program, &expectation, &id);
     // The SCPs of the principal's account and the RCPs of the resource's account
     // (docs/semantics.md, "Whose policies decide").
-    let evaluation = verify::Levels::new(program, output)
+    let evaluation = verify::LayerCache::new(verify::Levels::new(program, output))
         .layers(&req.account, &request)
         .evaluate(&request);
     let guardrail_lines: Vec<String> = match (&req.region, guardrails(&c, &req.account, report)) {

@@ -761,8 +761,9 @@ impl Catalog {
             if !issuer || !IDENTITY_PROVIDER_CLAIMS.contains(&claim) {
                 return None;
             }
-            let [one, amr] = &self.identity_provider_keys;
-            Some(if claim == "amr" { amr } else { one })
+            // `amr` returned above; every other claim holds one value.
+            let [one, _] = &self.identity_provider_keys;
+            Some(one)
         })
     }
 

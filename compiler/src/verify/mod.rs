@@ -249,17 +249,6 @@ impl<'a> Levels<'a> {
         Level::new(target, statements)
     }
 
-    /// The layers that decide `request` when made in a test on `account` (by name): the SCP
-    /// levels of the principal's account and the RCP levels of the resource's account
-    /// (docs/semantics.md, "Resource control policies").
-    pub fn layers(&self, account: &str, request: &Request) -> Layers {
-        let (principal, resource) = parties(self.program, account, request);
-        Layers {
-            scp: principal.and_then(|a| self.of(&a)).map(Arc::new),
-            rcp: resource.and_then(|a| self.rcp_of(&a)).map(Arc::new),
-        }
-    }
-
     /// What decides at `target`, as names: whether FullAWSAccess stays, the documents'
     /// files and the controls. Two targets with the same key have the same level but for its
     /// name.
@@ -394,7 +383,10 @@ impl<'a> LayerCache<'a> {
         }
     }
 
-    /// [`Levels::layers`], with each account's levels built at most once.
+    /// The layers that decide `request` when made in a test on `account` (by name): the SCP
+    /// levels of the principal's account and the RCP levels of the resource's account
+    /// (docs/semantics.md, "Resource control policies"), each account's levels built at most
+    /// once.
     pub fn layers(&mut self, account: &str, request: &Request) -> Layers {
         let (principal, resource) = parties(self.index.program, account, request);
         let index = &self.index;
