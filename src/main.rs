@@ -167,12 +167,18 @@ enum Command {
     /// decide every request as its JSON before anything is written. Exit 1 when a document
     /// cannot be imported (nothing is written then).
     Import {
-        /// A policy JSON file, or a directory of them (*.json, searched recursively).
+        /// A policy JSON file, or a directory of them (*.json, searched recursively); with
+        /// `--org`, the directory tools/export-org.sh wrote.
         path: String,
         /// Write NAME.gov files into this directory (replaced as a whole); without it, a single
         /// file's import is printed.
         #[arg(long, short)]
         out: Option<String>,
+        /// PATH is an export of a whole organization (tools/export-org.sh): write its `org`
+        /// block, its SCPs and RCPs and their attachments, proven account by account to
+        /// decide every request as the live policies do. Needs `--out`.
+        #[arg(long)]
+        org: bool,
     },
     /// Compare two versions of the policies: for each account, the requests whose decision
     /// changes (newly allowed first, each with a witness request and the deciding statements
@@ -404,7 +410,13 @@ fn main() -> ExitCode {
             account,
             report,
         } => effective_cmd(&paths, &account, &report.report()),
-        Command::Import { path, out } => cmd::import::run(&path, out.as_deref()),
+        Command::Import { path, out, org } => {
+            if org {
+                cmd::import::run_org(&path, out.as_deref())
+            } else {
+                cmd::import::run(&path, out.as_deref())
+            }
+        }
         Command::Diff {
             old,
             new,

@@ -61,6 +61,7 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
     }
     // The root first: it is the top of every path.
     p.org.targets.sort_by_key(|t| t.kind != TargetKind::Root);
+    p.org.reindex();
     p
 }
 

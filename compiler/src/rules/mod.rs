@@ -87,7 +87,7 @@ pub enum TestValue {
 }
 
 /// The organization: its targets and the SCP quotas the program is compiled against.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Org {
     /// Root first, then OUs and accounts in source order.
     pub targets: Vec<Target>,
@@ -95,7 +95,20 @@ pub struct Org {
     pub limits: Limits,
     /// The organization's id (`id = "o-…"`): `aws:PrincipalOrgID` of its principals.
     pub id: Option<String>,
+    /// Name → position in `targets` (the first of that name), built by [`Org::reindex`]:
+    /// every path from an account to the root looks its targets up by name, so a scan would
+    /// make the paths of all accounts quadratic in the organization's size.
+    by_name: std::collections::HashMap<String, usize>,
 }
+
+/// Equal when the targets, quotas and id are: the index follows from the targets.
+impl PartialEq for Org {
+    fn eq(&self, other: &Org) -> bool {
+        self.targets == other.targets && self.limits == other.limits && self.id == other.id
+    }
+}
+
+impl Eq for Org {}
 
 impl Default for Org {
     fn default() -> Self {
@@ -103,6 +116,7 @@ impl Default for Org {
             targets: Vec::new(),
             limits: Limits::CURRENT,
             id: None,
+            by_name: Default::default(),
         }
     }
 }
@@ -110,7 +124,19 @@ impl Default for Org {
 impl Org {
     /// The target of this name (`root` for the root).
     pub fn target(&self, name: &str) -> Option<&Target> {
-        self.targets.iter().find(|t| t.name == name)
+        match self.by_name.get(name).and_then(|&i| self.targets.get(i)) {
+            Some(t) if t.name == name => Some(t),
+            // Not indexed (targets changed since `reindex`): the scan is always right.
+            _ => self.targets.iter().find(|t| t.name == name),
+        }
+    }
+
+    /// Rebuilds the name index after `targets` changed.
+    pub fn reindex(&mut self) {
+        self.by_name.clear();
+        for (i, t) in self.targets.iter().enumerate() {
+            self.by_name.entry(t.name.clone()).or_insert(i);
+        }
     }
 }
 

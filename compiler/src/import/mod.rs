@@ -11,10 +11,121 @@
 //! `…IfExists`), the `Sid` to a comment. Operators the language has no predicate for
 //! (`…IgnoreCase`, `BinaryEquals`) are refused with the statement they are in.
 
+pub mod org;
+
 use std::fmt::Write as _;
 
 use crate::ir::parse::{parse_policy, parse_rcp};
 use crate::ir::{Effect, Op, Operator, Qualifier, Scope, Statement};
+
+/// A template placeholder in a document: text that stands for a value the author fills in —
+/// `${Account}` (a `${…}` with no `:`, which no IAM policy variable lacks), `[PRIVILEGED_ROLE]`,
+/// `<my-cidr>` — as published example policies write them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder {
+    /// As written: `${Account}`, `[PRIVILEGED_ROLE]`, `<my-cidr>`.
+    pub token: String,
+    /// The name `--set NAME=VALUE` gives it: `Account`, `PRIVILEGED_ROLE`, `my-cidr`.
+    pub name: String,
+}
+
+/// The placeholders of one string, in order.
+fn scan_placeholders(s: &str, out: &mut Vec<Placeholder>) {
+    let word = |inner: &str, extra: &[char]| {
+        inner.starts_with(|c: char| c.is_ascii_alphabetic())
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
+    };
+    for (open, close) in [("${", '}'), ("[", ']'), ("<", '>')] {
+        let mut rest = s;
+        while let Some(at) = rest.find(open) {
+            let Some(after) = rest.get(at + open.len()..) else {
+                break;
+            };
+            let Some((inner, tail)) = after.split_once(close) else {
+                break;
+            };
+            let is = match open {
+                // `${aws:username}`, `${*}`, `${?}`, `${$}` are IAM's own.
+                "${" => word(inner, &['_', '-', '.']),
+                "[" => word(inner, &['_']) && !inner.chars().any(|c| c.is_ascii_lowercase()),
+                _ => word(inner, &['_', '-']),
+            };
+            if is {
+                let token = format!("{open}{inner}{close}");
+                if !out.iter().any(|p| p.token == token) {
+                    out.push(Placeholder {
+                        token,
+                        name: inner.to_string(),
+                    });
+                }
+            }
+            rest = tail;
+        }
+    }
+}
+
+/// Every template placeholder in a policy document's strings (keys and values), each once,
+/// in order; none when the text is not JSON (the parser says why).
+pub fn placeholders(json: &str) -> Vec<Placeholder> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<Placeholder>) {
+        match v {
+            serde_json::Value::String(s) => scan_placeholders(s, out),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    scan_placeholders(k, out);
+                    walk(x, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(json) {
+        walk(&v, &mut out);
+    }
+    out
+}
+
+/// The document with each placeholder replaced by its value from `values` (by name), and the
+/// placeholders it had. `Err` names every placeholder without a value: imported as written,
+/// `[PRIVILEGED_ROLE]` would be a literal that matches nothing, and the import would be proven
+/// equal to a policy nobody meant.
+pub fn fill_placeholders(
+    json: &str,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<(String, Vec<Placeholder>), String> {
+    let found = placeholders(json);
+    let missing: Vec<&Placeholder> = found
+        .iter()
+        .filter(|p| !values.contains_key(&p.name))
+        .collect();
+    if let Some(first) = missing.first() {
+        let tokens: Vec<String> = missing.iter().map(|p| format!("`{}`", p.token)).collect();
+        return Err(format!(
+            "template placeholder{} {} without a value: give each with `--set NAME=VALUE` (`--set {}=…`; to keep one as written, set it to itself)",
+            if missing.len() == 1 { "" } else { "s" },
+            tokens.join(", "),
+            first.name
+        ));
+    }
+    let mut text = json.to_string();
+    for p in &found {
+        if let Some(v) = values.get(&p.name) {
+            // A placeholder only occurs inside JSON strings (the text parsed), so the value
+            // goes in escaped as a string's content.
+            let quoted = serde_json::to_string(v).map_err(|e| e.to_string())?;
+            let inner = quoted
+                .strip_prefix('"')
+                .and_then(|q| q.strip_suffix('"'))
+                .unwrap_or(&quoted);
+            text = text.replace(&p.token, inner);
+        }
+    }
+    Ok((text, found))
+}
 
 /// What `import_policy` made of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
