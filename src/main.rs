@@ -179,6 +179,11 @@ enum Command {
         /// decide every request as the live policies do. Needs `--out`.
         #[arg(long)]
         org: bool,
+        /// The value of a template placeholder (`${Account}`, `[PRIVILEGED_ROLE]`,
+        /// `<my-cidr>`) in the documents, by its name: `--set PRIVILEGED_ROLE=arn:…`;
+        /// repeatable. A document with a placeholder that has no value is not imported.
+        #[arg(long = "set", value_name = "NAME=VALUE", conflicts_with = "org")]
+        set: Vec<String>,
     },
     /// Compare two versions of the policies: for each account, the requests whose decision
     /// changes (newly allowed first, each with a witness request and the deciding statements
@@ -410,11 +415,16 @@ fn main() -> ExitCode {
             account,
             report,
         } => effective_cmd(&paths, &account, &report.report()),
-        Command::Import { path, out, org } => {
+        Command::Import {
+            path,
+            out,
+            org,
+            set,
+        } => {
             if org {
                 cmd::import::run_org(&path, out.as_deref())
             } else {
-                cmd::import::run(&path, out.as_deref())
+                cmd::import::run(&path, out.as_deref(), &set)
             }
         }
         Command::Diff {

@@ -97,3 +97,67 @@ fn a_file_is_printed_and_a_directory_written_only_when_all_is_proven() {
     assert!(!out2.exists());
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn template_placeholders_need_a_value_and_are_filled_from_set() {
+    let tmp = std::env::temp_dir().join(format!("govc-import-ph-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    // As published examples write them; `${aws:username}` is IAM's own variable.
+    std::fs::write(
+        tmp.join("template.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"arn:aws:iam::${Account}:role/[PRIVILEGED_ROLE]","Condition":{"NotIpAddress":{"aws:SourceIp":"<my-cidr>"},"StringNotEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}}]}"#,
+    )
+    .unwrap();
+    let o = govc(&["import", "template.json"], &tmp);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "template placeholders `${Account}`, `[PRIVILEGED_ROLE]`, `<my-cidr>` without a value"
+        ) && err.contains("--set Account=")
+            && !err.contains("aws:username"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+    let o = govc(
+        &[
+            "import",
+            "template.json",
+            "--set",
+            "Account=123456789012",
+            "--set",
+            "PRIVILEGED_ROLE=Admin",
+            "--set",
+            "my-cidr=10.0.0.0/8",
+        ],
+        &tmp,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains(r#"on "arn:aws:iam::123456789012:role/Admin""#)
+            && text.contains(r#"context["aws:SourceIp"] in ["10.0.0.0/8"]"#)
+            && text.contains("// Template placeholder [PRIVILEGED_ROLE] set to `Admin`."),
+        "{text}"
+    );
+    // A value no placeholder takes is a usage error (a misspelt name).
+    let o = govc(
+        &[
+            "import",
+            "template.json",
+            "--set",
+            "Account=123456789012",
+            "--set",
+            "PRIVILEGED_ROLE=Admin",
+            "--set",
+            "my-cidr=10.0.0.0/8",
+            "--set",
+            "Acount=1",
+        ],
+        &tmp,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`--set Acount=…` names no placeholder"));
+    let _ = std::fs::remove_dir_all(&tmp);
+}

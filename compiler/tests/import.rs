@@ -98,3 +98,42 @@ fn what_the_language_cannot_say_is_refused_and_a_wrong_text_is_caught() {
         "{e}"
     );
 }
+
+#[test]
+fn template_placeholders_are_found_and_iam_variables_are_not() {
+    use govc_compiler::import::{fill_placeholders, placeholders};
+    let doc = r#"{"Statement":[{"Resource":["arn:aws:iam::${Account}:role/[PRIVILEGED_ROLE]","arn:aws:s3:::${aws:PrincipalTag/team}/*","${*}${?}${$}","[lower]","a<b","x>y"],"Condition":{"IpAddress":{"aws:SourceIp":"<my-cidr>"}}}]}"#;
+    let found: Vec<(String, String)> = placeholders(doc)
+        .into_iter()
+        .map(|p| (p.token, p.name))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("${Account}", "Account"),
+            ("[PRIVILEGED_ROLE]", "PRIVILEGED_ROLE"),
+            ("<my-cidr>", "my-cidr"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let values = [
+        ("Account", "123456789012"),
+        ("PRIVILEGED_ROLE", "Admin\"x"),
+        ("my-cidr", "10.0.0.0/8"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let (filled, _) = fill_placeholders(doc, &values).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&filled).unwrap();
+    assert_eq!(
+        v["Statement"][0]["Resource"][0],
+        "arn:aws:iam::123456789012:role/Admin\"x"
+    );
+    assert!(placeholders(&filled).is_empty());
+    let e = fill_placeholders(doc, &Default::default()).unwrap_err();
+    assert!(
+        e.contains("`${Account}`, `[PRIVILEGED_ROLE]`, `<my-cidr>`"),
+        "{e}"
+    );
+}

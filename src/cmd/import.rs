@@ -25,7 +25,20 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::Resu
     Ok(())
 }
 
-pub(crate) fn run(path: &str, out: Option<&str>) -> ExitCode {
+pub(crate) fn run(path: &str, out: Option<&str>, set: &[String]) -> ExitCode {
+    let mut values = std::collections::BTreeMap::new();
+    for s in set {
+        match s.split_once('=') {
+            Some((name, value)) if !name.is_empty() => {
+                values.insert(name.to_string(), value.to_string());
+            }
+            _ => {
+                errln!("error: `--set {s}` is not NAME=VALUE");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut used = std::collections::BTreeSet::new();
     let p = Path::new(path);
     let mut files = Vec::new();
     if p.is_dir() {
@@ -59,6 +72,15 @@ pub(crate) fn run(path: &str, out: Option<&str>) -> ExitCode {
                 continue;
             }
         };
+        let (text, filled) = match govc_compiler::import::fill_placeholders(&text, &values) {
+            Ok(t) => t,
+            Err(e) => {
+                errln!("error: cannot import `{shown}`: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        used.extend(filled.iter().map(|p| p.name.clone()));
         let stem = f
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
@@ -80,9 +102,17 @@ pub(crate) fn run(path: &str, out: Option<&str>) -> ExitCode {
                     if i.rcp { "rcp" } else { "scp" },
                     if surface { "surface statements" } else { "core rules" }
                 );
-                let header = format!(
+                let mut header = format!(
                     "// Imported by govc from {stem}.json; proven to decide every request as it.\n"
                 );
+                for p in &filled {
+                    let value = values.get(&p.name).map(String::as_str).unwrap_or_default();
+                    header.push_str(&format!(
+                        "// Template placeholder {} set to `{}`.\n",
+                        p.token,
+                        value.replace(['\n', '\r'], " ")
+                    ));
+                }
                 written.push((format!("{name}.gov"), format!("{header}{}", i.text)));
             }
             Err(e) => {
@@ -90,6 +120,11 @@ pub(crate) fn run(path: &str, out: Option<&str>) -> ExitCode {
                 failed += 1;
             }
         }
+    }
+    // A value nothing used is most likely a misspelt name.
+    if let Some(unused) = values.keys().find(|k| !used.contains(*k)) {
+        errln!("error: `--set {unused}=…` names no placeholder of the documents");
+        return ExitCode::from(2);
     }
     if failed > 0 {
         errln!(

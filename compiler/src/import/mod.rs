@@ -86,6 +86,8 @@ pub fn placeholders(json: &str) -> Vec<Placeholder> {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(json) {
         walk(&v, &mut out);
     }
+    // In the order the document has them (the walk visits keys sorted).
+    out.sort_by_key(|p| json.find(&p.token));
     out
 }
 
