@@ -10,10 +10,14 @@
 //! shows loudly. A 10× step counts as log2(10) ≈ 3.3 doublings. Steps whose smaller run took
 //! under 30 ms are marked `small` and not judged: process start-up dominates them.
 //!
+//! The `adopt` series measures `govc import --org` and `govc diff` on generated organization
+//! exports of 250, 500 and 1,000 policies (the corpus's documents, attached across an org of
+//! a fifth as many OUs and as many accounts as policies; `GOVC_SCALING_POLICIES` to change).
+//!
 //! Run: `cargo bench --bench scaling`. Environment: `GOVC_SCALING_LINES=1000,10000,100000,1000000`
 //! (the size series; default the first three), `GOVC_SCALING_KEEP=1` (keep the generated
 //! programs under the target directory's `tmp/scaling`), `GOVC_SCALING_RUNS=N` (runs per command,
-//! default 3; a command whose first run takes over 20 s runs once), `GOVC_SCALING_SERIES=lines|doubling|all`
+//! default 3; a command whose first run takes over 20 s runs once), `GOVC_SCALING_SERIES=lines|doubling|adopt|all`
 //! (default `all`), `GOVC_SCALING_COMMANDS=check,compile,verify` (which commands),
 //! `GOVC_SCALING_CONFIGS=accounts,ous,rules,files,expectations` (which
 //! doublings; the base is always measured). The machine's load
@@ -355,6 +359,20 @@ fn main() {
         flagged += f;
     }
 
+    if series == "all" || series == "adopt" {
+        let sizes: Vec<usize> = env("GOVC_SCALING_POLICIES")
+            .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+            .unwrap_or_else(|| vec![250, 500, 1_000]);
+        let points: Vec<Point> = sizes.iter().map(|&n| adopt_point(&dir, n, runs)).collect();
+        let (t, f) = table(
+            "Adopting an organization: `import --org` and `diff` (lines: of the imported program)",
+            &points,
+            false,
+        );
+        report.push_str(&t);
+        flagged += f;
+    }
+
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     report.push_str(&format!(
         "\nLoad average after: {}\n\n**Verdict: {}**\n",
@@ -369,4 +387,221 @@ fn main() {
         }
     ));
     println!("{report}");
+}
+
+/// Writes an organization export (the layout of `tools/export-org.sh`) with `policies` SCPs and
+/// RCPs — the corpus's documents in turn — over `policies / 5` OUs (ten under the root, the
+/// rest under them, at most three deep) and `policies` accounts; each policy attached to one
+/// target, every third to a second, at most four SCPs and four RCPs per target; FullAWSAccess
+/// attached everywhere but where an allow-list is.
+fn write_export(dir: &Path, policies: usize) {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut docs: Vec<(String, String)> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        // The one the language cannot say (docs/compiler.md, "Importing policies").
+        .filter(|p| !p.ends_with("scp-require-application-inference-profile.json"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    docs.sort();
+    let _ = std::fs::remove_dir_all(dir);
+    let put = |rel: &str, text: &str| {
+        let f = dir.join(rel);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    let json = |v: serde_json::Value| serde_json::to_string_pretty(&v).unwrap();
+    put(
+        "organization.json",
+        &json(
+            serde_json::json!({"Organization": {"Id": "o-abcdefghij", "MasterAccountId": "999999999999"}}),
+        ),
+    );
+    let root = "r-ab12".to_string();
+    put(
+        "roots.json",
+        &json(serde_json::json!({"Roots": [{"Id": root, "Name": "Root"}]})),
+    );
+    let n_ous = (policies / 5).max(10);
+    let ou_id = |i: usize| format!("ou-ab12-{i:08}");
+    let ou_parent = |i: usize| {
+        if i < 10 {
+            root.clone()
+        } else {
+            ou_id(i / 10 - 1)
+        }
+    };
+    let acct_id = |j: usize| format!("{}", 100_000_000_000u64 + j as u64);
+    let mut children: std::collections::BTreeMap<
+        String,
+        (Vec<serde_json::Value>, Vec<serde_json::Value>),
+    > = Default::default();
+    children.entry(root.clone()).or_default();
+    for i in 0..n_ous {
+        children.entry(ou_id(i)).or_default();
+        children
+            .entry(ou_parent(i))
+            .or_default()
+            .0
+            .push(serde_json::json!({"Id": ou_id(i), "Name": format!("OU {i}")}));
+    }
+    for j in 0..policies {
+        children
+            .entry(ou_id(j % n_ous))
+            .or_default()
+            .1
+            .push(serde_json::json!({"Id": acct_id(j), "Name": format!("Account {j}")}));
+    }
+    for (parent, (ous, accounts)) in &children {
+        put(
+            &format!("children/{parent}/ous.json"),
+            &json(serde_json::json!({"OrganizationalUnits": ous})),
+        );
+        put(
+            &format!("children/{parent}/accounts.json"),
+            &json(serde_json::json!({"Accounts": accounts})),
+        );
+    }
+    let targets: Vec<String> = std::iter::once(root.clone())
+        .chain((0..n_ous).map(ou_id))
+        .chain((0..policies).map(acct_id))
+        .collect();
+    let mut used: std::collections::HashMap<(usize, bool), usize> = Default::default();
+    let mut without_full = std::collections::BTreeSet::new();
+    let mut summaries: [Vec<serde_json::Value>; 2] = [Vec::new(), Vec::new()];
+    for i in 0..policies {
+        let (stem, content) = &docs[i % docs.len()];
+        let rcp = stem.starts_with("rcp-");
+        let allow_list = content.contains("\"Allow\"");
+        let id = format!("p-{i:08}");
+        let mut at = Vec::new();
+        for k in 0..if i % 3 == 0 { 2 } else { 1 } {
+            let mut t = (i * 7 + k * 13) % targets.len();
+            // At most four of a kind per target; an allow-list never on the root.
+            while used.get(&(t, rcp)).copied().unwrap_or(0) >= 4
+                || (allow_list && t == 0)
+                || at.contains(&targets[t])
+            {
+                t = (t + 1) % targets.len();
+            }
+            *used.entry((t, rcp)).or_default() += 1;
+            if allow_list {
+                without_full.insert(targets[t].clone());
+            }
+            at.push(targets[t].clone());
+        }
+        let ty = if rcp {
+            "RESOURCE_CONTROL_POLICY"
+        } else {
+            "SERVICE_CONTROL_POLICY"
+        };
+        summaries[usize::from(rcp)].push(serde_json::json!({"Id": id, "Name": format!("{stem} {i}"), "Type": ty, "AwsManaged": false}));
+        put(
+            &format!("policy/{id}/policy.json"),
+            &json(serde_json::json!({"Policy": {"Content": content}})),
+        );
+        let ts: Vec<serde_json::Value> = at
+            .iter()
+            .map(|t| serde_json::json!({"TargetId": t}))
+            .collect();
+        put(
+            &format!("policy/{id}/targets.json"),
+            &json(serde_json::json!({"Targets": ts})),
+        );
+    }
+    summaries[0].push(serde_json::json!({"Id": "p-FullAWSAccess", "Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": true}));
+    put(
+        "policy/p-FullAWSAccess/policy.json",
+        &json(
+            serde_json::json!({"Policy": {"Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"}}),
+        ),
+    );
+    let full: Vec<serde_json::Value> = targets
+        .iter()
+        .filter(|t| !without_full.contains(*t))
+        .map(|t| serde_json::json!({"TargetId": t}))
+        .collect();
+    put(
+        "policy/p-FullAWSAccess/targets.json",
+        &json(serde_json::json!({"Targets": full})),
+    );
+    put(
+        "policies/SERVICE_CONTROL_POLICY.json",
+        &json(serde_json::json!({"Policies": summaries[0]})),
+    );
+    put(
+        "policies/RESOURCE_CONTROL_POLICY.json",
+        &json(serde_json::json!({"Policies": summaries[1]})),
+    );
+}
+
+/// `import --org` of a generated export of `policies` policies, then `diff` of the program
+/// against a copy with one more attachment.
+fn adopt_point(dir: &Path, policies: usize, runs: usize) -> Point {
+    let export = dir.join(format!("adopt-{policies}-export"));
+    let program = dir.join(format!("adopt-{policies}-program"));
+    let changed = dir.join(format!("adopt-{policies}-changed"));
+    write_export(&export, policies);
+    let (e, p, c) = (
+        export.to_str().unwrap(),
+        program.to_str().unwrap(),
+        changed.to_str().unwrap(),
+    );
+    let import = measure(&["import", "--org", e, "--out", p], runs);
+    // The change: the first policy attached to the root as well.
+    let _ = std::fs::remove_dir_all(&changed);
+    let mut lines = 0;
+    for f in walk(&program) {
+        let rel = f.strip_prefix(&program).unwrap();
+        let mut text = std::fs::read_to_string(&f).unwrap();
+        lines += text.lines().count();
+        if rel == Path::new("attach.gov") {
+            let first = text
+                .lines()
+                .find_map(|l| l.strip_prefix("attach ").and_then(|r| r.split(' ').next()))
+                .unwrap()
+                .to_string();
+            text.push_str(&format!("attach {first} to root\n"));
+        }
+        let to = changed.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, text).unwrap();
+    }
+    let diff = measure(&["diff", p, c], runs);
+    if std::env::var_os("GOVC_SCALING_KEEP").is_none() {
+        for d in [&export, &program, &changed] {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+    eprintln!("measured adopt {policies}: {lines} lines imported");
+    Point {
+        label: format!(
+            "{policies} policies, {} OUs, {policies} accounts",
+            (policies / 5).max(10)
+        ),
+        size: policies as f64,
+        lines,
+        costs: vec![("import --org", import), ("diff", diff)],
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }

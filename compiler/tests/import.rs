@@ -22,9 +22,10 @@ fn every_corpus_document_imports_and_is_proven_equivalent() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 50);
+    assert!(files.len() >= 100);
     let mut failures = Vec::new();
     let (mut refused, mut surface) = (0, 0);
+    let (mut compiled_chars, mut input_chars) = (0, 0);
     for f in &files {
         let stem = f.file_stem().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(f).unwrap();
@@ -38,6 +39,10 @@ fn every_corpus_document_imports_and_is_proven_equivalent() {
             Ok((i, s)) => {
                 assert_eq!(i.rcp, stem.starts_with("rcp-"), "{stem}");
                 surface += usize::from(s);
+                compiled_chars += i.compiled_chars;
+                // The input as it would be deployed: minified, Sids kept.
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                input_chars += serde_json::to_string(&v).unwrap().chars().count();
             }
             Err(e) if stem == "scp-require-application-inference-profile" => {
                 assert!(
@@ -72,10 +77,15 @@ fn every_corpus_document_imports_and_is_proven_equivalent() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert_eq!(refused, 1);
     eprintln!(
-        "import: {} documents, {} proven as surface statements, {} as core rules, {refused} refused",
+        "import: {} documents, {} proven as surface statements, {} as core rules, {refused} refused; recompiled {compiled_chars} characters against {input_chars} for the inputs minified",
         files.len(),
         surface,
         files.len() - surface - refused
+    );
+    // Recompiled, an import is never much larger than its input.
+    assert!(
+        compiled_chars <= input_chars,
+        "{compiled_chars} > {input_chars}"
     );
     // Most published-style SCPs and RCPs are Denies on named actions.
     assert!(surface * 2 >= files.len(), "{surface} of {}", files.len());
@@ -136,4 +146,23 @@ fn template_placeholders_are_found_and_iam_variables_are_not() {
         e.contains("`${Account}`, `[PRIVILEGED_ROLE]`, `<my-cidr>`"),
         "{e}"
     );
+}
+
+#[test]
+fn what_the_compiler_writes_for_an_exact_principal_imports_back() {
+    // `unless principal "arn:…"` without a wildcard compiles to `StringNotEquals` on the ARN
+    // key `aws:PrincipalArn`; the importer must take its own compiler's output.
+    let json = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:DeleteRole","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/Admin"}}}}"#;
+    let (i, surface) = import_verified(embedded(), "p", "p.gov", json).unwrap();
+    assert!(surface, "{}", i.text);
+    assert!(
+        i.text
+            .contains(r#"unless principal in ["arn:aws:iam::111122223333:role/Admin"]"#),
+        "{}",
+        i.text
+    );
+    // With a wildcard the two operators differ (ARNs match segment by segment): refused.
+    let wild = json.replace("role/Admin", "role/Admin*");
+    let e = import_verified(embedded(), "p", "p.gov", &wild).unwrap_err();
+    assert!(e.contains("on the ARN key `aws:PrincipalArn`"), "{e}");
 }

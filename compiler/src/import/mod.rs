@@ -141,6 +141,9 @@ pub struct Imported {
     pub rcp: bool,
     /// The statements read from the JSON, for the equivalence proof.
     pub statements: Vec<Statement>,
+    /// The characters of the documents the kept text compiles to (set by
+    /// [`import_verified`] once proven; 0 before).
+    pub compiled_chars: usize,
 }
 
 /// A name for the block from a file stem: letters, digits and `_`, not starting with a digit.
@@ -322,7 +325,9 @@ fn surface_statement(s: &Statement, conds: &[String]) -> Option<String> {
                 ("aws:requestedregion", Op::StringNotEquals) if plain => {
                     format!("unless region in {}", list(&values))
                 }
-                ("aws:principalarn", Op::ArnNotLike | Op::ArnNotEquals) if plain => {
+                ("aws:principalarn", Op::ArnNotLike | Op::ArnNotEquals | Op::StringNotEquals)
+                    if plain =>
+                {
                     format!("unless principal in {}", list(&values))
                 }
                 ("aws:principalaccount", Op::StringNotEquals) if plain => {
@@ -412,7 +417,14 @@ pub fn import_policy(
                 let arn_key = cat
                     .condition_key(k)
                     .is_some_and(|ck| ck.ty.element() == crate::catalog::KeyType::Arn);
-                if arn_key && o.op.name().starts_with("String") {
+                // Without a wildcard or a variable, `StringEquals` and `ArnEquals` (and their
+                // negations) hold on the same requests — what the compiler itself writes for
+                // `principal "arn:…"` — so those go on to the proof, which has the last word.
+                let plain_values = vs
+                    .iter()
+                    .all(|v| !v.contains(['*', '?']) && !v.contains("${"));
+                let exact = matches!(o.op, Op::StringEquals | Op::StringNotEquals) && plain_values;
+                if arn_key && o.op.name().starts_with("String") && !exact {
                     return Err(format!(
                         "statement {}: `{}` on the ARN key `{k}`: the language compares ARN keys as ARNs (`Arn…` operators), which match some values differently; no core rule says this",
                         i + 1,
@@ -447,6 +459,7 @@ pub fn import_policy(
         surface,
         rcp,
         statements,
+        compiled_chars: 0,
     })
 }
 
@@ -465,22 +478,35 @@ pub fn import_verified(
             text: surface.clone(),
             ..imported.clone()
         };
-        if verify_import(catalog.clone(), file, &candidate).is_ok() {
-            return Ok((candidate, true));
+        if let Ok(chars) = verify_import(catalog.clone(), file, &candidate) {
+            return Ok((
+                Imported {
+                    compiled_chars: chars,
+                    ..candidate
+                },
+                true,
+            ));
         }
     }
-    verify_import(catalog, file, &imported).map(|()| (imported, false))
+    let chars = verify_import(catalog, file, &imported)?;
+    Ok((
+        Imported {
+            compiled_chars: chars,
+            ..imported
+        },
+        false,
+    ))
 }
 
 /// Compiles the imported text alone and proves that its documents decide every request as the
 /// JSON does (beside FullAWSAccess or RCPFullAWSAccess when the JSON only denies, as it is
-/// deployed). `Err` says why not: a diagnostic of the text, or a request the two decide
-/// differently.
+/// deployed): the characters of those documents. `Err` says why not: a diagnostic of the
+/// text, or a request the two decide differently.
 pub fn verify_import(
     catalog: crate::catalog::Shared,
     file: &str,
     imported: &Imported,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     use crate::db::{self, Database};
     use crate::document::DocKind;
     use crate::proof::{describe_request, prove_statements, Verdict};
@@ -536,12 +562,18 @@ pub fn verify_import(
                 .collect()
         }
     };
+    let chars = output
+        .documents
+        .iter()
+        .filter(|d| d.kind == kind)
+        .map(|d| d.content.chars().count())
+        .sum();
     match prove_statements(
         &output.catalog,
         &with_full(&imported.statements),
         &with_full(&compiled),
     ) {
-        Verdict::Proven => Ok(()),
+        Verdict::Proven => Ok(chars),
         Verdict::Differs {
             request,
             source_allows,

@@ -176,6 +176,100 @@ pub(crate) fn solve(
     }
 }
 
+/// A value of the action or resource dimension that a reader recognises, when one satisfies
+/// the same literals as the search's witness: an action the catalog has (the witness's service
+/// first) rather than `BEDROCK-MANTLE:`, which stands for any action of that service; a
+/// resource ARN built from the resource types of the action `service` names, or of its
+/// service (`arn:aws:bedrock:us-east-1:123456789012:…`), rather than `""`. `None` when the catalog has none, or for other
+/// dimensions. The witness stays what decides; this only names an equivalent one.
+pub(crate) fn readable(
+    cat: &Catalog,
+    dim: &Dim,
+    literals: &[(Atom, bool)],
+    witness: &str,
+    service: &str,
+) -> Option<String> {
+    let holds = |s: &str| {
+        literals.iter().all(|(a, v)| {
+            let p = match a {
+                Atom::Action(p) => StrPred::Glob {
+                    pattern: p.clone(),
+                    case_insensitive: true,
+                },
+                Atom::Resource(p) => StrPred::ArnResource { pattern: p.clone() },
+                _ => return true,
+            };
+            p.matches(s) == *v
+        })
+    };
+    match dim {
+        Dim::Action => {
+            if cat.action_by_full_name(witness).is_some() {
+                return None;
+            }
+            let own = witness
+                .split_once(':')
+                .map(|(s, _)| s.to_ascii_lowercase())
+                .unwrap_or_default();
+            let services =
+                std::iter::once(own.as_str()).chain(cat.service_prefixes().filter(|p| *p != own));
+            for svc in services {
+                for a in cat.actions(svc) {
+                    let name = a.full_name();
+                    if holds(&name) {
+                        return Some(name);
+                    }
+                }
+            }
+            None
+        }
+        Dim::Resource => {
+            if witness.starts_with("arn:") || witness == "*" {
+                return None;
+            }
+            // The action's own resource types first (`service` is the witness's action).
+            let own: Vec<&str> = cat
+                .action_by_full_name(service)
+                .and_then(|a| a.detail.as_ref())
+                .map(|d| d.resource_types.iter().map(|r| r.name.as_str()).collect())
+                .unwrap_or_default();
+            let prefix = service.split_once(':').map(|(s, _)| s).unwrap_or(service);
+            let types = cat.resource_types(&prefix.to_ascii_lowercase());
+            types
+                .iter()
+                .filter(|rt| own.contains(&rt.name.as_str()))
+                .chain(types.iter().filter(|rt| !own.contains(&rt.name.as_str())))
+                .map(|rt| example_arn(&rt.arn))
+                .find(|arn| holds(arn))
+        }
+        _ => None,
+    }
+}
+
+/// An ARN from a catalog template: `${Partition}` `aws`, `${Region}` `us-east-1`,
+/// `${Account}` `123456789012`, any other placeholder `example`.
+fn example_arn(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(at) = rest.find("${") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 2..).unwrap_or_default();
+        let Some((name, tail)) = after.split_once('}') else {
+            out.push_str(rest.get(at..).unwrap_or_default());
+            return out;
+        };
+        out.push_str(match name {
+            "Partition" => "aws",
+            "Region" => "us-east-1",
+            "Account" => "123456789012",
+            _ => "example",
+        });
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A key: missing, or present with one value (single-valued keys) or a set of values.
 fn solve_key(cat: &Catalog, key: &str, literals: &[(Atom, bool)]) -> Result<Option<Value>, String> {
     let holds_missing = literals.iter().all(|(a, v)| {

@@ -552,6 +552,37 @@ impl Search<'_> {
         Ok(None)
     }
 
+    /// The witness with a catalog action and an example ARN where the search's own values are
+    /// placeholders (`BEDROCK-MANTLE:`, `""`), kept only if the two sides still decide it as
+    /// they decide the witness.
+    fn readable(&self, request: Request, decided: (bool, bool)) -> Request {
+        let mut better = request.clone();
+        let lits = |d: &Dim| self.constraints.get(d).cloned().unwrap_or_default();
+        if let Some(a) = domain::readable(
+            self.sym.cat,
+            &Dim::Action,
+            &lits(&Dim::Action),
+            &better.action,
+            "",
+        ) {
+            better.action = a;
+        }
+        if let Some(r) = domain::readable(
+            self.sym.cat,
+            &Dim::Resource,
+            &lits(&Dim::Resource),
+            &better.resource,
+            &better.action,
+        ) {
+            better.resource = r;
+        }
+        if better != request && (self.concrete)(&better) == Some(decided) {
+            better
+        } else {
+            request
+        }
+    }
+
     /// The request of the current path, if the two sides really decide it differently.
     fn witness(&mut self) -> Result<Option<Verdict>, String> {
         let dims: Vec<Dim> = self.constraints.keys().cloned().collect();
@@ -564,7 +595,7 @@ impl Search<'_> {
         let request = domain::request(self.sym.cat, &values);
         match (self.concrete)(&request) {
             Some((source, json)) if source != json => Ok(Some(Verdict::Differs {
-                request,
+                request: self.readable(request, (source, json)),
                 source_allows: source,
             })),
             _ => {
