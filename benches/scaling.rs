@@ -554,28 +554,45 @@ fn adopt_point(dir: &Path, policies: usize, runs: usize) -> Point {
         changed.to_str().unwrap(),
     );
     let import = measure(&["import", "--org", e, "--out", p], runs);
-    // The change: the first policy attached to the root as well.
-    let _ = std::fs::remove_dir_all(&changed);
+    // Two changes: the first policy attached to the root as well (every account changes), or
+    // to the last OU only (a leaf: the accounts under it change).
+    let org = std::fs::read_to_string(program.join("org.gov")).unwrap();
+    let last_ou = org
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("ou ")
+                .and_then(|r| r.split(' ').next())
+        })
+        .last()
+        .unwrap()
+        .to_string();
+    let local = dir.join(format!("adopt-{policies}-local"));
     let mut lines = 0;
-    for f in walk(&program) {
-        let rel = f.strip_prefix(&program).unwrap();
-        let mut text = std::fs::read_to_string(&f).unwrap();
-        lines += text.lines().count();
-        if rel == Path::new("attach.gov") {
-            let first = text
-                .lines()
-                .find_map(|l| l.strip_prefix("attach ").and_then(|r| r.split(' ').next()))
-                .unwrap()
-                .to_string();
-            text.push_str(&format!("attach {first} to root\n"));
+    for (copy, to_target) in [(&changed, "root"), (&local, last_ou.as_str())] {
+        let _ = std::fs::remove_dir_all(copy);
+        lines = 0;
+        for f in walk(&program) {
+            let rel = f.strip_prefix(&program).unwrap();
+            let mut text = std::fs::read_to_string(&f).unwrap();
+            lines += text.lines().count();
+            if rel == Path::new("attach.gov") {
+                let first = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("attach ").and_then(|r| r.split(' ').next()))
+                    .unwrap()
+                    .to_string();
+                text.push_str(&format!("attach {first} to {to_target}\n"));
+            }
+            let to = copy.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::write(to, text).unwrap();
         }
-        let to = changed.join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::write(to, text).unwrap();
     }
     let diff = measure(&["diff", p, c], runs);
+    let diff_local = measure(&["diff", p, local.to_str().unwrap()], runs);
     if std::env::var_os("GOVC_SCALING_KEEP").is_none() {
-        for d in [&export, &program, &changed] {
+        for d in [&export, &program, &changed, &local] {
             let _ = std::fs::remove_dir_all(d);
         }
     }
@@ -587,7 +604,11 @@ fn adopt_point(dir: &Path, policies: usize, runs: usize) -> Point {
         ),
         size: policies as f64,
         lines,
-        costs: vec![("import --org", import), ("diff", diff)],
+        costs: vec![
+            ("import --org", import),
+            ("diff, change at the root", diff),
+            ("diff, change at one OU", diff_local),
+        ],
     }
 }
 

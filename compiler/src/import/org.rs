@@ -633,8 +633,10 @@ pub fn import_org(
 /// every account of `export` but the management account, that its SCP levels and its RCP
 /// levels decide every request as the live policies attached along its path do: FullAWSAccess
 /// where the export has it attached, RCPFullAWSAccess everywhere, each other policy read from
-/// its JSON. The program's accounts are matched to the export's by id. Accounts whose paths
-/// hold the same policies pose the same question, asked once. The number of accounts proven.
+/// its JSON. The program's accounts are matched to the export's by id. Each target's level is
+/// proven first (levels that decide alike make paths that do), each distinct level once; the
+/// accounts under a level not proven so are proven path by path. The number of accounts
+/// proven.
 pub fn verify_org(
     catalog: crate::catalog::Shared,
     export: &Export,
@@ -748,6 +750,56 @@ pub fn verify_org(
         v.dedup();
         v
     };
+    // A request is allowed when every level on its path allows it (an Allow there, no Deny
+    // there): so levels that decide alike make paths that decide alike. Each target's level
+    // is proven first, once per distinct question; only accounts under a target whose level
+    // is not proven equal are proven path by path (a difference at one level may be masked by
+    // another).
+    let mut targets: Vec<&str> = vec![export.root.as_str()];
+    targets.extend(export.ous.iter().map(|n| n.id.as_str()));
+    targets.extend(
+        export
+            .accounts
+            .iter()
+            .filter(|a| export.management.as_deref() != Some(a.id.as_str()))
+            .map(|a| a.id.as_str()),
+    );
+    let mut level_asked: HashMap<String, bool> = HashMap::new();
+    let mut unequal: HashSet<&str> = HashSet::new();
+    for t in &targets {
+        let Some(name) = name_of.get(t) else {
+            return Err(format!("the program does not declare {t}"));
+        };
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}",
+            docs(&live_scp, t),
+            docs(&live_rcp, t),
+            index.key(name),
+            index.rcp_key(name)
+        );
+        let equal = match level_asked.get(&key) {
+            Some(&e) => e,
+            None => {
+                let pairs = [
+                    (live_level(t, false), index.level(name.to_string())),
+                    (live_level(t, true), index.rcp_level(name.to_string())),
+                ];
+                let e = pairs.iter().all(|(live, compiled)| {
+                    let (x, y) = (
+                        [std::slice::from_ref(live)],
+                        [std::slice::from_ref(compiled)],
+                    );
+                    allowed_only_by_first(&output.catalog, &x, &y) == Verdict::Proven
+                        && allowed_only_by_first(&output.catalog, &y, &x) == Verdict::Proven
+                });
+                level_asked.insert(key, e);
+                e
+            }
+        };
+        if !equal {
+            unequal.insert(t);
+        }
+    }
     let mut asked: HashSet<Vec<String>> = HashSet::new();
     let mut proven = 0;
     for a in &export.accounts {
@@ -766,26 +818,7 @@ pub fn verify_org(
             path.push(p);
         }
         path.reverse();
-        // The question depends only on what is in force along the path, on both sides.
-        let key: Vec<String> = path
-            .iter()
-            .map(|t| {
-                let compiled = name_of.get(t).map(|n| (index.key(n), index.rcp_key(n)));
-                format!(
-                    "{:?}|{:?}|{compiled:?}",
-                    docs(&live_scp, t),
-                    docs(&live_rcp, t)
-                )
-            })
-            .collect();
-        proven += 1;
-        if !asked.insert(key) {
-            continue;
-        }
-        let (Some(scp), Some(rcp)) = (index.of(name), index.rcp_of(name)) else {
-            return Err(format!("`{name}` is not an account of the program"));
-        };
-        let compiled_path: Vec<&str> = scp.iter().map(|l| &*l.target).collect();
+        let compiled_path = crate::verify::path(&program, name).unwrap_or_default();
         let live_path: Vec<&str> = path
             .iter()
             .filter_map(|t| name_of.get(t).copied())
@@ -798,6 +831,28 @@ pub fn verify_org(
                 path.join(" / ")
             ));
         }
+        proven += 1;
+        if !path.iter().any(|t| unequal.contains(t)) {
+            continue;
+        }
+        // The question depends only on what is in force along the path, on both sides.
+        let key: Vec<String> = path
+            .iter()
+            .map(|t| {
+                let compiled = name_of.get(t).map(|n| (index.key(n), index.rcp_key(n)));
+                format!(
+                    "{:?}|{:?}|{compiled:?}",
+                    docs(&live_scp, t),
+                    docs(&live_rcp, t)
+                )
+            })
+            .collect();
+        if !asked.insert(key) {
+            continue;
+        }
+        let (Some(scp), Some(rcp)) = (index.of(name), index.rcp_of(name)) else {
+            return Err(format!("`{name}` is not an account of the program"));
+        };
         let live_s: Vec<Level> = path.iter().map(|t| live_level(t, false)).collect();
         let live_r: Vec<Level> = path.iter().map(|t| live_level(t, true)).collect();
         for (layer, live, compiled) in [("SCPs", &live_s, &scp), ("RCPs", &live_r, &rcp)] {

@@ -168,7 +168,16 @@ impl Tok {
     /// as `ArnTok::accepts` does.
     fn accepts(&self, t: char) -> bool {
         match *self {
-            Tok::Lit { c, fold } => c == t || (fold && c.to_lowercase().eq(t.to_lowercase())),
+            Tok::Lit { c, fold } => {
+                c == t
+                    || (fold
+                        && if c.is_ascii() && t.is_ascii() {
+                            // The hot path (action names): what `to_lowercase` gives on ASCII.
+                            c.eq_ignore_ascii_case(&t)
+                        } else {
+                            c.to_lowercase().eq(t.to_lowercase())
+                        })
+            }
             Tok::Any { crosses_colon } | Tok::Star { crosses_colon } => crosses_colon || t != ':',
         }
     }

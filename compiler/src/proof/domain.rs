@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use super::cells::{cells, satisfy, StrPred};
+use super::cells::{Cell, StrPred};
 use crate::catalog::{Catalog, KeyType};
 use crate::glob::is_glob;
 use crate::ir::eval::{parse_date, parse_number, value_match, ContextValue, Request};
@@ -174,6 +174,56 @@ pub(crate) fn solve(
         // One atom per free dimension: both values are possible.
         Dim::Free(_) => Ok(Some(Value::Missing)),
     }
+}
+
+/// Remembered answers of the string searches, per thread: `govc diff`, `verify` and
+/// `import --org` prove one account after another, and accounts share most of their patterns
+/// (the root's and their OUs'), so the same questions come back. Each search builds automata
+/// for its patterns, which is most of a proof's time. Bounded: emptied at `MEMO_ENTRIES`.
+const MEMO_ENTRIES: usize = 20_000;
+
+type SatisfyKey = (Vec<(StrPred, bool)>, usize);
+type CellsKey = (Vec<StrPred>, usize);
+
+thread_local! {
+    static SATISFY: std::cell::RefCell<std::collections::HashMap<SatisfyKey, Option<Option<String>>>> =
+        Default::default();
+    static CELLS: std::cell::RefCell<std::collections::HashMap<CellsKey, Option<Vec<Cell>>>> =
+        Default::default();
+}
+
+/// [`super::cells::satisfy`], remembered.
+fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> {
+    let key = (wanted.to_vec(), budget);
+    if let Some(v) = SATISFY.with(|m| m.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let v = super::cells::satisfy(wanted, budget);
+    SATISFY.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+    });
+    v
+}
+
+/// [`super::cells::cells`], remembered.
+fn cells(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
+    let key = (preds.to_vec(), budget);
+    if let Some(v) = CELLS.with(|m| m.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let v = super::cells::cells(preds, budget);
+    CELLS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+    });
+    v
 }
 
 /// A value of the action or resource dimension that a reader recognises, when one satisfies
