@@ -818,7 +818,7 @@ pub fn verify_org(
             path.push(p);
         }
         path.reverse();
-        let compiled_path = crate::verify::path(&program, name).unwrap_or_default();
+        let compiled_path = crate::verify::path(program, name).unwrap_or_default();
         let live_path: Vec<&str> = path
             .iter()
             .filter_map(|t| name_of.get(t).copied())
