@@ -559,12 +559,12 @@ fn adopt_point(dir: &Path, policies: usize, runs: usize) -> Point {
     let org = std::fs::read_to_string(program.join("org.gov")).unwrap();
     let last_ou = org
         .lines()
-        .filter_map(|l| {
+        .rev()
+        .find_map(|l| {
             l.trim()
                 .strip_prefix("ou ")
                 .and_then(|r| r.split(' ').next())
         })
-        .last()
         .unwrap()
         .to_string();
     let local = dir.join(format!("adopt-{policies}-local"));
