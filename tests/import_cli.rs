@@ -161,3 +161,51 @@ fn template_placeholders_need_a_value_and_are_filled_from_set() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("`--set Acount=…` names no placeholder"));
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn what_govc_compiles_imports_back_as_its_surface_statements() {
+    // The drift check's usual input: an organization deployed from govc. Its documents read
+    // back as the statements they were compiled from, where the document holds exactly what
+    // one compiles to (`deny model`, `only regions`, `deny api_keys long_term`).
+    let root = Path::new(ROOT);
+    let tmp = std::env::temp_dir().join(format!("govc-import-back-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let o = govc(
+        &[
+            "compile",
+            "examples/",
+            "--out",
+            tmp.join("build").to_str().unwrap(),
+        ],
+        root,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut all = String::new();
+    let mut refused = Vec::new();
+    for kind in ["scp", "rcp"] {
+        let mut files: Vec<_> = std::fs::read_dir(tmp.join("build").join(kind))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for f in files {
+            let o = govc(&["import", f.to_str().unwrap()], root);
+            if o.status.success() {
+                all.push_str(&String::from_utf8(o.stdout).unwrap());
+            } else {
+                refused.push(f.file_name().unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    // `require application_inference_profile` writes `StringNotLike` on an ARN key, which no
+    // core rule says.
+    assert_eq!(refused, ["cost_attribution+anthropic_only.json"]);
+    for statement in [
+        "deny model \"deepseek*\"",
+        "only regions \"us-east-1\", \"us-west-2\"",
+        "deny api_keys long_term",
+    ] {
+        assert!(all.contains(statement), "no `{statement}` in\n{all}");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

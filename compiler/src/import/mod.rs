@@ -13,6 +13,7 @@
 
 pub mod org;
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::ir::parse::{parse_policy, parse_rcp};
@@ -137,6 +138,10 @@ pub struct Imported {
     /// The same block written with surface statements (`deny actions … on … unless principal
     /// …`) where every statement is a Deny on named actions; `None` where one is not.
     pub surface: Option<String>,
+    /// The block with the Bedrock statements recognised (`deny model`, `only regions`,
+    /// `deny api_keys`) and the rest as in `surface`; `None` where none is recognised or a
+    /// statement has no surface form.
+    pub recognised: Option<String>,
     /// Whether the document is an RCP (its statements name `"Principal": "*"`).
     pub rcp: bool,
     /// The statements read from the JSON, for the equivalence proof.
@@ -313,12 +318,32 @@ fn surface_statement(s: &Statement, conds: &[String]) -> Option<String> {
         let rs: Vec<String> = s.resource.values.iter().map(|r| lit(r)).collect();
         let _ = write!(head, " on {}", rs.join(", "));
     }
+    let clauses = clauses(s, conds, &|_, _| false)?;
+    let mut out = format!("  {head}");
+    for c in clauses {
+        let _ = write!(out, "\n    {c}");
+    }
+    out.push('\n');
+    Some(out)
+}
+
+/// The clauses of a Deny's conditions, in order (`conds`: the core rule's predicates of the
+/// same entries), leaving out the entries `skip` names (by key and operator): those a surface
+/// statement says itself.
+fn clauses(
+    s: &Statement,
+    conds: &[String],
+    skip: &dyn Fn(&str, &Operator) -> bool,
+) -> Option<Vec<String>> {
     let mut clauses = Vec::new();
     let mut i = 0;
     for (o, keys) in &s.condition {
         for (k, vs) in keys {
             let pred = conds.get(i)?;
             i += 1;
+            if skip(k, o) {
+                continue;
+            }
             let values: Vec<String> = vs.iter().cloned().collect();
             let plain = o.qualifier.is_none();
             let clause = match (k.to_ascii_lowercase().as_str(), o.op) {
@@ -360,12 +385,221 @@ fn surface_statement(s: &Statement, conds: &[String]) -> Option<String> {
             clauses.push(clause);
         }
     }
+    Some(clauses)
+}
+
+/// The ARN prefix of a foundation model in every Region, as `deny model` writes it.
+const MODEL_ARN: &str = "arn:aws:bedrock:*::foundation-model/";
+
+/// The actions of a statement, lower-cased (IAM compares them so).
+fn action_set(s: &Statement) -> BTreeSet<String> {
+    s.action
+        .values
+        .iter()
+        .map(|a| a.to_ascii_lowercase())
+        .collect()
+}
+
+/// The values of one plain (unqualified, not `…IfExists`) condition entry.
+fn entry<'s>(s: &'s Statement, op: Op, key: &str) -> Option<&'s BTreeSet<String>> {
+    s.condition.iter().find_map(|(o, keys)| {
+        (o.op == op && o.qualifier.is_none() && !o.if_exists)
+            .then(|| {
+                keys.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(_, v)| v)
+            })
+            .flatten()
+    })
+}
+
+/// A statement's surface text with its clauses (`clauses`, one per line).
+fn with_clauses(head: &str, clauses: &[String]) -> String {
     let mut out = format!("  {head}");
     for c in clauses {
         let _ = write!(out, "\n    {c}");
     }
     out.push('\n');
-    Some(out)
+    out
+}
+
+/// The block written with the Bedrock surface statements where the document holds exactly
+/// what one of them compiles to, and every other statement as `surface_statement` writes it:
+/// `deny model P, …` for its three statements (`bedrock:*` on the models' ARNs, `bedrock:*`
+/// with `bedrock:ModelArn` like them, `bedrock-mantle:*` with `bedrock-mantle:Model` like
+/// the patterns; the same clauses on each), `only regions R, … [for services S, …]` for
+/// services denied outside the Regions, `deny api_keys [long_term|short_term]` for
+/// `CallWithBearerToken` on both endpoints (by `BearerTokenType`). `None` when nothing is recognised or a statement has no surface form. Only a
+/// proposal: `import_verified` keeps it only if it is proven.
+fn recognise(name: &str, statements: &[Statement], conds: &[Vec<String>]) -> Option<String> {
+    let mut out = format!("scp {name} {{\n");
+    let mut used = vec![false; statements.len()];
+    let mut any = false;
+    let none: &dyn Fn(&str, &Operator) -> bool = &|_, _| false;
+    for (i, s) in statements.iter().enumerate() {
+        if used.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let c = conds.get(i)?;
+        if s.effect != Effect::Deny || s.action.negated || s.resource.negated {
+            return None;
+        }
+        if let Some(sid) = &s.sid {
+            let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
+        }
+        let acts = action_set(s);
+        let bedrock_all = BTreeSet::from(["bedrock:*".to_string()]);
+        // `deny model`: its three statements, with the same clauses.
+        let models: Option<BTreeSet<String>> = (acts == bedrock_all && !s.resource.is_any())
+            .then(|| {
+                s.resource
+                    .values
+                    .iter()
+                    .map(|r| {
+                        r.strip_prefix(MODEL_ARN)
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_string)
+                    })
+                    .collect()
+            })
+            .flatten();
+        if let Some(ps) = models {
+            let own = clauses(s, c, none)?;
+            let arns: BTreeSet<String> = ps.iter().map(|p| format!("{MODEL_ARN}{p}")).collect();
+            let partner = |acts_want: &str, op: Op, key: &str, want: &BTreeSet<String>| {
+                statements.iter().enumerate().position(|(j, t)| {
+                    j > i
+                        && !used.get(j).copied().unwrap_or(true)
+                        && t.effect == Effect::Deny
+                        && !t.action.negated
+                        && t.resource.is_any()
+                        && action_set(t) == BTreeSet::from([acts_want.to_string()])
+                        && entry(t, op, key) == Some(want)
+                        && conds.get(j).and_then(|cj| {
+                            clauses(t, cj, &|k, o| {
+                                o.op == op && o.qualifier.is_none() && k.eq_ignore_ascii_case(key)
+                            })
+                        }) == Some(own.clone())
+                })
+            };
+            let by_arn = partner("bedrock:*", Op::ArnLike, "bedrock:ModelArn", &arns);
+            let mantle = partner(
+                "bedrock-mantle:*",
+                Op::StringLike,
+                "bedrock-mantle:Model",
+                &ps,
+            );
+            if let (Some(b), Some(m)) = (by_arn, mantle) {
+                for j in [b, m] {
+                    if let Some(u) = used.get_mut(j) {
+                        *u = true;
+                    }
+                }
+                let names: Vec<String> = ps.iter().map(|p| lit(p)).collect();
+                out.push_str(&with_clauses(
+                    &format!("deny model {}", names.join(", ")),
+                    &own,
+                ));
+                any = true;
+                continue;
+            }
+        }
+        // `only regions`: whole services denied outside a list of Regions.
+        let services: Option<BTreeSet<String>> = (s.resource.is_any())
+            .then(|| {
+                acts.iter()
+                    .map(|a| {
+                        a.strip_suffix(":*")
+                            .filter(|svc| !svc.is_empty() && !svc.contains(['*', '?', ':']))
+                            .map(str::to_string)
+                    })
+                    .collect()
+            })
+            .flatten();
+        if let (Some(svcs), Some(regions)) = (
+            services,
+            entry(s, Op::StringNotEquals, "aws:RequestedRegion"),
+        ) {
+            let rest = clauses(s, c, &|k, o| {
+                o.op == Op::StringNotEquals
+                    && o.qualifier.is_none()
+                    && !o.if_exists
+                    && k.eq_ignore_ascii_case("aws:RequestedRegion")
+            })?;
+            let rs: Vec<String> = regions.iter().map(|r| lit(r)).collect();
+            let default = BTreeSet::from(["bedrock".to_string(), "bedrock-mantle".to_string()]);
+            let head = if svcs == default {
+                format!("only regions {}", rs.join(", "))
+            } else {
+                let ss: Vec<String> = svcs.iter().map(|x| lit(x)).collect();
+                format!(
+                    "only regions {} for services {}",
+                    rs.join(", "),
+                    ss.join(", ")
+                )
+            };
+            out.push_str(&with_clauses(&head, &rest));
+            any = true;
+            continue;
+        }
+        // `deny api_keys`: bearer tokens on both endpoints.
+        let bearer = BTreeSet::from([
+            "bedrock-mantle:callwithbearertoken".to_string(),
+            "bedrock:callwithbearertoken".to_string(),
+        ]);
+        if acts == bearer && s.resource.is_any() {
+            out.push_str(&with_clauses("deny api_keys", &clauses(s, c, none)?));
+            any = true;
+            continue;
+        }
+        // `deny api_keys long_term|short_term`: one statement per endpoint, by token type.
+        if s.resource.is_any()
+            && acts == BTreeSet::from(["bedrock:callwithbearertoken".to_string()])
+        {
+            let kind =
+                entry(s, Op::StringEquals, "bedrock:BearerTokenType").and_then(|v| {
+                    match v.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+                        ["LONG_TERM"] => Some("long_term"),
+                        ["SHORT_TERM"] => Some("short_term"),
+                        _ => None,
+                    }
+                });
+            let skip = |key: &'static str| {
+                move |k: &str, o: &Operator| {
+                    o.op == Op::StringEquals && o.qualifier.is_none() && k.eq_ignore_ascii_case(key)
+                }
+            };
+            if let (Some(kind), Some(own)) = (kind, clauses(s, c, &skip("bedrock:BearerTokenType")))
+            {
+                let want = entry(s, Op::StringEquals, "bedrock:BearerTokenType");
+                let mantle = statements.iter().enumerate().position(|(j, t)| {
+                    j > i
+                        && !used.get(j).copied().unwrap_or(true)
+                        && t.effect == Effect::Deny
+                        && !t.action.negated
+                        && t.resource.is_any()
+                        && action_set(t)
+                            == BTreeSet::from(["bedrock-mantle:callwithbearertoken".to_string()])
+                        && entry(t, Op::StringEquals, "bedrock-mantle:BearerTokenType") == want
+                        && conds
+                            .get(j)
+                            .and_then(|cj| clauses(t, cj, &skip("bedrock-mantle:BearerTokenType")))
+                            == Some(own.clone())
+                });
+                if let Some(m) = mantle {
+                    if let Some(u) = used.get_mut(m) {
+                        *u = true;
+                    }
+                    out.push_str(&with_clauses(&format!("deny api_keys {kind}"), &own));
+                    any = true;
+                    continue;
+                }
+            }
+        }
+        out.push_str(&surface_statement(s, c)?);
+    }
+    out.push_str("}\n");
+    any.then_some(out)
 }
 
 /// Reads a policy document and writes it as a `.gov` block named `name`.
@@ -394,6 +628,7 @@ pub fn import_policy(
     let mut out = String::new();
     let _ = writeln!(out, "{} {name} {{", if rcp { "rcp" } else { "scp" });
     let mut surface = Some(out.clone());
+    let mut all_conds: Vec<Vec<String>> = Vec::new();
     for (i, s) in statements.iter().enumerate() {
         if let Some(sid) = &s.sid {
             let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
@@ -449,14 +684,21 @@ pub fn import_policy(
             }
             _ => surface = None,
         }
+        all_conds.push(conds);
     }
     out.push_str("}\n");
     if let Some(text) = &mut surface {
         text.push_str("}\n");
     }
+    let recognised = if rcp {
+        None
+    } else {
+        recognise(name, &statements, &all_conds)
+    };
     Ok(Imported {
         text: out,
         surface,
+        recognised,
         rcp,
         statements,
         compiled_chars: 0,
@@ -473,9 +715,12 @@ pub fn import_verified(
     json: &str,
 ) -> Result<(Imported, bool), String> {
     let imported = import_policy(&catalog, name, json)?;
-    if let Some(surface) = &imported.surface {
+    for candidate in [&imported.recognised, &imported.surface]
+        .into_iter()
+        .flatten()
+    {
         let candidate = Imported {
-            text: surface.clone(),
+            text: candidate.clone(),
             ..imported.clone()
         };
         if let Ok(chars) = verify_import(catalog.clone(), file, &candidate) {
