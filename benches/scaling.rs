@@ -400,8 +400,6 @@ fn write_export(dir: &Path, policies: usize) {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        // The one the language cannot say (docs/compiler.md, "Importing policies").
-        .filter(|p| !p.ends_with("scp-require-application-inference-profile.json"))
         .map(|p| {
             (
                 p.file_stem().unwrap().to_string_lossy().to_string(),

@@ -142,6 +142,9 @@ pub struct Imported {
     /// `deny api_keys`) and the rest as in `surface`; `None` where none is recognised or a
     /// statement has no surface form.
     pub recognised: Option<String>,
+    /// Why no core rule says the document, when none does: then `text` is `recognised`, and
+    /// the import stands or falls with it.
+    pub refusal: Option<String>,
     /// Whether the document is an RCP (its statements name `"Principal": "*"`).
     pub rcp: bool,
     /// The statements read from the JSON, for the equivalence proof.
@@ -424,14 +427,21 @@ fn with_clauses(head: &str, clauses: &[String]) -> String {
 }
 
 /// The block written with the Bedrock surface statements where the document holds exactly
-/// what one of them compiles to, and every other statement as `surface_statement` writes it:
+/// what one of them compiles to, and every other statement as `surface_statement` writes it
+/// (its core rule where it has no surface form):
 /// `deny model P, …` for its three statements (`bedrock:*` on the models' ARNs, `bedrock:*`
 /// with `bedrock:ModelArn` like them, `bedrock-mantle:*` with `bedrock-mantle:Model` like
 /// the patterns; the same clauses on each), `only regions R, … [for services S, …]` for
 /// services denied outside the Regions, `deny api_keys [long_term|short_term]` for
-/// `CallWithBearerToken` on both endpoints (by `BearerTokenType`). `None` when nothing is recognised or a statement has no surface form. Only a
+/// `CallWithBearerToken` on both endpoints (by `BearerTokenType`), `require
+/// application_inference_profile` for its two statements. Only a
 /// proposal: `import_verified` keeps it only if it is proven.
-fn recognise(name: &str, statements: &[Statement], conds: &[Vec<String>]) -> Option<String> {
+fn recognise(
+    name: &str,
+    statements: &[Statement],
+    conds: &[Vec<String>],
+    core: &[Option<String>],
+) -> Option<String> {
     let mut out = format!("scp {name} {{\n");
     let mut used = vec![false; statements.len()];
     let mut any = false;
@@ -441,14 +451,54 @@ fn recognise(name: &str, statements: &[Statement], conds: &[Vec<String>]) -> Opt
             continue;
         }
         let c = conds.get(i)?;
-        if s.effect != Effect::Deny || s.action.negated || s.resource.negated {
-            return None;
-        }
         if let Some(sid) = &s.sid {
             let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
         }
+        // An Allow, `NotAction` or `NotResource`: its core rule.
+        if s.effect != Effect::Deny || s.action.negated || s.resource.negated {
+            out.push_str(core.get(i)?.as_deref()?);
+            continue;
+        }
         let acts = action_set(s);
         let bedrock_all = BTreeSet::from(["bedrock:*".to_string()]);
+        // `require application_inference_profile`: its two statements, same clauses.
+        let invoke = BTreeSet::from([
+            "bedrock:invokemodel".to_string(),
+            "bedrock:invokemodelwithresponsestream".to_string(),
+        ]);
+        let application =
+            BTreeSet::from(["arn:aws:bedrock:*:*:application-inference-profile/*".to_string()]);
+        let profile_key = |k: &str, o: &Operator| {
+            o.op == Op::StringNotLike
+                && o.qualifier.is_none()
+                && !o.if_exists
+                && k.eq_ignore_ascii_case("bedrock:InferenceProfileArn")
+        };
+        if acts == invoke
+            && s.resource.values == BTreeSet::from([format!("{MODEL_ARN}*")])
+            && entry(s, Op::StringNotLike, "bedrock:InferenceProfileArn") == Some(&application)
+        {
+            let own = clauses(s, c, &profile_key)?;
+            let system = statements.iter().enumerate().position(|(j, t)| {
+                j > i
+                    && !used.get(j).copied().unwrap_or(true)
+                    && t.effect == Effect::Deny
+                    && !t.action.negated
+                    && !t.resource.negated
+                    && action_set(t) == invoke
+                    && t.resource.values
+                        == BTreeSet::from(["arn:aws:bedrock:*:*:inference-profile/*".to_string()])
+                    && conds.get(j).and_then(|cj| clauses(t, cj, none)) == Some(own.clone())
+            });
+            if let Some(j) = system {
+                if let Some(u) = used.get_mut(j) {
+                    *u = true;
+                }
+                out.push_str(&with_clauses("require application_inference_profile", &own));
+                any = true;
+                continue;
+            }
+        }
         // `deny model`: its three statements, with the same clauses.
         let models: Option<BTreeSet<String>> = (acts == bedrock_all && !s.resource.is_any())
             .then(|| {
@@ -596,7 +646,10 @@ fn recognise(name: &str, statements: &[Statement], conds: &[Vec<String>]) -> Opt
                 }
             }
         }
-        out.push_str(&surface_statement(s, c)?);
+        match surface_statement(s, c) {
+            Some(text) => out.push_str(&text),
+            None => out.push_str(core.get(i)?.as_deref()?),
+        }
     }
     out.push_str("}\n");
     any.then_some(out)
@@ -629,6 +682,9 @@ pub fn import_policy(
     let _ = writeln!(out, "{} {name} {{", if rcp { "rcp" } else { "scp" });
     let mut surface = Some(out.clone());
     let mut all_conds: Vec<Vec<String>> = Vec::new();
+    let mut refusal: Option<String> = None;
+    // Each statement's core rule; `None` for one no core rule says.
+    let mut core: Vec<Option<String>> = Vec::new();
     for (i, s) in statements.iter().enumerate() {
         if let Some(sid) = &s.sid {
             let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
@@ -645,6 +701,7 @@ pub fn import_policy(
         .flatten()
         .collect();
         let mut conds = Vec::new();
+        let mut refused_here = false;
         for (o, keys) in &s.condition {
             for (k, vs) in keys {
                 // The language compares a key by its type: an ARN key with the Arn operators,
@@ -660,21 +717,29 @@ pub fn import_policy(
                     .all(|v| !v.contains(['*', '?']) && !v.contains("${"));
                 let exact = matches!(o.op, Op::StringEquals | Op::StringNotEquals) && plain_values;
                 if arn_key && o.op.name().starts_with("String") && !exact {
-                    return Err(format!(
+                    // No core rule says it; a surface statement that compiles to it may
+                    // (`require application_inference_profile`), so the refusal waits for
+                    // `recognise`.
+                    refusal.get_or_insert(format!(
                         "statement {}: `{}` on the ARN key `{k}`: the language compares ARN keys as ARNs (`Arn…` operators), which match some values differently; no core rule says this",
                         i + 1,
                         o.op.name()
                     ));
+                    conds.push(String::new());
+                    refused_here = true;
+                    continue;
                 }
                 let vs: Vec<String> = vs.iter().cloned().collect();
                 conds.push(predicate(o, k, &vs).map_err(|e| format!("statement {}: {e}", i + 1))?);
             }
         }
-        let _ = write!(out, "  {effect} ({})", entries.join(", "));
+        let mut rule = format!("  {effect} ({})", entries.join(", "));
         if !conds.is_empty() {
-            let _ = write!(out, "\n    when {{ {} }}", conds.join(" && "));
+            let _ = write!(rule, "\n    when {{ {} }}", conds.join(" && "));
         }
-        out.push_str(";\n");
+        rule.push_str(";\n");
+        out.push_str(&rule);
+        core.push((!refused_here).then_some(rule));
         match (&mut surface, surface_statement(s, &conds)) {
             (Some(text), Some(stmt)) => {
                 if let Some(sid) = &s.sid {
@@ -693,12 +758,19 @@ pub fn import_policy(
     let recognised = if rcp {
         None
     } else {
-        recognise(name, &statements, &all_conds)
+        recognise(name, &statements, &all_conds, &core)
+    };
+    // What no core rule says is imported only through a recognised statement.
+    let (out, surface) = match (&refusal, &recognised) {
+        (None, _) => (out, surface),
+        (Some(_), Some(r)) => (r.clone(), None),
+        (Some(why), None) => return Err(why.clone()),
     };
     Ok(Imported {
         text: out,
         surface,
         recognised,
+        refusal,
         rcp,
         statements,
         compiled_chars: 0,
@@ -732,6 +804,9 @@ pub fn import_verified(
                 true,
             ));
         }
+    }
+    if let Some(why) = &imported.refusal {
+        return Err(why.clone());
     }
     let chars = verify_import(catalog, file, &imported)?;
     Ok((
