@@ -210,3 +210,24 @@ fn what_govc_compiles_imports_back_as_its_surface_statements() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn an_action_newer_than_the_catalog_is_kept_with_a_warning() {
+    let tmp = std::env::temp_dir().join(format!("govc-import-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(
+        tmp.join("new.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["bedrock:InvokeFutureModel","s3:DeleteBucket"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let o = govc(&["import", "new.json"], &tmp);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: new.json: W0228 action `bedrock:InvokeFutureModel`"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"bedrock:InvokeFutureModel\""));
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -97,6 +97,9 @@ pub(crate) fn run(path: &str, out: Option<&str>, set: &[String]) -> ExitCode {
         );
         match result {
             Ok((i, surface)) => {
+                for w in &i.warnings {
+                    errln!("warning: {shown}: {w}");
+                }
                 errln!(
                     "imported {shown} as {} `{name}` ({}): proven to decide every request as the JSON",
                     if i.rcp { "rcp" } else { "scp" },

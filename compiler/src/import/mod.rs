@@ -152,6 +152,10 @@ pub struct Imported {
     /// The characters of the documents the kept text compiles to (set by
     /// [`import_verified`] once proven; 0 before).
     pub compiled_chars: usize,
+    /// The warnings of the kept text, `CODE message` (set by [`import_verified`]): an action
+    /// newer than the catalog (W0228), a Bedrock rule that leaves the other endpoint open
+    /// (W0412), ….
+    pub warnings: Vec<String>,
 }
 
 /// A name for the block from a file stem: letters, digits and `_`, not starting with a digit.
@@ -774,6 +778,7 @@ pub fn import_policy(
         rcp,
         statements,
         compiled_chars: 0,
+        warnings: Vec::new(),
     })
 }
 
@@ -795,10 +800,11 @@ pub fn import_verified(
             text: candidate.clone(),
             ..imported.clone()
         };
-        if let Ok(chars) = verify_import(catalog.clone(), file, &candidate) {
+        if let Ok((chars, warnings)) = verify_import(catalog.clone(), file, &candidate) {
             return Ok((
                 Imported {
                     compiled_chars: chars,
+                    warnings,
                     ..candidate
                 },
                 true,
@@ -808,10 +814,11 @@ pub fn import_verified(
     if let Some(why) = &imported.refusal {
         return Err(why.clone());
     }
-    let chars = verify_import(catalog, file, &imported)?;
+    let (chars, warnings) = verify_import(catalog, file, &imported)?;
     Ok((
         Imported {
             compiled_chars: chars,
+            warnings,
             ..imported
         },
         false,
@@ -826,7 +833,7 @@ pub fn verify_import(
     catalog: crate::catalog::Shared,
     file: &str,
     imported: &Imported,
-) -> Result<usize, String> {
+) -> Result<(usize, Vec<String>), String> {
     use crate::db::{self, Database};
     use crate::document::DocKind;
     use crate::proof::{describe_request, prove_statements, Verdict};
@@ -835,17 +842,15 @@ pub fn verify_import(
     let (ws, _) = db::load(&mut database, &[file.to_string()], &move |_| {
         Ok(text.clone().into_bytes())
     });
-    if let Some(e) = db::program_diagnostics(&database, ws)
-        .iter()
-        .find(|d| d.is_error())
-    {
+    let diagnostics = db::program_diagnostics(&database, ws);
+    if let Some(e) = diagnostics.iter().find(|d| d.is_error()) {
         return Err(format!(
             "the imported text does not check: {} {}",
             e.code.as_str(),
             e.message
         ));
     }
-    let (output, _) = db::compile_workspace(&database, ws, &crate::compile::Options::default())
+    let (output, lints) = db::compile_workspace(&database, ws, &crate::compile::Options::default())
         .map_err(|ds| {
             ds.iter()
                 .find(|d| d.is_error())
@@ -893,7 +898,17 @@ pub fn verify_import(
         &with_full(&imported.statements),
         &with_full(&compiled),
     ) {
-        Verdict::Proven => Ok(chars),
+        Verdict::Proven => {
+            // The compile's warnings repeat the checker's; each once.
+            let mut warnings: Vec<String> = Vec::new();
+            for d in diagnostics.iter().chain(lints.iter()) {
+                let w = format!("{} {}", d.code.as_str(), d.message);
+                if !d.is_error() && !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+            Ok((chars, warnings))
+        }
         Verdict::Differs {
             request,
             source_allows,

@@ -502,6 +502,12 @@ pub fn import_org(
                     }
                     policies += 1;
                     surface += usize::from(is_surface);
+                    notes.extend(
+                        imported
+                            .warnings
+                            .iter()
+                            .map(|w| format!("`{}` ({}): {w}", p.name, p.id)),
+                    );
                     let mut text = format!(
                         "// Imported by govc from {} {} `{}`; proven to decide every request as it.\n",
                         p.ty.aws(),
