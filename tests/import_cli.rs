@@ -166,7 +166,8 @@ fn template_placeholders_need_a_value_and_are_filled_from_set() {
 fn what_govc_compiles_imports_back_as_its_surface_statements() {
     // The drift check's usual input: an organization deployed from govc. Its documents read
     // back as the statements they were compiled from, where the document holds exactly what
-    // one compiles to (`deny model`, `only regions`, `deny api_keys long_term`).
+    // one compiles to (`deny model`, `only models`, `only regions`, `require …`, `deny
+    // api_keys long_term`); no core rule is left.
     let root = Path::new(ROOT);
     let tmp = std::env::temp_dir().join(format!("govc-import-back-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -200,8 +201,14 @@ fn what_govc_compiles_imports_back_as_its_surface_statements() {
     // Even `require application_inference_profile`, whose `StringNotLike` on an ARN key no
     // core rule says.
     assert!(refused.is_empty(), "{refused:?}");
+    assert!(
+        !all.contains("permit (") && !all.contains("forbid ("),
+        "{all}"
+    );
     for statement in [
         "require application_inference_profile",
+        "require tags \"CostCenter\", \"Environment\", \"Project\", \"Team\" on inference_profile",
+        "only models \"anthropic.claude*\"",
         "deny model \"deepseek*\"",
         "only regions \"us-east-1\", \"us-west-2\"",
         "deny api_keys long_term",

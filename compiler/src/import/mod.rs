@@ -395,6 +395,9 @@ fn clauses(
     Some(clauses)
 }
 
+/// Every application inference profile, as `require tags … on inference_profile` writes it.
+const APPLICATION_PROFILE: &str = "arn:aws:bedrock:*:*:application-inference-profile/*";
+
 /// The ARN prefix of a foundation model in every Region, as `deny model` writes it.
 const MODEL_ARN: &str = "arn:aws:bedrock:*::foundation-model/";
 
@@ -430,6 +433,76 @@ fn with_clauses(head: &str, clauses: &[String]) -> String {
     out
 }
 
+/// The one entry of a statement's condition, when it has exactly one: its operator, key and
+/// values.
+fn only_entry(s: &Statement) -> Option<(&Operator, &String, &BTreeSet<String>)> {
+    match (s.condition.len(), s.condition.iter().next()) {
+        (1, Some((o, keys))) if keys.len() == 1 => keys.iter().next().map(|(k, v)| (o, k, v)),
+        _ => None,
+    }
+}
+
+/// The four Allows `only models P, …` compiles to (every other action; `bedrock:*` on what is
+/// not a foundation model and on the models, each with `bedrock:ModelArn` like the models if
+/// present; `bedrock-mantle:*` with `bedrock-mantle:Model` like the patterns if present), by
+/// index, and the patterns; `None` unless all four are there, unused.
+fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], BTreeSet<String>)> {
+    let free = |j: usize| !used.get(j).copied().unwrap_or(true);
+    let allow = |t: &Statement| t.effect == Effect::Allow;
+    let if_exists = |t: &Statement, op: Op, key: &str| -> Option<BTreeSet<String>> {
+        let (o, k, v) = only_entry(t)?;
+        (o.op == op && o.if_exists && o.qualifier.is_none() && k.eq_ignore_ascii_case(key))
+            .then(|| v.clone())
+    };
+    let bedrock_all = BTreeSet::from(["bedrock:*".to_string()]);
+    let on_models = statements.iter().enumerate().find_map(|(j, t)| {
+        let arns = if_exists(t, Op::ArnLike, "bedrock:ModelArn")?;
+        (free(j)
+            && allow(t)
+            && !t.action.negated
+            && !t.resource.negated
+            && action_set(t) == bedrock_all
+            && t.resource.values == arns)
+            .then_some((j, arns))
+    })?;
+    let patterns: BTreeSet<String> = on_models
+        .1
+        .iter()
+        .map(|a| {
+            a.strip_prefix(MODEL_ARN)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+        })
+        .collect::<Option<_>>()?;
+    let others = statements.iter().enumerate().position(|(j, t)| {
+        free(j)
+            && allow(t)
+            && t.action.negated
+            && action_set(t)
+                == BTreeSet::from(["bedrock-mantle:*".to_string(), "bedrock:*".to_string()])
+            && t.resource.is_any()
+            && t.condition.is_empty()
+    })?;
+    let not_models = statements.iter().enumerate().position(|(j, t)| {
+        free(j)
+            && allow(t)
+            && !t.action.negated
+            && action_set(t) == bedrock_all
+            && t.resource.negated
+            && t.resource.values == BTreeSet::from([format!("{MODEL_ARN}*")])
+            && if_exists(t, Op::ArnLike, "bedrock:ModelArn").as_ref() == Some(&on_models.1)
+    })?;
+    let mantle = statements.iter().enumerate().position(|(j, t)| {
+        free(j)
+            && allow(t)
+            && !t.action.negated
+            && action_set(t) == BTreeSet::from(["bedrock-mantle:*".to_string()])
+            && t.resource.is_any()
+            && if_exists(t, Op::StringLike, "bedrock-mantle:Model").as_ref() == Some(&patterns)
+    })?;
+    Some(([others, not_models, on_models.0, mantle], patterns))
+}
+
 /// The block written with the Bedrock surface statements where the document holds exactly
 /// what one of them compiles to, and every other statement as `surface_statement` writes it
 /// (its core rule where it has no surface form):
@@ -438,7 +511,9 @@ fn with_clauses(head: &str, clauses: &[String]) -> String {
 /// the patterns; the same clauses on each), `only regions R, … [for services S, …]` for
 /// services denied outside the Regions, `deny api_keys [long_term|short_term]` for
 /// `CallWithBearerToken` on both endpoints (by `BearerTokenType`), `require
-/// application_inference_profile` for its two statements. Only a
+/// application_inference_profile` for its two statements, `require tags K, … on
+/// inference_profile` for its statement per tag and its `UntagResource`, `only models P, …`
+/// for its four Allows. Only a
 /// proposal: `import_verified` keeps it only if it is proven.
 fn recognise(
     name: &str,
@@ -457,6 +532,25 @@ fn recognise(
         let c = conds.get(i)?;
         if let Some(sid) = &s.sid {
             let _ = writeln!(out, "  // Sid: {}", sid.replace(['\n', '\r'], " "));
+        }
+        // `only models P, …`: its four Allows, wherever they are; written at the first.
+        if s.effect == Effect::Allow {
+            if let Some(group) = only_models(statements, &used) {
+                if group.0.contains(&i) {
+                    for j in group.0 {
+                        if let Some(u) = used.get_mut(j) {
+                            *u = true;
+                        }
+                    }
+                    let names: Vec<String> = group.1.iter().map(|p| lit(p)).collect();
+                    out.push_str(&with_clauses(
+                        &format!("only models {}", names.join(", ")),
+                        &[],
+                    ));
+                    any = true;
+                    continue;
+                }
+            }
         }
         // An Allow, `NotAction` or `NotResource`: its core rule.
         if s.effect != Effect::Deny || s.action.negated || s.resource.negated {
@@ -556,6 +650,99 @@ fn recognise(
                 ));
                 any = true;
                 continue;
+            }
+        }
+        // `require tags K, … on inference_profile`: one `CreateInferenceProfile` statement per
+        // tag (`Null` on `aws:RequestTag/K`), and `UntagResource` of any of them; same clauses.
+        let profile_arn = BTreeSet::from([APPLICATION_PROFILE.to_string()]);
+        let create = BTreeSet::from(["bedrock:createinferenceprofile".to_string()]);
+        let tag_of = |t: &Statement| -> Option<String> {
+            let (o, keys) = t.condition.iter().find(|(o, _)| o.op == Op::Null)?;
+            let (k, v) = keys.iter().next()?;
+            let tag = k.strip_prefix("aws:RequestTag/")?;
+            (o.qualifier.is_none()
+                && keys.len() == 1
+                && v.len() == 1
+                && v.iter().all(|x| x.eq_ignore_ascii_case("true")))
+            .then(|| tag.to_string())
+        };
+        let creates_tag = |j: usize, t: &Statement| -> Option<(String, Vec<String>)> {
+            if t.effect != Effect::Deny
+                || t.action.negated
+                || t.resource.negated
+                || action_set(t) != create
+                || t.resource.values != profile_arn
+            {
+                return None;
+            }
+            let tag = tag_of(t)?;
+            let rest = clauses(t, conds.get(j)?, &|k, o| {
+                o.op == Op::Null && k.eq_ignore_ascii_case(&format!("aws:RequestTag/{tag}"))
+            })?;
+            Some((tag, rest))
+        };
+        if let Some((_, own)) = creates_tag(i, s) {
+            let untag = BTreeSet::from(["bedrock:untagresource".to_string()]);
+            let keys_of = |t: &Statement| {
+                t.condition.iter().find_map(|(o, keys)| {
+                    (o.op == Op::StringEquals
+                        && o.qualifier == Some(Qualifier::ForAnyValue)
+                        && !o.if_exists)
+                        .then(|| {
+                            keys.iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case("aws:TagKeys"))
+                        })
+                        .flatten()
+                        .map(|(_, v)| v.clone())
+                })
+            };
+            let partner = statements.iter().enumerate().find_map(|(j, t)| {
+                let fits = j > i
+                    && !used.get(j).copied().unwrap_or(true)
+                    && t.effect == Effect::Deny
+                    && !t.action.negated
+                    && action_set(t) == untag
+                    && t.resource.values == profile_arn
+                    && conds.get(j).and_then(|cj| {
+                        clauses(t, cj, &|k, o| {
+                            o.op == Op::StringEquals && k.eq_ignore_ascii_case("aws:TagKeys")
+                        })
+                    }) == Some(own.clone());
+                if fits {
+                    keys_of(t).map(|keys| (j, keys))
+                } else {
+                    None
+                }
+            });
+            if let Some((u, keys)) = partner {
+                // Every key's own `CreateInferenceProfile` statement, with the same clauses.
+                let mut members = Vec::new();
+                for key in &keys {
+                    let found = statements.iter().enumerate().position(|(j, t)| {
+                        j >= i
+                            && !used.get(j).copied().unwrap_or(true)
+                            && creates_tag(j, t)
+                                .is_some_and(|(tag, rest)| &tag == key && rest == own)
+                    });
+                    match found {
+                        Some(j) => members.push(j),
+                        None => break,
+                    }
+                }
+                if members.len() == keys.len() && members.contains(&i) {
+                    for j in members.into_iter().chain([u]) {
+                        if let Some(x) = used.get_mut(j) {
+                            *x = true;
+                        }
+                    }
+                    let names: Vec<String> = keys.iter().map(|k| lit(k)).collect();
+                    out.push_str(&with_clauses(
+                        &format!("require tags {} on inference_profile", names.join(", ")),
+                        &own,
+                    ));
+                    any = true;
+                    continue;
+                }
             }
         }
         // `only regions`: whole services denied outside a list of Regions.
