@@ -134,7 +134,9 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
     // Accounts whose paths hold the same levels on both sides pose the same question.
     type Key = (Vec<String>, Vec<String>);
     let mut asked: HashMap<Key, (Verdict, Verdict)> = HashMap::new();
-    let mut level_same: HashMap<String, bool> = HashMap::new();
+    // Per pair of levels: whether the new one may allow what the old one does not, and the
+    // reverse, and the requests that showed it.
+    let mut level_change: HashMap<String, (bool, bool, [Vec<Request>; 2])> = HashMap::new();
     for account in old_accounts.intersection(&new_accounts) {
         let (Some(old_path), Some(new_path)) = (
             crate::verify::path(old.0, account),
@@ -143,12 +145,19 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
             continue;
         };
         out.compared += 1;
-        // Where the account's path is the same on both sides and every level on it decides
-        // alike (an Allow there and no Deny there, for SCPs and RCPs), so does the path: the
-        // account is unchanged, and most accounts of a small change are proven so, a level at
-        // a time, each distinct level once.
-        if old_path == new_path
-            && old_path.iter().all(|t| {
+        // A request is allowed when every level on its path allows it (an Allow there and no
+        // Deny there, SCPs and RCPs alike). So where the path is the same on both sides and at
+        // every level the new side allows only what the old one does, nothing is newly
+        // allowed — and the other way round for newly denied. Each distinct pair of levels is
+        // asked once; most accounts of a small change are settled so, and a direction no level
+        // can change (a Deny added: nothing newly allowed) is not searched path by path.
+        let (mut may_allow, mut may_deny) = (true, true);
+        // Requests that a level pair on the path decides differently: tried first as the
+        // account's witnesses (a concrete check), before a proof over its whole path.
+        let mut tries: [Vec<Request>; 2] = [Vec::new(), Vec::new()];
+        if old_path == new_path {
+            let (mut widens, mut narrows) = (false, false);
+            for t in &old_path {
                 let key = format!(
                     "{:?}|{:?}|{:?}|{:?}",
                     old_index.key(t),
@@ -156,7 +165,7 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
                     new_index.key(t),
                     new_index.rcp_key(t)
                 );
-                *level_same.entry(key).or_insert_with(|| {
+                let (w, n, seen) = level_change.entry(key).or_insert_with(|| {
                     let pairs = [
                         (old_index.level(t.clone()), new_index.level(t.clone())),
                         (
@@ -164,15 +173,44 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
                             new_index.rcp_level(t.clone()),
                         ),
                     ];
-                    pairs.iter().all(|(o, n)| {
-                        let (x, y) = ([std::slice::from_ref(o)], [std::slice::from_ref(n)]);
-                        allowed_only_by_first(&new.1.catalog, &y, &x) == Verdict::Proven
-                            && allowed_only_by_first(&old.1.catalog, &x, &y) == Verdict::Proven
-                    })
-                })
-            })
-        {
-            continue;
+                    let (mut w, mut n) = (false, false);
+                    let mut seen: [Vec<Request>; 2] = [Vec::new(), Vec::new()];
+                    for (o, nw) in &pairs {
+                        let (x, y) = ([std::slice::from_ref(o)], [std::slice::from_ref(nw)]);
+                        for (i, verdict) in [
+                            allowed_only_by_first(&new.1.catalog, &y, &x),
+                            allowed_only_by_first(&old.1.catalog, &x, &y),
+                        ]
+                        .into_iter()
+                        .enumerate()
+                        {
+                            if verdict == Verdict::Proven {
+                                continue;
+                            }
+                            if i == 0 {
+                                w = true
+                            } else {
+                                n = true
+                            }
+                            if let (Verdict::Differs { request, .. }, Some(at)) =
+                                (verdict, seen.get_mut(i))
+                            {
+                                at.push(request);
+                            }
+                        }
+                    }
+                    (w, n, seen)
+                });
+                widens |= *w;
+                narrows |= *n;
+                for (into, from) in tries.iter_mut().zip(seen.iter()) {
+                    into.extend(from.iter().cloned());
+                }
+            }
+            (may_allow, may_deny) = (widens, narrows);
+            if !may_allow && !may_deny {
+                continue;
+            }
         }
         let (o_scp, o_rcp) = layers(&old_index, account);
         let (n_scp, n_rcp) = layers(&new_index, account);
@@ -187,17 +225,6 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
                 .collect()
         };
         let key = (key_of(&old_index, &old_path), key_of(&new_index, &new_path));
-        let (allowed, denied) = asked
-            .entry(key)
-            .or_insert_with(|| {
-                let o: [&[Level]; 2] = [&o_scp, &o_rcp];
-                let n: [&[Level]; 2] = [&n_scp, &n_rcp];
-                (
-                    allowed_only_by_first(&new.1.catalog, &n, &o),
-                    allowed_only_by_first(&old.1.catalog, &o, &n),
-                )
-            })
-            .clone();
         let before = Layers {
             scp: Some(std::sync::Arc::new(o_scp)),
             rcp: Some(std::sync::Arc::new(o_rcp)),
@@ -206,6 +233,42 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
             scp: Some(std::sync::Arc::new(n_scp)),
             rcp: Some(std::sync::Arc::new(n_rcp)),
         };
+        let (allowed, denied) = asked
+            .entry(key)
+            .or_insert_with(|| {
+                let (o_scp, o_rcp) = (before.scp.as_deref(), before.rcp.as_deref());
+                let (n_scp, n_rcp) = (after.scp.as_deref(), after.rcp.as_deref());
+                let o: [&[Level]; 2] = [o_scp.map_or(&[], |v| v), o_rcp.map_or(&[], |v| v)];
+                let n: [&[Level]; 2] = [n_scp.map_or(&[], |v| v), n_rcp.map_or(&[], |v| v)];
+                let ask = |may: bool,
+                           tries: &[Request],
+                           first: &Layers,
+                           second: &Layers,
+                           a: &[&[Level]],
+                           b: &[&[Level]],
+                           cat| {
+                    if !may {
+                        return Verdict::Proven;
+                    }
+                    // A level's witness that the whole path decides differently too.
+                    if let Some(r) = tries
+                        .iter()
+                        .find(|r| first.allowed(r) && !second.allowed(r))
+                    {
+                        return Verdict::Differs {
+                            request: r.clone(),
+                            source_allows: true,
+                        };
+                    }
+                    allowed_only_by_first(cat, a, b)
+                };
+                let [widening, narrowing] = &tries;
+                (
+                    ask(may_allow, widening, &after, &before, &n, &o, &new.1.catalog),
+                    ask(may_deny, narrowing, &before, &after, &o, &n, &old.1.catalog),
+                )
+            })
+            .clone();
         for (direction, verdict) in [
             (Direction::NewlyAllowed, allowed),
             (Direction::NewlyDenied, denied),
