@@ -201,3 +201,76 @@ fn two_git_revisions_are_compared() {
     );
     let _ = std::fs::remove_dir_all(&repo);
 }
+
+/// Two single-file programs, compared.
+fn diff_texts(name: &str, old: &str, new: &str) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("govc-diff-texts-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("old")).unwrap();
+    std::fs::create_dir_all(dir.join("new")).unwrap();
+    std::fs::write(dir.join("old/org.gov"), old).unwrap();
+    std::fs::write(dir.join("new/org.gov"), new).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_govc"))
+        .args(["diff", "old", "new", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn changed_accounts(d: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["account"].as_str().unwrap().to_string(),
+                c["direction"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_change_at_one_level_is_reported_only_where_another_level_does_not_mask_it() {
+    // `locked` sits under an OU that already denies all of S3: a Deny of one S3 action added
+    // at the root (or taken away) changes nothing there. The level pair's own witness is
+    // tried on each account's path first; it must not stand for `locked`.
+    let org = |root: &str| {
+        format!(
+            r#"org {{
+  root = "r-a1b2"
+  ou vault = "ou-a1b2-11111111"
+  account open = "111111111111"
+  account locked = "222222222222" under vault
+}}
+scp no_s3 {{ deny services s3 }}
+attach no_s3 to vault
+scp root_rules {{
+  deny actions iam:CreateUser
+  {root}
+}}
+attach root_rules to root
+"#
+        )
+    };
+    let before = org("");
+    let after = org("deny actions s3:DeleteBucket");
+    assert_eq!(
+        changed_accounts(&diff_texts("narrow", &before, &after)),
+        [("open".to_string(), "newly_denied".to_string())]
+    );
+    assert_eq!(
+        changed_accounts(&diff_texts("widen", &after, &before)),
+        [("open".to_string(), "newly_allowed".to_string())]
+    );
+}
