@@ -299,6 +299,15 @@ fn malformed_exports_are_refused_with_why() {
         let e = read(&files).unwrap_err();
         assert!(e.contains(want), "{file}: {e}");
     }
+    // Without RCPs enabled the export has no list of them (the script leaves it out): the
+    // organization imports, RCPFullAWSAccess alone at every level.
+    let mut files = base.clone();
+    files.retain(|k, _| !k.contains("RESOURCE_CONTROL_POLICY") && !k.contains("p-dddddddd"));
+    let imported = import_org(embedded(), &read(&files).unwrap()).unwrap();
+    assert!(imported
+        .files
+        .iter()
+        .all(|(_, text)| !text.contains("rcp ")));
     // A policy attached to a target the tree does not hold, and one govc cannot say.
     let mut files = base.clone();
     files.insert(

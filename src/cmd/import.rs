@@ -103,7 +103,11 @@ pub(crate) fn run(path: &str, out: Option<&str>, set: &[String]) -> ExitCode {
                 errln!(
                     "imported {shown} as {} `{name}` ({}): proven to decide every request as the JSON",
                     if i.rcp { "rcp" } else { "scp" },
-                    if surface { "surface statements" } else { "core rules" }
+                    match (surface, i.text.contains("permit (") || i.text.contains("forbid (")) {
+                        (true, false) => "surface statements",
+                        (true, true) => "surface statements and core rules",
+                        (false, _) => "core rules",
+                    }
                 );
                 let mut header = format!(
                     "// Imported by govc from {stem}.json; proven to decide every request as it.\n"
