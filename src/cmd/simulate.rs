@@ -14,20 +14,7 @@ pub(crate) struct SimRequest {
 /// The simulated request as a `test` expectation, so that it is checked exactly as a test's
 /// (actions, Regions, keys and their values, with "did you mean").
 pub(crate) fn simulate_as_test(files: &[String], req: &SimRequest) -> Result<String, String> {
-    let quote = |s: &str| {
-        let mut out = String::from("\"");
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-        out
-    };
+    let quote = govc_compiler::syntax::format::quote;
     let mut text = String::new();
     for f in files {
         text.push_str(&format!("use {}\n", quote(f)));
@@ -217,42 +204,11 @@ fn simulation_json(
     guardrails: &[String],
     locate: verify::Locate<'_>,
 ) -> String {
-    use govc_compiler::ir::eval::ContextValue;
+    use govc_compiler::verify::json as report;
     use serde_json::json;
-    let context: serde_json::Map<String, serde_json::Value> = request
-        .context
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                ContextValue::One(x) => json!(x),
-                ContextValue::Many(xs) => json!(xs),
-            };
-            (k.clone(), v)
-        })
-        .collect();
-    let (outcome, no_allow_at) = match &evaluation.outcome {
-        verify::Outcome::Allowed => ("allowed", None),
-        verify::Outcome::Denied => ("denied", None),
-        verify::Outcome::NoAllowAt(t) => ("no_allow", Some(t.as_str())),
-    };
-    let deciding: Vec<serde_json::Value> = evaluation
-        .deciding
-        .iter()
-        .map(|(level, s)| {
-            let sources: Vec<String> = s
-                .statement
-                .origins
-                .iter()
-                .map(|o| locate(&o.file, o.span))
-                .collect();
-            json!({
-                "level": &**level,
-                "effect": s.statement.effect.name(),
-                "from": s.provenance.describe(),
-                "sources": sources,
-            })
-        })
-        .collect();
+    let (outcome, no_allow_at) = report::outcome(evaluation);
+    let context = report::context(request);
+    let deciding = report::deciding(evaluation, locate);
     let v = json!({
         "account": account,
         "request": {

@@ -54,13 +54,8 @@ fn camel(name: &str) -> String {
 /// The text of `cloudformation/govc.template.json`. `org_id` is the organization's id, when
 /// the program declares it (the default of the template's `OrganizationId` parameter).
 pub fn render(out: &Output, org_id: Option<&str>) -> String {
-    let id_of = |name: &str| -> String {
-        out.targets
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.id.clone())
-            .unwrap_or_default()
-    };
+    let ids = out.target_ids();
+    let id_of = |name: &str| -> String { ids.get(name).copied().unwrap_or_default().to_string() };
     let mut resources = Map::new();
     let mut parameters = Map::new();
     for d in &out.documents {
@@ -144,12 +139,7 @@ pub fn render(out: &Output, org_id: Option<&str>) -> String {
             tm.insert("Parameters".into(), Value::Object(parameters));
         }
         // An allow-list SCP replaces FullAWSAccess there; a template cannot detach it.
-        let detach: Vec<&str> = out
-            .targets
-            .iter()
-            .filter(|t| !t.full_aws_access)
-            .map(|t| t.id.as_str())
-            .collect();
+        let detach = out.full_access_detached();
         if !detach.is_empty() {
             tm.insert(
                 "Metadata".into(),

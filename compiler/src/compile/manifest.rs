@@ -15,11 +15,7 @@ pub type Locate<'a> = &'a dyn Fn(&str, Span) -> String;
 /// The text of `manifest.json` for a compilation (docs/compiler.md); `locate` turns each
 /// document's source spans into `file.gov:line:col`.
 pub fn render(out: &Output, locate: Locate<'_>) -> String {
-    let ids: std::collections::BTreeMap<&str, &str> = out
-        .targets
-        .iter()
-        .map(|t| (t.name.as_str(), t.id.as_str()))
-        .collect();
+    let ids = out.target_ids();
     let id_of = |name: &str| -> String { ids.get(name).unwrap_or(&name).to_string() };
     let documents: Vec<Value> = out
         .documents

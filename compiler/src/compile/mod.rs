@@ -78,6 +78,25 @@ impl Output {
         out.compressed.clear();
         std::borrow::Cow::Owned(out)
     }
+
+    /// Each target's AWS id by its name: what every writer that names targets by id (the
+    /// manifest, the deployment files, `govc diff`) looks names up in.
+    pub fn target_ids(&self) -> BTreeMap<&str, &str> {
+        self.targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.id.as_str()))
+            .collect()
+    }
+
+    /// The ids of the targets where an allow-list replaces FullAWSAccess: it must be detached
+    /// there when deploying.
+    pub fn full_access_detached(&self) -> Vec<&str> {
+        self.targets
+            .iter()
+            .filter(|t| !t.full_aws_access)
+            .map(|t| t.id.as_str())
+            .collect()
+    }
 }
 
 /// Compiles a program the checker accepted. `Err` holds every error (and the warnings).

@@ -50,13 +50,8 @@ pub fn render(out: &Output) -> String {
          # compile again. Each policy's content is the JSON file govc wrote beside this directory,\n\
          # read with file(), so Terraform sends it byte for byte.\n",
     );
-    let id_of = |name: &str| -> String {
-        out.targets
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.id.clone())
-            .unwrap_or_default()
-    };
+    let ids = out.target_ids();
+    let id_of = |name: &str| -> String { ids.get(name).copied().unwrap_or_default().to_string() };
     let controls = out
         .documents
         .iter()
@@ -111,12 +106,7 @@ pub fn render(out: &Output) -> String {
             }
         }
     }
-    let detach: Vec<&str> = out
-        .targets
-        .iter()
-        .filter(|t| !t.full_aws_access)
-        .map(|t| t.id.as_str())
-        .collect();
+    let detach = out.full_access_detached();
     if !detach.is_empty() {
         s.push_str(
             "\n# An allow-list SCP replaces FullAWSAccess on these targets: detach FullAWSAccess there\n\

@@ -3,28 +3,11 @@
 use serde_json::{json, Value};
 
 use super::{Diff, Direction};
-use crate::ir::eval::ContextValue;
-use crate::verify::{Evaluation, Locate, Outcome};
+use crate::verify::{json, Evaluation, Locate};
 
 fn evaluation(e: &Evaluation, locate: Locate<'_>) -> Value {
-    let (outcome, no_allow_at) = match &e.outcome {
-        Outcome::Allowed => ("allowed", None),
-        Outcome::Denied => ("denied", None),
-        Outcome::NoAllowAt(t) => ("no_allow", Some(t.as_str())),
-    };
-    let deciding: Vec<Value> = e
-        .deciding
-        .iter()
-        .map(|(level, s)| {
-            json!({
-                "level": &**level,
-                "effect": s.statement.effect.name(),
-                "from": s.provenance.describe(),
-                "sources": s.statement.origins.iter().map(|o| locate(&o.file, o.span)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({"outcome": outcome, "no_allow_at": no_allow_at, "deciding": deciding})
+    let (outcome, no_allow_at) = json::outcome(e);
+    json!({"outcome": outcome, "no_allow_at": no_allow_at, "deciding": json::deciding(e, locate)})
 }
 
 /// The diff as one JSON document (docs/verify.md, "Reviewing a change").
@@ -33,18 +16,7 @@ pub fn report_json(d: &Diff, old_locate: Locate<'_>, new_locate: Locate<'_>) -> 
         .changes
         .iter()
         .map(|c| {
-            let context: serde_json::Map<String, Value> = c
-                .request
-                .context
-                .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        ContextValue::One(x) => json!(x),
-                        ContextValue::Many(xs) => json!(xs),
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
+            let context = json::context(&c.request);
             json!({
                 "account": c.account,
                 "direction": match c.direction {

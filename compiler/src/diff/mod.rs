@@ -294,23 +294,22 @@ pub fn diff(old: (&Program, &Output), new: (&Program, &Output)) -> Diff {
 }
 
 fn documents(old: &Output, new: &Output) -> Vec<DocumentChange> {
-    let ids = |o: &Output, names: &[String]| -> Vec<String> {
-        names
-            .iter()
-            .map(|n| {
-                o.targets
-                    .iter()
-                    .find(|t| &t.name == n)
-                    .map(|t| t.id.clone())
-                    .unwrap_or_else(|| n.clone())
-            })
-            .collect()
-    };
     let index = |o: &Output| -> BTreeMap<String, (String, usize, Vec<String>)> {
+        let ids = o.target_ids();
         o.documents
             .iter()
             .filter(|d| d.kind != DocKind::ControlTowerControl || !d.content.is_empty())
-            .map(|d| (d.file(), (d.content.clone(), d.chars(), ids(o, &d.targets))))
+            .map(|d| {
+                let targets = d
+                    .targets
+                    .iter()
+                    .map(|n| {
+                        ids.get(n.as_str())
+                            .map_or_else(|| n.clone(), |id| id.to_string())
+                    })
+                    .collect();
+                (d.file(), (d.content.clone(), d.chars(), targets))
+            })
             .collect()
     };
     let (a, b) = (index(old), index(new));
@@ -337,10 +336,11 @@ fn documents(old: &Output, new: &Output) -> Vec<DocumentChange> {
 }
 
 fn slots(old: &Output, new: &Output) -> Vec<SlotChange> {
+    let before: HashMap<&str, _> = old.targets.iter().map(|o| (o.name.as_str(), o)).collect();
     new.targets
         .iter()
         .filter_map(|n| {
-            let o = old.targets.iter().find(|o| o.name == n.name)?;
+            let o = before.get(n.name.as_str())?;
             let change = SlotChange {
                 target: n.name.clone(),
                 scp: (o.used(), n.used()),

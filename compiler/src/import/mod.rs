@@ -13,8 +13,10 @@
 
 pub mod org;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+
+use govc_syntax::format::quote as lit;
 
 use crate::ir::parse::{parse_policy, parse_rcp};
 use crate::ir::{Effect, Op, Operator, Qualifier, Scope, Statement};
@@ -169,22 +171,6 @@ pub fn block_name(stem: &str) -> String {
     }
     s.truncate(64);
     s
-}
-
-/// A string literal of the language: `"`, `\` and control characters escaped as it reads them.
-fn lit(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn list(values: &[String]) -> String {
@@ -1021,35 +1007,11 @@ pub fn verify_import(
     file: &str,
     imported: &Imported,
 ) -> Result<(usize, Vec<String>), String> {
-    use crate::db::{self, Database};
     use crate::document::DocKind;
     use crate::proof::{describe_request, prove_statements, Verdict};
-    let mut database = Database::new(catalog);
-    let text = imported.text.clone();
-    let (ws, _) = db::load(&mut database, &[file.to_string()], &move |_| {
-        Ok(text.clone().into_bytes())
-    });
-    let diagnostics = db::program_diagnostics(&database, ws);
-    if let Some(e) = diagnostics.iter().find(|d| d.is_error()) {
-        return Err(format!(
-            "the imported text does not check: {} {}",
-            e.code.as_str(),
-            e.message
-        ));
-    }
-    let (output, lints) = db::compile_workspace(&database, ws, &crate::compile::Options::default())
-        .map_err(|ds| {
-            ds.iter()
-                .find(|d| d.is_error())
-                .map(|d| {
-                    format!(
-                        "the imported text does not compile: {} {}",
-                        d.code.as_str(),
-                        d.message
-                    )
-                })
-                .unwrap_or_else(|| "the imported text does not compile".to_string())
-        })?;
+    let files = BTreeMap::from([(file.to_string(), imported.text.clone())]);
+    let built = compile_in_memory(catalog, &files, file, "the imported text")?;
+    let output = &built.output;
     let kind = if imported.rcp {
         DocKind::Rcp
     } else {
@@ -1085,17 +1047,7 @@ pub fn verify_import(
         &with_full(&imported.statements),
         &with_full(&compiled),
     ) {
-        Verdict::Proven => {
-            // The compile's warnings repeat the checker's; each once.
-            let mut warnings: Vec<String> = Vec::new();
-            for d in diagnostics.iter().chain(lints.iter()) {
-                let w = format!("{} {}", d.code.as_str(), d.message);
-                if !d.is_error() && !warnings.contains(&w) {
-                    warnings.push(w);
-                }
-            }
-            Ok((chars, warnings))
-        }
+        Verdict::Proven => Ok((chars, built.warnings)),
         Verdict::Differs {
             request,
             source_allows,
@@ -1106,4 +1058,61 @@ pub fn verify_import(
         )),
         Verdict::NotProven(why) => Err(format!("not proven equivalent: {why}")),
     }
+}
+
+/// A program held in memory, checked and compiled alone.
+pub(crate) struct InMemory {
+    /// The database the program was loaded into (its rules are read from it).
+    pub database: crate::db::Database,
+    /// The program's workspace in `database`.
+    pub ws: crate::db::Workspace,
+    /// What it compiled to.
+    pub output: crate::compile::Output,
+    /// Its warnings, `CODE message`, each once (the compile repeats the checker's).
+    pub warnings: Vec<String>,
+}
+
+/// Loads `root` and the files it uses from `files` (by path), checks and compiles them:
+/// what `govc import` proves before it writes anything. `Err` names the first error, as of
+/// `what` ("the imported text").
+pub(crate) fn compile_in_memory(
+    catalog: crate::catalog::Shared,
+    files: &BTreeMap<String, String>,
+    root: &str,
+    what: &str,
+) -> Result<InMemory, String> {
+    use crate::db::{self, Database};
+    let mut database = Database::new(catalog);
+    let (ws, _) = db::load(&mut database, &[root.to_string()], &|p| {
+        files
+            .get(p)
+            .map(|t| t.clone().into_bytes())
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    });
+    let diagnostics = db::program_diagnostics(&database, ws);
+    if let Some(e) = diagnostics.iter().find(|d| d.is_error()) {
+        return Err(format!(
+            "{what} does not check: {} {}",
+            e.code.as_str(),
+            e.message
+        ));
+    }
+    let (output, lints) = db::compile_workspace(&database, ws, &crate::compile::Options::default())
+        .map_err(|ds| match ds.iter().find(|d| d.is_error()) {
+            Some(d) => format!("{what} does not compile: {} {}", d.code.as_str(), d.message),
+            None => format!("{what} does not compile"),
+        })?;
+    let mut warnings: Vec<String> = Vec::new();
+    for d in diagnostics.iter().chain(lints.iter()) {
+        let w = format!("{} {}", d.code.as_str(), d.message);
+        if !d.is_error() && !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    Ok(InMemory {
+        database,
+        ws,
+        output,
+        warnings,
+    })
 }

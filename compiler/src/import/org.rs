@@ -380,15 +380,15 @@ pub struct OrgImport {
 /// Writes the organization of `export` as a program and proves it, account by account,
 /// against the live policies. `Err` lists every policy that cannot be imported, or the first
 /// account the program would decide differently, with the request.
-pub fn import_org(
+pub fn import_org<'e>(
     catalog: crate::catalog::Shared,
-    export: &Export,
+    export: &'e Export,
 ) -> Result<OrgImport, Vec<String>> {
     let mut names = Names::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     // Targets: id → name, in tree order.
-    let mut target_name: HashMap<&str, String> = HashMap::new();
+    let mut target_name: HashMap<&'e str, String> = HashMap::new();
     target_name.insert(export.root.as_str(), "root".to_string());
     let mut org = String::new();
     let _ = writeln!(
@@ -411,39 +411,30 @@ pub fn import_org(
         let _ = writeln!(org, "  id = \"{id}\"");
     }
     let _ = writeln!(org, "  root = \"{}\"", export.root);
-    for ou in &export.ous {
-        let name = names.name(&ou.name, "ou");
-        let parent = target_name.get(ou.parent.as_str()).cloned();
-        let under = match parent.as_deref() {
+    // `ou NAME = "ID" [under PARENT]  // AWS name`; parents come first (the export's order).
+    let mut entry = |kind: &str, node: &'e Node, target_name: &mut HashMap<&'e str, String>| {
+        let name = names.name(&node.name, kind);
+        let under = match target_name.get(node.parent.as_str()).map(String::as_str) {
             Some("root") | None => String::new(),
             Some(p) => format!(" under {p}"),
         };
         let _ = writeln!(
             org,
-            "  ou {name} = \"{}\"{under}  // {}",
-            ou.id,
-            comment(&ou.name)
+            "  {kind} {name} = \"{}\"{under}  // {}",
+            node.id,
+            comment(&node.name)
         );
-        target_name.insert(ou.id.as_str(), name);
+        target_name.insert(node.id.as_str(), name.clone());
+        name
+    };
+    for ou in &export.ous {
+        entry("ou", ou, &mut target_name);
     }
     let mut accounts = Vec::new();
     for a in &export.accounts {
-        if export.management.as_deref() == Some(a.id.as_str()) {
-            continue;
+        if export.management.as_deref() != Some(a.id.as_str()) {
+            accounts.push((a, entry("account", a, &mut target_name)));
         }
-        let name = names.name(&a.name, "account");
-        let under = match target_name.get(a.parent.as_str()).map(String::as_str) {
-            Some("root") | None => String::new(),
-            Some(p) => format!(" under {p}"),
-        };
-        let _ = writeln!(
-            org,
-            "  account {name} = \"{}\"{under}  // {}",
-            a.id,
-            comment(&a.name)
-        );
-        target_name.insert(a.id.as_str(), name.clone());
-        accounts.push((a, name));
     }
     org.push_str("}\n");
     let order: HashMap<&str, usize> = std::iter::once(export.root.as_str())
@@ -648,7 +639,6 @@ pub fn verify_org(
     export: &Export,
     files: &[(String, String)],
 ) -> Result<usize, String> {
-    use crate::db::{self, Database};
     use crate::ir::parse::{parse_policy, parse_rcp};
     // The live statements at each target, by id.
     let mut live_scp: HashMap<&str, Vec<InForce>> = HashMap::new();
@@ -689,37 +679,10 @@ pub fn verify_org(
         }
     }
     let by_path: BTreeMap<String, String> = files.iter().cloned().collect();
-    let mut database = Database::new(catalog);
-    let (ws, _) = db::load(&mut database, &["attach.gov".to_string()], &move |p| {
-        by_path
-            .get(p)
-            .map(|t| t.clone().into_bytes())
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-    });
-    if let Some(e) = db::program_diagnostics(&database, ws)
-        .iter()
-        .find(|d| d.is_error())
-    {
-        return Err(format!(
-            "the imported program does not check: {} {}",
-            e.code.as_str(),
-            e.message
-        ));
-    }
-    let (output, _) = db::compile_workspace(&database, ws, &crate::compile::Options::default())
-        .map_err(|ds| {
-            ds.iter()
-                .find(|d| d.is_error())
-                .map(|d| {
-                    format!(
-                        "the imported program does not compile: {} {}",
-                        d.code.as_str(),
-                        d.message
-                    )
-                })
-                .unwrap_or_else(|| "the imported program does not compile".to_string())
-        })?;
-    let program = db::program_rules(&database, ws);
+    let compiled =
+        crate::import::compile_in_memory(catalog, &by_path, "attach.gov", "the imported program")?;
+    let output = &compiled.output;
+    let program = crate::db::program_rules(&compiled.database, compiled.ws);
     let exact = output.exact();
     let index = Levels::new(program, &exact);
     let name_of: HashMap<&str, &str> = program

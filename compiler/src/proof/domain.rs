@@ -192,14 +192,17 @@ thread_local! {
         Default::default();
 }
 
-/// [`super::cells::satisfy`], remembered.
-fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> {
-    let key = (wanted.to_vec(), budget);
-    if let Some(v) = SATISFY.with(|m| m.borrow().get(&key).cloned()) {
+/// `compute(key)`, or its remembered answer from `memo`.
+fn remembered<K: std::hash::Hash + Eq + Clone, V: Clone>(
+    memo: &'static std::thread::LocalKey<std::cell::RefCell<std::collections::HashMap<K, V>>>,
+    key: K,
+    compute: impl FnOnce(&K) -> V,
+) -> V {
+    if let Some(v) = memo.with(|m| m.borrow().get(&key).cloned()) {
         return v;
     }
-    let v = super::cells::satisfy(wanted, budget);
-    SATISFY.with(|m| {
+    let v = compute(&key);
+    memo.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= MEMO_ENTRIES {
             m.clear();
@@ -209,21 +212,18 @@ fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> 
     v
 }
 
+/// [`super::cells::satisfy`], remembered.
+fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> {
+    remembered(&SATISFY, (wanted.to_vec(), budget), |(w, b)| {
+        super::cells::satisfy(w, *b)
+    })
+}
+
 /// [`super::cells::cells`], remembered.
 fn cells(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
-    let key = (preds.to_vec(), budget);
-    if let Some(v) = CELLS.with(|m| m.borrow().get(&key).cloned()) {
-        return v;
-    }
-    let v = super::cells::cells(preds, budget);
-    CELLS.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= MEMO_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, v.clone());
-    });
-    v
+    remembered(&CELLS, (preds.to_vec(), budget), |(p, b)| {
+        super::cells::cells(p, *b)
+    })
 }
 
 /// A value of the action or resource dimension that a reader recognises, when one satisfies

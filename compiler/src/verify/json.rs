@@ -5,7 +5,8 @@
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use super::human::describe_evaluation;
-use super::{Locate, SourceLine, TestResult};
+use super::{Evaluation, Locate, Outcome, SourceLine, TestResult};
+use crate::ir::eval::{ContextValue, Request};
 
 #[derive(serde::Serialize)]
 struct Report<'a> {
@@ -63,12 +64,55 @@ struct Expectation<'a> {
 
 /// One deciding statement: the level it is in force at, its effect, where it comes from
 /// (a document's file, `FullAWSAccess`, `RCPFullAWSAccess` or a control) and its sources.
+/// The one JSON form of a deciding statement: `verify`, `simulate` and `diff` write it.
 #[derive(serde::Serialize)]
-struct Deciding<'a> {
+pub struct Deciding<'a> {
     effect: &'static str,
     from: String,
     level: &'a str,
     sources: Vec<String>,
+}
+
+/// An evaluation's outcome in the JSON reports' words — `allowed`, `denied`, `no_allow` — and
+/// the target without an Allow for the last.
+pub fn outcome(e: &Evaluation) -> (&'static str, Option<&str>) {
+    match &e.outcome {
+        Outcome::Allowed => ("allowed", None),
+        Outcome::Denied => ("denied", None),
+        Outcome::NoAllowAt(t) => ("no_allow", Some(t.as_str())),
+    }
+}
+
+/// The statements that decided an evaluation, each with its sources located.
+pub fn deciding<'e>(e: &'e Evaluation, locate: Locate<'_>) -> Vec<Deciding<'e>> {
+    e.deciding
+        .iter()
+        .map(|(level, s)| Deciding {
+            effect: s.statement.effect.name(),
+            from: s.provenance.describe(),
+            level,
+            sources: s
+                .statement
+                .origins
+                .iter()
+                .map(|o| locate(&o.file, o.span))
+                .collect(),
+        })
+        .collect()
+}
+
+/// A request's keys as a JSON object: a string for a single value, a list for several.
+pub fn context(r: &Request) -> serde_json::Map<String, serde_json::Value> {
+    r.context
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                ContextValue::One(x) => serde_json::json!(x),
+                ContextValue::Many(xs) => serde_json::json!(xs),
+            };
+            (k.clone(), v)
+        })
+        .collect()
 }
 
 impl Serialize for Tests<'_> {
@@ -95,27 +139,8 @@ impl Serialize for Expectations<'_> {
         let t = self.test;
         let mut seq = s.serialize_seq(Some(t.results.len()))?;
         for r in &t.results {
-            let (outcome, no_allow_at) = match &r.evaluation.outcome {
-                super::Outcome::Allowed => ("allowed", None),
-                super::Outcome::Denied => ("denied", None),
-                super::Outcome::NoAllowAt(t) => ("no_allow", Some(t.as_str())),
-            };
-            let deciding = r
-                .evaluation
-                .deciding
-                .iter()
-                .map(|(level, s)| Deciding {
-                    effect: s.statement.effect.name(),
-                    from: s.provenance.describe(),
-                    level,
-                    sources: s
-                        .statement
-                        .origins
-                        .iter()
-                        .map(|o| (self.locate)(&o.file, o.span))
-                        .collect(),
-                })
-                .collect();
+            let (outcome, no_allow_at) = outcome(&r.evaluation);
+            let deciding = deciding(&r.evaluation, self.locate);
             seq.serialize_element(&Expectation {
                 account: &r.account,
                 action: &r.expectation.action,

@@ -6,7 +6,7 @@
 
 mod github;
 mod human;
-mod json;
+pub mod json;
 mod junit;
 mod sarif;
 

@@ -12,6 +12,7 @@ mod layout;
 mod print;
 
 pub use erase::erase_spans;
+pub use print::quote;
 
 use crate::ast::File;
 use crate::diagnostics::{Code, Diagnostic};

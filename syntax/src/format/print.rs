@@ -940,8 +940,9 @@ fn is_block(kind: &ItemKind) -> bool {
     )
 }
 
-/// A string literal in its one canonical spelling.
-pub(crate) fn quote(value: &str) -> String {
+/// A string literal in its one canonical spelling: what the formatter prints, and what the
+/// tools that write `.gov` text (`govc import`, `govc simulate`) write.
+pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
