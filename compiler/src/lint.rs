@@ -87,7 +87,7 @@ fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache<'_>, out: &mut Vec<Diagn
         for (op, keys) in &s.condition {
             for (k, vs) in keys {
                 if k == REGION_KEY && op.op == Op::StringNotEquals && op.qualifier.is_none() {
-                    regions = Some(vs.clone());
+                    regions = Some(vs.iter().cloned().collect::<BTreeSet<String>>());
                 }
                 // The CRIS-compatible pattern (aws.md §5.3) exempts calls made through profiles.
                 if k == "bedrock:InferenceProfileArn" {

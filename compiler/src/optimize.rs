@@ -30,7 +30,7 @@ use crate::catalog::Catalog;
 use crate::glob::is_glob;
 use crate::ir::subsume::CoverIndex;
 pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
-use crate::ir::{json, Condition, Effect, Op, Operator, Origin, Qualifier, Statement};
+use crate::ir::{json, Condition, Effect, FlatSet, Op, Operator, Origin, Qualifier, Statement};
 
 /// What the optimiser may do beyond the passes that always run.
 #[derive(Clone, Copy, Debug, Default)]
@@ -78,7 +78,7 @@ fn dedupe_values(cat: &Catalog, mut s: Statement) -> Statement {
     // A `*` covers every other resource. Equality is the only other safe test: ARN segments
     // make pattern-against-pattern containment subtle, and duplicates are already gone.
     if s.resource.values.contains("*") {
-        s.resource.values = BTreeSet::from(["*".to_string()]);
+        s.resource.values = FlatSet::from(["*".to_string()]);
     }
     for (operator, keys) in &mut s.condition {
         if matches!(operator.op, Op::StringLike | Op::StringNotLike) {
@@ -94,7 +94,7 @@ fn dedupe_values(cat: &Catalog, mut s: Statement) -> Statement {
 
 /// Drops every action another action of the list covers (case-insensitively). Catalog
 /// spellings go first, so of `bedrock:InvokeModel` and `BEDROCK:invokemodel` the first stays.
-fn dedupe_actions(cat: &Catalog, values: &BTreeSet<String>) -> BTreeSet<String> {
+fn dedupe_actions(cat: &Catalog, values: &FlatSet<String>) -> FlatSet<String> {
     let canonical = |v: &String| {
         cat.action_by_full_name(v)
             .is_some_and(|a| a.full_name() == *v)
@@ -110,7 +110,7 @@ fn dedupe_actions(cat: &Catalog, values: &BTreeSet<String>) -> BTreeSet<String> 
 fn reduce<'a>(
     values: impl Iterator<Item = &'a String>,
     covers: impl Fn(&str, &str) -> bool,
-) -> BTreeSet<String> {
+) -> FlatSet<String> {
     let mut kept: Vec<&String> = Vec::new();
     for v in values {
         if kept.iter().any(|k| covers(k, v)) {
@@ -237,7 +237,7 @@ fn merged_condition(c1: &Condition, c2: &Condition) -> Option<Condition> {
     if !c1.keys().eq(c2.keys()) {
         return None;
     }
-    let mut differing: Option<(Operator, &String, &BTreeSet<String>)> = None;
+    let mut differing: Option<(Operator, &String, &FlatSet<String>)> = None;
     for ((&operator, keys1), keys2) in c1.iter().zip(c2.values()) {
         if !keys1.keys().eq(keys2.keys()) {
             return None;
@@ -275,7 +275,7 @@ fn merged_condition(c1: &Condition, c2: &Condition) -> Option<Condition> {
 /// time; if that one is dropped later, its own cover covers both — the union never shrinks.
 fn drop_subsumed(statements: Vec<Statement>) -> Vec<Statement> {
     let mut alive = vec![true; statements.len()];
-    let mut moved: Vec<BTreeSet<Origin>> = vec![BTreeSet::new(); statements.len()];
+    let mut moved: Vec<FlatSet<Origin>> = vec![FlatSet::new(); statements.len()];
     // Only the statements that may cover `b` are tried, in order (`CoverIndex`): the same
     // first cover as a scan of every statement, which made long policies quadratic.
     let index = CoverIndex::new(&statements);
@@ -397,9 +397,12 @@ pub(crate) fn expand_patterns(cat: &Catalog, s: &mut Statement, patterns: &BTree
         .collect();
     for pattern in found {
         s.action.values.remove(&pattern);
-        for a in cat.match_actions(&pattern) {
-            s.action.values.insert(format!("{}:{}", a.service, a.name));
-        }
+        // In one step: the list is sorted once, not shifted for each action.
+        s.action.values.extend(
+            cat.match_actions(&pattern)
+                .iter()
+                .map(|a| format!("{}:{}", a.service, a.name)),
+        );
     }
 }
 
@@ -623,11 +626,11 @@ mod tests {
         let c = &out[0].condition;
         assert_eq!(
             c[&op(Op::StringLike)]["k"],
-            BTreeSet::from(["a*".to_string()])
+            FlatSet::from(["a*".to_string()])
         );
         assert_eq!(
             c[&op(Op::StringNotLike)]["j"],
-            BTreeSet::from(["x?".to_string()])
+            FlatSet::from(["x?".to_string()])
         );
         assert_eq!(c[&op(Op::StringEquals)]["m"].len(), 2);
     }

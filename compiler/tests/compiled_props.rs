@@ -229,7 +229,7 @@ fn statement() -> impl Strategy<Value = Statement> {
                 action,
                 resource,
                 condition,
-                origins: BTreeSet::new(),
+                origins: Default::default(),
                 sid: None,
             }
         })
@@ -378,7 +378,7 @@ fn the_alphabet_reaches_both_outcomes() {
                 action: Scope::any(),
                 resource: Scope::any(),
                 condition: govc_compiler::ir::condition_of(&[(Operator::plain(op), "k1", &[v])]),
-                origins: BTreeSet::new(),
+                origins: Default::default(),
                 sid: None,
             };
             for r in &runner_requests {

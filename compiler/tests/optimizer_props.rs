@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use govc_compiler::catalog::embedded as catalog;
 use govc_compiler::ir::eval::{decide, ContextValue, Request};
-use govc_compiler::ir::{Condition, Effect, Op, Operator, Origin, Qualifier, Scope, Statement};
+use govc_compiler::ir::{
+    Condition, Effect, FlatSet, Op, Operator, Origin, Qualifier, Scope, Statement,
+};
 use govc_compiler::optimize::{optimize, Options};
 use govc_compiler::syntax::Span;
 use proptest::prelude::*;
@@ -92,7 +94,7 @@ fn origin(label: String) -> Origin {
     }
 }
 
-fn values(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = BTreeSet<String>> {
+fn values(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = FlatSet<String>> {
     subsequence(pool, 1..=max).prop_map(|vs| vs.into_iter().map(String::from).collect())
 }
 
@@ -127,7 +129,7 @@ fn operator() -> impl Strategy<Value = Operator> {
     })
 }
 
-type Entry = (Operator, String, BTreeSet<String>);
+type Entry = (Operator, String, FlatSet<String>);
 
 fn entry() -> impl Strategy<Value = Entry> {
     (
@@ -171,7 +173,7 @@ fn statement() -> impl Strategy<Value = Statement> {
             action,
             resource,
             condition,
-            origins: BTreeSet::new(),
+            origins: FlatSet::new(),
             sid: None,
         })
 }
@@ -183,7 +185,7 @@ enum Change {
     Actions(Scope),
     Resources(Scope),
     /// New values for one existing entry (index modulo the entry count).
-    EntryValues(usize, BTreeSet<String>),
+    EntryValues(usize, FlatSet<String>),
     AddEntry(Entry),
     DropEntry(usize),
     /// Seed 000's pattern: the same scope with `Null {k: "true"}` for a key of the original.
@@ -219,7 +221,7 @@ fn apply(mut s: Statement, change: &Change) -> Statement {
             let es = entries(&s.condition);
             if let Some((o, k)) = es.get(i % es.len().max(1)) {
                 let vs = if matches!(o.op, Op::Null | Op::Bool) {
-                    BTreeSet::from(["true".to_string(), "false".to_string()])
+                    FlatSet::from(["true".to_string(), "false".to_string()])
                 } else {
                     vs.clone()
                 };
@@ -251,7 +253,7 @@ fn apply(mut s: Statement, change: &Change) -> Statement {
             s.condition
                 .entry(Operator::plain(Op::Null))
                 .or_default()
-                .insert(key, BTreeSet::from(["true".to_string()]));
+                .insert(key, FlatSet::from(["true".to_string()]));
         }
         Change::Effect => {
             s.effect = match s.effect {
@@ -276,7 +278,7 @@ fn statements() -> impl Strategy<Value = Vec<Statement>> {
                 out.push(apply(from, c));
             }
             for (n, s) in out.iter_mut().enumerate() {
-                s.origins = BTreeSet::from([origin(format!("s{n}"))]);
+                s.origins = FlatSet::from([origin(format!("s{n}"))]);
             }
             out
         })

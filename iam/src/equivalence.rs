@@ -17,7 +17,7 @@
 //! part matches and evaluates both sides; if they differ that request is the counterexample,
 //! otherwise the result is "not proven" — which `govc verify` reports as a failure too.
 
-use std::collections::BTreeSet;
+use crate::FlatSet;
 
 use crate::eval::{decide, ContextValue, Decision, Request};
 use crate::subsume::{never_matches, subsumes};
@@ -100,7 +100,7 @@ fn parts(s: &Statement) -> Vec<Statement> {
 /// is left as it is).
 fn split_each(
     statements: Vec<Statement>,
-    list: impl Fn(&mut Statement) -> Option<&mut BTreeSet<String>>,
+    list: impl Fn(&mut Statement) -> Option<&mut FlatSet<String>>,
 ) -> Vec<Statement> {
     let mut out = Vec::with_capacity(statements.len());
     for mut s in statements {
@@ -112,7 +112,7 @@ fn split_each(
         for v in values {
             let mut part = s.clone();
             if let Some(slot) = list(&mut part) {
-                *slot = BTreeSet::from([v]);
+                *slot = FlatSet::from([v]);
             }
             out.push(part);
         }
@@ -178,8 +178,8 @@ fn shift(v: &str, by: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FlatSet;
     use crate::{condition_of, Effect, Operator, Scope};
-    use std::collections::BTreeSet;
 
     fn st(effect: Effect, actions: &[&str], resources: &[&str]) -> Statement {
         Statement {
@@ -187,7 +187,7 @@ mod tests {
             action: Scope::of(actions.iter().copied()),
             resource: Scope::of(resources.iter().copied()),
             condition: Default::default(),
-            origins: BTreeSet::new(),
+            origins: FlatSet::new(),
             sid: None,
         }
     }

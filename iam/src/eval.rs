@@ -16,7 +16,7 @@
 //! - ARN patterns (resources and `Arn*` operators) follow aws.md §3.4 segment by segment; see
 //!   [`arn_match`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::{FlatMap, FlatSet};
 use std::net::IpAddr;
 
 use super::vars::{expand, expand_text, has_variables, PChar};
@@ -282,7 +282,7 @@ pub fn nfa_match<P, T>(
 
 /// A `Condition` block: every key under every operator must hold (aws.md §3.2).
 pub fn condition_matches(
-    condition: &BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>,
+    condition: &FlatMap<Operator, FlatMap<String, FlatSet<String>>>,
     r: &Request,
 ) -> bool {
     condition.iter().all(|(&operator, keys)| {
@@ -292,12 +292,7 @@ pub fn condition_matches(
 }
 
 /// One `operator: {key: values}` entry (aws.md §3.2, §3.3).
-pub fn entry_matches(
-    operator: Operator,
-    key: &str,
-    values: &BTreeSet<String>,
-    r: &Request,
-) -> bool {
+pub fn entry_matches(operator: Operator, key: &str, values: &FlatSet<String>, r: &Request) -> bool {
     let present = r.values(key);
     if operator.op == Op::Null {
         // "true" means the key is absent, "false" that it is present; values are ORed.

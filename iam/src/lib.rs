@@ -1,7 +1,9 @@
 #![warn(missing_docs)]
 //! Layer 3 (docs/architecture.md): the IAM statement IR — Effect, Action/NotAction, Resource/NotResource,
-//! Condition — as plain, ordered data. Every set is a `BTreeSet`/`BTreeMap`, so two equal
-//! statements print the same bytes and the output is deterministic (docs/architecture.md, "Invariants").
+//! Condition — as plain, ordered data. Every set is an ordered [`FlatSet`]/[`FlatMap`] (a sorted
+//! `Vec` with `BTreeSet`'s and `BTreeMap`'s interface and order, a fraction of their memory for
+//! the small sets statements hold), so two equal statements print the same bytes and the output
+//! is deterministic (docs/architecture.md, "Invariants").
 //!
 //! Semantics are IAM's (aws.md §3): operators in a condition are ANDed, keys under one operator
 //! are ANDed, values of one key are ORed — NORed under a negated operator.
@@ -27,6 +29,7 @@
 pub mod compiled;
 pub mod equivalence;
 pub mod eval;
+pub mod flat;
 pub mod glob;
 pub mod json;
 pub mod parse;
@@ -34,8 +37,9 @@ pub mod request;
 pub mod subsume;
 pub mod vars;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+
+pub use flat::{FlatMap, FlatSet};
 
 use govc_span::Span;
 
@@ -66,7 +70,7 @@ pub struct Scope {
     /// `NotAction` / `NotResource`.
     pub negated: bool,
     /// The patterns (`*` and `?` wildcards), ORed.
-    pub values: BTreeSet<String>,
+    pub values: FlatSet<String>,
 }
 
 impl Scope {
@@ -291,7 +295,7 @@ impl fmt::Display for Operator {
 
 /// `Condition`: operator → key → values. Keys are stored in the catalog's canonical spelling
 /// (key names are case-insensitive, aws.md §3.1), so one key never appears twice in two cases.
-pub type Condition = BTreeMap<Operator, BTreeMap<String, BTreeSet<String>>>;
+pub type Condition = FlatMap<Operator, FlatMap<String, FlatSet<String>>>;
 
 /// A condition from `(operator, key, values)` entries (tests, hand-built statements).
 pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
@@ -331,7 +335,7 @@ pub struct Statement {
     /// `Condition`: operator → key → values.
     pub condition: Condition,
     /// Never empty after lowering; merging statements unions their origins.
-    pub origins: BTreeSet<Origin>,
+    pub origins: FlatSet<Origin>,
     /// Set only with `--sids`; unique within a document.
     pub sid: Option<String>,
 }
@@ -344,7 +348,7 @@ impl Statement {
             action: Scope::any(),
             resource: Scope::any(),
             condition: Condition::new(),
-            origins: BTreeSet::new(),
+            origins: FlatSet::new(),
             sid: None,
         }
     }

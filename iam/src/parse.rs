@@ -8,7 +8,7 @@
 //! Spellings are kept as written (actions and condition keys are case-insensitive in IAM; the
 //! evaluator, not the reader, decides how to compare them).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::{FlatMap, FlatSet};
 
 use serde_json::{Map, Value};
 
@@ -107,7 +107,7 @@ fn statement(n: usize, s: &Map<String, Value>, rcp: bool) -> Result<Statement, S
         action,
         resource,
         condition,
-        origins: BTreeSet::from([Origin {
+        origins: FlatSet::from([Origin {
             file: ORIGIN_FILE.to_string(),
             span: Span::default(),
             policy: String::new(),
@@ -140,7 +140,7 @@ fn condition(c: &Map<String, Value>) -> Result<Condition, String> {
         if keys.is_empty() {
             return Err(format!("`{name}` has no condition keys"));
         }
-        let mut entry: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut entry: FlatMap<String, FlatSet<String>> = FlatMap::new();
         for (key, values) in keys {
             let values = strings(values).map_err(|e| format!("`{name}` `{key}`: {e}"))?;
             entry.insert(key.clone(), values);
@@ -180,16 +180,16 @@ pub fn operator(name: &str) -> Result<Operator, String> {
 
 /// A string, boolean or number, or a non-empty array of them, as strings (IAM compares
 /// condition values as text: `true` and `"true"` are the same value).
-fn strings(v: &Value) -> Result<BTreeSet<String>, String> {
+fn strings(v: &Value) -> Result<FlatSet<String>, String> {
     let one = |v: &Value| match v {
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
         other => Err(format!("{other} is not a string, boolean or number")),
     };
-    let out: BTreeSet<String> = match v {
+    let out: FlatSet<String> = match v {
         Value::Array(items) => items.iter().map(one).collect::<Result<_, _>>()?,
-        v => BTreeSet::from([one(v)?]),
+        v => FlatSet::from([one(v)?]),
     };
     if out.is_empty() {
         return Err("an empty list".to_string());
@@ -221,7 +221,7 @@ mod tests {
         let op = Operator::plain(Op::StringNotEquals);
         assert_eq!(
             s.condition[&op]["aws:PrincipalArn"],
-            BTreeSet::from(["arn:aws:iam::992382794994:role/TestRole".to_string()])
+            FlatSet::from(["arn:aws:iam::992382794994:role/TestRole".to_string()])
         );
         let o = s.origins.iter().next().unwrap();
         assert_eq!(
@@ -290,11 +290,11 @@ mod tests {
         let c = &sts[0].condition;
         assert_eq!(
             c[&Operator::plain(Op::Bool)]["aws:ViaAWSMCPService"],
-            BTreeSet::from(["true".to_string()])
+            FlatSet::from(["true".to_string()])
         );
         assert_eq!(
             c[&Operator::plain(Op::NumericLessThan)]["k"],
-            BTreeSet::from(["1".to_string(), "2".to_string()])
+            FlatSet::from(["1".to_string(), "2".to_string()])
         );
     }
 

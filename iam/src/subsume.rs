@@ -3,7 +3,7 @@
 //! comparisons the optimiser's passes and the equivalence check are built on. Sound means "no"
 //! where unsure, never "yes" wrongly.
 
-use std::collections::BTreeSet;
+use crate::FlatSet;
 
 use crate::eval::{arn_match, nfa_match};
 use crate::glob::{glob_match, is_glob};
@@ -54,7 +54,7 @@ pub fn all_stars(v: &str) -> bool {
 }
 
 /// Whether no value holds a policy variable, whose substituted text the matcher cannot see.
-pub fn no_variables(values: &BTreeSet<String>) -> bool {
+pub fn no_variables(values: &FlatSet<String>) -> bool {
     values.iter().all(|v| !v.contains("${"))
 }
 
@@ -166,7 +166,7 @@ pub fn entry_implied(
     b: &Condition,
     operator: Operator,
     key: &str,
-    a_values: &BTreeSet<String>,
+    a_values: &FlatSet<String>,
 ) -> bool {
     let same_entry = b
         .get(&operator)
@@ -181,12 +181,12 @@ pub fn entry_implied(
 /// so b's values must lie inside a's; a negated one is antitone, so the reverse.
 pub fn values_imply(
     operator: Operator,
-    b_values: &BTreeSet<String>,
-    a_values: &BTreeSet<String>,
+    b_values: &FlatSet<String>,
+    a_values: &FlatSet<String>,
 ) -> bool {
     // Wildcard containment only for StringLike: `Arn*` values match segment-wise.
     let like = matches!(operator.op, Op::StringLike | Op::StringNotLike);
-    let inside = |small: &BTreeSet<String>, big: &BTreeSet<String>| {
+    let inside = |small: &FlatSet<String>, big: &FlatSet<String>| {
         small
             .iter()
             .all(|q| big.contains(q) || (like && big.iter().any(|p| glob_subsumes(p, q, false))))

@@ -167,7 +167,7 @@ pub fn scp(c: &Control) -> crate::ir::Statement {
         ),
         resource: Scope::any(),
         condition,
-        origins: std::collections::BTreeSet::from([crate::rules::Origin {
+        origins: crate::ir::FlatSet::from([crate::rules::Origin {
             file: c.file.clone(),
             span: c.span,
             policy: c.name.clone(),

@@ -259,7 +259,7 @@ mod tests {
             action: Scope::of(actions.iter().cloned()),
             resource: Scope::any(),
             condition,
-            origins: BTreeSet::from([Origin {
+            origins: crate::ir::FlatSet::from([Origin {
                 file: "t.gov".into(),
                 span: Span::new(0, 1),
                 policy: "p".into(),
@@ -310,7 +310,8 @@ mod tests {
     #[test]
     fn negated_values_are_refused_not_split() {
         let mut c = Condition::new();
-        let values: BTreeSet<String> = (0..50).map(|i| format!("region-{i:02}")).collect();
+        let values: crate::ir::FlatSet<String> =
+            (0..50).map(|i| format!("region-{i:02}")).collect();
         c.entry(Operator::plain(Op::StringNotEquals))
             .or_default()
             .insert("aws:RequestedRegion".into(), values);
@@ -324,7 +325,8 @@ mod tests {
     #[test]
     fn positive_condition_values_split() {
         let mut c = Condition::new();
-        let values: BTreeSet<String> = (0..50).map(|i| format!("model-{i:02}*")).collect();
+        let values: crate::ir::FlatSet<String> =
+            (0..50).map(|i| format!("model-{i:02}*")).collect();
         c.entry(Operator::plain(Op::StringLike))
             .or_default()
             .insert("bedrock-mantle:Model".into(), values.clone());
@@ -332,7 +334,7 @@ mod tests {
         let limit = doc_len(std::slice::from_ref(&s)) / 2 + 40;
         let packed = pack(vec![s], limit, "SCP").unwrap();
         assert!(packed.len() >= 2);
-        let got: BTreeSet<String> = packed
+        let got: crate::ir::FlatSet<String> = packed
             .iter()
             .flatten()
             .flat_map(|s| {

@@ -13,13 +13,13 @@
 
 pub mod org;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use govc_syntax::format::quote as lit;
 
 use crate::ir::parse::{parse_policy, parse_rcp};
-use crate::ir::{Effect, Op, Operator, Qualifier, Scope, Statement};
+use crate::ir::{Effect, FlatSet, Op, Operator, Qualifier, Scope, Statement};
 
 /// A template placeholder in a document: text that stands for a value the author fills in —
 /// `${Account}` (a `${…}` with no `:`, which no IAM policy variable lacks), `[PRIVILEGED_ROLE]`,
@@ -388,7 +388,7 @@ const APPLICATION_PROFILE: &str = "arn:aws:bedrock:*:*:application-inference-pro
 const MODEL_ARN: &str = "arn:aws:bedrock:*::foundation-model/";
 
 /// The actions of a statement, lower-cased (IAM compares them so).
-fn action_set(s: &Statement) -> BTreeSet<String> {
+fn action_set(s: &Statement) -> FlatSet<String> {
     s.action
         .values
         .iter()
@@ -397,7 +397,7 @@ fn action_set(s: &Statement) -> BTreeSet<String> {
 }
 
 /// The values of one plain (unqualified, not `…IfExists`) condition entry.
-fn entry<'s>(s: &'s Statement, op: Op, key: &str) -> Option<&'s BTreeSet<String>> {
+fn entry<'s>(s: &'s Statement, op: Op, key: &str) -> Option<&'s FlatSet<String>> {
     s.condition.iter().find_map(|(o, keys)| {
         (o.op == op && o.qualifier.is_none() && !o.if_exists)
             .then(|| {
@@ -421,7 +421,7 @@ fn with_clauses(head: &str, clauses: &[String]) -> String {
 
 /// The one entry of a statement's condition, when it has exactly one: its operator, key and
 /// values.
-fn only_entry(s: &Statement) -> Option<(&Operator, &String, &BTreeSet<String>)> {
+fn only_entry(s: &Statement) -> Option<(&Operator, &String, &FlatSet<String>)> {
     match (s.condition.len(), s.condition.iter().next()) {
         (1, Some((o, keys))) if keys.len() == 1 => keys.iter().next().map(|(k, v)| (o, k, v)),
         _ => None,
@@ -432,15 +432,15 @@ fn only_entry(s: &Statement) -> Option<(&Operator, &String, &BTreeSet<String>)> 
 /// not a foundation model and on the models, each with `bedrock:ModelArn` like the models if
 /// present; `bedrock-mantle:*` with `bedrock-mantle:Model` like the patterns if present), by
 /// index, and the patterns; `None` unless all four are there, unused.
-fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], BTreeSet<String>)> {
+fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], FlatSet<String>)> {
     let free = |j: usize| !used.get(j).copied().unwrap_or(true);
     let allow = |t: &Statement| t.effect == Effect::Allow;
-    let if_exists = |t: &Statement, op: Op, key: &str| -> Option<BTreeSet<String>> {
+    let if_exists = |t: &Statement, op: Op, key: &str| -> Option<FlatSet<String>> {
         let (o, k, v) = only_entry(t)?;
         (o.op == op && o.if_exists && o.qualifier.is_none() && k.eq_ignore_ascii_case(key))
             .then(|| v.clone())
     };
-    let bedrock_all = BTreeSet::from(["bedrock:*".to_string()]);
+    let bedrock_all = FlatSet::from(["bedrock:*".to_string()]);
     let on_models = statements.iter().enumerate().find_map(|(j, t)| {
         let arns = if_exists(t, Op::ArnLike, "bedrock:ModelArn")?;
         (free(j)
@@ -451,7 +451,7 @@ fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], B
             && t.resource.values == arns)
             .then_some((j, arns))
     })?;
-    let patterns: BTreeSet<String> = on_models
+    let patterns: FlatSet<String> = on_models
         .1
         .iter()
         .map(|a| {
@@ -465,7 +465,7 @@ fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], B
             && allow(t)
             && t.action.negated
             && action_set(t)
-                == BTreeSet::from(["bedrock-mantle:*".to_string(), "bedrock:*".to_string()])
+                == FlatSet::from(["bedrock-mantle:*".to_string(), "bedrock:*".to_string()])
             && t.resource.is_any()
             && t.condition.is_empty()
     })?;
@@ -475,14 +475,14 @@ fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], B
             && !t.action.negated
             && action_set(t) == bedrock_all
             && t.resource.negated
-            && t.resource.values == BTreeSet::from([format!("{MODEL_ARN}*")])
+            && t.resource.values == FlatSet::from([format!("{MODEL_ARN}*")])
             && if_exists(t, Op::ArnLike, "bedrock:ModelArn").as_ref() == Some(&on_models.1)
     })?;
     let mantle = statements.iter().enumerate().position(|(j, t)| {
         free(j)
             && allow(t)
             && !t.action.negated
-            && action_set(t) == BTreeSet::from(["bedrock-mantle:*".to_string()])
+            && action_set(t) == FlatSet::from(["bedrock-mantle:*".to_string()])
             && t.resource.is_any()
             && if_exists(t, Op::StringLike, "bedrock-mantle:Model").as_ref() == Some(&patterns)
     })?;
@@ -544,14 +544,14 @@ fn recognise(
             continue;
         }
         let acts = action_set(s);
-        let bedrock_all = BTreeSet::from(["bedrock:*".to_string()]);
+        let bedrock_all = FlatSet::from(["bedrock:*".to_string()]);
         // `require application_inference_profile`: its two statements, same clauses.
-        let invoke = BTreeSet::from([
+        let invoke = FlatSet::from([
             "bedrock:invokemodel".to_string(),
             "bedrock:invokemodelwithresponsestream".to_string(),
         ]);
         let application =
-            BTreeSet::from(["arn:aws:bedrock:*:*:application-inference-profile/*".to_string()]);
+            FlatSet::from(["arn:aws:bedrock:*:*:application-inference-profile/*".to_string()]);
         let profile_key = |k: &str, o: &Operator| {
             o.op == Op::StringNotLike
                 && o.qualifier.is_none()
@@ -559,7 +559,7 @@ fn recognise(
                 && k.eq_ignore_ascii_case("bedrock:InferenceProfileArn")
         };
         if acts == invoke
-            && s.resource.values == BTreeSet::from([format!("{MODEL_ARN}*")])
+            && s.resource.values == FlatSet::from([format!("{MODEL_ARN}*")])
             && entry(s, Op::StringNotLike, "bedrock:InferenceProfileArn") == Some(&application)
         {
             let own = clauses(s, c, &profile_key)?;
@@ -571,7 +571,7 @@ fn recognise(
                     && !t.resource.negated
                     && action_set(t) == invoke
                     && t.resource.values
-                        == BTreeSet::from(["arn:aws:bedrock:*:*:inference-profile/*".to_string()])
+                        == FlatSet::from(["arn:aws:bedrock:*:*:inference-profile/*".to_string()])
                     && conds.get(j).and_then(|cj| clauses(t, cj, none)) == Some(own.clone())
             });
             if let Some(j) = system {
@@ -584,7 +584,7 @@ fn recognise(
             }
         }
         // `deny model`: its three statements, with the same clauses.
-        let models: Option<BTreeSet<String>> = (acts == bedrock_all && !s.resource.is_any())
+        let models: Option<FlatSet<String>> = (acts == bedrock_all && !s.resource.is_any())
             .then(|| {
                 s.resource
                     .values
@@ -599,15 +599,15 @@ fn recognise(
             .flatten();
         if let Some(ps) = models {
             let own = clauses(s, c, none)?;
-            let arns: BTreeSet<String> = ps.iter().map(|p| format!("{MODEL_ARN}{p}")).collect();
-            let partner = |acts_want: &str, op: Op, key: &str, want: &BTreeSet<String>| {
+            let arns: FlatSet<String> = ps.iter().map(|p| format!("{MODEL_ARN}{p}")).collect();
+            let partner = |acts_want: &str, op: Op, key: &str, want: &FlatSet<String>| {
                 statements.iter().enumerate().position(|(j, t)| {
                     j > i
                         && !used.get(j).copied().unwrap_or(true)
                         && t.effect == Effect::Deny
                         && !t.action.negated
                         && t.resource.is_any()
-                        && action_set(t) == BTreeSet::from([acts_want.to_string()])
+                        && action_set(t) == FlatSet::from([acts_want.to_string()])
                         && entry(t, op, key) == Some(want)
                         && conds.get(j).and_then(|cj| {
                             clauses(t, cj, &|k, o| {
@@ -640,8 +640,8 @@ fn recognise(
         }
         // `require tags K, … on inference_profile`: one `CreateInferenceProfile` statement per
         // tag (`Null` on `aws:RequestTag/K`), and `UntagResource` of any of them; same clauses.
-        let profile_arn = BTreeSet::from([APPLICATION_PROFILE.to_string()]);
-        let create = BTreeSet::from(["bedrock:createinferenceprofile".to_string()]);
+        let profile_arn = FlatSet::from([APPLICATION_PROFILE.to_string()]);
+        let create = FlatSet::from(["bedrock:createinferenceprofile".to_string()]);
         let tag_of = |t: &Statement| -> Option<String> {
             let (o, keys) = t.condition.iter().find(|(o, _)| o.op == Op::Null)?;
             let (k, v) = keys.iter().next()?;
@@ -668,7 +668,7 @@ fn recognise(
             Some((tag, rest))
         };
         if let Some((_, own)) = creates_tag(i, s) {
-            let untag = BTreeSet::from(["bedrock:untagresource".to_string()]);
+            let untag = FlatSet::from(["bedrock:untagresource".to_string()]);
             let keys_of = |t: &Statement| {
                 t.condition.iter().find_map(|(o, keys)| {
                     (o.op == Op::StringEquals
@@ -732,7 +732,7 @@ fn recognise(
             }
         }
         // `only regions`: whole services denied outside a list of Regions.
-        let services: Option<BTreeSet<String>> = (s.resource.is_any())
+        let services: Option<FlatSet<String>> = (s.resource.is_any())
             .then(|| {
                 acts.iter()
                     .map(|a| {
@@ -754,7 +754,7 @@ fn recognise(
                     && k.eq_ignore_ascii_case("aws:RequestedRegion")
             })?;
             let rs: Vec<String> = regions.iter().map(|r| lit(r)).collect();
-            let default = BTreeSet::from(["bedrock".to_string(), "bedrock-mantle".to_string()]);
+            let default = FlatSet::from(["bedrock".to_string(), "bedrock-mantle".to_string()]);
             let head = if svcs == default {
                 format!("only regions {}", rs.join(", "))
             } else {
@@ -770,7 +770,7 @@ fn recognise(
             continue;
         }
         // `deny api_keys`: bearer tokens on both endpoints.
-        let bearer = BTreeSet::from([
+        let bearer = FlatSet::from([
             "bedrock-mantle:callwithbearertoken".to_string(),
             "bedrock:callwithbearertoken".to_string(),
         ]);
@@ -780,8 +780,7 @@ fn recognise(
             continue;
         }
         // `deny api_keys long_term|short_term`: one statement per endpoint, by token type.
-        if s.resource.is_any()
-            && acts == BTreeSet::from(["bedrock:callwithbearertoken".to_string()])
+        if s.resource.is_any() && acts == FlatSet::from(["bedrock:callwithbearertoken".to_string()])
         {
             let kind =
                 entry(s, Op::StringEquals, "bedrock:BearerTokenType").and_then(|v| {
@@ -806,7 +805,7 @@ fn recognise(
                         && !t.action.negated
                         && t.resource.is_any()
                         && action_set(t)
-                            == BTreeSet::from(["bedrock-mantle:callwithbearertoken".to_string()])
+                            == FlatSet::from(["bedrock-mantle:callwithbearertoken".to_string()])
                         && entry(t, Op::StringEquals, "bedrock-mantle:BearerTokenType") == want
                         && conds
                             .get(j)

@@ -8,9 +8,11 @@
 //! `!(k == v)` is `StringNotEquals` (true on a missing key), `!(k < v)` is
 //! `NumericGreaterThanEqualsIfExists`, `!(any k in L)` is `ForAllValues:StringNotEquals`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::{Condition, Effect, Op, Operator, Policy, PolicyKind, Qualifier, Scope, Statement};
+use super::{
+    Condition, Effect, FlatSet, Op, Operator, Policy, PolicyKind, Qualifier, Scope, Statement,
+};
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::rules::{self, Cond, Family, Pred, ScopeSet, Test};
@@ -114,7 +116,7 @@ pub fn lower_rule(cat: &Catalog, r: &rules::Rule) -> Result<Vec<Statement>, Box<
             action: action.clone(),
             resource: resource.clone(),
             condition,
-            origins: BTreeSet::from([origin.clone()]),
+            origins: FlatSet::from([origin.clone()]),
             sid: None,
         };
         if !out.contains(&s) {
@@ -258,7 +260,7 @@ enum Lowered {
     True,
     /// Never true: the conjunction is unsatisfiable.
     False,
-    Entry(Operator, BTreeSet<String>),
+    Entry(Operator, FlatSet<String>),
 }
 
 fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
@@ -269,7 +271,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
         (rules::Qualifier::Any, false) | (rules::Qualifier::All, true) => Qualifier::ForAnyValue,
         (rules::Qualifier::All, false) | (rules::Qualifier::Any, true) => Qualifier::ForAllValues,
     });
-    let entry = |op: Op, if_exists: bool, values: BTreeSet<String>| {
+    let entry = |op: Op, if_exists: bool, values: FlatSet<String>| {
         Lowered::Entry(
             Operator {
                 qualifier,
@@ -279,13 +281,13 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
             values,
         )
     };
-    let set = |vs: &[String]| -> BTreeSet<String> { vs.iter().cloned().collect() };
+    let set = |vs: &[String]| -> FlatSet<String> { vs.iter().cloned().collect() };
     // A positive test that also holds on a missing key (see `merge_absent`).
     let or_absent = lit.or_absent && !neg && qualifier.is_none();
     match &p.test {
         Test::Absent => Ok(Lowered::Entry(
             Operator::plain(Op::Null),
-            BTreeSet::from([if neg { "false" } else { "true" }.to_string()]),
+            FlatSet::from([if neg { "false" } else { "true" }.to_string()]),
         )),
         Test::Eq(vs) | Test::Like(vs) if vs.is_empty() => {
             // "equal to one of no values": false; its complement true.
@@ -294,7 +296,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
             } else if or_absent {
                 Lowered::Entry(
                     Operator::plain(Op::Null),
-                    BTreeSet::from(["true".to_string()]),
+                    FlatSet::from(["true".to_string()]),
                 )
             } else {
                 Lowered::False
@@ -309,14 +311,14 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                 Family::Ip => (Op::IpAddress, Some(Op::NotIpAddress)),
                 Family::Binary => (Op::BinaryEquals, None),
                 Family::Bool => {
-                    let values: BTreeSet<String> =
+                    let values: FlatSet<String> =
                         vs.iter().map(|v| v.to_ascii_lowercase()).collect();
                     if !neg {
                         return Ok(entry(Op::Bool, or_absent, values));
                     }
                     // !(k == true): the key is missing or false. `BoolIfExists` with the other
                     // value says exactly that; under a qualifier the swapped qualifier does.
-                    let other: BTreeSet<String> = ["true", "false"]
+                    let other: FlatSet<String> = ["true", "false"]
                         .iter()
                         .filter(|b| !values.contains(**b))
                         .map(|b| b.to_string())
@@ -327,7 +329,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                         } else {
                             Lowered::Entry(
                                 Operator::plain(Op::Null),
-                                BTreeSet::from(["true".to_string()]),
+                                FlatSet::from(["true".to_string()]),
                             )
                         });
                     }
@@ -373,7 +375,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                     pick(Op::NumericLessThan, Op::DateLessThan),
                 ),
             };
-            let values = BTreeSet::from([v.clone()]);
+            let values = FlatSet::from([v.clone()]);
             if !neg {
                 Ok(entry(op, or_absent, values))
             } else {
@@ -423,7 +425,7 @@ fn add_literal(c: &mut Condition, lit: &Lit<'_>) -> Result<bool, String> {
     }
     // Exact equality ANDed: the intersection.
     if matches!(op.op, Op::StringEquals | Op::Bool) && op.qualifier.is_none() && !op.if_exists {
-        let both: BTreeSet<String> = existing.intersection(&values).cloned().collect();
+        let both: FlatSet<String> = existing.intersection(&values).cloned().collect();
         if both.is_empty() {
             return Ok(false);
         }
