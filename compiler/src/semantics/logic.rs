@@ -53,20 +53,39 @@ pub trait Logic {
 
     /// The conjunction of all (true for none).
     fn all(&mut self, items: Vec<Self::B>) -> Self::B {
-        let mut acc = self.konst(true);
-        for i in items {
-            acc = self.and(acc, i);
-        }
-        acc
+        self.balanced(items, true)
     }
 
     /// The disjunction of all (false for none).
     fn any(&mut self, items: Vec<Self::B>) -> Self::B {
-        let mut acc = self.konst(false);
-        for i in items {
-            acc = self.or(acc, i);
+        self.balanced(items, false)
+    }
+
+    /// `items` combined pairwise, as a balanced tree, with `and` (`conj`) or `or`. For
+    /// decision diagrams this is what keeps a level's proof near-linear in its statements: a
+    /// left fold combines a growing accumulator with each statement in turn, and with the
+    /// variables ordered statement by statement each step walks the whole accumulator, so n
+    /// statements cost about n²/2 node visits; pairwise, each node is walked about log n
+    /// times. (`govc verify` of the scaling benchmark's program with twice the rules per
+    /// target: 24.4 s → 20.9 s from this alone.) For one request it is the same Boolean
+    /// answer either way.
+    fn balanced(&mut self, mut items: Vec<Self::B>, conj: bool) -> Self::B {
+        while items.len() > 1 {
+            let mut next = Vec::with_capacity(items.len().div_ceil(2));
+            let mut it = items.into_iter();
+            while let Some(a) = it.next() {
+                next.push(match it.next() {
+                    Some(b) if conj => self.and(a, b),
+                    Some(b) => self.or(a, b),
+                    None => a,
+                });
+            }
+            items = next;
         }
-        acc
+        match items.pop() {
+            Some(b) => b,
+            None => self.konst(conj),
+        }
     }
 }
 
