@@ -171,7 +171,7 @@ fn prove(
     // to cost more than it saves: on a level of about 40 rules the unrestricted diagrams
     // grow to 80,000 nodes and more (often past 200,000) where the restricted ones stay near
     // 14,000, so `govc verify` spent most of its time on first attempts that were then
-    // thrown away (docs/benchmarks.md, "govc verify at organization scale"). When that runs out, both
+    // thrown away (docs/benchmarks.md, "Scaling"). When that runs out, both
     // sides are built again restricted to them, which keeps impossible combinations (a
     // principal equal to two ARNs, a resource matching two disjoint model patterns) from
     // multiplying the diagram: first those of every dimension but the resource (whose many
