@@ -101,11 +101,13 @@ pub fn requires_absent(c: &Condition, key: &str) -> bool {
 /// Whether every request `b` matches, `a` matches too, with the same effect. Sound: "false"
 /// when unsure.
 pub fn subsumes(a: &Statement, b: &Statement) -> bool {
+    // The cheap tests first (a set inclusion, then the conditions), the action patterns'
+    // glob inclusion last: most pairs a pass tries differ in resource or condition.
     a.effect == b.effect
         && (never_matches(b)
-            || (actions_cover(&a.action, &b.action)
-                && resources_cover(&a.resource, &b.resource)
-                && implies(&b.condition, &a.condition)))
+            || (resources_cover(&a.resource, &b.resource)
+                && implies(&b.condition, &a.condition)
+                && actions_cover(&a.action, &b.action)))
 }
 
 /// Whether `Action`/`NotAction` `a` matches every action `b` matches.
