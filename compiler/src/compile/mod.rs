@@ -378,8 +378,8 @@ fn documents_of(
     Ok(packed
         .into_iter()
         .enumerate()
-        .map(|(i, sts)| {
-            let rendered: Vec<String> = sts.iter().map(render).collect();
+        .map(|(i, pieces)| {
+            let (sts, rendered): (Vec<Statement>, Vec<String>) = pieces.into_iter().unzip();
             let sources: BTreeSet<Source> = sts
                 .iter()
                 .flat_map(|s| s.origins.iter())

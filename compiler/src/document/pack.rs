@@ -13,8 +13,9 @@ use crate::ir::json;
 use crate::ir::{Qualifier, Statement};
 
 /// Statements grouped into documents; each inner vector is one document's statements, in the
-/// order given.
-pub type Packed = Vec<Vec<Statement>>;
+/// order given, each with its rendered JSON (rendered once: measuring, packing and writing the
+/// document all use it).
+pub type Packed = Vec<Vec<(Statement, String)>>;
 
 /// How a document kind writes one statement: [`json::statement`], or
 /// [`json::rcp_statement`] for resource control policies. Sizes are measured with it.
@@ -27,8 +28,12 @@ pub fn pack(
     statements: Vec<Statement>,
     limit: usize,
     what: &str,
-) -> Result<Packed, Vec<Diagnostic>> {
-    pack_with(statements, limit, what, json::statement)
+) -> Result<Vec<Vec<Statement>>, Vec<Diagnostic>> {
+    let packed = pack_with(statements, limit, what, json::statement)?;
+    Ok(packed
+        .into_iter()
+        .map(|d| d.into_iter().map(|(s, _)| s).collect())
+        .collect())
 }
 
 /// [`pack`] for a document kind that writes its statements with `render`.
@@ -38,7 +43,7 @@ pub fn pack_with(
     what: &str,
     render: Render,
 ) -> Result<Packed, Vec<Diagnostic>> {
-    let mut parts: Vec<(usize, Statement)> = Vec::new();
+    let mut parts: Vec<(usize, (Statement, String))> = Vec::new();
     let mut diags = Vec::new();
     for (i, s) in statements.into_iter().enumerate() {
         match split(s, limit, what, render) {
@@ -49,7 +54,7 @@ pub fn pack_with(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let lens: Vec<usize> = parts.iter().map(|(_, s)| render(s).len()).collect();
+    let lens: Vec<usize> = parts.iter().map(|(_, (_, r))| r.len()).collect();
     // First-fit decreasing: longest first, each into the first document it fits.
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by(|&a, &b| {
@@ -82,7 +87,8 @@ pub fn pack_with(
         b.sort_unstable();
     }
     bins.sort_by_key(|b| b.first().copied());
-    let mut slots: Vec<Option<Statement>> = parts.into_iter().map(|(_, s)| Some(s)).collect();
+    let mut slots: Vec<Option<(Statement, String)>> =
+        parts.into_iter().map(|(_, s)| Some(s)).collect();
     Ok(bins
         .into_iter()
         .map(|b| {
@@ -102,7 +108,11 @@ enum ListRef {
 }
 
 fn fits(s: &Statement, limit: usize, render: Render) -> bool {
-    json::document_len(&[render(s).len()]) <= limit
+    fits_len(render(s).len(), limit)
+}
+
+fn fits_len(rendered: usize, limit: usize) -> bool {
+    json::document_len(&[rendered]) <= limit
 }
 
 /// The statement, or parts of it that each fit and together match the same requests.
@@ -111,9 +121,10 @@ fn split(
     limit: usize,
     what: &str,
     render: Render,
-) -> Result<Vec<Statement>, Box<Diagnostic>> {
-    if fits(&s, limit, render) {
-        return Ok(vec![s]);
+) -> Result<Vec<(Statement, String)>, Box<Diagnostic>> {
+    let rendered = render(&s);
+    if fits_len(rendered.len(), limit) {
+        return Ok(vec![(s, rendered)]);
     }
     // The largest splittable list with at least two values.
     let mut candidates: Vec<(usize, ListRef)> = Vec::new();
