@@ -170,6 +170,8 @@ impl Desugar<'_> {
                 }
             }
         }
+        // Kept for the whole compile: no doubling slack (a `Rule` is a few hundred bytes).
+        rules.shrink_to_fit();
         Policy {
             name: pol.name.name.clone(),
             kind,
