@@ -14,6 +14,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::changed_accounts;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// A copy of the examples with `edit` applied to one file.
@@ -168,23 +171,7 @@ fn two_git_revisions_are_compared() {
     )
     .unwrap();
     git(&["commit", "-q", "-am", "two"]);
-    let out = Command::new(env!("CARGO_BIN_EXE_govc"))
-        .args([
-            "diff",
-            "HEAD~1:policies",
-            "HEAD:policies",
-            "--format",
-            "json",
-        ])
-        .current_dir(&repo)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = diff_json_in(&repo, "HEAD~1:policies", "HEAD:policies");
     assert_eq!(v["changes"][0]["direction"], "newly_allowed", "{v}");
     assert_eq!(v["changes"][0]["account"], "a");
     // A revision that does not exist is a usage error.
@@ -210,9 +197,16 @@ fn diff_texts(name: &str, old: &str, new: &str) -> serde_json::Value {
     std::fs::create_dir_all(dir.join("new")).unwrap();
     std::fs::write(dir.join("old/org.gov"), old).unwrap();
     std::fs::write(dir.join("new/org.gov"), new).unwrap();
+    let report = diff_json_in(&dir, "old", "new");
+    let _ = std::fs::remove_dir_all(&dir);
+    report
+}
+
+/// `govc diff OLD NEW --format json`, run in `dir`; it must succeed.
+fn diff_json_in(dir: &Path, old: &str, new: &str) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_govc"))
-        .args(["diff", "old", "new", "--format", "json"])
-        .current_dir(&dir)
+        .args(["diff", old, new, "--format", "json"])
+        .current_dir(dir)
         .output()
         .unwrap();
     assert!(
@@ -220,24 +214,7 @@ fn diff_texts(name: &str, old: &str, new: &str) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let _ = std::fs::remove_dir_all(&dir);
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn changed_accounts(d: &serde_json::Value) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = d["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["account"].as_str().unwrap().to_string(),
-                c["direction"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{changed_accounts, govc};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn venv() -> Option<PathBuf> {
@@ -167,14 +170,6 @@ impl Org {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-}
-
-fn govc(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_govc"))
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .unwrap()
 }
 
 fn start_moto(venv: &Path) -> (Moto, String) {
@@ -463,22 +458,9 @@ fn an_organization_in_the_emulator_is_exported_imported_proven_and_compiled_as_c
         String::from_utf8_lossy(&o.stderr)
     );
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let changed: BTreeSet<(String, String)> = d["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["account"].as_str().unwrap().to_string(),
-                c["direction"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        changed,
-        [("log_archive".to_string(), "newly_denied".to_string())]
-            .into_iter()
-            .collect(),
+        changed_accounts(&d),
+        [("log_archive".to_string(), "newly_denied".to_string())],
         "{d:#}"
     );
     let _ = std::fs::remove_dir_all(&scratch);

@@ -51,16 +51,6 @@ impl<T> FlatSet<T> {
         self.items.first()
     }
 
-    /// The largest value.
-    pub fn last(&self) -> Option<&T> {
-        self.items.last()
-    }
-
-    /// The values in ascending order, as a slice.
-    pub fn as_slice(&self) -> &[T] {
-        &self.items
-    }
-
     /// Removes every value.
     pub fn clear(&mut self) {
         self.items.clear();
@@ -69,20 +59,6 @@ impl<T> FlatSet<T> {
     /// Keeps the values for which `keep` holds (order is kept, so the invariant too).
     pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
         self.items.retain(keep);
-    }
-
-    /// Removes and returns the smallest value.
-    pub fn pop_first(&mut self) -> Option<T> {
-        if self.items.is_empty() {
-            None
-        } else {
-            Some(self.items.remove(0))
-        }
-    }
-
-    /// Removes and returns the largest value.
-    pub fn pop_last(&mut self) -> Option<T> {
-        self.items.pop()
     }
 }
 
@@ -102,15 +78,6 @@ impl<T: Ord> FlatSet<T> {
         Q: Ord + ?Sized,
     {
         self.find(value).is_ok()
-    }
-
-    /// The set's value equal to `value`.
-    pub fn get<Q>(&self, value: &Q) -> Option<&T>
-    where
-        T: Borrow<Q>,
-        Q: Ord + ?Sized,
-    {
-        self.find(value).ok().and_then(|i| self.items.get(i))
     }
 
     /// Adds `value`; false when it was already there (the set is then unchanged, as
@@ -140,29 +107,9 @@ impl<T: Ord> FlatSet<T> {
         }
     }
 
-    /// Removes and returns the value equal to `value`.
-    pub fn take<Q>(&mut self, value: &Q) -> Option<T>
-    where
-        T: Borrow<Q>,
-        Q: Ord + ?Sized,
-    {
-        self.find(value).ok().map(|i| self.items.remove(i))
-    }
-
-    /// Moves every value of `other` into `self`, leaving `other` empty.
-    pub fn append(&mut self, other: &mut Self) {
-        let more = std::mem::take(&mut other.items);
-        self.extend(more);
-    }
-
     /// Whether every value of `self` is in `other`.
     pub fn is_subset(&self, other: &Self) -> bool {
         self.len() <= other.len() && self.iter().all(|x| other.contains(x))
-    }
-
-    /// Whether every value of `other` is in `self`.
-    pub fn is_superset(&self, other: &Self) -> bool {
-        other.is_subset(self)
     }
 
     /// Whether no value is in both.
@@ -247,21 +194,6 @@ impl<T: Ord, const N: usize> From<[T; N]> for FlatSet<T> {
     }
 }
 
-impl<T: Ord> From<Vec<T>> for FlatSet<T> {
-    fn from(values: Vec<T>) -> Self {
-        FlatSet::normalise(values)
-    }
-}
-
-impl<T: Ord> From<std::collections::BTreeSet<T>> for FlatSet<T> {
-    fn from(values: std::collections::BTreeSet<T>) -> Self {
-        // Already sorted and distinct.
-        FlatSet {
-            items: values.into_iter().collect(),
-        }
-    }
-}
-
 impl<T: Ord> Extend<T> for FlatSet<T> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
         let mut more = iter.into_iter().peekable();
@@ -281,12 +213,6 @@ impl<T: Ord> Extend<T> for FlatSet<T> {
                 *self = FlatSet::normalise(items);
             }
         }
-    }
-}
-
-impl<'a, T: Ord + Copy + 'a> Extend<&'a T> for FlatSet<T> {
-    fn extend<I: IntoIterator<Item = &'a T>>(&mut self, iter: I) {
-        self.extend(iter.into_iter().copied());
     }
 }
 
@@ -366,31 +292,6 @@ impl<K, V> FlatMap<K, V> {
     /// The values, by ascending key, mutable.
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.entries.iter_mut().map(|(_, v)| v)
-    }
-
-    /// The values, by ascending key, owned.
-    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
-        self.entries.into_iter().map(|(_, v)| v)
-    }
-
-    /// The keys, ascending, owned.
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
-        self.entries.into_iter().map(|(k, _)| k)
-    }
-
-    /// The entry with the smallest key.
-    pub fn first_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.first().map(|(k, v)| (k, v))
-    }
-
-    /// The entry with the largest key.
-    pub fn last_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.last().map(|(k, v)| (k, v))
-    }
-
-    /// Removes every entry.
-    pub fn clear(&mut self) {
-        self.entries.clear();
     }
 
     /// Keeps the entries for which `keep` holds.
@@ -520,21 +421,6 @@ impl<'a, K: Ord, V> Entry<'a, K, V> {
     {
         self.or_insert_with(V::default)
     }
-
-    /// Applies `f` to the value when the key has one.
-    pub fn and_modify(self, f: impl FnOnce(&mut V)) -> Self {
-        if let Ok(i) = self.at {
-            if let Some((_, v)) = self.map.entries.get_mut(i) {
-                f(v);
-            }
-        }
-        self
-    }
-
-    /// The key.
-    pub fn key(&self) -> &K {
-        &self.key
-    }
 }
 
 impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for FlatMap<K, V> {
@@ -569,12 +455,6 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for FlatMap<K, V> {
 impl<K: Ord, V> FromIterator<(K, V)> for FlatMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         FlatMap::normalise(iter.into_iter().collect())
-    }
-}
-
-impl<K: Ord, V, const N: usize> From<[(K, V); N]> for FlatMap<K, V> {
-    fn from(entries: [(K, V); N]) -> Self {
-        FlatMap::normalise(Vec::from(entries))
     }
 }
 

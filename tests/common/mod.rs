@@ -14,6 +14,22 @@ pub fn govc(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run govc: {e}"))
 }
 
+/// The `(account, direction)` pairs of a `govc diff --format json` report, sorted.
+#[allow(dead_code, reason = "only the diff tests read diff reports")]
+pub fn changed_accounts(d: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = d["changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `changes` list: {d}"))
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_else(|| panic!("no `{k}`: {c}"));
+            (field("account").to_string(), field("direction").to_string())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// `cargo metadata` of the workspace (locked, offline), as JSON.
 #[allow(
     dead_code,

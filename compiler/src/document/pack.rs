@@ -261,7 +261,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::ir::{Condition, Effect, Op, Operator, Origin, Scope};
+    use crate::ir::{Condition, Effect, FlatSet, Op, Operator, Origin, Scope};
     use crate::syntax::Span;
 
     fn stmt(actions: &[String], condition: Condition) -> Statement {
@@ -270,7 +270,7 @@ mod tests {
             action: Scope::of(actions.iter().cloned()),
             resource: Scope::any(),
             condition,
-            origins: crate::ir::FlatSet::from([Origin {
+            origins: FlatSet::from([Origin {
                 file: "t.gov".into(),
                 span: Span::new(0, 1),
                 policy: "p".into(),
@@ -321,8 +321,7 @@ mod tests {
     #[test]
     fn negated_values_are_refused_not_split() {
         let mut c = Condition::new();
-        let values: crate::ir::FlatSet<String> =
-            (0..50).map(|i| format!("region-{i:02}")).collect();
+        let values: FlatSet<String> = (0..50).map(|i| format!("region-{i:02}")).collect();
         c.entry(Operator::plain(Op::StringNotEquals))
             .or_default()
             .insert("aws:RequestedRegion".into(), values);
@@ -336,8 +335,7 @@ mod tests {
     #[test]
     fn positive_condition_values_split() {
         let mut c = Condition::new();
-        let values: crate::ir::FlatSet<String> =
-            (0..50).map(|i| format!("model-{i:02}*")).collect();
+        let values: FlatSet<String> = (0..50).map(|i| format!("model-{i:02}*")).collect();
         c.entry(Operator::plain(Op::StringLike))
             .or_default()
             .insert("bedrock-mantle:Model".into(), values.clone());
@@ -345,7 +343,7 @@ mod tests {
         let limit = doc_len(std::slice::from_ref(&s)) / 2 + 40;
         let packed = pack(vec![s], limit, "SCP").unwrap();
         assert!(packed.len() >= 2);
-        let got: crate::ir::FlatSet<String> = packed
+        let got: FlatSet<String> = packed
             .iter()
             .flatten()
             .flat_map(|s| {
