@@ -52,6 +52,10 @@ pub trait Db: salsa::Database {
     /// The reference data every query checks and compiles against. Fixed for the database's
     /// life, so it is not a salsa input: nothing computed from it can go stale.
     fn catalog(&self) -> &Shared;
+
+    /// Where the back end keeps each group's documents between compiles, when it does (the
+    /// language server's database; see [`Database::reusing_documents`]).
+    fn memo(&self) -> Option<&crate::compile::Memo>;
 }
 
 /// The database: the storage of every query, and the catalog it was made with.
@@ -60,6 +64,7 @@ pub trait Db: salsa::Database {
 pub struct Database {
     storage: salsa::Storage<Self>,
     catalog: Shared,
+    memo: Option<Arc<crate::compile::Memo>>,
 }
 
 impl Database {
@@ -69,7 +74,17 @@ impl Database {
         Database {
             storage: salsa::Storage::default(),
             catalog,
+            memo: None,
         }
+    }
+
+    /// This database, with compiles that keep each group's documents and reuse them when the
+    /// group is unchanged but for its place in the file (`compile::compile_reusing`): for a
+    /// long-lived database that sees many edits, the language server's. A one-shot command
+    /// would only pay for the copies.
+    pub fn reusing_documents(mut self) -> Database {
+        self.memo = Some(Arc::default());
+        self
     }
 }
 
@@ -80,6 +95,10 @@ impl salsa::Database for Database {}
 impl Db for Database {
     fn catalog(&self) -> &Shared {
         &self.catalog
+    }
+
+    fn memo(&self) -> Option<&crate::compile::Memo> {
+        self.memo.as_deref()
     }
 }
 
@@ -263,7 +282,7 @@ pub fn compile_workspace(
         return Err(diags);
     }
     let mut back_end = crate::diagnostics::Capped::default();
-    match crate::compile::compile(program_rules(db, ws), opts) {
+    match run_back_end(db, program_rules(db, ws), opts) {
         Ok(output) => {
             back_end.extend(output.warnings.iter().cloned());
             diags.extend(back_end.finish());
@@ -360,13 +379,29 @@ pub fn all_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     let mut diags = program_diagnostics(db, ws).to_vec();
     if !diags.iter().any(Diagnostic::is_error) {
         let mut back_end = crate::diagnostics::Capped::default();
-        match crate::compile::compile(program_rules(db, ws), &crate::compile::Options::default()) {
+        match run_back_end(
+            db,
+            program_rules(db, ws),
+            &crate::compile::Options::default(),
+        ) {
             Ok(output) => back_end.extend(output.warnings),
             Err(errors) => back_end.extend(errors),
         }
         diags.extend(back_end.finish());
     }
     Arc::new(diags)
+}
+
+/// The back end, reusing the database's memo when it has one.
+fn run_back_end(
+    db: &dyn Db,
+    program: &crate::rules::Program,
+    opts: &crate::compile::Options,
+) -> Result<crate::compile::Output, Vec<Diagnostic>> {
+    match db.memo() {
+        Some(memo) => crate::compile::compile_reusing(program, opts, memo),
+        None => crate::compile::compile(program, opts),
+    }
 }
 
 /// The span clamped to the text and widened to character boundaries.
@@ -478,6 +513,7 @@ mod tests {
                 }
             }))),
             catalog: crate::catalog::embedded(),
+            memo: None,
         };
         (db, log)
     }

@@ -63,6 +63,16 @@ impl<T> FlatSet<T> {
 }
 
 impl<T: Ord> FlatSet<T> {
+    /// Changes every value in place, then restores the order: a check that costs one
+    /// comparison per value when `change` keeps the order (as renaming spans by rank does),
+    /// a sort otherwise. Values that became equal are merged.
+    pub fn update_each(&mut self, change: impl FnMut(&mut T)) {
+        self.items.iter_mut().for_each(change);
+        if !self.items.is_sorted_by(|a, b| a < b) {
+            self.items.sort();
+            self.items.dedup();
+        }
+    }
     fn find<Q>(&self, value: &Q) -> Result<usize, usize>
     where
         T: Borrow<Q>,
@@ -532,6 +542,12 @@ mod tests {
             b.extend(ys.iter().copied());
             prop_assert!(f.iter().eq(b.iter()));
             prop_assert_eq!(format!("{f:?}"), format!("{b:?}"));
+            // A change that keeps the order, and one that does not (values collide).
+            f.update_each(|v| *v = v.wrapping_mul(2));
+            prop_assert!(f.iter().eq(b.iter().map(|v| v.wrapping_mul(2)).collect::<BTreeSet<_>>().iter()));
+            f.update_each(|v| *v %= 7);
+            let b: BTreeSet<u8> = b.iter().map(|v| v.wrapping_mul(2) % 7).collect();
+            prop_assert!(f.iter().eq(b.iter()));
         }
 
         // Likewise for `BTreeMap`, duplicate keys in a collected list included.

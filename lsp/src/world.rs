@@ -163,7 +163,7 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Default for World {
     fn default() -> Self {
-        World::new(Database::new(govc_compiler::catalog::embedded()))
+        World::new(Database::new(govc_compiler::catalog::embedded()).reusing_documents())
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cloudformation;
 pub mod manifest;
+mod memo;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,6 +15,8 @@ use crate::document::{bedrock, controltower, DocKind, Document, Source, TargetSl
 use crate::ir::{self, json, lower, PolicyKind, Statement};
 use crate::optimize;
 use crate::rules::{Limits, Program};
+
+pub use memo::Memo;
 
 /// How to compile, as the flags of `govc compile` choose; the default is the command without flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +104,50 @@ impl Output {
 
 /// Compiles a program the checker accepted. `Err` holds every error (and the warnings).
 pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnostic>> {
+    compile_with(program, opts, None)
+}
+
+/// [`compile`], reusing the documents of every group of policies that `memo` holds from an
+/// earlier compile and that did not change but for where it is in its file (the language
+/// server's compiles). The output is the same as [`compile`]'s.
+pub fn compile_reusing(
+    program: &Program,
+    opts: &Options,
+    memo: &Memo,
+) -> Result<Output, Vec<Diagnostic>> {
+    let generation = memo.begin();
+    let out = compile_with(program, opts, Some((memo, generation)));
+    memo.end(generation);
+    out
+}
+
+fn compile_with(
+    program: &Program,
+    opts: &Options,
+    memo: Option<(&Memo, u64)>,
+) -> Result<Output, Vec<Diagnostic>> {
+    // One group's documents, from the memo when it has them.
+    let group = |statements: Vec<&Statement>,
+                 names: &[String],
+                 kind: DocKind,
+                 size: usize,
+                 opt: &optimize::Options|
+     -> Result<Vec<Document>, Vec<Diagnostic>> {
+        let compute = |sts| documents_of(&program.catalog, sts, names, kind, size, opts, opt);
+        match memo {
+            Some((m, generation)) => m.documents(
+                generation,
+                &program.catalog,
+                kind,
+                names,
+                size,
+                opts,
+                &statements,
+                compute,
+            ),
+            None => compute(statements.into_iter().cloned().collect()),
+        }
+    };
     let limits = opts.limits.unwrap_or(program.org.limits);
     // Target name → position in the org (source order); lookups stay O(log n) at 5,000+
     // accounts.
@@ -165,22 +212,11 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
         };
         for (targets, policies) in &groups {
             let names: Vec<String> = policies.iter().map(|p| p.name.clone()).collect();
-            let statements: Vec<Statement> = policies
-                .iter()
-                .flat_map(|p| p.statements.iter().cloned())
-                .collect();
+            let statements: Vec<&Statement> = policies.iter().flat_map(|p| &p.statements).collect();
             if policies.iter().any(|p| p.replaces_full_access) {
                 replaces.extend(targets.iter().cloned());
             }
-            match documents_of(
-                &program.catalog,
-                statements,
-                &names,
-                doc_kind,
-                size,
-                opts,
-                &opt,
-            ) {
+            match group(statements, &names, doc_kind, size, &opt) {
                 Ok(mut docs) => {
                     let mut order: Vec<&String> = targets.iter().collect();
                     order.sort_by_key(|t| position.get(t.as_str()).copied().unwrap_or(usize::MAX));
@@ -241,13 +277,11 @@ pub fn compile(program: &Program, opts: &Options) -> Result<Output, Vec<Diagnost
         if l.kind != PolicyKind::Identity {
             continue;
         }
-        match documents_of(
-            &program.catalog,
-            l.statements.clone(),
+        match group(
+            l.statements.iter().collect(),
             std::slice::from_ref(&l.name),
             DocKind::IamPolicy,
             Limits::IAM_POLICY_SIZE,
-            opts,
             &opt,
         ) {
             Ok(docs) => documents.extend(docs),
