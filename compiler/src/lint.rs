@@ -14,28 +14,48 @@ use crate::rules::Program;
 
 const REGION_KEY: &str = "aws:RequestedRegion";
 
-pub fn lint(
-    program: &Program,
-    lowered: &BTreeMap<String, ir::Policy>,
-    documents: &[Document],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut cris = CrisCache {
-        cat: &program.catalog,
-        seen: BTreeMap::new(),
-    };
-    for p in &program.policies {
-        let Some(l) = lowered.get(&p.name) else {
-            continue;
-        };
+/// The lints that read one policy alone (W0410–W0414 but the contradictions, which read the
+/// documents, and the allow-lists' sum, which reads the attachments). Kept apart so that the
+/// back end's memo (`compile::compile_reusing`) keeps them with the policy's lowering.
+pub struct PolicyLints<'c> {
+    cris: CrisCache<'c>,
+}
+
+impl<'c> PolicyLints<'c> {
+    /// Lints against `cat`, sharing one cache of what each Region list breaks.
+    pub fn new(cat: &'c Catalog) -> PolicyLints<'c> {
+        PolicyLints {
+            cris: CrisCache {
+                cat,
+                seen: BTreeMap::new(),
+            },
+        }
+    }
+
+    /// The warnings of one lowered policy on its own.
+    pub fn of(&mut self, l: &ir::Policy) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
         if l.kind == PolicyKind::Scp {
-            regions_vs_cris(l, &mut cris, &mut out);
+            regions_vs_cris(l, &mut self.cris, &mut out);
             mantle_coverage(l, &mut out);
             api_key_endpoints(l, &mut out);
             allow_list(l, &mut out);
         }
         shadowed(l, &mut out);
+        out
     }
+}
+
+/// Every lint: `own`, the policies' own warnings ([`PolicyLints::of`] of each), then those
+/// that read the controls, the documents and the attachments; sorted, without duplicates.
+pub fn lint(
+    program: &Program,
+    lowered: &BTreeMap<String, ir::Policy>,
+    documents: &[Document],
+    own: Vec<Diagnostic>,
+    lints: &mut PolicyLints<'_>,
+) -> Vec<Diagnostic> {
+    let mut out = own;
     for c in &program.controls {
         let exempt = c
             .exempt_actions
@@ -45,7 +65,7 @@ pub fn lint(
             let regions: BTreeSet<String> = c.regions.iter().cloned().collect();
             cris_warnings(
                 &regions,
-                &mut cris,
+                &mut lints.cris,
                 &c.file,
                 c.span,
                 "this control",

@@ -61,6 +61,21 @@ fn agree(texts: &Texts, opts: &Options, memo: &Memo, what: &str) -> bool {
     fresh.is_ok()
 }
 
+/// The warnings of a fresh compile of `texts`.
+fn fresh_warnings(texts: &Texts) -> Vec<Diagnostic> {
+    let mut database = Database::new(govc_compiler::catalog::embedded());
+    let roots: Vec<String> = texts.keys().cloned().collect();
+    let (ws, _) = db::load(&mut database, &roots, &|p| {
+        texts
+            .get(p)
+            .map(|t| t.as_bytes().to_vec())
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    });
+    compile(db::program_rules(&database, ws), &Options::default())
+        .map(|o| o.warnings)
+        .unwrap_or_default()
+}
+
 /// Line starts of `text` (the offsets where an insertion moves everything after it).
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
@@ -144,10 +159,14 @@ fn reusing_compiles_equal_fresh_ones_through_a_sequence_of_edits() {
         compiled > 100,
         "most edits leave a program that compiles: {compiled}"
     );
-    let (reused, fresh) = memo.counts();
+    let c = memo.counts();
     assert!(
-        reused > 10 * fresh,
-        "most groups are reused: {reused} reused, {fresh} compiled"
+        c.groups_reused > 10 * c.groups_compiled,
+        "most groups are reused: {c:?}"
+    );
+    assert!(
+        c.policies_reused > 10 * c.policies_lowered,
+        "most policies are reused: {c:?}"
     );
 }
 
@@ -159,8 +178,15 @@ fn one_block_edited_among_many() {
     const POLICIES: usize = 40;
     let block = |i: usize, region: &str, target: Option<&str>| {
         let attach = target.map_or(String::new(), |t| format!("attach p{i} to {t}\n"));
+        // Every fourth block has a rule the one before it shadows (W0414, with a secondary
+        // location): warnings move with their block too.
+        let shadowed = if i.is_multiple_of(4) {
+            "  deny model deepseek-r1*\n"
+        } else {
+            ""
+        };
         format!(
-            "/// Policy {i}.\nscp p{i} {{\n  deny model deepseek*\n  only regions {region}, unspecified\n  \
+            "/// Policy {i}.\nscp p{i} {{\n  deny model deepseek*\n{shadowed}  only regions {region}, unspecified\n  \
              deny actions bedrock:InvokeModel unless region in home\n  deny api_keys long_term\n}}\n{attach}\n"
         )
     };
@@ -184,6 +210,11 @@ fn one_block_edited_among_many() {
     let memo = Memo::default();
     let opts = Options::default();
     assert!(agree(&program(None, "", None), &opts, &memo, "unedited"));
+    let warned = fresh_warnings(&program(None, "", None));
+    assert!(
+        warned.iter().filter(|d| !d.secondary.is_empty()).count() >= POLICIES / 4,
+        "the shadowed rules are reported: {warned:?}"
+    );
     let groups = POLICIES / 2 + 5;
     let mut steps = 0;
     for edited in [0, 7, 20, 39] {
@@ -204,7 +235,10 @@ fn one_block_edited_among_many() {
     }
     // A step differs from the one before in two blocks (the last edit undone, the new one
     // made), each of which changes at most two groups (the one it left, the one it joined).
-    let (reused, fresh) = memo.counts();
-    assert!(fresh <= groups + steps * 4, "{fresh} groups compiled");
-    assert!(reused >= steps * (groups - 4), "{reused} groups reused");
+    // Likewise a step lowers the two blocks it changed.
+    let c = memo.counts();
+    assert!(c.groups_compiled <= groups + steps * 4, "{c:?}");
+    assert!(c.groups_reused >= steps * (groups - 4), "{c:?}");
+    assert!(c.policies_lowered <= POLICIES + steps * 2, "{c:?}");
+    assert!(c.policies_reused >= steps * (POLICIES - 2), "{c:?}");
 }

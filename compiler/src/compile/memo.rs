@@ -14,8 +14,13 @@
 //! group that only moved gets its earlier documents back with its new spans. The differential
 //! tests below and in `tests/` (`lsp/tests/edits.rs`) hold a reusing compile to a fresh one.
 //!
-//! A group's diagnostics (E0401 and the like) are not kept: a group with errors is compiled
-//! afresh each time, so its messages always come from its current text.
+//! The same holds one layer down: each policy's lowering and its own lints
+//! (`lint::PolicyLints`) are kept by policy name and compared the same way, on its core rules.
+//! The lints' spans are the policy's own (its rules' origins), so they are renamed with it.
+//!
+//! Errors are not kept: a group whose packing failed (E0401 and the like), or a policy whose
+//! lowering failed, is compiled afresh each time, so its messages always come from its current
+//! text.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
@@ -23,7 +28,8 @@ use std::sync::{Mutex, MutexGuard};
 use crate::catalog::Shared;
 use crate::diagnostics::Diagnostic;
 use crate::document::{DocKind, Document, Source};
-use crate::ir::{Origin, Statement};
+use crate::ir::{self, Origin, Statement};
+use crate::rules;
 use crate::syntax::Span;
 
 use super::Options;
@@ -51,9 +57,23 @@ struct State {
     generation: u64,
     /// By document kind and the group's policy names, which name its documents.
     groups: BTreeMap<(DocKind, Vec<String>), Entry>,
-    /// Groups reused and groups compiled, over the memo's life.
-    reused: usize,
-    compiled: usize,
+    /// By policy name: its lowering and its own lints.
+    policies: BTreeMap<String, PolicyEntry>,
+    /// What was reused and what computed, over the memo's life.
+    counts: Counts,
+}
+
+/// What a memo reused and what it had computed, over its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Groups whose documents were reused.
+    pub groups_reused: usize,
+    /// Groups compiled.
+    pub groups_compiled: usize,
+    /// Policies whose lowering and lints were reused.
+    pub policies_reused: usize,
+    /// Policies lowered and linted.
+    pub policies_lowered: usize,
 }
 
 /// One group's input and documents, spans as ranks.
@@ -66,6 +86,18 @@ struct Entry {
     /// The generation of the last compile that used it.
     used: u64,
 }
+
+/// One policy's core rules, lowering and own lints (`lint::PolicyLints::of`), spans as ranks.
+struct PolicyEntry {
+    catalog: Shared,
+    policy: rules::Policy,
+    lowered: ir::Policy,
+    lints: Vec<Diagnostic>,
+    used: u64,
+}
+
+/// A policy's lowering, the lowering's errors, and its own lints.
+pub(super) type Lowered = (ir::Policy, Vec<Diagnostic>, Vec<Diagnostic>);
 
 /// Generations an unused group is kept for: a compile that runs beside another (a hover
 /// beside the diagnostics) must not evict the other's groups.
@@ -80,10 +112,9 @@ impl Memo {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// How many groups were reused, and how many compiled, over the memo's life.
-    pub fn counts(&self) -> (usize, usize) {
-        let state = self.lock();
-        (state.reused, state.compiled)
+    /// What was reused and what computed, over the memo's life.
+    pub fn counts(&self) -> Counts {
+        self.lock().counts
     }
 
     /// Starts a compile; returns its generation.
@@ -95,9 +126,67 @@ impl Memo {
 
     /// Ends the compile of `generation`: groups no recent compile used are dropped.
     pub(super) fn end(&self, generation: u64) {
-        self.lock()
-            .groups
-            .retain(|_, e| e.used + KEPT_FOR > generation);
+        let mut state = self.lock();
+        state.groups.retain(|_, e| e.used + KEPT_FOR > generation);
+        state.policies.retain(|_, e| e.used + KEPT_FOR > generation);
+    }
+
+    /// One policy's lowering and own lints: the kept ones, respanned, when its core rules
+    /// equal the kept ones up to their spans' ranks; else `compute`'s, kept when the lowering
+    /// had no error.
+    pub(super) fn lowered(
+        &self,
+        generation: u64,
+        catalog: &Shared,
+        policy: &rules::Policy,
+        compute: impl FnOnce() -> Lowered,
+    ) -> Lowered {
+        let ranks = Ranks::of_pairs(
+            std::iter::once((policy.file.as_str(), policy.span)).chain(
+                policy
+                    .rules
+                    .iter()
+                    .map(|r| (r.origin.file.as_str(), r.origin.span)),
+            ),
+        );
+        {
+            let mut state = self.lock();
+            if let Some(e) = state.policies.get_mut(&policy.name) {
+                if e.catalog == *catalog && same_policy(&e.policy, policy, &ranks) {
+                    let span = |f: &str, s| ranks.span(f, s);
+                    if let (Some(lowered), Some(lints)) = (
+                        respan_policy(&e.lowered, span),
+                        respan_diagnostics(&e.lints, span),
+                    ) {
+                        e.used = generation;
+                        state.counts.policies_reused += 1;
+                        return (lowered, Vec::new(), lints);
+                    }
+                }
+            }
+        }
+        let (lowered, errors, lints) = compute();
+        self.lock().counts.policies_lowered += 1;
+        if errors.is_empty() {
+            let rank = |f: &str, s| ranks.rank(f, s);
+            if let (Some(kept), Some(ranked), Some(ranked_lints)) = (
+                respan_rules(policy, rank),
+                respan_policy(&lowered, rank),
+                respan_diagnostics(&lints, rank),
+            ) {
+                self.lock().policies.insert(
+                    policy.name.clone(),
+                    PolicyEntry {
+                        catalog: catalog.clone(),
+                        policy: kept,
+                        lowered: ranked,
+                        lints: ranked_lints,
+                        used: generation,
+                    },
+                );
+            }
+        }
+        (lowered, errors, lints)
     }
 
     /// The documents of one group: the kept ones, respanned, when the group's statements
@@ -126,13 +215,13 @@ impl Memo {
                 {
                     if let Some(docs) = respan_documents(&e.documents, |f, s| ranks.span(f, s)) {
                         e.used = generation;
-                        state.reused += 1;
+                        state.counts.groups_reused += 1;
                         return Ok(docs);
                     }
                 }
             }
         }
-        self.lock().compiled += 1;
+        self.lock().counts.groups_compiled += 1;
         // Only a group that changed pays for the copy.
         let documents = compute(statements.iter().map(|s| (*s).clone()).collect())?;
         let ranked_statements =
@@ -162,11 +251,16 @@ struct Ranks<'a> {
 
 impl<'a> Ranks<'a> {
     fn of(statements: &[&'a Statement]) -> Ranks<'a> {
-        let mut table: Vec<(&str, Span)> = statements
-            .iter()
-            .flat_map(|s| s.origins.iter())
-            .map(|o| (o.file.as_str(), o.span))
-            .collect();
+        Ranks::of_pairs(
+            statements
+                .iter()
+                .flat_map(|s| s.origins.iter())
+                .map(|o| (o.file.as_str(), o.span)),
+        )
+    }
+
+    fn of_pairs(pairs: impl Iterator<Item = (&'a str, Span)>) -> Ranks<'a> {
+        let mut table: Vec<(&str, Span)> = pairs.collect();
         table.sort_unstable();
         table.dedup();
         Ranks { table }
@@ -276,6 +370,130 @@ fn respan_documents(
                 policies: policies.clone(),
                 limit: *limit,
                 statements: respan_statements(statements, map)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether `new` equals the ranked `kept` once its spans are ranked; field by field, as
+/// [`same`].
+fn same_policy(kept: &rules::Policy, new: &rules::Policy, ranks: &Ranks<'_>) -> bool {
+    let rules::Policy {
+        name,
+        kind,
+        file,
+        span,
+        rules,
+    } = kept;
+    *name == new.name
+        && *kind == new.kind
+        && *file == new.file
+        && Some(*span) == ranks.rank(&new.file, new.span)
+        && rules.len() == new.rules.len()
+        && rules.iter().zip(&new.rules).all(|(k, n)| {
+            let rules::Rule {
+                effect,
+                action,
+                resource,
+                cond,
+                origin,
+            } = k;
+            let Origin {
+                file,
+                span,
+                policy,
+                label,
+            } = origin;
+            *effect == n.effect
+                && *action == n.action
+                && *resource == n.resource
+                && *cond == n.cond
+                && *file == n.origin.file
+                && *policy == n.origin.policy
+                && *label == n.origin.label
+                && Some(*span) == ranks.rank(&n.origin.file, n.origin.span)
+        })
+}
+
+/// `policy` with its span and its rules' spans mapped by `map`.
+fn respan_rules(
+    policy: &rules::Policy,
+    map: impl Fn(&str, Span) -> Option<Span>,
+) -> Option<rules::Policy> {
+    let mut out = policy.clone();
+    out.span = map(&out.file, out.span)?;
+    for r in &mut out.rules {
+        r.origin.span = map(&r.origin.file, r.origin.span)?;
+    }
+    Some(out)
+}
+
+/// A lowered policy with its span and its statements' spans mapped by `map`.
+fn respan_policy(
+    policy: &ir::Policy,
+    map: impl Fn(&str, Span) -> Option<Span> + Copy,
+) -> Option<ir::Policy> {
+    let ir::Policy {
+        name,
+        kind,
+        file,
+        span,
+        statements,
+        replaces_full_access,
+    } = policy;
+    Some(ir::Policy {
+        name: name.clone(),
+        kind: *kind,
+        file: file.clone(),
+        span: map(file, *span)?,
+        statements: respan_statements(statements, map)?,
+        replaces_full_access: *replaces_full_access,
+    })
+}
+
+/// Diagnostics with every span (primary, secondary, the fix's) mapped by `map`.
+fn respan_diagnostics(
+    diagnostics: &[Diagnostic],
+    map: impl Fn(&str, Span) -> Option<Span>,
+) -> Option<Vec<Diagnostic>> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let Diagnostic {
+                code,
+                file,
+                span,
+                message,
+                label,
+                secondary,
+                help,
+                notes,
+                fix,
+            } = d;
+            Some(Diagnostic {
+                code: *code,
+                file: file.clone(),
+                span: map(file, *span)?,
+                message: message.clone(),
+                label: label.clone(),
+                secondary: secondary
+                    .iter()
+                    .map(|l| {
+                        let mut l = l.clone();
+                        l.span = map(l.file.as_deref().unwrap_or(file), l.span)?;
+                        Some(l)
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+                help: help.clone(),
+                notes: notes.clone(),
+                fix: match fix {
+                    Some(f) => {
+                        let mut f = f.clone();
+                        f.span = map(file, f.span)?;
+                        Some(f)
+                    }
+                    None => None,
+                },
             })
         })
         .collect()

@@ -16,7 +16,7 @@ use crate::ir::{self, json, lower, PolicyKind, Statement};
 use crate::optimize;
 use crate::rules::{Limits, Program};
 
-pub use memo::Memo;
+pub use memo::{Counts, Memo};
 
 /// How to compile, as the flags of `govc compile` choose; the default is the command without flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +158,25 @@ fn compile_with(
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    let (lowered, mut errors) = lower::lower_all(&program.catalog, &program.policies);
+    // Each policy's lowering and its own lints, from the memo when it has them.
+    let mut lints = crate::lint::PolicyLints::new(&program.catalog);
+    let mut lowered = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut own_lints = Vec::new();
+    for p in &program.policies {
+        let mut compute = || {
+            let (l, errors) = lower::lower_policy(&program.catalog, p);
+            let warnings = lints.of(&l);
+            (l, errors, warnings)
+        };
+        let (l, e, w) = match memo {
+            Some((m, generation)) => m.lowered(generation, &program.catalog, p, compute),
+            None => compute(),
+        };
+        lowered.insert(p.name.clone(), l);
+        errors.extend(e);
+        own_lints.extend(w);
+    }
     let mut documents = Vec::new();
     let opt = optimize::Options {
         compress_actions: opts.compress_actions,
@@ -348,7 +366,7 @@ fn compile_with(
         targets.push(slots);
     }
 
-    let warnings = crate::lint::lint(program, &lowered, &documents);
+    let warnings = crate::lint::lint(program, &lowered, &documents, own_lints, &mut lints);
     // Merging and dropping statements invent no pattern: an action pattern of a Deny that the
     // lowering does not have came from compression.
     let compressed = if opts.compress_actions {

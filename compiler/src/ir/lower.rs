@@ -8,8 +8,6 @@
 //! `!(k == v)` is `StringNotEquals` (true on a missing key), `!(k < v)` is
 //! `NumericGreaterThanEqualsIfExists`, `!(any k in L)` is `ForAllValues:StringNotEquals`.
 
-use std::collections::BTreeMap;
-
 use super::{
     Condition, Effect, FlatSet, Op, Operator, Policy, PolicyKind, Qualifier, Scope, Statement,
 };
@@ -451,21 +449,6 @@ fn add_literal(c: &mut Condition, lit: &Lit<'_>) -> Result<bool, String> {
         "`{}` is tested more than twice with `{op}`",
         lit.pred.key
     ))
-}
-
-/// Statements of several policies, for callers that lower a whole program.
-pub fn lower_all(
-    cat: &Catalog,
-    policies: &[rules::Policy],
-) -> (BTreeMap<String, Policy>, Vec<Diagnostic>) {
-    let mut out = BTreeMap::new();
-    let mut diags = Vec::new();
-    for p in policies {
-        let (lowered, d) = lower_policy(cat, p);
-        diags.extend(d);
-        out.insert(p.name.clone(), lowered);
-    }
-    (out, diags)
 }
 
 #[cfg(test)]
