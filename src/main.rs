@@ -40,6 +40,12 @@ macro_rules! errln {
 
 mod cmd;
 
+/// mimalloc, not the system allocator: the compiler allocates and frees many small strings and
+/// sets, and glibc's allocator spent a third of a language-server edit in `malloc`, `free` and
+/// consolidating its free lists (docs/benchmarks.md, "Language server").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cmd::check::check;
 use cmd::compile::compile_cmd;
 use cmd::effective::effective_cmd;

@@ -18,6 +18,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 
