@@ -154,6 +154,56 @@ fn diagnostics_are_capped_with_a_count() {
 }
 
 #[test]
+fn more_than_a_thousand_warnings_still_compile() {
+    // 1,200 checker warnings (W0206) and more than 1,200 back-end warnings (W0411: a Region
+    // list without `unspecified`, among others): each phase keeps 1,000 and counts the rest with a W0013, which is a
+    // warning, so the program compiles; `--deny-warnings` still refuses it.
+    let mut src = String::new();
+    for i in 0..1_200 {
+        src.push_str(&format!(
+            "scp s{i} {{\n  deny model nosuchprovider{i}*\n  only regions us-east-1\n}}\n"
+        ));
+    }
+    let p = tmp("warnings.gov", src.as_bytes());
+    let out_dir = p.with_file_name("warnings-out");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let path = p.to_str().unwrap_or_default();
+    let out = govc(&[
+        "compile",
+        path,
+        "--out",
+        out_dir.to_str().unwrap_or_default(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("error"),
+        "{}",
+        &err[err.len().saturating_sub(600)..]
+    );
+    assert!(out_dir.join("manifest.json").exists());
+    let json = govc(&["check", "--format", "json", path]);
+    assert_eq!(json.status.code(), Some(0));
+    let items: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let counted: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W0013")
+        .map(|d| d["message"].as_str().unwrap_or_default())
+        .collect();
+    // The checker's 200 over; the back end's more (other lints fire on these blocks too).
+    assert_eq!(counted.len(), 2, "{counted:?}");
+    assert_eq!(counted[0], "200 more warnings not collected");
+    assert!(
+        counted[1].ends_with("more warnings not collected"),
+        "{counted:?}"
+    );
+    let denied = govc(&["compile", "--deny-warnings", "--dry-run", path]);
+    assert_eq!(denied.status.code(), Some(1));
+}
+
+#[test]
 fn binary_junk_is_diagnosed_not_crashed() {
     let p = tmp(
         "junk.gov",

@@ -198,7 +198,7 @@ pub fn parse(src: &str) -> Parsed {
     let mut capped = crate::diagnostics::Capped::default();
     capped.extend(diagnostics);
     if let Some(at) = unbuilt_at {
-        capped.count_dropped(unbuilt, "", at);
+        capped.count_dropped(unbuilt, crate::diagnostics::Severity::Error, "", at);
     }
     Parsed {
         file,

@@ -620,8 +620,9 @@ impl<'a> Checker<'a> {
         let at = if quoted { inner(span) } else { span };
         if self.diags.is_full() {
             // Only counted from here on: skip the search for a constant's name.
-            if check_literal(&self.index.catalog, text, at, expect, quoted).is_some() {
-                self.diags.count_dropped(1, self.path, at);
+            if let Some(d) = check_literal(&self.index.catalog, text, at, expect, quoted) {
+                self.diags
+                    .count_dropped(1, d.code.severity(), self.path, at);
             }
             return;
         }

@@ -122,6 +122,13 @@ back end) and counts the rest, so that memory and output stay proportional to wh
 whatever the input. This diagnostic stands for the ones not collected, at the first of them.
 Fix the reported ones and run again.";
 
+    W0013: Warning, "too many warnings",
+"As E0012, when every diagnostic not collected is a warning: govc collects at most 1,000
+diagnostics per file in each phase and counts the rest, and this warning stands for them, at
+the first of them. The program still compiles (unless `--deny-warnings`), as it would with
+every warning shown. A large organization can reach the limit with one lint repeated across
+thousands of policies; fix the rule the first warnings point at and the rest usually go too.";
+
     E0100: Error, "unknown name",
 "A name is used that is not declared in this file, in a file it `use`s, or in the standard
 library. Targets (`root`, `ou`, `account`), policies (`scp`, `guardrail`, `identity`),

@@ -19,6 +19,9 @@ pub const MAX_PER_PHASE: usize = 1_000;
 pub struct Capped {
     kept: Vec<Diagnostic>,
     dropped: usize,
+    /// How many of the dropped ones were errors: when none was, the summary is a warning
+    /// (W0013), so that many warnings never stop a program that compiles.
+    dropped_errors: usize,
     /// Where the first dropped one was (file, span), for the summary.
     first_dropped: Option<(String, Span)>,
 }
@@ -33,15 +36,20 @@ impl Capped {
                 self.first_dropped = Some((d.file.clone(), d.span));
             }
             self.dropped += 1;
+            self.dropped_errors += usize::from(d.is_error());
         }
     }
 
-    /// Counts `n` diagnostics that were never built, the first at `span` in `file`.
-    pub fn count_dropped(&mut self, n: usize, file: &str, span: Span) {
+    /// Counts `n` diagnostics of `severity` that were never built, the first at `span` in
+    /// `file`.
+    pub fn count_dropped(&mut self, n: usize, severity: Severity, file: &str, span: Span) {
         if n > 0 && self.dropped == 0 && self.first_dropped.is_none() {
             self.first_dropped = Some((file.to_string(), span));
         }
         self.dropped += n;
+        if severity == Severity::Error {
+            self.dropped_errors += n;
+        }
     }
 
     /// How many diagnostics are kept (the counted ones not included).
@@ -64,21 +72,22 @@ impl Capped {
         self.kept.iter()
     }
 
-    /// The kept diagnostics, then one E0012 standing for the dropped ones.
+    /// The kept diagnostics, then one standing for the dropped ones: E0012, or W0013 when
+    /// they were all warnings.
     pub fn finish(self) -> Vec<Diagnostic> {
         let mut out = self.kept;
         if let Some((file, span)) = self.first_dropped {
             let n = self.dropped;
-            let mut d = Diagnostic::new(
-                Code::E0012,
-                span,
-                format!(
-                    "{n} more diagnostic{} not collected",
-                    if n == 1 { "" } else { "s" }
-                ),
-            )
-            .with_label("the first of them")
-            .with_help(format!(
+            let plural = if n == 1 { "" } else { "s" };
+            let (code, what) = if self.dropped_errors > 0 {
+                (Code::E0012, "diagnostic")
+            } else {
+                (Code::W0013, "warning")
+            };
+            let mut d =
+                Diagnostic::new(code, span, format!("{n} more {what}{plural} not collected"))
+                    .with_label("the first of them")
+                    .with_help(format!(
                 "govc collects at most {MAX_PER_PHASE} per file and phase; fix these and run again"
             ));
             d.file = file;
