@@ -379,13 +379,17 @@ pub fn all_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     let mut diags = program_diagnostics(db, ws).to_vec();
     if !diags.iter().any(Diagnostic::is_error) {
         let mut back_end = crate::diagnostics::Capped::default();
-        match run_back_end(
-            db,
-            program_rules(db, ws),
-            &crate::compile::Options::default(),
-        ) {
-            Ok(output) => back_end.extend(output.warnings),
-            Err(errors) => back_end.extend(errors),
+        let program = program_rules(db, ws);
+        let opts = crate::compile::Options::default();
+        match db.memo() {
+            // Only the diagnostics are needed here: the memo's cheaper path.
+            Some(memo) => {
+                back_end.extend(crate::compile::diagnostics_reusing(program, &opts, memo))
+            }
+            None => match crate::compile::compile(program, &opts) {
+                Ok(output) => back_end.extend(output.warnings),
+                Err(errors) => back_end.extend(errors),
+            },
         }
         diags.extend(back_end.finish());
     }

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use govc_compiler::compile::{compile, compile_reusing, Memo, Options};
+use govc_compiler::compile::{compile, compile_reusing, diagnostics_reusing, Memo, Options};
 use govc_compiler::db::{self, Database};
 use govc_compiler::diagnostics::Diagnostic;
 
@@ -56,8 +56,18 @@ fn agree(texts: &Texts, opts: &Options, memo: &Memo, what: &str) -> bool {
     }
     let program = db::program_rules(&database, ws);
     let fresh = compile(program, opts);
+    // The diagnostics-only path first, so that it meets the memo as the last edit left it.
+    let diagnostics = diagnostics_reusing(program, opts, memo);
     let reused = compile_reusing(program, opts, memo);
     assert!(fresh == reused, "{what}: a reusing compile differs");
+    let expected = match &fresh {
+        Ok(output) => &output.warnings,
+        Err(errors) => errors,
+    };
+    assert!(
+        *expected == diagnostics,
+        "{what}: the diagnostics of a reusing compile differ"
+    );
     fresh.is_ok()
 }
 

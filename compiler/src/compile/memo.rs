@@ -190,7 +190,8 @@ impl Memo {
     }
 
     /// The documents of one group: the kept ones, respanned, when the group's statements
-    /// equal the kept ones up to their spans' ranks; else `compute`'s, kept when it succeeds.
+    /// equal the kept ones up to their spans' ranks (without their statements unless
+    /// `with_statements`); else `compute`'s, kept when it succeeds.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn documents(
         &self,
@@ -201,6 +202,7 @@ impl Memo {
         limit: usize,
         opts: &Options,
         statements: &[&Statement],
+        with_statements: bool,
         compute: impl FnOnce(Vec<Statement>) -> Result<Vec<Document>, Vec<Diagnostic>>,
     ) -> Result<Vec<Document>, Vec<Diagnostic>> {
         let key = (kind, policies.to_vec());
@@ -213,7 +215,8 @@ impl Memo {
                     && e.opts == *opts
                     && same(&e.statements, statements, &ranks)
                 {
-                    if let Some(docs) = respan_documents(&e.documents, |f, s| ranks.span(f, s)) {
+                    let span = |f: &str, s| ranks.span(f, s);
+                    if let Some(docs) = respan_documents(&e.documents, with_statements, span) {
                         e.used = generation;
                         state.counts.groups_reused += 1;
                         return Ok(docs);
@@ -226,7 +229,7 @@ impl Memo {
         let documents = compute(statements.iter().map(|s| (*s).clone()).collect())?;
         let ranked_statements =
             respan_statements(statements.iter().copied(), |f, s| ranks.rank(f, s));
-        let ranked_documents = respan_documents(&documents, |f, s| ranks.rank(f, s));
+        let ranked_documents = respan_documents(&documents, true, |f, s| ranks.rank(f, s));
         if let (Some(statements), Some(ranked)) = (ranked_statements, ranked_documents) {
             self.lock().groups.insert(
                 key,
@@ -334,10 +337,11 @@ fn respan_statements<'s>(
     Some(out)
 }
 
-/// `documents` with every source's and origin's span mapped by `map`; `None` when one has no
-/// image.
+/// `documents` with every source's and origin's span mapped by `map` (their statements left
+/// out unless `with_statements`); `None` when one has no image.
 fn respan_documents(
     documents: &[Document],
+    with_statements: bool,
     map: impl Fn(&str, Span) -> Option<Span> + Copy,
 ) -> Option<Vec<Document>> {
     documents
@@ -369,7 +373,11 @@ fn respan_documents(
                     .collect::<Option<Vec<_>>>()?,
                 policies: policies.clone(),
                 limit: *limit,
-                statements: respan_statements(statements, map)?,
+                statements: if with_statements {
+                    respan_statements(statements, map)?
+                } else {
+                    Vec::new()
+                },
             })
         })
         .collect()

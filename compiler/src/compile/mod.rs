@@ -116,15 +116,40 @@ pub fn compile_reusing(
     memo: &Memo,
 ) -> Result<Output, Vec<Diagnostic>> {
     let generation = memo.begin();
-    let out = compile_with(program, opts, Some((memo, generation)));
+    let out = compile_with(program, opts, Some((memo, generation, Keep::Everything)));
     memo.end(generation);
     out
+}
+
+/// The diagnostics [`compile_reusing`] reports (its warnings, or its errors and warnings),
+/// without its output: what the language server shows after an edit. The documents reused
+/// from the memo are copied without their statements, which no diagnostic reads and which
+/// were most of a reuse's cost; `compiler/tests/compile_reusing.rs` holds these diagnostics
+/// to a fresh compile's.
+pub fn diagnostics_reusing(program: &Program, opts: &Options, memo: &Memo) -> Vec<Diagnostic> {
+    let generation = memo.begin();
+    let out = compile_with(program, opts, Some((memo, generation, Keep::Diagnostics)));
+    memo.end(generation);
+    match out {
+        Ok(output) => output.warnings,
+        Err(diagnostics) => diagnostics,
+    }
+}
+
+/// What a reusing compile must return whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The output, for writing, proving or hovering.
+    Everything,
+    /// Only the diagnostics: reused documents may lack their statements. Such an output never
+    /// leaves this module ([`diagnostics_reusing`] returns its diagnostics alone).
+    Diagnostics,
 }
 
 fn compile_with(
     program: &Program,
     opts: &Options,
-    memo: Option<(&Memo, u64)>,
+    memo: Option<(&Memo, u64, Keep)>,
 ) -> Result<Output, Vec<Diagnostic>> {
     // One group's documents, from the memo when it has them.
     let group = |statements: Vec<&Statement>,
@@ -135,7 +160,7 @@ fn compile_with(
      -> Result<Vec<Document>, Vec<Diagnostic>> {
         let compute = |sts| documents_of(&program.catalog, sts, names, kind, size, opts, opt);
         match memo {
-            Some((m, generation)) => m.documents(
+            Some((m, generation, keep)) => m.documents(
                 generation,
                 &program.catalog,
                 kind,
@@ -143,6 +168,7 @@ fn compile_with(
                 size,
                 opts,
                 &statements,
+                keep == Keep::Everything,
                 compute,
             ),
             None => compute(statements.into_iter().cloned().collect()),
@@ -170,7 +196,7 @@ fn compile_with(
             (l, errors, warnings)
         };
         let (l, e, w) = match memo {
-            Some((m, generation)) => m.lowered(generation, &program.catalog, p, compute),
+            Some((m, generation, _)) => m.lowered(generation, &program.catalog, p, compute),
             None => compute(),
         };
         lowered.insert(p.name.clone(), l);
