@@ -370,6 +370,7 @@ fn allow_list(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
 /// Allows are ORed), so each widens the other (docs/semantics.md, "Allow-lists").
 fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
     // Each `only models` statement (by origin) with its model ARN patterns.
+    let mut seen: BTreeSet<&Origin> = BTreeSet::new();
     let mut lists: Vec<(&Origin, &[String])> = Vec::new();
     for p in &program.policies {
         for r in &p.rules {
@@ -377,7 +378,7 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if let crate::rules::ScopeSet::In(arns) = &r.resource {
-                if !lists.iter().any(|(o, _)| *o == &r.origin) {
+                if seen.insert(&r.origin) {
                     lists.push((&r.origin, arns.as_slice()));
                 }
             }
@@ -386,7 +387,7 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
     if lists.len() < 2 {
         return;
     }
-    let targets_of = |policy: &str| -> Vec<&String> {
+    let targets_of = |policy: &str| -> BTreeSet<&String> {
         program
             .attachments
             .get(policy)
@@ -403,41 +404,73 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
             })
         })
     };
-    for (i, (first, a)) in lists.iter().enumerate() {
-        for (second, b) in lists.iter().skip(i + 1) {
-            if within(a, b) && within(b, a) {
-                continue;
-            }
-            let shared: Vec<&String> = if first.policy == second.policy {
-                targets_of(&first.policy)
-            } else {
-                let other = targets_of(&second.policy);
-                targets_of(&first.policy)
-                    .into_iter()
-                    .filter(|t| other.contains(t))
-                    .collect()
-            };
-            if shared.is_empty() && first.policy != second.policy {
-                continue;
-            }
-            let at = if shared.is_empty() {
-                "in one block".to_string()
-            } else {
-                let names: Vec<String> = shared.iter().map(|t| format!("`{t}`")).collect();
-                format!("at {}", names.join(", "))
-            };
-            out.push(
-                Diagnostic::new(
-                    Code::W0416,
-                    second.span,
-                    format!("this allow-list adds to another one {at}: a model either list names is allowed there"),
-                )
-                .in_file(&second.file)
-                .with_label("Allows at one level add up")
-                .with_secondary(Some(first.file.clone()), first.span, "the other allow-list")
-                .with_help("to require both lists, attach one to a parent OU or the root (levels intersect); for the union, write one list"),
-            );
+    let differ = |i: usize, j: usize| match (lists.get(i), lists.get(j)) {
+        (Some((_, a)), Some((_, b))) => !(within(a, b) && within(b, a)),
+        _ => false,
+    };
+    // The lists that meet: those of one block, and those at one target. Each list is reported
+    // once per place it meets others, against the first list there that differs from it —
+    // not against every such list, which made the work and the warnings quadratic in the
+    // lists (4,000 blocks at the root: 20 s and 3.6 GiB).
+    let mut places: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
+    for (i, (o, _)) in lists.iter().enumerate() {
+        places
+            .entry((false, o.policy.as_str()))
+            .or_default()
+            .push(i);
+        for t in targets_of(&o.policy) {
+            places.entry((true, t.as_str())).or_default().push(i);
         }
+    }
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for at in places.values() {
+        let Some((&head, rest)) = at.split_first() else {
+            continue;
+        };
+        // The first list here that differs from the first one: the one the lists equal to
+        // the first are reported against.
+        let other = rest.iter().copied().find(|&j| differ(head, j));
+        for &x in rest {
+            if differ(head, x) {
+                pairs.insert((head, x));
+            } else if let Some(o) = other.filter(|&o| o < x) {
+                pairs.insert((o, x));
+            }
+        }
+    }
+    for (i, j) in pairs {
+        let (Some((first, _)), Some((second, _))) = (lists.get(i), lists.get(j)) else {
+            continue;
+        };
+        let shared: Vec<&String> = if first.policy == second.policy {
+            targets_of(&first.policy).into_iter().collect()
+        } else {
+            let other = targets_of(&second.policy);
+            targets_of(&first.policy)
+                .into_iter()
+                .filter(|t| other.contains(t))
+                .collect()
+        };
+        if shared.is_empty() && first.policy != second.policy {
+            continue;
+        }
+        let at = if shared.is_empty() {
+            "in one block".to_string()
+        } else {
+            let names: Vec<String> = shared.iter().map(|t| format!("`{t}`")).collect();
+            format!("at {}", names.join(", "))
+        };
+        out.push(
+            Diagnostic::new(
+                Code::W0416,
+                second.span,
+                format!("this allow-list adds to another one {at}: a model either list names is allowed there"),
+            )
+            .in_file(&second.file)
+            .with_label("Allows at one level add up")
+            .with_secondary(Some(first.file.clone()), first.span, "the other allow-list")
+            .with_help("to require both lists, attach one to a parent OU or the root (levels intersect); for the union, write one list"),
+        );
     }
 }
 
@@ -520,7 +553,15 @@ fn contradictions(
             .filter_map(|p| lowered.get(*p))
             .flat_map(|p| p.statements.iter())
             .collect();
-        let index = CoverIndex::new(statements.iter().copied());
+        // Only a Deny can contradict: indexing the Allows too made every Allow a candidate
+        // for every other, quadratic in the Allows of a level (4,000 `only models` blocks at
+        // the root: 2.3 s, 11 s for 8,000).
+        let denies: Vec<&Statement> = statements
+            .iter()
+            .copied()
+            .filter(|s| s.effect == Effect::Deny)
+            .collect();
+        let index = CoverIndex::new(denies.iter().copied());
         for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
             let flipped = Statement {
                 effect: Effect::Deny,
@@ -529,8 +570,8 @@ fn contradictions(
             let Some(deny) = index
                 .candidates(&flipped)
                 .into_iter()
-                .filter_map(|j| statements.get(j))
-                .find(|o| o.effect == Effect::Deny && subsumes(o, &flipped))
+                .filter_map(|j| denies.get(j))
+                .find(|o| subsumes(o, &flipped))
             else {
                 continue;
             };
