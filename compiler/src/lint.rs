@@ -555,24 +555,35 @@ fn contradictions(
             .collect();
         // Only a Deny can contradict: indexing the Allows too made every Allow a candidate
         // for every other, quadratic in the Allows of a level (4,000 `only models` blocks at
-        // the root: 2.3 s, 11 s for 8,000).
+        // the root: 2.3 s, 11 s for 8,000). Statements equal but for their origins decide
+        // alike, so each is tried once: the first of equal Denies is the one a search finds,
+        // and an Allow repeated in many blocks (the same allow-list everywhere) is one search.
+        type Content<'s> = (&'s ir::Scope, &'s ir::Scope, &'s ir::Condition);
+        fn content(s: &Statement) -> Content<'_> {
+            (&s.action, &s.resource, &s.condition)
+        }
+        let mut distinct: std::collections::HashSet<Content<'_>> = std::collections::HashSet::new();
         let denies: Vec<&Statement> = statements
             .iter()
             .copied()
-            .filter(|s| s.effect == Effect::Deny)
+            .filter(|s| s.effect == Effect::Deny && distinct.insert(content(s)))
             .collect();
         let index = CoverIndex::new(denies.iter().copied());
+        let mut decided: std::collections::HashMap<Content<'_>, Option<&Statement>> =
+            std::collections::HashMap::new();
         for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
-            let flipped = Statement {
-                effect: Effect::Deny,
-                ..(*s).clone()
-            };
-            let Some(deny) = index
-                .candidates(&flipped)
-                .into_iter()
-                .filter_map(|j| denies.get(j))
-                .find(|o| subsumes(o, &flipped))
-            else {
+            let found = *decided.entry(content(s)).or_insert_with(|| {
+                let flipped = Statement {
+                    effect: Effect::Deny,
+                    ..(*s).clone()
+                };
+                index
+                    .candidates(&flipped)
+                    .into_iter()
+                    .filter_map(|j| denies.get(j).copied())
+                    .find(|o| subsumes(o, &flipped))
+            });
+            let Some(deny) = found else {
                 continue;
             };
             let (Some(a), Some(b)) = (first_origin(s), first_origin(deny)) else {

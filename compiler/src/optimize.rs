@@ -30,7 +30,9 @@ use crate::catalog::Catalog;
 use crate::glob::is_glob;
 use crate::ir::subsume::CoverIndex;
 pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
-use crate::ir::{json, Condition, Effect, FlatSet, Op, Operator, Origin, Qualifier, Statement};
+use crate::ir::{
+    json, Condition, Effect, FlatSet, Op, Operator, Origin, Qualifier, Scope, Statement,
+};
 
 /// What the optimiser may do beyond the passes that always run.
 #[derive(Clone, Copy, Debug, Default)]
@@ -194,11 +196,50 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
         parts(&mut hasher);
         (effect, hasher.finish())
     };
+    // Statements that differ in their condition merge only when it has the same operators
+    // and keys (`merged_condition`): the (action, resource) key includes that shape, so many
+    // statements on one action and resource with different keys (`require tags` in many
+    // blocks) are not all candidates for each other.
+    // The keys hash a summary of each list (its length, first and last value), not the whole
+    // list: equal lists still share a key, which is all a candidate index needs, and a
+    // statement that absorbs thousands of others (`deny model` in many blocks attached to one
+    // target) is not hashed whole again after every merge, which made the merge quadratic.
+    let list = |v: &FlatSet<String>, h: &mut DefaultHasher| {
+        v.len().hash(h);
+        v.first().hash(h);
+        v.iter().next_back().hash(h);
+    };
+    let scope = |sc: &Scope, h: &mut DefaultHasher| {
+        sc.negated.hash(h);
+        list(&sc.values, h);
+    };
+    // Conditions: operators and keys (what `merged_condition` needs equal), values summarised.
+    let shape = |c: &Condition, values: bool, h: &mut DefaultHasher| {
+        for (operator, keys) in c {
+            operator.hash(h);
+            for (k, v) in keys {
+                k.hash(h);
+                if values {
+                    list(v, h);
+                }
+            }
+        }
+    };
     let keys = |s: &Statement| {
         (
-            key(s.effect, &|h| (&s.action, &s.resource).hash(h)),
-            key(s.effect, &|h| (&s.action, &s.condition).hash(h)),
-            key(s.effect, &|h| (&s.resource, &s.condition).hash(h)),
+            key(s.effect, &|h| {
+                scope(&s.action, h);
+                scope(&s.resource, h);
+                shape(&s.condition, false, h);
+            }),
+            key(s.effect, &|h| {
+                scope(&s.action, h);
+                shape(&s.condition, true, h);
+            }),
+            key(s.effect, &|h| {
+                scope(&s.resource, h);
+                shape(&s.condition, true, h);
+            }),
         )
     };
     let mut out: Vec<Statement> = Vec::with_capacity(statements.len());
@@ -250,8 +291,9 @@ enum Merge {
     Actions,
     /// Same action and condition: the resources' union.
     Resources,
-    /// Same action and resource: this condition.
-    Condition(Condition),
+    /// Same action and resource, conditions equal but for the values of this entry: their
+    /// union there.
+    Condition(Operator, String),
 }
 
 /// Whether `a` and `b` merge into one statement that matches exactly the requests `a` or `b`
@@ -274,7 +316,7 @@ fn merge_of(a: &Statement, b: &Statement) -> Option<Merge> {
     {
         Some(Merge::Resources)
     } else if a.action == b.action && a.resource == b.resource {
-        merged_condition(&a.condition, &b.condition).map(Merge::Condition)
+        merged_condition(&a.condition, &b.condition).map(|(op, key)| Merge::Condition(op, key))
     } else {
         None
     }
@@ -285,17 +327,29 @@ fn merge_into(a: &mut Statement, b: &Statement, how: Merge) {
     match how {
         Merge::Actions => a.action.values.extend(b.action.values.iter().cloned()),
         Merge::Resources => a.resource.values.extend(b.resource.values.iter().cloned()),
-        Merge::Condition(c) => a.condition = c,
+        Merge::Condition(operator, key) => {
+            // In place, as for the lists: the merged condition can grow with every merge.
+            let more = b.condition.get(&operator).and_then(|keys| keys.get(&key));
+            if let (Some(values), Some(more)) = (
+                a.condition
+                    .get_mut(&operator)
+                    .and_then(|keys| keys.get_mut(&key)),
+                more,
+            ) {
+                values.extend(more.iter().cloned());
+            }
+        }
     }
     a.origins.extend(b.origins.iter().cloned());
 }
 
-/// `X ∧ op{k: V1}` or `X ∧ op{k: V2}` as `X ∧ op{k: V1 ∪ V2}`: both conditions have the same
-/// operators and keys and differ in the values of exactly one key. Correct only when the entry
+/// The entry whose values to unite so that `X ∧ op{k: V1}` or `X ∧ op{k: V2}` becomes
+/// `X ∧ op{k: V1 ∪ V2}`: both conditions have the same operators and keys and differ in the
+/// values of exactly one key. Correct only when the entry
 /// is an OR over values that distributes over the request's values: a positive operator,
 /// unqualified (some request value matches) or `ForAnyValue`. A negated operator is a NOR,
 /// `ForAllValues` an "every request value" — neither distributes.
-fn merged_condition(c1: &Condition, c2: &Condition) -> Option<Condition> {
+fn merged_condition(c1: &Condition, c2: &Condition) -> Option<(Operator, String)> {
     if !c1.keys().eq(c2.keys()) {
         return None;
     }
@@ -313,18 +367,11 @@ fn merged_condition(c1: &Condition, c2: &Condition) -> Option<Condition> {
             }
         }
     }
-    let (operator, key, v2) = differing?;
+    let (operator, key, _) = differing?;
     let distributes = !operator.op.is_negated()
         && operator.op != Op::Null
         && operator.qualifier != Some(Qualifier::ForAllValues);
-    if !distributes {
-        return None;
-    }
-    let mut out = c1.clone();
-    out.get_mut(&operator)?
-        .get_mut(key)?
-        .extend(v2.iter().cloned());
-    Some(out)
+    distributes.then(|| (operator, key.clone()))
 }
 
 // ------------------------------------------------------------------------------------------
