@@ -10,6 +10,11 @@
 //! shows loudly. A 10× step counts as log2(10) ≈ 3.3 doublings. Steps whose smaller run took
 //! under 30 ms are marked `small` and not judged: process start-up dominates them.
 //!
+//! The `level` series puts many one-statement blocks at one level (all attached to the root),
+//! one shape of statement at a time, at 2,000, 4,000 and 8,000 blocks (`GOVC_SCALING_BLOCKS`):
+//! where a lint or the optimiser compares the statements of a level with each other, a
+//! quadratic step shows there.
+//!
 //! The `adopt` series measures `govc import --org` and `govc diff` on generated organization
 //! exports of 250, 500 and 1,000 policies (the corpus's documents, attached across an org of
 //! a fifth as many OUs and as many accounts as policies; `GOVC_SCALING_POLICIES` to change).
@@ -17,7 +22,7 @@
 //! Run: `cargo bench --bench scaling`. Environment: `GOVC_SCALING_LINES=1000,10000,100000,1000000`
 //! (the size series; default the first three), `GOVC_SCALING_KEEP=1` (keep the generated
 //! programs under the target directory's `tmp/scaling`), `GOVC_SCALING_RUNS=N` (runs per command,
-//! default 3; a command whose first run takes over 20 s runs once), `GOVC_SCALING_SERIES=lines|doubling|adopt|all`
+//! default 3; a command whose first run takes over 20 s runs once), `GOVC_SCALING_SERIES=lines|doubling|level|adopt|all`
 //! (default `all`), `GOVC_SCALING_COMMANDS=check,compile,verify` (which commands),
 //! `GOVC_SCALING_CONFIGS=accounts,ous,rules,files,expectations` (which
 //! doublings; the base is always measured). The machine's load
@@ -359,6 +364,25 @@ fn main() {
         flagged += f;
     }
 
+    if series == "all" || series == "level" {
+        let sizes: Vec<usize> = env("GOVC_SCALING_BLOCKS")
+            .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+            .unwrap_or_else(|| vec![2_000, 4_000, 8_000]);
+        for (shape, statement) in LEVEL_SHAPES {
+            let points: Vec<Point> = sizes
+                .iter()
+                .map(|&n| level_point(&dir, shape, statement, n, runs))
+                .collect();
+            let (t, f) = table(
+                &format!("One level: `{shape}` in every block"),
+                &points,
+                false,
+            );
+            report.push_str(&t);
+            flagged += f;
+        }
+    }
+
     if series == "all" || series == "adopt" {
         let sizes: Vec<usize> = env("GOVC_SCALING_POLICIES")
             .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
@@ -387,6 +411,61 @@ fn main() {
         }
     ));
     println!("{report}");
+}
+
+/// The `level` series: many one-statement blocks all attached to the root, so that their
+/// statements meet in one group of documents and one level of every lint. Each is a shape that
+/// was once quadratic in the blocks (docs/benchmarks.md, "One level"); `{i}` is the block's
+/// number.
+const LEVEL_SHAPES: [(&str, &str); 6] = [
+    ("deny model", "deny model vendor{i}.model*"),
+    ("only models", "only models {allow}"),
+    ("require tags", "require tags Tag{i} on inference_profile"),
+    ("only regions", "only regions {region}, unspecified"),
+    (
+        "deny actions unless principal",
+        "deny actions bedrock:InvokeModel unless principal arn in [\"arn:aws:iam::123456789012:role/R{i}\"]",
+    ),
+    ("only models, deny model", "only models {allow}\n  deny model vendor{i}*"),
+];
+
+/// `blocks` blocks of `statement` attached to the root, measured with `check` and `compile`.
+fn level_point(dir: &Path, shape: &str, statement: &str, blocks: usize, runs: usize) -> Point {
+    let mut text = String::from("org {\n  root = \"r-a1b2\"\n}\n");
+    for i in 0..blocks {
+        // Two allow-lists and two Region lists in turn: equal ones meet, and differing ones.
+        let (allow, region) = if i % 2 == 0 {
+            ("anthropic.claude*", "us-east-1")
+        } else {
+            ("meta.llama*", "eu-west-1")
+        };
+        let body = statement
+            .replace("{i}", &i.to_string())
+            .replace("{allow}", allow)
+            .replace("{region}", region);
+        text.push_str(&format!("scp p{i} {{\n  {body}\n}}\nattach p{i} to root\n"));
+    }
+    let src = dir.join("level");
+    let out = dir.join("level-out");
+    let _ = std::fs::remove_dir_all(&src);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("level.gov"), &text).unwrap();
+    let (s, o) = (src.to_str().unwrap(), out.to_str().unwrap());
+    let costs = vec![
+        ("check", measure(&["check", s], runs)),
+        ("compile", measure(&["compile", s, "--out", o], runs)),
+    ];
+    let _ = std::fs::remove_dir_all(&src);
+    let _ = std::fs::remove_dir_all(&out);
+    let p = Point {
+        label: format!("{blocks} blocks"),
+        size: blocks as f64,
+        lines: text.lines().count(),
+        costs,
+    };
+    eprintln!("measured {shape}, {}: {} lines", p.label, p.lines);
+    p
 }
 
 /// Writes an organization export (the layout of `tools/export-org.sh`) with `policies` SCPs and
