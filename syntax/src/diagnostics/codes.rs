@@ -529,7 +529,9 @@ At one level the Allows of its SCPs add up (AWS Organizations User Guide, \"SCP 
 so the target admits a model that either list names: the second list widens the first. Lists
 at different levels intersect instead, because every level needs its own Allow. If both lists
 must hold, attach one of them to a parent OU or the root; if the union is meant, write one
-list. docs/semantics.md, \"Allow-lists and FullAWSAccess\".";
+list. docs/semantics.md, \"Allow-lists and FullAWSAccess\". A list is reported once for each
+place where it meets others (its block, each target it is attached to), pointing at the first
+list there that differs from it.";
 
     E0500: Error, "malformed BEDROCK_POLICY document",
 "A BEDROCK_POLICY document on an account's path cannot be merged into its effective policy
