@@ -381,16 +381,11 @@ pub fn all_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
         let mut back_end = crate::diagnostics::Capped::default();
         let program = program_rules(db, ws);
         let opts = crate::compile::Options::default();
-        match db.memo() {
-            // Only the diagnostics are needed here: the memo's cheaper path.
-            Some(memo) => {
-                back_end.extend(crate::compile::diagnostics_reusing(program, &opts, memo))
-            }
-            None => match crate::compile::compile(program, &opts) {
-                Ok(output) => back_end.extend(output.warnings),
-                Err(errors) => back_end.extend(errors),
-            },
-        }
+        // Only the diagnostics are needed here: with a memo, its cheaper path.
+        back_end.extend(match db.memo() {
+            Some(memo) => crate::compile::diagnostics_reusing(program, &opts, memo),
+            None => crate::compile::diagnostics(program, &opts),
+        });
         diags.extend(back_end.finish());
     }
     Arc::new(diags)

@@ -36,9 +36,8 @@ fn examples() -> Texts {
     out
 }
 
-/// Compiles `texts` (every file a root) fresh and reusing `memo`; they must agree.
-/// Returns whether the program compiled (so the sequence can tell it tested something).
-fn agree(texts: &Texts, opts: &Options, memo: &Memo, what: &str) -> bool {
+/// The program of `texts`, every file a root.
+fn load(texts: &Texts) -> (Database, db::Workspace) {
     let mut database = Database::new(govc_compiler::catalog::embedded());
     let roots: Vec<String> = texts.keys().cloned().collect();
     let (ws, failed) = db::load(&mut database, &roots, &|p| {
@@ -48,6 +47,13 @@ fn agree(texts: &Texts, opts: &Options, memo: &Memo, what: &str) -> bool {
             .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
     });
     assert!(failed.is_empty());
+    (database, ws)
+}
+
+/// Compiles `texts` (every file a root) fresh and reusing `memo`; they must agree.
+/// Returns whether the program compiled (so the sequence can tell it tested something).
+fn agree(texts: &Texts, opts: &Options, memo: &Memo, what: &str) -> bool {
+    let (database, ws) = load(texts);
     if db::program_diagnostics(&database, ws)
         .iter()
         .any(Diagnostic::is_error)
@@ -73,14 +79,7 @@ fn agree(texts: &Texts, opts: &Options, memo: &Memo, what: &str) -> bool {
 
 /// The warnings of a fresh compile of `texts`.
 fn fresh_warnings(texts: &Texts) -> Vec<Diagnostic> {
-    let mut database = Database::new(govc_compiler::catalog::embedded());
-    let roots: Vec<String> = texts.keys().cloned().collect();
-    let (ws, _) = db::load(&mut database, &roots, &|p| {
-        texts
-            .get(p)
-            .map(|t| t.as_bytes().to_vec())
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-    });
+    let (database, ws) = load(texts);
     compile(db::program_rules(&database, ws), &Options::default())
         .map(|o| o.warnings)
         .unwrap_or_default()

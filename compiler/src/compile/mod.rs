@@ -121,15 +121,24 @@ pub fn compile_reusing(
     out
 }
 
-/// The diagnostics [`compile_reusing`] reports (its warnings, or its errors and warnings),
-/// without its output: what the language server shows after an edit. The documents reused
-/// from the memo are copied without their statements, which no diagnostic reads and which
-/// were most of a reuse's cost; `compiler/tests/compile_reusing.rs` holds these diagnostics
-/// to a fresh compile's.
+/// The diagnostics [`compile`] reports: its warnings, or its errors and warnings.
+pub fn diagnostics(program: &Program, opts: &Options) -> Vec<Diagnostic> {
+    reported(compile(program, opts))
+}
+
+/// The diagnostics [`compile_reusing`] reports, without its output: what the language server
+/// shows after an edit. The documents reused from the memo are copied without their
+/// statements, which no diagnostic reads and which were most of a reuse's cost;
+/// `compiler/tests/compile_reusing.rs` holds these diagnostics to a fresh compile's.
 pub fn diagnostics_reusing(program: &Program, opts: &Options, memo: &Memo) -> Vec<Diagnostic> {
     let generation = memo.begin();
     let out = compile_with(program, opts, Some((memo, generation, Keep::Diagnostics)));
     memo.end(generation);
+    reported(out)
+}
+
+/// What a compile reports: the warnings of an output, or every error and warning.
+fn reported(out: Result<Output, Vec<Diagnostic>>) -> Vec<Diagnostic> {
     match out {
         Ok(output) => output.warnings,
         Err(diagnostics) => diagnostics,
