@@ -30,17 +30,29 @@ pub fn changed_accounts(d: &serde_json::Value) -> Vec<(String, String)> {
     v
 }
 
-/// `cargo metadata` of the workspace (locked, offline), as JSON.
+/// `cargo metadata` of the workspace (locked), as JSON. Offline first; on a fresh machine the
+/// packages only other platforms use (`windows-sys`, `anstyle-wincon`) have never been
+/// downloaded, and the metadata of every platform needs their manifests, so then once more
+/// with the registry.
 #[allow(
     dead_code,
     reason = "not every test that shares this module reads the metadata"
 )]
 pub fn cargo_metadata() -> serde_json::Value {
-    let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo metadata: {e}"));
+    let run = |offline: bool| {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["metadata", "--format-version", "1", "--locked"]);
+        if offline {
+            cmd.arg("--offline");
+        }
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run cargo metadata: {e}"))
+    };
+    let mut out = run(true);
+    if !out.status.success() {
+        out = run(false);
+    }
     assert!(
         out.status.success(),
         "{}",
