@@ -294,7 +294,7 @@ fn main() {
             expectations: 1_000,
             ..Config::BASE
         };
-        let steps: [(&str, Config, f64); 6] = [
+        let steps: [(&str, Config, f64); 7] = [
             (
                 "base (5,000 accounts, 500 OUs, 10,000 rules, 4 files, 1,000 expectations)",
                 base,
@@ -326,6 +326,15 @@ fn main() {
                     ..base
                 },
                 2.0,
+            ),
+            (
+                "4× rules",
+                Config {
+                    name: "rules4",
+                    rules: base.rules * 4,
+                    ..base
+                },
+                4.0,
             ),
             (
                 "2× files",
