@@ -433,7 +433,7 @@ const LEVEL_SHAPES: [(&str, &str); 6] = [
     ("only regions", "only regions {region}, unspecified"),
     (
         "deny actions unless principal",
-        "deny actions bedrock:InvokeModel unless principal arn in [\"arn:aws:iam::123456789012:role/R{i}\"]",
+        "deny actions bedrock:InvokeModel unless principal in [\"arn:aws:iam::123456789012:role/R{i}\"]",
     ),
     ("only models, deny model", "only models {allow}\n  deny model vendor{i}*"),
 ];
@@ -461,6 +461,20 @@ fn level_point(dir: &Path, shape: &str, statement: &str, blocks: usize, runs: us
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("level.gov"), &text).unwrap();
     let (s, o) = (src.to_str().unwrap(), out.to_str().unwrap());
+    // The program must mean what the shape says: only a limit of the back end (E04xx, a level
+    // with more policies than slots) may stop it. A shape that does not parse or check would
+    // measure the error path only (as the principal shape's did until its syntax was fixed).
+    let first = Command::new(GOVC)
+        .args(["check", s])
+        .output()
+        .expect("run govc check");
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    if let Some(line) = stderr
+        .lines()
+        .find(|l| l.starts_with("error[") && !l.starts_with("error[E04"))
+    {
+        panic!("the `{shape}` program of {blocks} blocks does not check: {line}");
+    }
     let costs = vec![
         ("check", measure(&["check", s], runs)),
         ("compile", measure(&["compile", s, "--out", o], runs)),

@@ -4,7 +4,7 @@
 //! a set of atom values is possible for one dimension and, when it is, gives a value of the
 //! dimension that has them — the pieces of a counterexample request.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use super::cells::{Cell, StrPred};
@@ -618,35 +618,51 @@ pub(crate) fn vectors(cat: &Catalog, dim: &Dim, atoms: &[Atom]) -> Option<Vec<Ve
             (found.len() <= MAX_VECTORS).then(|| found.into_iter().map(|c| c.truth).collect())
         }
         Dim::Key(key) => {
-            let mut tests: Vec<Test> = Vec::new();
-            for a in atoms {
-                let ts: &[Test] = match a {
-                    Atom::Some(_, t) => std::slice::from_ref(t),
-                    Atom::Every(_, ts) => ts,
-                    _ => &[],
-                };
-                for t in ts {
-                    if !tests.contains(t) {
-                        tests.push(t.clone());
-                    }
-                }
+            // The distinct tests, each numbered once, and each atom's tests by number: a level
+            // that compares one key with hundreds of values (a principal exception per rule)
+            // has hundreds of tests, atoms and cells, and looking each test up by a scan of
+            // the list, for every atom of every cell, was cubic in them.
+            fn number<'a>(
+                numbers: &mut BTreeMap<&'a Test, usize>,
+                tests: &mut Vec<Test>,
+                t: &'a Test,
+            ) -> usize {
+                *numbers.entry(t).or_insert_with(|| {
+                    tests.push(t.clone());
+                    tests.len() - 1
+                })
             }
+            let mut tests: Vec<Test> = Vec::new();
+            let mut numbers: BTreeMap<&Test, usize> = BTreeMap::new();
+            enum Ix {
+                Present,
+                Some(usize),
+                Every(Vec<usize>),
+                Other,
+            }
+            let ixs: Vec<Ix> = atoms
+                .iter()
+                .map(|a| match a {
+                    Atom::Present(_) => Ix::Present,
+                    Atom::Some(_, t) => Ix::Some(number(&mut numbers, &mut tests, t)),
+                    Atom::Every(_, ts) => Ix::Every(
+                        ts.iter()
+                            .map(|t| number(&mut numbers, &mut tests, t))
+                            .collect(),
+                    ),
+                    _ => Ix::Other,
+                })
+                .collect();
             let elements = element_cells(cat, key, &tests).ok()?;
-            let index = |t: &Test| tests.iter().position(|x| x == t);
             // The atoms' values for a key holding these element cells (none: missing).
             let vector = |chosen: &[&Vec<bool>]| -> Vec<bool> {
-                let passes = |c: &Vec<bool>, t: &Test| {
-                    index(t).and_then(|i| c.get(i).copied()).unwrap_or(false)
-                };
-                atoms
-                    .iter()
-                    .map(|a| match a {
-                        Atom::Present(_) => !chosen.is_empty(),
-                        Atom::Some(_, t) => chosen.iter().any(|c| passes(c, t)),
-                        Atom::Every(_, ts) => {
-                            chosen.iter().all(|c| ts.iter().any(|t| passes(c, t)))
-                        }
-                        _ => false,
+                let passes = |c: &Vec<bool>, i: usize| c.get(i).copied().unwrap_or(false);
+                ixs.iter()
+                    .map(|ix| match ix {
+                        Ix::Present => !chosen.is_empty(),
+                        Ix::Some(i) => chosen.iter().any(|c| passes(c, *i)),
+                        Ix::Every(is) => chosen.iter().all(|c| is.iter().any(|i| passes(c, *i))),
+                        Ix::Other => false,
                     })
                     .collect()
             };
