@@ -389,6 +389,37 @@ fn the_alphabet_reaches_both_outcomes() {
     }
 }
 
+/// Found by `proof_of_two_lists_is_sound`: an IPv4 block, even `0.0.0.0/0`, holds no IPv6
+/// address, so `ForAnyValue:NotIpAddress 0.0.0.0/0` allows a request from an IPv6 source and the
+/// list is not the empty one. The proof took the key's addresses from the block's ends, IPv4
+/// only, and claimed the two alike.
+#[test]
+fn an_ipv4_block_does_not_hold_an_ipv6_source() {
+    use govc_compiler::proof::{prove_statements, Verdict};
+    let b = govc_iam::parse::parse_policy(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "*:Get*",
+            "NotResource": "arn:aws:iam::*",
+            "Condition": {"ForAnyValue:NotIpAddress": {"aws:SourceIp": "0.0.0.0/0"}}}]}"#,
+    )
+    .unwrap();
+    let mut r = Request::new("iam", "arn:aws:bedrock:us-east:1:1::x");
+    r.context.insert(
+        "aws:sourceip".into(),
+        ContextValue::One("2001:db8::1".into()),
+    );
+    assert_eq!(decide(&b, &r), Decision::Allow);
+    match prove_statements(&govc_compiler::catalog::embedded(), &[], &b) {
+        Verdict::Differs {
+            request,
+            source_allows,
+        } => {
+            assert!(!source_allows);
+            assert_eq!(decide(&b, &request), Decision::Allow, "{request:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 /// The soundness property above means little unless the proof concludes: on random lists it
 /// must prove some pairs and refute others, and rarely give up.
 #[test]

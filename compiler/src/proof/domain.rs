@@ -467,6 +467,15 @@ fn element_cells(
             }
         }
     }
+    // An address of the other family is outside every block of one family: `0.0.0.0/0` holds
+    // every IPv4 address and no IPv6 one. The blocks' own ends give addresses of their family
+    // only, so one address of each family is added: without it, `NotIpAddress 0.0.0.0/0` was
+    // taken to hold for no request, and a proof could claim two lists alike that an IPv6
+    // source tells apart.
+    if tests.iter().any(|t| t.op == Op::IpAddress) {
+        candidates.insert("192.0.2.1".to_string());
+        candidates.insert("2001:db8::1".to_string());
+    }
     numbers.sort_by(f64::total_cmp);
     numbers.dedup();
     let mut points: Vec<f64> = Vec::new();
