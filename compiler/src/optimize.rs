@@ -242,10 +242,16 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
             }),
         )
     };
+    // Only a statement with an operator that distributes can merge with another on the
+    // condition alone (`merged_condition`), so only those are indexed by (action, resource):
+    // thousands of `deny … unless principal in [one ARN]` at one target share that key, and
+    // were each tried against all the others to no end.
+    let by_condition = |s: &Statement| s.condition.keys().any(distributes);
     let mut out: Vec<Statement> = Vec::with_capacity(statements.len());
     for s in statements {
         let (ar, ac, rc) = keys(&s);
-        let mut candidates: Vec<usize> = [by_ar.get(&ar), by_ac.get(&ac), by_rc.get(&rc)]
+        let ars = by_ar.get(&ar).filter(|_| by_condition(&s));
+        let mut candidates: Vec<usize> = [ars, by_ac.get(&ac), by_rc.get(&rc)]
             .into_iter()
             .flatten()
             .flatten()
@@ -274,7 +280,15 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
         // and are harmless: a candidate is only a candidate, `merge_of` decides.
         if let Some(o) = out.get(at) {
             let (ar, ac, rc) = keys(o);
-            for (map, key) in [(&mut by_ar, ar), (&mut by_ac, ac), (&mut by_rc, rc)] {
+            let indexed = by_condition(o);
+            for (map, key, index) in [
+                (&mut by_ar, ar, indexed),
+                (&mut by_ac, ac, true),
+                (&mut by_rc, rc, true),
+            ] {
+                if !index {
+                    continue;
+                }
                 let list = map.entry(key).or_default();
                 if added || list.last() != Some(&at) {
                     list.push(at);
@@ -368,10 +382,16 @@ fn merged_condition(c1: &Condition, c2: &Condition) -> Option<(Operator, String)
         }
     }
     let (operator, key, _) = differing?;
-    let distributes = !operator.op.is_negated()
+    distributes(&operator).then(|| (operator, key.clone()))
+}
+
+/// Whether a condition entry under `operator` holding values V1 or V2 is the entry holding
+/// their union: so for a plain operator, not for a negated one (whose union would intersect),
+/// `Null` or `ForAllValues`.
+fn distributes(operator: &Operator) -> bool {
+    !operator.op.is_negated()
         && operator.op != Op::Null
-        && operator.qualifier != Some(Qualifier::ForAllValues);
-    distributes.then(|| (operator, key.clone()))
+        && operator.qualifier != Some(Qualifier::ForAllValues)
 }
 
 // ------------------------------------------------------------------------------------------
