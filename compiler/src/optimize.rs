@@ -225,12 +225,18 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
             }
         }
     };
+    // Only a statement with an operator that distributes can merge with another on the
+    // condition alone (`merged_condition`), so only those have an (action, resource) key:
+    // thousands of `deny … unless principal in [one ARN]` at one target share that key, and
+    // were each tried against all the others to no end.
     let keys = |s: &Statement| {
         (
-            key(s.effect, &|h| {
-                scope(&s.action, h);
-                scope(&s.resource, h);
-                shape(&s.condition, false, h);
+            s.condition.keys().any(distributes).then(|| {
+                key(s.effect, &|h| {
+                    scope(&s.action, h);
+                    scope(&s.resource, h);
+                    shape(&s.condition, false, h);
+                })
             }),
             key(s.effect, &|h| {
                 scope(&s.action, h);
@@ -242,15 +248,10 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
             }),
         )
     };
-    // Only a statement with an operator that distributes can merge with another on the
-    // condition alone (`merged_condition`), so only those are indexed by (action, resource):
-    // thousands of `deny … unless principal in [one ARN]` at one target share that key, and
-    // were each tried against all the others to no end.
-    let by_condition = |s: &Statement| s.condition.keys().any(distributes);
     let mut out: Vec<Statement> = Vec::with_capacity(statements.len());
     for s in statements {
         let (ar, ac, rc) = keys(&s);
-        let ars = by_ar.get(&ar).filter(|_| by_condition(&s));
+        let ars = ar.and_then(|ar| by_ar.get(&ar));
         let mut candidates: Vec<usize> = [ars, by_ac.get(&ac), by_rc.get(&rc)]
             .into_iter()
             .flatten()
@@ -280,15 +281,12 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
         // and are harmless: a candidate is only a candidate, `merge_of` decides.
         if let Some(o) = out.get(at) {
             let (ar, ac, rc) = keys(o);
-            let indexed = by_condition(o);
-            for (map, key, index) in [
-                (&mut by_ar, ar, indexed),
-                (&mut by_ac, ac, true),
-                (&mut by_rc, rc, true),
+            for (map, key) in [
+                (&mut by_ar, ar),
+                (&mut by_ac, Some(ac)),
+                (&mut by_rc, Some(rc)),
             ] {
-                if !index {
-                    continue;
-                }
+                let Some(key) = key else { continue };
                 let list = map.entry(key).or_default();
                 if added || list.last() != Some(&at) {
                     list.push(at);

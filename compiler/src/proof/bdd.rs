@@ -245,6 +245,18 @@ impl Bdd {
         move |v| vars.contains(&v)
     }
 
+    /// The conjunction of `fs` (true for none).
+    pub fn and_all(&mut self, fs: &[Node]) -> Node {
+        let mut all = TRUE;
+        for &f in fs {
+            all = self.and(all, f);
+            if all == FALSE {
+                break;
+            }
+        }
+        all
+    }
+
     /// The disjunction of the cubes `vectors`: each gives the values of `vars` (increasing) in
     /// turn, and the variables past a shorter vector's end are free. Built from the sorted
     /// vectors as a trie, bottom-up, so m vectors of k values cost about m·k steps; a fold of
@@ -325,6 +337,25 @@ mod tests {
         assert_eq!(b.xor(x, nx), TRUE);
     }
 
+    /// A repeatable stream of pseudo-random numbers (a linear congruential generator).
+    fn lcg(mut seed: u32) -> impl FnMut() -> u32 {
+        move || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed >> 8
+        }
+    }
+
+    /// The conjunction of the literals: each variable with its value.
+    fn cube(b: &mut Bdd, literals: impl IntoIterator<Item = (u32, bool)>) -> Node {
+        let mut cube = TRUE;
+        for (v, value) in literals {
+            let x = b.var(v);
+            let lit = if value { x } else { b.not(x) };
+            cube = b.and(cube, lit);
+        }
+        cube
+    }
+
     /// The function of a 4-variable truth table (bit `i` is the value where variable `v`
     /// is bit `v` of `i`).
     fn of_table(b: &mut Bdd, table: u16) -> Node {
@@ -333,13 +364,8 @@ mod tests {
             if table & (1 << i) == 0 {
                 continue;
             }
-            let mut cube = TRUE;
-            for v in 0..4 {
-                let x = b.var(v);
-                let lit = if i & (1 << v) != 0 { x } else { b.not(x) };
-                cube = b.and(cube, lit);
-            }
-            f = b.or(f, cube);
+            let c = cube(b, (0..4).map(|v| (v, i & (1 << v) != 0)));
+            f = b.or(f, c);
         }
         f
     }
@@ -347,13 +373,9 @@ mod tests {
     #[test]
     fn restrict_agrees_with_the_function_inside_the_care_set() {
         let mut b = Bdd::new(100_000);
-        let mut seed: u32 = 12345;
-        let mut next = || {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 8) as u16
-        };
+        let mut next = lcg(12345);
         for _ in 0..3_000 {
-            let (ft, ct) = (next(), next());
+            let (ft, ct) = (next() as u16, next() as u16);
             let f = of_table(&mut b, ft);
             let care = of_table(&mut b, ct);
             let r = b.restrict(f, care);
@@ -368,11 +390,7 @@ mod tests {
     #[test]
     fn cubes_are_their_disjunction() {
         let mut b = Bdd::new(1_000_000);
-        let mut seed: u32 = 777;
-        let mut next = || {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            seed >> 8
-        };
+        let mut next = lcg(777);
         for _ in 0..500 {
             let k = (next() % 7) as usize;
             let vars: Vec<u32> = (0..k as u32).map(|i| i * 2 + next() % 2).collect();
@@ -380,7 +398,7 @@ mod tests {
             let vectors: Vec<Vec<bool>> = (0..m)
                 .map(|_| {
                     // Now and then shorter than `vars`: the rest is then free.
-                    let len = if next() % 5 == 0 {
+                    let len = if next().is_multiple_of(5) {
                         next() as usize % (k + 1)
                     } else {
                         k
@@ -390,13 +408,8 @@ mod tests {
                 .collect();
             let mut folded = FALSE;
             for v in &vectors {
-                let mut cube = TRUE;
-                for (&x, &value) in vars.iter().zip(v) {
-                    let x = b.var(x);
-                    let lit = if value { x } else { b.not(x) };
-                    cube = b.and(cube, lit);
-                }
-                folded = b.or(folded, cube);
+                let c = cube(&mut b, vars.iter().copied().zip(v.iter().copied()));
+                folded = b.or(folded, c);
             }
             assert_eq!(
                 b.cubes(&vars, vectors.clone()),

@@ -203,10 +203,7 @@ fn prove(
             // Restricted to them first, the difference is usually empty already, or small
             // enough to intersect with them exactly.
             if care == Care::All && sym.order.len() == collect.atoms.len() {
-                let mut care = TRUE;
-                for c in sym.cares.clone() {
-                    care = sym.bdd.and(care, c);
-                }
+                let care = sym.bdd.and_all(&sym.cares);
                 let d = sym.bdd.restrict(diff, care);
                 diff = sym.bdd.and(d, care);
             } else {
@@ -350,14 +347,7 @@ impl<'c> Symbolic<'c> {
     /// cannot list is left free).
     fn possible_within(&mut self, wanted: &dyn Fn(u32) -> bool) -> Node {
         let dims = self.possible_dims_within(wanted);
-        let mut all = TRUE;
-        for d in dims {
-            all = self.bdd.and(all, d);
-            if all == FALSE {
-                break;
-            }
-        }
-        all
+        self.bdd.and_all(&dims)
     }
 
     /// `n` restricted to the combinations of [`Symbolic::cares`], one dimension after the other.
