@@ -116,15 +116,19 @@ fn pool(op: Op) -> &'static [&'static str] {
         | Op::NumericLessThan
         | Op::NumericLessThanEquals
         | Op::NumericGreaterThan
-        | Op::NumericGreaterThanEquals => &["1", "10", "2.5", "-3", "x", "${k1}"],
+        | Op::NumericGreaterThanEquals => &["1", "10", "2.5", "-3", "1e20", "x", "${k1}"],
         Op::DateEquals
         | Op::DateNotEquals
         | Op::DateLessThan
         | Op::DateLessThanEquals
         | Op::DateGreaterThan
-        | Op::DateGreaterThanEquals => {
-            &["2024-06-01", "2024-06-01T00:00:00Z", "1717200000", "soon"]
-        }
+        | Op::DateGreaterThanEquals => &[
+            "2024-06-01",
+            "2024-06-01T00:00:00Z",
+            "1717200000",
+            "100000000000000000000",
+            "soon",
+        ],
         Op::Bool => &["true", "false", "TRUE", "${k1}", "${k1, 'true'}"],
         Op::BinaryEquals => &["QmluYXJ5", "a", "${k1}"],
         Op::IpAddress | Op::NotIpAddress => &[
@@ -134,6 +138,7 @@ fn pool(op: Op) -> &'static [&'static str] {
             "0.0.0.0/0",
             "10.0.0.0/33",
             "10.0.0.0/x",
+            "10.1.2.3/ 8",
             "bad",
         ],
         Op::ArnEquals | Op::ArnLike | Op::ArnNotEquals | Op::ArnNotLike => &[
@@ -163,6 +168,7 @@ const REQUEST_VALUES: &[&str] = &[
     "-3",
     "2024-06-01T00:00:00Z",
     "1717200001",
+    "200000000000000000000",
     "10.1.2.3",
     "2001:db8::1",
     "192.168.0.1",
@@ -417,6 +423,77 @@ fn an_ipv4_block_does_not_hold_an_ipv6_source() {
             assert_eq!(decide(&b, &request), Decision::Allow, "{request:?}");
         }
         other => panic!("{other:?}"),
+    }
+}
+
+/// The values the proof tries for a key must meet every test where the evaluator says it
+/// holds. A number past 2^53 has no neighbour one above it (`n + 1.0 == n`), so the values
+/// tried for `NumericGreaterThan 1e20` were all at most 1e20 and the comparison was taken to
+/// hold for no request: a list with such a Deny was proven alike the list without it. The same
+/// at the low end, and for dates as epoch seconds. And the block `10.1.2.3/ 8` (a prefix with
+/// white space) is the one address to the evaluator, but its candidates were the ends of
+/// `10.0.0.0/8`.
+#[test]
+fn the_proof_tries_a_value_where_each_test_holds() {
+    use govc_compiler::proof::{prove_statements, Verdict};
+    for (op, key, bound, value) in [
+        ("NumericGreaterThan", "aws:MultiFactorAuthAge", "100", "200"),
+        (
+            "NumericGreaterThan",
+            "aws:MultiFactorAuthAge",
+            "1e20",
+            "2e20",
+        ),
+        (
+            "NumericLessThan",
+            "aws:MultiFactorAuthAge",
+            "-1e20",
+            "-2e20",
+        ),
+        (
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            "100000000000000000000",
+            "200000000000000000000",
+        ),
+        ("IpAddress", "aws:SourceIp", "10.1.2.3/ 8", "10.1.2.3"),
+        (
+            "NumericGreaterThan",
+            "aws:MultiFactorAuthAge",
+            "1.7976931348623157e308",
+            "x",
+        ),
+    ] {
+        let allow = r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#;
+        let a = govc_iam::parse::parse_policy(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{allow}]}}"#
+        ))
+        .unwrap();
+        let b = govc_iam::parse::parse_policy(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{allow}, {{"Effect": "Deny", "Action": "*",
+                "Resource": "*", "Condition": {{"{op}": {{"{key}": "{bound}"}}}}}}]}}"#
+        ))
+        .unwrap();
+        let verdict = prove_statements(&govc_compiler::catalog::embedded(), &a, &b);
+        if value == "x" {
+            // No finite number is above the largest one, so no request tells the lists apart;
+            // the proof may not conclude, but must not claim one does.
+            assert!(
+                !matches!(verdict, Verdict::Differs { .. }),
+                "{op} {bound}: {verdict:?}"
+            );
+            continue;
+        }
+        let mut r = Request::new("iam:GetUser", "arn:aws:iam::1:user/u");
+        r.context
+            .insert(key.to_ascii_lowercase(), ContextValue::One(value.into()));
+        assert_eq!(decide(&b, &r), Decision::ExplicitDeny, "{op} {bound}");
+        match verdict {
+            Verdict::Differs { request, .. } => {
+                assert_eq!(decide(&b, &request), Decision::ExplicitDeny, "{request:?}");
+            }
+            other => panic!("{op} {bound}: {other:?}"),
+        }
     }
 }
 

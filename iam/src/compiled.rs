@@ -19,8 +19,8 @@ use std::net::IpAddr;
 use std::ops::ControlFlow;
 
 use super::eval::{
-    arn_match_by, arn_match_request, arn_tokens, decide_from, parse_date, parse_number, prefix_eq,
-    value_match, ArnRule, ArnTok, ContextValue, Decision, Request,
+    arn_match_by, arn_match_request, arn_tokens, decide_from, parse_cidr, parse_date, parse_number,
+    prefix_eq, value_match, ArnRule, ArnTok, ContextValue, Decision, Request,
 };
 use super::vars::{has_variables, PChar};
 use super::{Effect, Op, Operator, Qualifier, Scope, Statement};
@@ -595,20 +595,10 @@ enum Net {
 
 impl Net {
     fn new(cidr: &str) -> Net {
-        let (net, bits) = match cidr.split_once('/') {
-            Some((net, bits)) => (net, bits.parse::<u32>().ok()),
-            None => (cidr, None),
-        };
-        match net.trim().parse::<IpAddr>() {
-            Ok(IpAddr::V4(n)) => match bits.unwrap_or(32) {
-                b @ 0..=32 => Net::V4(u32::from(n), b),
-                _ => Net::Invalid,
-            },
-            Ok(IpAddr::V6(n)) => match bits.unwrap_or(128) {
-                b @ 0..=128 => Net::V6(u128::from(n), b),
-                _ => Net::Invalid,
-            },
-            Err(_) => Net::Invalid,
+        match parse_cidr(cidr) {
+            Some((IpAddr::V4(n), b)) => Net::V4(u32::from(n), b),
+            Some((IpAddr::V6(n), b)) => Net::V6(u128::from(n), b),
+            None => Net::Invalid,
         }
     }
 

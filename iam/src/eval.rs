@@ -482,30 +482,35 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// Whether the address `ip` lies in `cidr` (a bare address is `/32` or `/128`).
 fn ip_in_cidr(cidr: &str, ip: &str) -> bool {
+    let (Some((net, bits)), Ok(ip)) = (parse_cidr(cidr), ip.trim().parse::<IpAddr>()) else {
+        return false;
+    };
+    match (net, ip) {
+        (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_eq(
+            u128::from(u32::from(net)),
+            u128::from(u32::from(ip)),
+            32,
+            bits,
+        ),
+        (IpAddr::V6(net), IpAddr::V6(ip)) => prefix_eq(u128::from(net), u128::from(ip), 128, bits),
+        _ => false,
+    }
+}
+
+/// An `IpAddress` value as a block: its address and prefix length. No prefix, or one that is
+/// not a number (white space included), is a single address (`/32` or `/128`); `None` when the
+/// address does not parse or the prefix is past the family's width (such a value matches
+/// nothing). The one reading of a block: the evaluators and the proof's candidate addresses
+/// all take it from here, so the candidates are the ends of the block that is matched.
+pub fn parse_cidr(cidr: &str) -> Option<(IpAddr, u32)> {
     let (net, bits) = match cidr.split_once('/') {
         Some((net, bits)) => (net, bits.parse::<u32>().ok()),
         None => (cidr, None),
     };
-    let (Ok(net), Ok(ip)) = (net.trim().parse::<IpAddr>(), ip.trim().parse::<IpAddr>()) else {
-        return false;
-    };
-    match (net, ip) {
-        (IpAddr::V4(net), IpAddr::V4(ip)) => {
-            let bits = bits.unwrap_or(32);
-            bits <= 32
-                && prefix_eq(
-                    u128::from(u32::from(net)),
-                    u128::from(u32::from(ip)),
-                    32,
-                    bits,
-                )
-        }
-        (IpAddr::V6(net), IpAddr::V6(ip)) => {
-            let bits = bits.unwrap_or(128);
-            bits <= 128 && prefix_eq(u128::from(net), u128::from(ip), 128, bits)
-        }
-        _ => false,
-    }
+    let net = net.trim().parse::<IpAddr>().ok()?;
+    let width = if net.is_ipv4() { 32 } else { 128 };
+    let bits = bits.unwrap_or(width);
+    (bits <= width).then_some((net, bits))
 }
 
 /// Whether the top `bits` of two `width`-bit numbers agree.

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use super::cells::{Cell, StrPred};
 use crate::catalog::{Catalog, KeyType};
 use crate::glob::is_glob;
-use crate::ir::eval::{parse_date, parse_number, value_match, ContextValue, Request};
+use crate::ir::eval::{parse_cidr, parse_date, parse_number, value_match, ContextValue, Request};
 use crate::ir::Op;
 use crate::semantics::logic::{Atom, Test};
 
@@ -478,16 +478,23 @@ fn element_cells(
     }
     numbers.sort_by(f64::total_cmp);
     numbers.dedup();
+    // Each end, a value strictly between each two ends, and the values just outside the
+    // first and last. Neighbours are the next representable numbers, not `n ± 1`: past 2^53
+    // `n + 1.0 == n`, and `> 1e20` was then taken to hold for no request. The midpoint is
+    // halved before adding so that it cannot overflow; where two ends are adjacent numbers
+    // it equals one of them, and no value lies between. Past the largest finite number
+    // `next_up` is infinity, which prints as text no number parses from: a candidate outside
+    // a typed key's domain only adds a combination, which keeps the proof sound.
     let mut points: Vec<f64> = Vec::new();
     for (i, n) in numbers.iter().enumerate() {
         points.push(*n);
         match numbers.get(i + 1) {
-            Some(next) => points.push((n + next) / 2.0),
-            None => points.push(n + 1.0),
+            Some(next) => points.push(n / 2.0 + next / 2.0),
+            None => points.push(n.next_up()),
         }
     }
     if let Some(first) = numbers.first() {
-        points.push(first - 1.0);
+        points.push(first.next_down());
     }
     candidates.extend(points.iter().map(|p| format!("{p}")));
     let empty = Request::default();
@@ -528,18 +535,16 @@ fn is_date(op: Op) -> bool {
 
 /// The first and last address of a CIDR block and the addresses just outside it.
 fn ip_candidates(cidr: &str) -> Vec<String> {
-    let (net, bits) = match cidr.split_once('/') {
-        Some((n, b)) => (n, b.trim().parse::<u32>().ok()),
-        None => (cidr, None),
-    };
-    let Ok(net) = net.trim().parse::<IpAddr>() else {
+    // The block as the evaluator reads it: the prefix used to be parsed with its white space
+    // trimmed, so `10.1.2.3/ 8` gave the ends of `10.0.0.0/8` while the evaluator matched only
+    // `10.1.2.3`, and no candidate held the test.
+    let Some((net, bits)) = parse_cidr(cidr) else {
         return Vec::new();
     };
     let (value, width) = match net {
         IpAddr::V4(a) => (u128::from(u32::from(a)), 32u32),
         IpAddr::V6(a) => (u128::from(a), 128u32),
     };
-    let bits = bits.unwrap_or(width).min(width);
     let host = width - bits;
     let mask = if host >= 128 {
         u128::MAX
