@@ -374,7 +374,7 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
     let mut lists: Vec<(&Origin, &[String])> = Vec::new();
     for p in &program.policies {
         for r in &p.rules {
-            if r.origin.label != "OnlyModels" {
+            if &*r.origin.label != "OnlyModels" {
                 continue;
             }
             if let crate::rules::ScopeSet::In(arns) = &r.resource {
@@ -414,10 +414,7 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
     // lists (4,000 blocks at the root: 20 s and 3.6 GiB).
     let mut places: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
     for (i, (o, _)) in lists.iter().enumerate() {
-        places
-            .entry((false, o.policy.as_str()))
-            .or_default()
-            .push(i);
+        places.entry((false, &*o.policy)).or_default().push(i);
         for t in targets_of(&o.policy) {
             places.entry((true, t.as_str())).or_default().push(i);
         }
@@ -468,7 +465,7 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
             )
             .in_file(&second.file)
             .with_label("Allows at one level add up")
-            .with_secondary(Some(first.file.clone()), first.span, "the other allow-list")
+            .with_secondary(Some(first.file.to_string()), first.span, "the other allow-list")
             .with_help("to require both lists, attach one to a parent OU or the root (levels intersect); for the union, write one list"),
         );
     }
@@ -527,7 +524,7 @@ fn shadowed(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
         .with_label("every request it matches is matched by another rule with the same effect")
         .with_help("remove it, or narrow the other rule");
         if let Some(b) = by {
-            d = d.with_secondary(Some(b.file.clone()), b.span, "covered by this rule");
+            d = d.with_secondary(Some(b.file.to_string()), b.span, "covered by this rule");
         }
         out.push(d);
     }
@@ -601,7 +598,7 @@ fn contradictions(
                 )
                 .in_file(&a.file)
                 .with_label("every request it allows is denied on the same targets")
-                .with_secondary(Some(b.file.clone()), b.span, "denied by this rule")
+                .with_secondary(Some(b.file.to_string()), b.span, "denied by this rule")
                 .with_help("an explicit Deny always wins (docs/aws.md §1.4): narrow the forbid, or remove the permit"),
             );
         }

@@ -90,7 +90,7 @@ fn origin(label: String) -> Origin {
         file: "props.gov".into(),
         span: Span::default(),
         policy: "p".into(),
-        label,
+        label: label.into(),
     }
 }
 

@@ -309,18 +309,23 @@ pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
     c
 }
 
+/// A shared, immutable string: an origin's file, policy and label recur in every rule and
+/// statement made from one block, and statements are cloned and merged by the thousand, so
+/// they share one copy (a clone is a count, not an allocation).
+pub type Name = std::sync::Arc<str>;
+
 /// Where a statement came from (the source rule): for the manifest's `sources`, `--sids`
 /// and diagnostics.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
     /// The source file.
-    pub file: String,
+    pub file: Name,
     /// The source statement.
     pub span: Span,
     /// The policy (block) it is in.
-    pub policy: String,
+    pub policy: Name,
     /// Readable name of the source statement (`DenyModel`, `Forbid`, …).
-    pub label: String,
+    pub label: Name,
 }
 
 /// One IAM policy statement.

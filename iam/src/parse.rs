@@ -108,10 +108,10 @@ fn statement(n: usize, s: &Map<String, Value>, rcp: bool) -> Result<Statement, S
         resource,
         condition,
         origins: FlatSet::from([Origin {
-            file: ORIGIN_FILE.to_string(),
+            file: ORIGIN_FILE.into(),
             span: Span::default(),
-            policy: String::new(),
-            label,
+            policy: "".into(),
+            label: label.into(),
         }]),
         sid,
     })
@@ -224,10 +224,7 @@ mod tests {
             FlatSet::from(["arn:aws:iam::992382794994:role/TestRole".to_string()])
         );
         let o = s.origins.iter().next().unwrap();
-        assert_eq!(
-            (o.file.as_str(), o.label.as_str()),
-            (ORIGIN_FILE, "DenyAgentCore")
-        );
+        assert_eq!((&*o.file, &*o.label), (ORIGIN_FILE, "DenyAgentCore"));
     }
 
     #[test]
@@ -243,7 +240,7 @@ mod tests {
         assert!(sts[1].action.negated);
         assert_eq!(sts[1].action.values.len(), 2);
         assert_eq!(sts[1].resource, Scope::of(["a", "b"]));
-        assert_eq!(sts[1].origins.iter().next().unwrap().label, "Statement2");
+        assert_eq!(&*sts[1].origins.iter().next().unwrap().label, "Statement2");
         assert_eq!(sts[1].sid, None);
     }
 

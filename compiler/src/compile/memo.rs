@@ -146,7 +146,7 @@ impl Memo {
                 policy
                     .rules
                     .iter()
-                    .map(|r| (r.origin.file.as_str(), r.origin.span)),
+                    .map(|r| (&*r.origin.file, r.origin.span)),
             ),
         );
         {
@@ -258,7 +258,7 @@ impl<'a> Ranks<'a> {
             statements
                 .iter()
                 .flat_map(|s| s.origins.iter())
-                .map(|o| (o.file.as_str(), o.span)),
+                .map(|o| (&*o.file, o.span)),
         )
     }
 

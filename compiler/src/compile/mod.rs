@@ -313,7 +313,7 @@ fn compile_with(
                 .sources
                 .iter()
                 .map(|s| Source {
-                    file: g.file.clone(),
+                    file: g.file.as_str().into(),
                     span: *s,
                 })
                 .collect(),
@@ -352,7 +352,7 @@ fn compile_with(
                 .sources
                 .iter()
                 .map(|s| Source {
-                    file: c.file.clone(),
+                    file: c.file.as_str().into(),
                     span: *s,
                 })
                 .collect(),
@@ -478,7 +478,7 @@ fn documents_of(
             let used: BTreeSet<&str> = sts
                 .iter()
                 .flat_map(|s| s.origins.iter())
-                .map(|o| o.policy.as_str())
+                .map(|o| &*o.policy)
                 .collect();
             Document {
                 name: if i == 0 {

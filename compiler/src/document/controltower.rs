@@ -168,10 +168,10 @@ pub fn scp(c: &Control) -> crate::ir::Statement {
         resource: Scope::any(),
         condition,
         origins: crate::ir::FlatSet::from([crate::rules::Origin {
-            file: c.file.clone(),
+            file: c.file.as_str().into(),
             span: c.span,
-            policy: c.name.clone(),
-            label: CONTROL_ID.to_string(),
+            policy: c.name.as_str().into(),
+            label: CONTROL_ID.into(),
         }]),
         sid: None,
     }

@@ -52,7 +52,7 @@ impl DocKind {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
     /// The path key of the source file.
-    pub file: String,
+    pub file: crate::ir::Name,
     /// The span of the source statement in that file.
     pub span: Span,
 }

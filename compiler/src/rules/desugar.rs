@@ -35,7 +35,12 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
         if Index::is_std(path) {
             continue;
         }
-        let d = Desugar { index, path };
+        let d = Desugar {
+            index,
+            path,
+            file: Name::from(*path),
+            labels: Default::default(),
+        };
         for item in &file.items {
             match &item.kind {
                 ItemKind::Org(org) => d.org(org, &mut p.org),
@@ -68,6 +73,10 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
 struct Desugar<'a> {
     index: &'a Index,
     path: &'a str,
+    /// `path`, shared by every origin in the file.
+    file: Name,
+    /// The origins' labels, one copy of each.
+    labels: std::cell::RefCell<std::collections::HashSet<Name>>,
 }
 
 impl Desugar<'_> {
@@ -152,8 +161,9 @@ impl Desugar<'_> {
 
     fn policy(&self, pol: &ast::Policy, kind: PolicyKind) -> Policy {
         let mut rules = Vec::new();
+        let name = Name::from(pol.name.name.as_str());
         for s in &pol.stmts {
-            self.stmt(s, &pol.name.name, &mut rules);
+            self.stmt(s, &name, &mut rules);
         }
         if kind == PolicyKind::Rcp {
             // An RCP acts only on the services of `rcp::services` (stdlib/rcp.gov): a rule
@@ -181,16 +191,25 @@ impl Desugar<'_> {
         }
     }
 
-    fn origin(&self, span: Span, policy: &str, label: &str) -> Origin {
+    fn origin(&self, span: Span, policy: &Name, label: &str) -> Origin {
+        let mut labels = self.labels.borrow_mut();
+        let label = match labels.get(label) {
+            Some(l) => l.clone(),
+            None => {
+                let l = Name::from(label);
+                labels.insert(l.clone());
+                l
+            }
+        };
         Origin {
-            file: self.path.to_string(),
+            file: self.file.clone(),
             span,
-            policy: policy.to_string(),
-            label: label.to_string(),
+            policy: policy.clone(),
+            label,
         }
     }
 
-    fn stmt(&self, s: &ast::Stmt, policy: &str, out: &mut Vec<Rule>) {
+    fn stmt(&self, s: &ast::Stmt, policy: &Name, out: &mut Vec<Rule>) {
         let forbid = |action: ScopeSet, resource: ScopeSet, cond: Cond, label: &str| Rule {
             effect: Effect::Forbid,
             action,
@@ -503,7 +522,7 @@ impl Desugar<'_> {
         }
     }
 
-    fn allow(&self, a: &ast::Allow, span: Span, policy: &str) -> Rule {
+    fn allow(&self, a: &ast::Allow, span: Span, policy: &Name) -> Rule {
         let actions = match &a.what {
             ast::AllowWhat::Invoke(_) => self.std(INVOKE),
             ast::AllowWhat::Actions(vs) => self.lits_all(vs),
@@ -531,7 +550,7 @@ impl Desugar<'_> {
         }
     }
 
-    fn rule(&self, r: &ast::Rule, span: Span, policy: &str) -> Rule {
+    fn rule(&self, r: &ast::Rule, span: Span, policy: &Name) -> Rule {
         let mut action = ScopeSet::Any;
         let mut resource = ScopeSet::Any;
         let mut conds = Vec::new();
@@ -624,6 +643,8 @@ impl Desugar<'_> {
                 Some((file, c)) => Desugar {
                     index: self.index,
                     path: file,
+                    file: Name::from(file),
+                    labels: Default::default(),
                 }
                 .cond(c),
                 None => Cond::True,

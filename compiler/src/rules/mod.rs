@@ -228,7 +228,7 @@ pub struct Policy {
 }
 
 /// Where a rule came from; defined with the IAM statements, which keep it as provenance.
-pub use govc_iam::Origin;
+pub use govc_iam::{Name, Origin};
 
 /// One core rule: `effect (action, resource) when cond`. The principal of a written rule is
 /// already a condition on `aws:PrincipalArn` (SCPs have no `Principal`, aws.md §1.3).

@@ -267,7 +267,7 @@ fn policy_json(out: &Output, name: &str) -> Vec<String> {
             let own: Vec<&govc_compiler::ir::Statement> = d
                 .statements
                 .iter()
-                .filter(|s| s.origins.iter().any(|o| o.policy == name))
+                .filter(|s| s.origins.iter().any(|o| *o.policy == *name))
                 .collect();
             let own_len: usize = own.iter().map(|s| json::statement(s).len()).sum();
             let mut s = format!(
@@ -291,7 +291,7 @@ fn statement_json(out: &Output, file: &str, span: Span) -> Vec<String> {
         let mine: Vec<&govc_compiler::ir::Statement> = d
             .statements
             .iter()
-            .filter(|s| s.origins.iter().any(|o| o.file == file && o.span == span))
+            .filter(|s| s.origins.iter().any(|o| *o.file == *file && o.span == span))
             .collect();
         if !mine.is_empty() {
             let rendered: Vec<String> = mine.iter().map(|s| json::statement(s)).collect();
@@ -299,7 +299,7 @@ fn statement_json(out: &Output, file: &str, span: Span) -> Vec<String> {
                 rendered.iter().map(String::len).sum::<usize>() + rendered.len().saturating_sub(1);
             let merged = mine
                 .iter()
-                .filter(|s| s.origins.iter().any(|o| o.file != file || o.span != span))
+                .filter(|s| s.origins.iter().any(|o| *o.file != *file || o.span != span))
                 .count();
             let mut s = format!(
                 "Compiles to {} statement{} in `{}`: {} of the document's {}",
@@ -319,7 +319,7 @@ fn statement_json(out: &Output, file: &str, span: Span) -> Vec<String> {
                 d.kind,
                 DocKind::BedrockPolicy | DocKind::ControlTowerControl
             )
-            && d.sources.iter().any(|s| s.file == file && s.span == span)
+            && d.sources.iter().any(|s| *s.file == *file && s.span == span)
         {
             parts.push(format!(
                 "Part of `{}` {}: {}\n\n```json\n{}\n```",

@@ -51,7 +51,7 @@ pub fn hints(snap: &Snapshot, cache: &CompileCache, range: Range) -> Result<Vec<
                 let own: usize = docs
                     .iter()
                     .flat_map(|d| d.statements.iter())
-                    .filter(|s| s.origins.iter().any(|o| o.policy == p.name.name))
+                    .filter(|s| s.origins.iter().any(|o| *o.policy == *p.name.name))
                     .map(|s| govc_compiler::ir::json::statement(s).len())
                     .sum();
                 let sizes: Vec<String> = docs
