@@ -104,14 +104,15 @@ pub struct Cell {
 
 /// Every vector of truth values (one per predicate, in order) that some string takes, each once, with a
 /// witness string that realises it; in a deterministic order. `None` when the search would visit more than
-/// `budget` product states (so callers can fall back instead of hanging).
+/// `budget` product states, or hold more than [`MAX_WORDS`] words of them (so callers can fall
+/// back instead of hanging or exhausting memory).
 ///
 /// The order is breadth-first: cells with shorter witnesses first, the first cell being the empty
 /// string's; each witness is a shortest string of its product state. Completeness is subject to
 /// the case-folding assumption in the module docs. (Also `None` if the patterns' literals used up
 /// every candidate for the fresh character — ten ASCII marks and 6,400 private-use characters.)
 pub fn cells(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
-    let found = explore(preds, budget)?;
+    let found = explore(preds, budget, MAX_WORDS)?;
     // The NFAs decide as the evaluator does, except `StringEqualsIgnoreCase` on the two
     // characters whose lower case is not one context-free character (module docs): the
     // evaluator re-judges those, which keeps every cell sound.
@@ -589,6 +590,12 @@ impl Product {
     }
 }
 
+/// Words of product states one search may hold. The state budget counts states, but a state
+/// is as wide as the patterns' automata together: a level of 900 model patterns held 200,000
+/// states of about 850 words each, 4 GiB, before its proof gave up or finished
+/// (docs/benchmarks.md, "One level"). 2^24 words is 128 MiB.
+const MAX_WORDS: usize = 1 << 24;
+
 /// The product states met so far, end to end in one arena (so a state's id is its BFS rank),
 /// with a hash index of our own: a word-wise hash is far cheaper than SipHash over the bytes.
 #[derive(Default)]
@@ -636,6 +643,11 @@ impl Seen {
         false
     }
 
+    /// Whether `state` would take the arena past `words`.
+    fn full(&self, state: &[u64], words: usize) -> bool {
+        self.arena.len() + state.len() > words
+    }
+
     /// Adds a state not yet present.
     fn push(&mut self, state: &[u64]) {
         let previous = self.index.insert(Seen::hash(state), self.len());
@@ -647,7 +659,8 @@ impl Seen {
 }
 
 /// The cells as the NFAs decide them (the truth not yet re-checked by the evaluator).
-fn explore(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
+/// `None` past `budget` states or `words` words of them.
+fn explore(preds: &[StrPred], budget: usize, words: usize) -> Option<Vec<Cell>> {
     let product = Product::new(preds)?;
     if budget == 0 {
         return None;
@@ -680,7 +693,7 @@ fn explore(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
             if seen.contains(&next) {
                 continue;
             }
-            if seen.len() >= budget {
+            if seen.len() >= budget || seen.full(&next, words) {
                 return None;
             }
             seen.push(&next);
@@ -693,9 +706,9 @@ fn explore(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
 
 /// A string on which each predicate takes the given truth value: `Some(Some(s))`, or
 /// `Some(None)` when there is none; `None` when the search would visit more than `budget`
-/// product states. The search is the one [`cells`] makes, stopped at the first state with the
-/// wanted values and never continued from a state where a predicate that must hold can no
-/// longer match.
+/// product states (or hold more than [`MAX_WORDS`] words of them). The search is the one
+/// [`cells`] makes, stopped at the first state with the wanted values and never continued from
+/// a state where a predicate that must hold can no longer match.
 pub fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> {
     let preds: Vec<StrPred> = wanted.iter().map(|(p, _)| p.clone()).collect();
     let product = Product::new(&preds)?;
@@ -739,7 +752,7 @@ pub fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<Strin
                 if seen.contains(&next) {
                     continue;
                 }
-                if seen.len() >= budget {
+                if seen.len() >= budget || seen.full(&next, MAX_WORDS) {
                     return None;
                 }
                 seen.push(&next);
@@ -1006,6 +1019,21 @@ mod tests {
             Some(vec![true, true, false])
         );
         assert_eq!(cs.len(), 2);
+    }
+
+    /// The state budget alone does not bound memory: a state is as wide as all the patterns'
+    /// automata, so the search also stops at a number of words.
+    #[test]
+    fn wide_states_give_up_at_the_word_budget() {
+        let preds: Vec<StrPred> = (0..150)
+            .map(|i| glob(&format!("vendor{i}-*"), false))
+            .collect();
+        let width = Product::new(&preds).map(|p| p.start().len()).unwrap_or(0);
+        assert!(width > 50, "{width} words a state");
+        let all = explore(&preds, 200_000, MAX_WORDS).map(|c| c.len());
+        assert_eq!(all, Some(151));
+        // Room for the first state only (later ones hold only their live automata).
+        assert_eq!(explore(&preds, 200_000, width), None);
     }
 
     #[test]
@@ -1296,7 +1324,7 @@ mod tests {
                 prop_assert!(seen.insert(c.truth.clone()), "duplicate {:?}", c.truth);
             }
             // The NFAs themselves agree with the evaluator (not only the final re-check).
-            for c in explore(&preds, 200_000).unwrap_or_default() {
+            for c in explore(&preds, 200_000, MAX_WORDS).unwrap_or_default() {
                 let actual: Vec<bool> = preds.iter().map(|p| p.matches(&c.witness)).collect();
                 prop_assert_eq!(&actual, &c.truth, "model wrong on {:?}", c.witness);
             }
