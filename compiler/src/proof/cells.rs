@@ -72,6 +72,16 @@ pub enum StrPred {
 }
 
 impl StrPred {
+    /// The pattern or value it compares with.
+    pub fn text(&self) -> &str {
+        match self {
+            StrPred::Glob { pattern, .. }
+            | StrPred::ArnResource { pattern }
+            | StrPred::ArnCondition { pattern } => pattern,
+            StrPred::Equals { value, .. } => value,
+        }
+    }
+
     /// Whether `s` passes the test, decided by the evaluator's own functions.
     pub fn matches(&self, s: &str) -> bool {
         match self {

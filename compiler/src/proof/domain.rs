@@ -179,51 +179,99 @@ pub(crate) fn solve(
 /// Remembered answers of the string searches, per thread: `govc diff`, `verify` and
 /// `import --org` prove one account after another, and accounts share most of their patterns
 /// (the root's and their OUs'), so the same questions come back. Each search builds automata
-/// for its patterns, which is most of a proof's time. Bounded: emptied at `MEMO_ENTRIES`.
+/// for its patterns, which is most of a proof's time. Bounded: emptied at `MEMO_ENTRIES`
+/// answers or at `MEMO_BYTES` of questions and answers (an answer lists a truth value per
+/// pattern for each combination, so a few wide ones can outweigh thousands of small ones).
 const MEMO_ENTRIES: usize = 20_000;
+const MEMO_BYTES: usize = 64 << 20;
 
 type SatisfyKey = (Vec<(StrPred, bool)>, usize);
 type CellsKey = (Vec<StrPred>, usize);
 
-thread_local! {
-    static SATISFY: std::cell::RefCell<std::collections::HashMap<SatisfyKey, Option<Option<String>>>> =
-        Default::default();
-    static CELLS: std::cell::RefCell<std::collections::HashMap<CellsKey, Option<Vec<Cell>>>> =
-        Default::default();
+/// One thread's remembered answers of one search, and about how many bytes they hold.
+struct Memo<K, V> {
+    answers: std::collections::HashMap<K, V>,
+    bytes: usize,
 }
 
-/// `compute(key)`, or its remembered answer from `memo`.
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo {
+            answers: std::collections::HashMap::new(),
+            bytes: 0,
+        }
+    }
+}
+
+thread_local! {
+    static SATISFY: std::cell::RefCell<Memo<SatisfyKey, Option<Option<String>>>> =
+        Default::default();
+    static CELLS: std::cell::RefCell<Memo<CellsKey, Option<Vec<Cell>>>> = Default::default();
+}
+
+/// About how many bytes a predicate holds.
+fn pred_bytes(p: &StrPred) -> usize {
+    std::mem::size_of::<StrPred>() + p.text().len()
+}
+
+/// `compute(key)`, or its remembered answer from `memo`; `bytes` estimates what a question and
+/// its answer hold.
 fn remembered<K: std::hash::Hash + Eq + Clone, V: Clone>(
-    memo: &'static std::thread::LocalKey<std::cell::RefCell<std::collections::HashMap<K, V>>>,
+    memo: &'static std::thread::LocalKey<std::cell::RefCell<Memo<K, V>>>,
     key: K,
+    bytes: impl FnOnce(&K, &V) -> usize,
     compute: impl FnOnce(&K) -> V,
 ) -> V {
-    if let Some(v) = memo.with(|m| m.borrow().get(&key).cloned()) {
+    if let Some(v) = memo.with(|m| m.borrow().answers.get(&key).cloned()) {
         return v;
     }
     let v = compute(&key);
+    let size = bytes(&key, &v);
     memo.with(|m| {
         let mut m = m.borrow_mut();
-        if m.len() >= MEMO_ENTRIES {
-            m.clear();
+        if m.answers.len() >= MEMO_ENTRIES || m.bytes + size > MEMO_BYTES {
+            m.answers.clear();
+            m.bytes = 0;
         }
-        m.insert(key, v.clone());
+        if size <= MEMO_BYTES {
+            m.answers.insert(key, v.clone());
+            m.bytes += size;
+        }
     });
     v
 }
 
 /// [`super::cells::satisfy`], remembered.
 fn satisfy(wanted: &[(StrPred, bool)], budget: usize) -> Option<Option<String>> {
-    remembered(&SATISFY, (wanted.to_vec(), budget), |(w, b)| {
-        super::cells::satisfy(w, *b)
-    })
+    remembered(
+        &SATISFY,
+        (wanted.to_vec(), budget),
+        |(w, _), found| {
+            w.iter().map(|(p, _)| pred_bytes(p)).sum::<usize>()
+                + found
+                    .as_ref()
+                    .and_then(Option::as_ref)
+                    .map_or(0, String::len)
+        },
+        |(w, b)| super::cells::satisfy(w, *b),
+    )
 }
 
 /// [`super::cells::cells`], remembered.
 fn cells(preds: &[StrPred], budget: usize) -> Option<Vec<Cell>> {
-    remembered(&CELLS, (preds.to_vec(), budget), |(p, b)| {
-        super::cells::cells(p, *b)
-    })
+    remembered(
+        &CELLS,
+        (preds.to_vec(), budget),
+        |(p, _), found| {
+            p.iter().map(pred_bytes).sum::<usize>()
+                + found.as_ref().map_or(0, |cs| {
+                    cs.iter()
+                        .map(|c| std::mem::size_of::<Cell>() + c.truth.len() + c.witness.len())
+                        .sum()
+                })
+        },
+        |(p, b)| super::cells::cells(p, *b),
+    )
 }
 
 /// A value of the action or resource dimension that a reader recognises, when one satisfies
@@ -704,5 +752,46 @@ pub(crate) fn vectors(cat: &Catalog, dim: &Dim, atoms: &[Atom]) -> Option<Vec<Ve
             (out.len() <= MAX_VECTORS).then(|| out.into_iter().collect())
         }
         Dim::Free(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        static TEST_MEMO: std::cell::RefCell<Memo<u32, u32>> = Default::default();
+    }
+
+    /// The remembered answers stay within `MEMO_BYTES`, however few they are: each third of it
+    /// here, so at most three are kept, and one larger than the whole is not kept at all.
+    #[test]
+    fn remembered_answers_stay_within_their_bytes() {
+        let third = MEMO_BYTES / 3;
+        let mut computed = 0;
+        for k in 0..10u32 {
+            let v = remembered(
+                &TEST_MEMO,
+                k % 5,
+                |_, _| third,
+                |k| {
+                    computed += 1;
+                    k * 2
+                },
+            );
+            assert_eq!(v, (k % 5) * 2);
+            TEST_MEMO.with(|m| {
+                let m = m.borrow();
+                assert!(m.bytes <= MEMO_BYTES && m.answers.len() <= 3, "{}", m.bytes);
+            });
+        }
+        // Five keys in turn through three slots: each asked again after it was dropped.
+        assert_eq!(computed, 10);
+        // Asked twice in a row: the second is remembered.
+        remembered(&TEST_MEMO, 7, |_, _| third, |_| 1);
+        assert_eq!(remembered(&TEST_MEMO, 7, |_, _| third, |_| 2), 1);
+        // Larger than the whole: computed each time.
+        remembered(&TEST_MEMO, 8, |_, _| MEMO_BYTES + 1, |_| 1);
+        assert_eq!(remembered(&TEST_MEMO, 8, |_, _| MEMO_BYTES + 1, |_| 2), 2);
     }
 }
