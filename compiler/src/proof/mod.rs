@@ -238,6 +238,8 @@ fn prove(
         (Care::ButResource, MAX_NODES / 4),
         (Care::All, MAX_NODES),
     ] {
+        // The previous attempt's tables go first: two large ones need not be held at once.
+        drop(built.take());
         built = attempt(care, limit);
         if !built.as_ref().is_some_and(|(sym, _)| sym.bdd.overflow) {
             break;
