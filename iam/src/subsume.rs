@@ -216,10 +216,11 @@ pub fn values_imply(
 /// thousands of `deny … unless principal in [one ARN]` are all on `aws:PrincipalArn`, and an
 /// `ArnNotLike` entry is implied only by one holding all its values, so only the statements
 /// whose least value `b` holds can cover `b`. Without it that level was quadratic (8,000
-/// such blocks: 2.5 s of `govc check`).
+/// such blocks: 2.5 s of `govc check`). The pins are asked only when a key has more than
+/// [`FEW`] statements, so the usual small lists cost what they did.
 pub struct CoverIndex<'a> {
     /// By resource (`None`: the statements with `*` or a `NotResource`), then by pin.
-    map: std::collections::HashMap<(Option<&'a str>, Pin<'a>), Vec<usize>>,
+    map: rustc_hash::FxHashMap<(Option<&'a str>, Pin<'a>), Vec<usize>>,
     len: usize,
 }
 
@@ -241,6 +242,21 @@ enum Pin<'a> {
     Value(&'a str, Operator, &'a str),
 }
 
+/// A key's statements are looked up by value only when there are more than this many: below
+/// it, all of them are cheaper to try than the lookups. (One in the tests, so that the
+/// property test below reaches the lookups by value.)
+#[cfg(not(test))]
+const FEW: usize = 32;
+#[cfg(test)]
+const FEW: usize = 1;
+
+/// A positive operator's values are filed one by one only up to this many (such lists at one
+/// target usually merge into one statement); a longer list is filed as loose.
+#[cfg(not(test))]
+const PINNED_VALUES: usize = 4;
+#[cfg(test)]
+const PINNED_VALUES: usize = 2;
+
 /// The least condition key of a statement, `None` without one.
 fn first_key(c: &Condition) -> Option<&str> {
     c.values()
@@ -249,93 +265,50 @@ fn first_key(c: &Condition) -> Option<&str> {
         .min()
 }
 
-/// The pins a statement is filed under, given its least condition key.
-fn pins<'a>(c: &'a Condition, key: Option<&'a str>) -> Vec<Pin<'a>> {
-    let Some(key) = key else {
-        return vec![Pin::Bare];
-    };
-    let entry = c
-        .iter()
-        .find_map(|(&operator, keys)| keys.get(key).map(|values| (operator, values)));
-    let pinned = entry.filter(|(operator, values)| {
-        !matches!(operator.op, Op::StringLike | Op::StringNotLike) && !values.is_empty()
-    });
-    let mut out = vec![Pin::Key(key)];
-    match pinned {
-        None => out.push(Pin::Loose(key)),
-        Some((operator, values)) if operator.op.is_negated() => {
-            out.extend(
-                values
-                    .iter()
-                    .next()
-                    .map(|v| Pin::Value(key, operator, v.as_str())),
-            );
-        }
-        Some((operator, values)) => {
-            out.extend(values.iter().map(|v| Pin::Value(key, operator, v.as_str())));
-        }
-    }
-    out
-}
-
-/// The pins to look up for the statements that may cover one with condition `c`.
-fn lookups(c: &Condition) -> Vec<Pin<'_>> {
-    let mut out = vec![Pin::Bare];
-    let mut keys: Vec<&str> = c
-        .values()
-        .flat_map(|k| k.keys())
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        let entries = || {
-            c.iter()
-                .filter_map(move |(&operator, keys)| keys.get(key).map(|v| (operator, v)))
-        };
-        // Where `c` requires the key absent, an entry is implied without comparing values;
-        // an empty positive list is inside every list.
-        if requires_absent(c, key)
-            || entries().any(|(operator, values)| !operator.op.is_negated() && values.is_empty())
-        {
-            out.push(Pin::Key(key));
-            continue;
-        }
-        out.push(Pin::Loose(key));
-        for (operator, values) in entries() {
-            if operator.op.is_negated() {
-                out.extend(values.iter().map(|v| Pin::Value(key, operator, v.as_str())));
-            } else {
-                out.extend(
-                    values
-                        .iter()
-                        .next()
-                        .map(|v| Pin::Value(key, operator, v.as_str())),
-                );
-            }
-        }
-    }
-    out
-}
-
 impl<'a> CoverIndex<'a> {
     /// The index of a list of statements.
     pub fn new(statements: impl IntoIterator<Item = &'a Statement>) -> CoverIndex<'a> {
-        let mut map: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
+        let mut map: rustc_hash::FxHashMap<_, Vec<usize>> = Default::default();
         let mut len = 0;
         for (j, a) in statements.into_iter().enumerate() {
             len = j + 1;
-            let pins = pins(&a.condition, first_key(&a.condition));
-            let resources: Vec<Option<&str>> =
-                if a.resource.negated || a.resource.values.contains("*") {
-                    vec![None]
+            let broad = a.resource.negated || a.resource.values.contains("*");
+            let mut file = |pin: Pin<'a>| {
+                if broad {
+                    map.entry((None, pin)).or_default().push(j);
                 } else {
-                    a.resource.values.iter().map(|v| Some(v.as_str())).collect()
-                };
-            for r in resources {
-                for &pin in &pins {
-                    map.entry((r, pin)).or_default().push(j);
+                    for v in &a.resource.values {
+                        map.entry((Some(v.as_str()), pin)).or_default().push(j);
+                    }
                 }
+            };
+            let Some(key) = first_key(&a.condition) else {
+                file(Pin::Bare);
+                continue;
+            };
+            file(Pin::Key(key));
+            let entry = a
+                .condition
+                .iter()
+                .find_map(|(&operator, keys)| keys.get(key).map(|values| (operator, values)));
+            match entry {
+                Some((operator, values))
+                    if !values.is_empty()
+                        && !matches!(operator.op, Op::StringLike | Op::StringNotLike) =>
+                {
+                    if operator.op.is_negated() {
+                        if let Some(v) = values.iter().next() {
+                            file(Pin::Value(key, operator, v));
+                        }
+                    } else if values.len() <= PINNED_VALUES {
+                        for v in values.iter() {
+                            file(Pin::Value(key, operator, v));
+                        }
+                    } else {
+                        file(Pin::Loose(key));
+                    }
+                }
+                _ => file(Pin::Loose(key)),
             }
         }
         CoverIndex { map, len }
@@ -343,20 +316,63 @@ impl<'a> CoverIndex<'a> {
 
     /// The positions of the statements that may cover `b`, ascending.
     pub fn candidates(&self, b: &Statement) -> Vec<usize> {
-        match b.resource.values.iter().next() {
-            Some(v) if !b.resource.negated && !never_matches(b) => {
-                let mut c: Vec<usize> = Vec::new();
-                for pin in lookups(&b.condition) {
-                    for r in [Some(v.as_str()), None] {
-                        c.extend(self.map.get(&(r, pin)).into_iter().flatten());
-                    }
-                }
-                c.sort_unstable();
-                c.dedup();
-                c
-            }
-            _ => (0..self.len).collect(),
+        let Some(v) = b.resource.values.iter().next() else {
+            return (0..self.len).collect();
+        };
+        if b.resource.negated || never_matches(b) {
+            return (0..self.len).collect();
         }
+        let resources = [Some(v.as_str()), None];
+        let mut c: Vec<usize> = Vec::new();
+        let take = |pin: Pin<'_>, c: &mut Vec<usize>| {
+            for r in resources {
+                c.extend(self.map.get(&(r, pin)).into_iter().flatten());
+            }
+        };
+        take(Pin::Bare, &mut c);
+        let mut keys: Vec<&str> = b
+            .condition
+            .values()
+            .flat_map(|k| k.keys())
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let entries = || {
+                b.condition
+                    .iter()
+                    .filter_map(move |(&operator, keys)| keys.get(key).map(|v| (operator, v)))
+            };
+            let all: usize = resources
+                .iter()
+                .filter_map(|&r| self.map.get(&(r, Pin::Key(key))))
+                .map(Vec::len)
+                .sum();
+            // Where `b` requires the key absent, an entry is implied without comparing
+            // values; an empty positive list is inside every list.
+            if all <= FEW
+                || requires_absent(&b.condition, key)
+                || entries()
+                    .any(|(operator, values)| !operator.op.is_negated() && values.is_empty())
+            {
+                take(Pin::Key(key), &mut c);
+                continue;
+            }
+            take(Pin::Loose(key), &mut c);
+            for (operator, values) in entries() {
+                if operator.op.is_negated() {
+                    for v in values.iter() {
+                        take(Pin::Value(key, operator, v), &mut c);
+                    }
+                } else if let Some(v) = values.iter().next() {
+                    take(Pin::Value(key, operator, v), &mut c);
+                }
+            }
+        }
+        c.sort_unstable();
+        c.dedup();
+        c
     }
 }
 
