@@ -432,7 +432,8 @@ fn an_ipv4_block_does_not_hold_an_ipv6_source() {
 /// hold for no request: a list with such a Deny was proven alike the list without it. The same
 /// at the low end, and for dates as epoch seconds. And the block `10.1.2.3/ 8` (a prefix with
 /// white space) is the one address to the evaluator, but its candidates were the ends of
-/// `10.0.0.0/8`.
+/// `10.0.0.0/8`. And `Bool "yes"` on a key the catalog does not type holds for the text `yes`,
+/// but only `true` and `false` were tried.
 #[test]
 fn the_proof_tries_a_value_where_each_test_holds() {
     use govc_compiler::proof::{prove_statements, Verdict};
@@ -457,6 +458,7 @@ fn the_proof_tries_a_value_where_each_test_holds() {
             "200000000000000000000",
         ),
         ("IpAddress", "aws:SourceIp", "10.1.2.3/ 8", "10.1.2.3"),
+        ("Bool", "k1", "yes", "yes"),
         (
             "NumericGreaterThan",
             "aws:MultiFactorAuthAge",

@@ -509,6 +509,11 @@ fn element_cells(
             Op::Bool => {
                 candidates.insert("true".into());
                 candidates.insert("false".into());
+                // A key the catalog does not type may hold any text, and `Bool "yes"` holds
+                // for the text `yes`; a typed key's values are `true` or `false` only.
+                if !typed {
+                    candidates.insert(t.value.clone());
+                }
             }
             _ => {
                 candidates.insert(t.value.clone());
