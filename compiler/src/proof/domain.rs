@@ -491,6 +491,15 @@ fn element_cells(
         }
         return Ok(found.into_iter().map(|c| (c.truth, c.witness)).collect());
     }
+    // Numbers and dates on one key are compared on one line (a date as epoch seconds), and the
+    // candidates below are numbers, which parse as both. A date such as `2024-06-01` parses
+    // as a date and not as a number, so where the key's values may be such text (any key
+    // but a number-typed one), it meets combinations no candidate does: do not claim anything.
+    let numeric = tests.iter().any(|t| is_numeric(t.op));
+    let dated = tests.iter().any(|t| is_date(t.op));
+    if numeric && dated && typed_key(cat, key) != Some(KeyType::Numeric) {
+        return Err("a condition key is compared both as a number and as a date".to_string());
+    }
     // Numbers, dates, addresses, booleans: each test is an interval (or a point), so the values
     // at and between its ends meet every combination. A request's value of a typed key is of
     // its type (docs/semantics.md, "Requests"); a key the catalog does not type may also hold
