@@ -501,8 +501,9 @@ fn the_proof_tries_a_value_where_each_test_holds() {
 
 /// A key compared both as a number and as a date: `2024-06-01` is a date and not a number, so
 /// `NumericGreaterThan -1e30` fails on it where `DateGreaterThan 0` holds. The values the proof
-/// tried were all numbers, which parse as both, so the two lists below, which differ only on
-/// such text, were proven alike. The proof now does not claim anything there.
+/// tried were all plain decimals, which parse as both, so the two lists below, which differ
+/// only on such text, were proven alike. The proof now does not claim anything there, on a
+/// number-typed key either (`1e5` is a number and not a date).
 #[test]
 fn a_key_compared_as_a_number_and_as_a_date_is_not_claimed() {
     use govc_compiler::proof::{prove_statements, Verdict};
@@ -529,6 +530,33 @@ fn a_key_compared_as_a_number_and_as_a_date_is_not_claimed() {
     assert!(
         !matches!(verdict, Verdict::Proven),
         "the lists differ on 2024-06-01: {verdict:?}"
+    );
+    // A number-typed key: `1e5` passes `NumericGreaterThan 5` and fails `DateGreaterThan 0`.
+    let typed = |extra: &str| {
+        govc_iam::parse::parse_policy(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "*", "Resource": "*"}},
+                {{"Effect": "Deny", "Action": "*", "Resource": "*",
+                  "Condition": {{"DateGreaterThan": {{"aws:MultiFactorAuthAge": "0"}}}}}}{extra}]}}"#
+        ))
+        .unwrap()
+    };
+    let a = typed("");
+    let b = typed(
+        r#", {"Effect": "Deny", "Action": "*", "Resource": "*",
+              "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "5"}}}"#,
+    );
+    let mut r = Request::new("iam:GetUser", "arn:aws:iam::1:user/u");
+    r.context.insert(
+        "aws:multifactorauthage".into(),
+        ContextValue::One("1e5".into()),
+    );
+    assert_eq!(decide(&a, &r), Decision::Allow);
+    assert_eq!(decide(&b, &r), Decision::ExplicitDeny);
+    let verdict = prove_statements(&govc_compiler::catalog::embedded(), &a, &b);
+    assert!(
+        !matches!(verdict, Verdict::Proven),
+        "the lists differ on 1e5: {verdict:?}"
     );
 }
 

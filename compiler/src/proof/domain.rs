@@ -492,12 +492,12 @@ fn element_cells(
         return Ok(found.into_iter().map(|c| (c.truth, c.witness)).collect());
     }
     // Numbers and dates on one key are compared on one line (a date as epoch seconds), and the
-    // candidates below are numbers, which parse as both. A date such as `2024-06-01` parses
-    // as a date and not as a number, so where the key's values may be such text (any key
-    // but a number-typed one), it meets combinations no candidate does: do not claim anything.
+    // candidates below are plain decimals, which parse as both. But `2024-06-01` is a date and
+    // not a number, and `1e5` a number and not a date, so such values meet combinations no
+    // candidate does, whatever the key's type: do not claim anything.
     let numeric = tests.iter().any(|t| is_numeric(t.op));
     let dated = tests.iter().any(|t| is_date(t.op));
-    if numeric && dated && typed_key(cat, key) != Some(KeyType::Numeric) {
+    if numeric && dated {
         return Err("a condition key is compared both as a number and as a date".to_string());
     }
     // Numbers, dates, addresses, booleans: each test is an interval (or a point), so the values
