@@ -426,6 +426,28 @@ fn an_ipv4_block_does_not_hold_an_ipv6_source() {
     }
 }
 
+/// `Allow *` on everything, then a `Deny *` on everything under each condition (JSON text of
+/// the `Condition` object).
+fn allow_all_but(conditions: &[&str]) -> Vec<Statement> {
+    let mut statements = vec![r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#.to_string()];
+    statements.extend(conditions.iter().map(|c| {
+        format!(r#"{{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {c}}}"#)
+    }));
+    govc_iam::parse::parse_policy(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        statements.join(", ")
+    ))
+    .unwrap()
+}
+
+/// A request for `iam:GetUser` with one context value.
+fn request_with(key: &str, value: &str) -> Request {
+    let mut r = Request::new("iam:GetUser", "arn:aws:iam::1:user/u");
+    r.context
+        .insert(key.to_ascii_lowercase(), ContextValue::One(value.into()));
+    r
+}
+
 /// The values the proof tries for a key must meet every test where the evaluator says it
 /// holds. A number past 2^53 has no neighbour one above it (`n + 1.0 == n`), so the values
 /// tried for `NumericGreaterThan 1e20` were all at most 1e20 and the comparison was taken to
@@ -466,16 +488,8 @@ fn the_proof_tries_a_value_where_each_test_holds() {
             "x",
         ),
     ] {
-        let allow = r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#;
-        let a = govc_iam::parse::parse_policy(&format!(
-            r#"{{"Version": "2012-10-17", "Statement": [{allow}]}}"#
-        ))
-        .unwrap();
-        let b = govc_iam::parse::parse_policy(&format!(
-            r#"{{"Version": "2012-10-17", "Statement": [{allow}, {{"Effect": "Deny", "Action": "*",
-                "Resource": "*", "Condition": {{"{op}": {{"{key}": "{bound}"}}}}}}]}}"#
-        ))
-        .unwrap();
+        let a = allow_all_but(&[]);
+        let b = allow_all_but(&[&format!(r#"{{"{op}": {{"{key}": "{bound}"}}}}"#)]);
         let verdict = prove_statements(&govc_compiler::catalog::embedded(), &a, &b);
         if value == "x" {
             // No finite number is above the largest one, so no request tells the lists apart;
@@ -486,9 +500,7 @@ fn the_proof_tries_a_value_where_each_test_holds() {
             );
             continue;
         }
-        let mut r = Request::new("iam:GetUser", "arn:aws:iam::1:user/u");
-        r.context
-            .insert(key.to_ascii_lowercase(), ContextValue::One(value.into()));
+        let r = request_with(key, value);
         assert_eq!(decide(&b, &r), Decision::ExplicitDeny, "{op} {bound}");
         match verdict {
             Verdict::Differs { request, .. } => {
@@ -507,57 +519,35 @@ fn the_proof_tries_a_value_where_each_test_holds() {
 #[test]
 fn a_key_compared_as_a_number_and_as_a_date_is_not_claimed() {
     use govc_compiler::proof::{prove_statements, Verdict};
-    let list = |extra: &str| {
-        govc_iam::parse::parse_policy(&format!(
-            r#"{{"Version": "2012-10-17", "Statement": [
-                {{"Effect": "Allow", "Action": "*", "Resource": "*"}},
-                {{"Effect": "Deny", "Action": "*", "Resource": "*",
-                  "Condition": {{"NumericGreaterThan": {{"k1": "-1e30"}}}}}}{extra}]}}"#
-        ))
-        .unwrap()
-    };
-    let a = list("");
-    let b = list(
-        r#", {"Effect": "Deny", "Action": "*", "Resource": "*",
-              "Condition": {"DateGreaterThan": {"k1": "0"}}}"#,
-    );
-    let mut r = Request::new("iam:GetUser", "arn:aws:iam::1:user/u");
-    r.context
-        .insert("k1".into(), ContextValue::One("2024-06-01".into()));
-    assert_eq!(decide(&a, &r), Decision::Allow);
-    assert_eq!(decide(&b, &r), Decision::ExplicitDeny);
-    let verdict = prove_statements(&govc_compiler::catalog::embedded(), &a, &b);
-    assert!(
-        !matches!(verdict, Verdict::Proven),
-        "the lists differ on 2024-06-01: {verdict:?}"
-    );
-    // A number-typed key: `1e5` passes `NumericGreaterThan 5` and fails `DateGreaterThan 0`.
-    let typed = |extra: &str| {
-        govc_iam::parse::parse_policy(&format!(
-            r#"{{"Version": "2012-10-17", "Statement": [
-                {{"Effect": "Allow", "Action": "*", "Resource": "*"}},
-                {{"Effect": "Deny", "Action": "*", "Resource": "*",
-                  "Condition": {{"DateGreaterThan": {{"aws:MultiFactorAuthAge": "0"}}}}}}{extra}]}}"#
-        ))
-        .unwrap()
-    };
-    let a = typed("");
-    let b = typed(
-        r#", {"Effect": "Deny", "Action": "*", "Resource": "*",
-              "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "5"}}}"#,
-    );
-    let mut r = Request::new("iam:GetUser", "arn:aws:iam::1:user/u");
-    r.context.insert(
-        "aws:multifactorauthage".into(),
-        ContextValue::One("1e5".into()),
-    );
-    assert_eq!(decide(&a, &r), Decision::Allow);
-    assert_eq!(decide(&b, &r), Decision::ExplicitDeny);
-    let verdict = prove_statements(&govc_compiler::catalog::embedded(), &a, &b);
-    assert!(
-        !matches!(verdict, Verdict::Proven),
-        "the lists differ on 1e5: {verdict:?}"
-    );
+    // Each pair: the first list's condition, the second's extra one, and a value on which they
+    // differ. An untyped key: `2024-06-01` fails `NumericGreaterThan -1e30` and passes
+    // `DateGreaterThan 0`. A number-typed key: `1e5` passes `NumericGreaterThan 5` and fails
+    // `DateGreaterThan 0`.
+    for (key, first, second, value) in [
+        (
+            "k1",
+            r#"{"NumericGreaterThan": {"k1": "-1e30"}}"#,
+            r#"{"DateGreaterThan": {"k1": "0"}}"#,
+            "2024-06-01",
+        ),
+        (
+            "aws:MultiFactorAuthAge",
+            r#"{"DateGreaterThan": {"aws:MultiFactorAuthAge": "0"}}"#,
+            r#"{"NumericGreaterThan": {"aws:MultiFactorAuthAge": "5"}}"#,
+            "1e5",
+        ),
+    ] {
+        let a = allow_all_but(&[first]);
+        let b = allow_all_but(&[first, second]);
+        let r = request_with(key, value);
+        assert_eq!(decide(&a, &r), Decision::Allow);
+        assert_eq!(decide(&b, &r), Decision::ExplicitDeny);
+        let verdict = prove_statements(&govc_compiler::catalog::embedded(), &a, &b);
+        assert!(
+            !matches!(verdict, Verdict::Proven),
+            "the lists differ on {value}: {verdict:?}"
+        );
+    }
 }
 
 /// The soundness property above means little unless the proof concludes: on random lists it

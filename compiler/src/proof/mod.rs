@@ -354,8 +354,7 @@ impl<'c> Symbolic<'c> {
 
     /// `n` restricted to the combinations of [`Symbolic::cares`], one dimension after the other.
     fn restricted(&mut self, mut n: Node) -> Node {
-        for i in 0..self.cares.len() {
-            let care = self.cares.get(i).copied().unwrap_or(TRUE);
+        for &care in &self.cares {
             n = self.bdd.restrict(n, care);
         }
         n

@@ -37,7 +37,6 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
         }
         let d = Desugar {
             index,
-            path,
             file: Name::from(*path),
             labels: Default::default(),
         };
@@ -72,8 +71,7 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
 
 struct Desugar<'a> {
     index: &'a Index,
-    path: &'a str,
-    /// `path`, shared by every origin in the file.
+    /// The file's path, shared by every origin in it.
     file: Name,
     /// The origins' labels, one copy of each.
     labels: std::cell::RefCell<std::collections::HashSet<Name>>,
@@ -93,14 +91,14 @@ impl Desugar<'_> {
 
     fn lits(&self, v: &Value) -> Vec<String> {
         let mut out = Vec::new();
-        self.index.literals(self.path, v, &mut out);
+        self.index.literals(&self.file, v, &mut out);
         out
     }
 
     fn lits_all(&self, vs: &[Value]) -> Vec<String> {
         let mut out = Vec::new();
         for v in vs {
-            self.index.literals(self.path, v, &mut out);
+            self.index.literals(&self.file, v, &mut out);
         }
         out
     }
@@ -113,7 +111,7 @@ impl Desugar<'_> {
                     kind: TargetKind::Root,
                     id: id.value.clone(),
                     parent: None,
-                    file: self.path.to_string(),
+                    file: self.file.to_string(),
                     span: *keyword,
                 }),
                 OrgEntryKind::Ou { name, id, parent }
@@ -128,7 +126,7 @@ impl Desugar<'_> {
                         kind,
                         id: id.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
                         parent: parent.as_ref().map(|p| p.name.clone()),
-                        file: self.path.to_string(),
+                        file: self.file.to_string(),
                         span: name.span,
                     });
                 }
@@ -185,7 +183,7 @@ impl Desugar<'_> {
         Policy {
             name: pol.name.name.clone(),
             kind,
-            file: self.path.to_string(),
+            file: self.file.to_string(),
             span: pol.name.span,
             rules,
         }
@@ -639,10 +637,9 @@ impl Desugar<'_> {
             ast::Cond::Not(c, _) => Cond::negate(self.cond(c)),
             // A named condition, read in the scope of the file that declares it (the checker
             // bounds how deep names go, and refuses cycles).
-            ast::Cond::Ref(name) => match self.index.named_condition(self.path, &name.name) {
+            ast::Cond::Ref(name) => match self.index.named_condition(&self.file, &name.name) {
                 Some((file, c)) => Desugar {
                     index: self.index,
-                    path: file,
                     file: Name::from(file),
                     labels: Default::default(),
                 }
@@ -695,7 +692,7 @@ impl Desugar<'_> {
     fn guardrail(&self, g: &ast::Guardrail) -> Guardrail {
         let mut out = Guardrail {
             name: g.name.name.clone(),
-            file: self.path.to_string(),
+            file: self.file.to_string(),
             span: g.name.span,
             regions: Vec::new(),
             input_tags: None,
@@ -771,7 +768,7 @@ impl Desugar<'_> {
         TestBlock {
             name: t.name.value.clone(),
             account: t.target.name.clone(),
-            file: self.path.to_string(),
+            file: self.file.to_string(),
             span: t.name.span,
             expects,
         }
@@ -780,7 +777,7 @@ impl Desugar<'_> {
     fn control(&self, c: &ast::Control) -> Control {
         let mut out = Control {
             name: c.name.name.clone(),
-            file: self.path.to_string(),
+            file: self.file.to_string(),
             span: c.name.span,
             targets: c.targets.iter().map(|t| t.name.clone()).collect(),
             regions: Vec::new(),
