@@ -750,10 +750,13 @@ fn load(paths: &[String]) -> Result<(Database, db::Workspace), ExitCode> {
     Ok((database, ws))
 }
 
-/// A program loaded, checked and compiled; errors already reported.
+/// A program loaded, checked and compiled; errors already reported. The database is gone
+/// (`db::Detached`): what the commands read afterwards is here.
 struct Compiled {
-    database: Database,
-    ws: db::Workspace,
+    sources: db::Sources,
+    program: std::sync::Arc<govc_compiler::rules::Program>,
+    /// The program's meaning, when `compiled` was asked for it.
+    meaning: Option<std::sync::Arc<govc_compiler::semantics::Meaning>>,
     output: compile::Output,
     /// The checker's and the back end's warnings (there are no errors).
     diags: Vec<Diagnostic>,
@@ -761,19 +764,12 @@ struct Compiled {
 
 impl Compiled {
     fn text(&self, path: &str) -> Option<&str> {
-        self.ws
-            .files(&self.database)
-            .get(path)
-            .map(|f| f.text(&self.database).as_str())
+        self.sources.text(path)
     }
 
     /// 1-based line and column of a span.
     fn line_col(&self, file: &str, span: govc_compiler::syntax::Span) -> (usize, usize) {
-        match self.ws.files(&self.database).get(file) {
-            Some(f) => db::line_index(&self.database, *f)
-                .line_col(f.text(&self.database), span.start as usize),
-            None => (1, 1),
-        }
+        self.sources.line_col(file, span.start as usize)
     }
 
     /// `file:line:col` of a span.
@@ -783,27 +779,30 @@ impl Compiled {
     }
 
     fn program(&self) -> &govc_compiler::rules::Program {
-        db::program_rules(&self.database, self.ws)
+        &self.program
     }
 }
 
+/// Loads, checks and compiles the program; `meaning` also builds its meaning (for `verify`).
 fn compiled(
     paths: &[String],
     opts: &compile::Options,
     report: &Report,
+    meaning: bool,
 ) -> Result<Compiled, ExitCode> {
     let (database, ws) = load(paths)?;
-    match db::compile_workspace(&database, ws, opts) {
-        Ok((output, diags)) => Ok(Compiled {
-            database,
-            ws,
+    let checked = db::Detached::new(database, ws, meaning);
+    match (checked.compile(opts), checked.program) {
+        (Ok((output, diags)), Some(program)) => Ok(Compiled {
+            sources: checked.sources,
+            program,
+            meaning: checked.meaning,
             output,
             diags,
         }),
-        Err(diags) => {
-            let sources = ws.files(&database);
-            let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-            report.print(&diags, &text_of);
+        // A program compiles only once checked without errors, so it has core rules.
+        (Ok((_, diags)) | Err(diags), _) => {
+            report.print(&diags, &|p| checked.sources.text(p));
             Err(ExitCode::from(1))
         }
     }

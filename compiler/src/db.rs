@@ -277,12 +277,27 @@ pub fn compile_workspace(
     ws: Workspace,
     opts: &crate::compile::Options,
 ) -> Result<(crate::compile::Output, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut diags = program_diagnostics(db, ws).to_vec();
+    let diags = program_diagnostics(db, ws).to_vec();
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
+    compile_checked(diags, program_rules(db, ws), opts, db.memo())
+}
+
+/// The back end on a program the checker accepted with `diags` (its warnings): the output and
+/// every warning, or every diagnostic when the back end found an error.
+fn compile_checked(
+    mut diags: Vec<Diagnostic>,
+    program: &crate::rules::Program,
+    opts: &crate::compile::Options,
+    memo: Option<&crate::compile::Memo>,
+) -> Result<(crate::compile::Output, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut back_end = crate::diagnostics::Capped::default();
-    match run_back_end(db, program_rules(db, ws), opts) {
+    let out = match memo {
+        Some(memo) => crate::compile::compile_reusing(program, opts, memo),
+        None => crate::compile::compile(program, opts),
+    };
+    match out {
         Ok(output) => {
             back_end.extend(output.warnings.iter().cloned());
             diags.extend(back_end.finish());
@@ -292,6 +307,124 @@ pub fn compile_workspace(
             back_end.extend(errors);
             diags.extend(back_end.finish());
             Err(diags)
+        }
+    }
+}
+
+/// The checker's diagnostics `diags` followed, when none is an error, by the back end's: the
+/// lints (W04xx) and the quota and expressibility errors (E04xx).
+fn with_back_end(
+    mut diags: Vec<Diagnostic>,
+    program: &dyn Fn() -> Arc<crate::rules::Program>,
+    memo: Option<&crate::compile::Memo>,
+) -> Vec<Diagnostic> {
+    if !diags.iter().any(Diagnostic::is_error) {
+        let mut back_end = crate::diagnostics::Capped::default();
+        let program = program();
+        let opts = crate::compile::Options::default();
+        // Only the diagnostics are needed here: with a memo, its cheaper path.
+        back_end.extend(match memo {
+            Some(memo) => crate::compile::diagnostics_reusing(&program, &opts, memo),
+            None => crate::compile::diagnostics(&program, &opts),
+        });
+        diags.extend(back_end.finish());
+    }
+    diags
+}
+
+/// A checked program taken out of its database, for a command that runs the back end once
+/// (`govc check`, `compile`, `verify`, …). The syntax trees, the index and every other memo
+/// are freed before the back end builds its statements, rather than held beside them to the
+/// end: about a fifth of a large program's peak memory (docs/benchmarks.md, "Memory"). The
+/// language server keeps its database, whose memos are what makes an edit cheap.
+pub struct Detached {
+    /// The checker's diagnostics (`program_diagnostics`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The core rules (`program_rules`), when the checker found no error.
+    pub program: Option<Arc<crate::rules::Program>>,
+    /// The program's meaning (`program_meaning`), when it was asked for and the checker found
+    /// no error.
+    pub meaning: Option<Arc<crate::semantics::Meaning>>,
+    /// Every loaded file's text, by path.
+    pub sources: Sources,
+}
+
+/// The texts of a program's files, and their line indices, built when first asked for.
+pub struct Sources {
+    files: BTreeMap<
+        String,
+        (
+            String,
+            std::sync::OnceLock<crate::diagnostics::render::LineIndex>,
+        ),
+    >,
+}
+
+impl Sources {
+    /// The text of the file `path`.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|(text, _)| text.as_str())
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in `path`; `(1, 1)` for a
+    /// file that is not loaded.
+    pub fn line_col(&self, path: &str, offset: usize) -> (usize, usize) {
+        match self.files.get(path) {
+            Some((text, index)) => index
+                .get_or_init(|| crate::diagnostics::render::LineIndex::new(text))
+                .line_col(text, offset),
+            None => (1, 1),
+        }
+    }
+}
+
+impl Detached {
+    /// Checks the program in `database` and takes out what the back end and the reports need,
+    /// dropping the database; `meaning` also builds the program's meaning (for the proof).
+    pub fn new(mut database: Database, ws: Workspace, meaning: bool) -> Detached {
+        use salsa::Setter;
+        let diagnostics = program_diagnostics(&database, ws).to_vec();
+        let checked = !diagnostics.iter().any(Diagnostic::is_error);
+        let program = checked.then(|| program_rules(&database, ws).clone());
+        let meaning = (checked && meaning).then(|| program_meaning(&database, ws).clone());
+        let files: Vec<(String, SourceFile)> = ws
+            .files(&database)
+            .iter()
+            .map(|(p, f)| (p.clone(), *f))
+            .collect();
+        // The texts move out of the inputs rather than being copied.
+        let files = files
+            .into_iter()
+            .map(|(p, f)| {
+                let text = f.set_text(&mut database).to(String::new());
+                (p, (text, std::sync::OnceLock::new()))
+            })
+            .collect();
+        drop(database);
+        Detached {
+            diagnostics,
+            program,
+            meaning,
+            sources: Sources { files },
+        }
+    }
+
+    /// What [`all_diagnostics`] reports for the program.
+    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+        match &self.program {
+            Some(program) => with_back_end(self.diagnostics.clone(), &|| program.clone(), None),
+            None => self.diagnostics.clone(),
+        }
+    }
+
+    /// What [`compile_workspace`] returns for the program.
+    pub fn compile(
+        &self,
+        opts: &crate::compile::Options,
+    ) -> Result<(crate::compile::Output, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match &self.program {
+            Some(program) => compile_checked(self.diagnostics.clone(), program, opts, None),
+            None => Err(self.diagnostics.clone()),
         }
     }
 }
@@ -376,31 +509,12 @@ pub fn program_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
 /// so a size or slot limit shows while typing.
 #[salsa::tracked(returns(ref))]
 pub fn all_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
-    let mut diags = program_diagnostics(db, ws).to_vec();
-    if !diags.iter().any(Diagnostic::is_error) {
-        let mut back_end = crate::diagnostics::Capped::default();
-        let program = program_rules(db, ws);
-        let opts = crate::compile::Options::default();
-        // Only the diagnostics are needed here: with a memo, its cheaper path.
-        back_end.extend(match db.memo() {
-            Some(memo) => crate::compile::diagnostics_reusing(program, &opts, memo),
-            None => crate::compile::diagnostics(program, &opts),
-        });
-        diags.extend(back_end.finish());
-    }
-    Arc::new(diags)
-}
-
-/// The back end, reusing the database's memo when it has one.
-fn run_back_end(
-    db: &dyn Db,
-    program: &crate::rules::Program,
-    opts: &crate::compile::Options,
-) -> Result<crate::compile::Output, Vec<Diagnostic>> {
-    match db.memo() {
-        Some(memo) => crate::compile::compile_reusing(program, opts, memo),
-        None => crate::compile::compile(program, opts),
-    }
+    let diags = program_diagnostics(db, ws).to_vec();
+    Arc::new(with_back_end(
+        diags,
+        &|| program_rules(db, ws).clone(),
+        db.memo(),
+    ))
 }
 
 /// The span clamped to the text and widened to character boundaries.
@@ -526,6 +640,55 @@ mod tests {
                 .find(|(n, _)| *n == p)
                 .map(|(_, t)| t.as_bytes().to_vec())
                 .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+    }
+
+    /// A detached program reports and compiles as the database it came from: the same
+    /// diagnostics (the back end's included), output and texts, for a program that compiles,
+    /// one the checker rejects and one the back end rejects.
+    #[test]
+    fn a_detached_program_reports_and_compiles_as_its_database() {
+        static FILES: &[(&str, &str)] = &[
+            (
+                "ok.gov",
+                "org { root = \"r-a1b2\"\n  account a = \"111111111111\" }\nscp s { deny model deepseek*\n  only regions us-east-1 }\nidentity i { allow invoke on model anthropic.claude-opus-4-5-20251101-v1:0 }\nattach s to root\n",
+            ),
+            ("bad.gov", "org { root = \"r-a1b2\" }\nattach s to rooot\n"),
+            (
+                "lint.gov",
+                "org { root = \"r-a1b2\" }\nscp s { deny model deepseek*\n  deny model deepseek* }\nattach s to root\n",
+            ),
+        ];
+        for (path, text) in FILES {
+            let fresh = || {
+                let mut db = Database::new(crate::catalog::embedded());
+                let (ws, failed) = load(&mut db, &[path.to_string()], &read(FILES));
+                assert!(failed.is_empty());
+                (db, ws)
+            };
+            let (db, ws) = fresh();
+            let all = all_diagnostics(&db, ws).to_vec();
+            let opts = crate::compile::Options::default();
+            let compiled = compile_workspace(&db, ws, &opts);
+            // Each file is the case it stands for.
+            match *path {
+                "ok.gov" => assert!(compiled.is_ok()),
+                "bad.gov" => assert!(all.iter().any(|d| d.code == Code::E0100)),
+                _ => assert!(compiled.as_ref().is_ok_and(|(_, w)| !w.is_empty())),
+            }
+            let (db, ws) = fresh();
+            let detached = Detached::new(db, ws, true);
+            assert_eq!(detached.all_diagnostics(), all, "{path}");
+            assert_eq!(detached.sources.text(path), Some(*text));
+            assert_eq!(detached.meaning.is_some(), detached.program.is_some());
+            match (detached.compile(&opts), compiled) {
+                (Ok((a, da)), Ok((b, db))) => {
+                    assert_eq!(da, db, "{path}");
+                    assert_eq!(a.documents, b.documents, "{path}");
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{path}"),
+                (a, b) => panic!("{path}: {:?} against {:?}", a.is_ok(), b.is_ok()),
+            }
         }
     }
 

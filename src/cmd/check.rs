@@ -7,12 +7,12 @@ pub(crate) fn check(paths: &[String], deny_warnings: bool, report: &Report) -> E
         Ok(x) => x,
         Err(code) => return code,
     };
-    // Everything `govc compile` would report, the lints and limits of the back end included.
-    let diags = db::all_diagnostics(&database, ws);
-    let sources = ws.files(&database);
-    let text_of = |p: &str| sources.get(p).map(|f| f.text(&database).as_str());
-    report.print(diags, &text_of);
-    if fails(diags, deny_warnings) {
+    // Everything `govc compile` would report, the lints and limits of the back end included,
+    // with the database dropped before the back end runs.
+    let checked = db::Detached::new(database, ws, false);
+    let diags = checked.all_diagnostics();
+    report.print(&diags, &|p| checked.sources.text(p));
+    if fails(&diags, deny_warnings) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

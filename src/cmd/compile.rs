@@ -11,7 +11,7 @@ pub(crate) fn compile_cmd(
     emit: &[EmitArg],
     report: &Report,
 ) -> ExitCode {
-    let c = match compiled(paths, opts, report) {
+    let c = match compiled(paths, opts, report, false) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -48,23 +48,24 @@ pub(crate) fn compile_cmd(
         }
         return ExitCode::SUCCESS;
     }
-    let mut files: Vec<(String, String)> = output
+    // The documents' texts are written from the output, not copied.
+    let mut files: Vec<(String, &str)> = output
         .documents
         .iter()
-        .map(|d| (d.file(), d.content.clone()))
+        .map(|d| (d.file(), d.content.as_str()))
         .collect();
-    files.push((write::MANIFEST.to_string(), manifest));
-    if emit.contains(&EmitArg::Terraform) {
-        files.push((
-            compile::terraform::FILE.to_string(),
-            compile::terraform::render(output),
-        ));
+    files.push((write::MANIFEST.to_string(), &manifest));
+    let terraform = emit
+        .contains(&EmitArg::Terraform)
+        .then(|| compile::terraform::render(output));
+    if let Some(text) = &terraform {
+        files.push((compile::terraform::FILE.to_string(), text));
     }
-    if emit.contains(&EmitArg::Cloudformation) {
-        files.push((
-            compile::cloudformation::FILE.to_string(),
-            compile::cloudformation::render(output, c.program().org.id.as_deref()),
-        ));
+    let cloudformation = emit
+        .contains(&EmitArg::Cloudformation)
+        .then(|| compile::cloudformation::render(output, c.program().org.id.as_deref()));
+    if let Some(text) = &cloudformation {
+        files.push((compile::cloudformation::FILE.to_string(), text));
     }
     let dir = out.unwrap_or("out");
     if let Err(e) = write::write_dir(Path::new(dir), &files) {

@@ -93,11 +93,11 @@ pub(crate) fn run(
     let (old, new) = (old_v.path.as_str(), new_v.path.as_str());
     let opts = compile::Options::default();
     // Each version is a program of its own: compiled alone, its errors reported alone.
-    let before = match compiled(&[old.to_string()], &opts, report) {
+    let before = match compiled(&[old.to_string()], &opts, report, false) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let after = match compiled(&[new.to_string()], &opts, report) {
+    let after = match compiled(&[new.to_string()], &opts, report, false) {
         Ok(c) => c,
         Err(code) => return code,
     };

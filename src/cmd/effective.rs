@@ -4,7 +4,7 @@ use crate::cmd::simulate::guardrails;
 use crate::*;
 
 pub(crate) fn effective_cmd(paths: &[String], account: &str, report: &Report) -> ExitCode {
-    let c = match compiled(paths, &compile::Options::default(), report) {
+    let c = match compiled(paths, &compile::Options::default(), report, false) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -109,7 +109,7 @@ pub(crate) fn simulate_cmd(paths: &[String], req: &SimRequest, report: &Report) 
     if let Err(code) = check_simulated(paths, req, report) {
         return code;
     }
-    let c = match compiled(paths, &compile::Options::default(), report) {
+    let c = match compiled(paths, &compile::Options::default(), report, false) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -9,7 +9,7 @@ pub(crate) fn verify_cmd(
     opts: &compile::Options,
     report: &Report,
 ) -> ExitCode {
-    let c = match compiled(paths, opts, report) {
+    let c = match compiled(paths, opts, report, true) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -27,7 +27,11 @@ pub(crate) fn verify_cmd(
         .all(|v| v.verdict == govc_compiler::equivalence::Verdict::Equivalent);
     // Source ≡ JSON: the compiled documents against the program's meaning, for every account
     // and identity policy.
-    let meaning = db::program_meaning(&c.database, c.ws);
+    let Some(meaning) = c.meaning.as_deref() else {
+        // `compiled` builds the meaning of every program it compiles when asked to.
+        errln!("error: the program's meaning was not built");
+        return ExitCode::from(2);
+    };
     let source = proof::prove_program(program, meaning, output);
     let source_proven = source.iter().all(|p| p.verdict == proof::Verdict::Proven);
     let text = match report.format {

@@ -77,7 +77,7 @@ pub enum Method {
 /// Replaces `dir` with exactly `files` (paths relative to `dir`) and the marker. Refuses a
 /// `dir` that is not a directory, or is a non-empty directory without the marker. A symbolic
 /// link is followed: the directory it points to is replaced and the link kept.
-pub fn write_dir(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
+pub fn write_dir(dir: &Path, files: &[(String, impl AsRef<str>)]) -> io::Result<()> {
     write_dir_with(dir, files, Method::Exchange, &mut |_| Ok(()))
 }
 
@@ -86,7 +86,7 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
 /// stays: errors there only leave the old tree for the next run to remove.
 pub fn write_dir_with(
     dir: &Path,
-    files: &[(String, String)],
+    files: &[(String, impl AsRef<str>)],
     method: Method,
     hook: &mut dyn FnMut(Step) -> io::Result<()>,
 ) -> io::Result<()> {
@@ -105,7 +105,7 @@ pub fn write_dir_with(
 fn replace(
     shown: &Path,
     t: &Target,
-    files: &[(String, String)],
+    files: &[(String, impl AsRef<str>)],
     method: Method,
     locked: bool,
     hook: &mut dyn FnMut(Step) -> io::Result<()>,
@@ -182,7 +182,7 @@ fn swap(
 /// directory.
 fn write_tree(
     tmp: &Path,
-    files: &[(String, String)],
+    files: &[(String, impl AsRef<str>)],
     hook: &mut dyn FnMut(Step) -> io::Result<()>,
 ) -> io::Result<()> {
     fs::create_dir(tmp)?;
@@ -203,7 +203,7 @@ fn write_tree(
                 }
             }
         }
-        write_file(&path, content)?;
+        write_file(&path, content.as_ref())?;
         written.push(path);
         hook(Step::Wrote(i + 1))?;
     }
