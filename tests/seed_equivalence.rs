@@ -173,7 +173,7 @@ fn literals(sts: &[Statement], lits: &mut Literals) {
                 let e = lits
                     .keys
                     .entry(k.to_ascii_lowercase())
-                    .or_insert_with(|| (k.clone(), BTreeSet::new(), false, false));
+                    .or_insert_with(|| (k.to_string(), BTreeSet::new(), false, false));
                 e.2 |= op.qualifier.is_some();
                 e.3 |= op.op == Op::Bool;
                 // A Null operator's values say absent/present; they are not values of the key.

@@ -106,11 +106,15 @@ fn regions_vs_cris(p: &ir::Policy, cris: &mut CrisCache<'_>, out: &mut Vec<Diagn
         let mut profile_exempt = false;
         for (op, keys) in &s.condition {
             for (k, vs) in keys {
-                if k == REGION_KEY && op.op == Op::StringNotEquals && op.qualifier.is_none() {
-                    regions = Some(vs.iter().cloned().collect::<BTreeSet<String>>());
+                if &**k == REGION_KEY && op.op == Op::StringNotEquals && op.qualifier.is_none() {
+                    regions = Some(
+                        vs.iter()
+                            .map(|v| v.to_string())
+                            .collect::<BTreeSet<String>>(),
+                    );
                 }
                 // The CRIS-compatible pattern (aws.md §5.3) exempts calls made through profiles.
-                if k == "bedrock:InferenceProfileArn" {
+                if &**k == "bedrock:InferenceProfileArn" {
                     profile_exempt = true;
                 }
             }
@@ -337,7 +341,7 @@ fn allow_list(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
                 && s.action
                     .values
                     .iter()
-                    .any(|v| v == "*" || v.eq_ignore_ascii_case(a))
+                    .any(|v| &**v == "*" || v.eq_ignore_ascii_case(a))
         })
     };
     let broad = allows.iter().any(|s| {

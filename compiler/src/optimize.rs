@@ -31,7 +31,7 @@ use crate::glob::is_glob;
 use crate::ir::subsume::CoverIndex;
 pub use crate::ir::subsume::{glob_subsumes, never_matches, subsumes};
 use crate::ir::{
-    json, Condition, Effect, FlatSet, Op, Operator, Origin, Qualifier, Scope, Statement,
+    json, Condition, Effect, FlatSet, Name, Op, Operator, Origin, Qualifier, Scope, Statement,
 };
 
 /// What the optimiser may do beyond the passes that always run.
@@ -80,7 +80,7 @@ fn dedupe_values(cat: &Catalog, mut s: Statement) -> Statement {
     // A `*` covers every other resource. Equality is the only other safe test: ARN segments
     // make pattern-against-pattern containment subtle, and duplicates are already gone.
     if s.resource.values.contains("*") {
-        s.resource.values = FlatSet::from(["*".to_string()]);
+        s.resource.values = FlatSet::from([Name::from("*")]);
     }
     for (operator, keys) in &mut s.condition {
         if matches!(operator.op, Op::StringLike | Op::StringNotLike) {
@@ -96,10 +96,10 @@ fn dedupe_values(cat: &Catalog, mut s: Statement) -> Statement {
 
 /// Drops every action another action of the list covers (case-insensitively). Catalog
 /// spellings go first, so of `bedrock:InvokeModel` and `BEDROCK:invokemodel` the first stays.
-fn dedupe_actions(cat: &Catalog, values: &FlatSet<String>) -> FlatSet<String> {
-    let canonical = |v: &String| {
+fn dedupe_actions(cat: &Catalog, values: &FlatSet<Name>) -> FlatSet<Name> {
+    let canonical = |v: &Name| {
         cat.action_by_full_name(v)
-            .is_some_and(|a| a.full_name() == *v)
+            .is_some_and(|a| a.full_name() == **v)
     };
     let ordered = values
         .iter()
@@ -119,7 +119,7 @@ fn dedupe_actions(cat: &Catalog, values: &FlatSet<String>) -> FlatSet<String> {
 /// each other, and the result equals the pairwise one (a property test holds them equal).
 /// Comparing every pair made a merged list of n patterns cost n² (8,000 `deny model` blocks
 /// attached to one target: 27 s).
-fn reduce<'a>(values: impl Iterator<Item = &'a String>, case_insensitive: bool) -> FlatSet<String> {
+fn reduce<'a>(values: impl Iterator<Item = &'a Name>, case_insensitive: bool) -> FlatSet<Name> {
     let key = |v: &str| -> String {
         v.chars()
             .take_while(|c| c.is_ascii() && *c != '*' && *c != '?')
@@ -133,7 +133,7 @@ fn reduce<'a>(values: impl Iterator<Item = &'a String>, case_insensitive: bool) 
             .collect()
     };
     let covers = |p: &str, q: &str| glob_subsumes(p, q, case_insensitive);
-    let mut kept: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    let mut kept: BTreeMap<String, Vec<&Name>> = BTreeMap::new();
     for v in values {
         let kv = key(v);
         // The keys comparable with `kv`: its prefixes (it is ASCII, so every byte index is
@@ -204,7 +204,7 @@ fn merge_statements(statements: Vec<Statement>) -> Vec<Statement> {
     // list: equal lists still share a key, which is all a candidate index needs, and a
     // statement that absorbs thousands of others (`deny model` in many blocks attached to one
     // target) is not hashed whole again after every merge, which made the merge quadratic.
-    let list = |v: &FlatSet<String>, h: &mut DefaultHasher| {
+    let list = |v: &FlatSet<Name>, h: &mut DefaultHasher| {
         v.len().hash(h);
         v.first().hash(h);
         v.iter().next_back().hash(h);
@@ -305,7 +305,7 @@ enum Merge {
     Resources,
     /// Same action and resource, conditions equal but for the values of this entry: their
     /// union there.
-    Condition(Operator, String),
+    Condition(Operator, Name),
 }
 
 /// Whether `a` and `b` merge into one statement that matches exactly the requests `a` or `b`
@@ -361,11 +361,11 @@ fn merge_into(a: &mut Statement, b: &Statement, how: Merge) {
 /// is an OR over values that distributes over the request's values: a positive operator,
 /// unqualified (some request value matches) or `ForAnyValue`. A negated operator is a NOR,
 /// `ForAllValues` an "every request value" — neither distributes.
-fn merged_condition(c1: &Condition, c2: &Condition) -> Option<(Operator, String)> {
+fn merged_condition(c1: &Condition, c2: &Condition) -> Option<(Operator, Name)> {
     if !c1.keys().eq(c2.keys()) {
         return None;
     }
-    let mut differing: Option<(Operator, &String, &FlatSet<String>)> = None;
+    let mut differing: Option<(Operator, &Name, &FlatSet<Name>)> = None;
     for ((&operator, keys1), keys2) in c1.iter().zip(c2.values()) {
         if !keys1.keys().eq(keys2.keys()) {
             return None;
@@ -456,7 +456,7 @@ fn compress_actions(cat: &Catalog, s: &mut Statement) {
         return;
     }
     // Service → lower-case action name → the value as written in the statement.
-    let mut by_service: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut by_service: BTreeMap<String, BTreeMap<String, Name>> = BTreeMap::new();
     for v in s.action.values.iter().filter(|v| !is_glob(v)) {
         if let Some(a) = cat.action_by_full_name(v) {
             by_service
@@ -494,7 +494,7 @@ fn compress_actions(cat: &Catalog, s: &mut Statement) {
                         candidate.action.values.remove(written);
                     }
                 }
-                candidate.action.values.insert(pattern);
+                candidate.action.values.insert(pattern.into());
                 if json::statement(&candidate).len() < json::statement(s).len() {
                     *s = candidate;
                     left.retain(|l| !group.contains(l));
@@ -515,11 +515,11 @@ pub(crate) fn expand_patterns(cat: &Catalog, s: &mut Statement, patterns: &BTree
     if s.effect != Effect::Deny || s.action.negated {
         return;
     }
-    let found: Vec<String> = s
+    let found: Vec<Name> = s
         .action
         .values
         .iter()
-        .filter(|v| patterns.contains(*v))
+        .filter(|v| patterns.contains(&***v))
         .cloned()
         .collect();
     for pattern in found {
@@ -528,7 +528,7 @@ pub(crate) fn expand_patterns(cat: &Catalog, s: &mut Statement, patterns: &BTree
         s.action.values.extend(
             cat.match_actions(&pattern)
                 .iter()
-                .map(|a| format!("{}:{}", a.service, a.name)),
+                .map(|a| Name::from(format!("{}:{}", a.service, a.name))),
         );
     }
 }
@@ -638,7 +638,7 @@ mod tests {
     }
 
     fn vals(s: &Scope) -> Vec<&str> {
-        s.values.iter().map(String::as_str).collect()
+        s.values.iter().map(|v| &**v).collect()
     }
 
     const INVOKE: [&str; 2] = [
@@ -753,11 +753,11 @@ mod tests {
         let c = &out[0].condition;
         assert_eq!(
             c[&op(Op::StringLike)]["k"],
-            FlatSet::from(["a*".to_string()])
+            FlatSet::from([Name::from("a*")])
         );
         assert_eq!(
             c[&op(Op::StringNotLike)]["j"],
-            FlatSet::from(["x?".to_string()])
+            FlatSet::from([Name::from("x?")])
         );
         assert_eq!(c[&op(Op::StringEquals)]["m"].len(), 2);
     }
@@ -1246,8 +1246,8 @@ mod tests {
     }
 
     /// The pairwise `reduce` the indexed one replaced.
-    fn reduce_pairwise(values: &[String], case_insensitive: bool) -> FlatSet<String> {
-        let mut kept: Vec<&String> = Vec::new();
+    fn reduce_pairwise(values: &[Name], case_insensitive: bool) -> FlatSet<Name> {
+        let mut kept: Vec<&Name> = Vec::new();
         for v in values {
             if kept.iter().any(|k| glob_subsumes(k, v, case_insensitive)) {
                 continue;
@@ -1267,7 +1267,7 @@ mod tests {
             values in proptest::collection::vec("([abAB*?]|\\u{212A}|k|\\$\\{x\\}){0,5}", 0..24),
             case_insensitive in proptest::bool::ANY,
         ) {
-            let values: Vec<String> = values;
+            let values: Vec<Name> = values.into_iter().map(Name::from).collect();
             proptest::prop_assert_eq!(
                 reduce(values.iter(), case_insensitive),
                 reduce_pairwise(&values, case_insensitive)

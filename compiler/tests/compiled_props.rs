@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use govc_compiler::ir::compiled::{self, CompiledStatement, StatementList};
 use govc_compiler::ir::eval::{decide, statement_matches, ContextValue, Decision, Request};
-use govc_compiler::ir::{Condition, Effect, Op, Operator, Qualifier, Scope, Statement};
+use govc_compiler::ir::{Condition, Effect, Name, Op, Operator, Qualifier, Scope, Statement};
 use govc_compiler::semantics::logic::Concrete;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -209,7 +209,7 @@ fn entry() -> impl Strategy<Value = (Operator, String, BTreeSet<String>)> {
 fn scope(pool: &'static [&'static str]) -> impl Strategy<Value = Scope> {
     (subsequence(pool, 1..=3), prop::bool::weighted(0.25)).prop_map(|(vs, negated)| Scope {
         negated,
-        values: vs.into_iter().map(String::from).collect(),
+        values: vs.into_iter().map(Name::from).collect(),
     })
 }
 
@@ -226,9 +226,9 @@ fn statement() -> impl Strategy<Value = Statement> {
                 condition
                     .entry(operator)
                     .or_default()
-                    .entry(key)
+                    .entry(Name::from(key))
                     .or_default()
-                    .extend(values);
+                    .extend(values.into_iter().map(Name::from));
             }
             Statement {
                 effect: if deny { Effect::Deny } else { Effect::Allow },

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use govc_compiler::catalog::embedded as catalog;
 use govc_compiler::ir::eval::{decide, ContextValue, Request};
 use govc_compiler::ir::{
-    Condition, Effect, FlatSet, Op, Operator, Origin, Qualifier, Scope, Statement,
+    Condition, Effect, FlatSet, Name, Op, Operator, Origin, Qualifier, Scope, Statement,
 };
 use govc_compiler::optimize::{optimize, Options};
 use govc_compiler::syntax::Span;
@@ -94,8 +94,8 @@ fn origin(label: String) -> Origin {
     }
 }
 
-fn values(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = FlatSet<String>> {
-    subsequence(pool, 1..=max).prop_map(|vs| vs.into_iter().map(String::from).collect())
+fn values(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = FlatSet<Name>> {
+    subsequence(pool, 1..=max).prop_map(|vs| vs.into_iter().map(Name::from).collect())
 }
 
 fn scope(
@@ -129,7 +129,7 @@ fn operator() -> impl Strategy<Value = Operator> {
     })
 }
 
-type Entry = (Operator, String, FlatSet<String>);
+type Entry = (Operator, Name, FlatSet<Name>);
 
 fn entry() -> impl Strategy<Value = Entry> {
     (
@@ -146,7 +146,7 @@ fn entry() -> impl Strategy<Value = Entry> {
                 Op::Bool => bools,
                 _ => strings,
             };
-            (operator, key.to_string(), vs)
+            (operator, Name::from(key), vs)
         })
 }
 
@@ -185,7 +185,7 @@ enum Change {
     Actions(Scope),
     Resources(Scope),
     /// New values for one existing entry (index modulo the entry count).
-    EntryValues(usize, FlatSet<String>),
+    EntryValues(usize, FlatSet<Name>),
     AddEntry(Entry),
     DropEntry(usize),
     /// Seed 000's pattern: the same scope with `Null {k: "true"}` for a key of the original.
@@ -206,7 +206,7 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
-fn entries(c: &Condition) -> Vec<(Operator, String)> {
+fn entries(c: &Condition) -> Vec<(Operator, Name)> {
     c.iter()
         .flat_map(|(&o, keys)| keys.keys().map(move |k| (o, k.clone())))
         .collect()
@@ -221,7 +221,7 @@ fn apply(mut s: Statement, change: &Change) -> Statement {
             let es = entries(&s.condition);
             if let Some((o, k)) = es.get(i % es.len().max(1)) {
                 let vs = if matches!(o.op, Op::Null | Op::Bool) {
-                    FlatSet::from(["true".to_string(), "false".to_string()])
+                    FlatSet::from([Name::from("true"), Name::from("false")])
                 } else {
                     vs.clone()
                 };
@@ -248,12 +248,12 @@ fn apply(mut s: Statement, change: &Change) -> Statement {
             let es = entries(&s.condition);
             let key = es
                 .get(i % es.len().max(1))
-                .map_or_else(|| KEYS[i % KEYS.len()].to_string(), |(_, k)| k.clone());
+                .map_or_else(|| Name::from(KEYS[i % KEYS.len()]), |(_, k)| k.clone());
             s.condition = Condition::new();
             s.condition
                 .entry(Operator::plain(Op::Null))
                 .or_default()
-                .insert(key, FlatSet::from(["true".to_string()]));
+                .insert(key, FlatSet::from([Name::from("true")]));
         }
         Change::Effect => {
             s.effect = match s.effect {
@@ -475,7 +475,7 @@ fn merge_values_under_any_operator(mut s: Vec<Statement>) -> Vec<Statement> {
             if ea != entries(&b.condition) {
                 continue;
             }
-            let differing: Vec<&(Operator, String)> = ea
+            let differing: Vec<&(Operator, Name)> = ea
                 .iter()
                 .filter(|(o, k)| a.condition[o][k] != b.condition[o][k])
                 .collect();

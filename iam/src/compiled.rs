@@ -354,7 +354,7 @@ impl Actions {
                 .split_once(':')
                 .filter(|(service, _)| p.is_ascii() && !is_glob(service));
             let Some((service, name)) = split else {
-                other.push(p.as_str().into());
+                other.push((&**p).into());
                 continue;
             };
             let service: Box<[u8]> = service.to_ascii_lowercase().into_bytes().into();
@@ -377,7 +377,7 @@ impl Actions {
                 .map(|(_, s, names)| (s, names.into_boxed_slice()))
                 .collect(),
             other: other.into_boxed_slice(),
-            all: scope.values.iter().map(|p| p.as_str().into()).collect(),
+            all: scope.values.iter().map(|p| (&**p).into()).collect(),
         }
     }
 
@@ -565,7 +565,7 @@ impl Resources {
                 .iter()
                 .map(|p| {
                     if has_variables(p) {
-                        ResourcePattern::Variable(p.as_str().into())
+                        ResourcePattern::Variable((&**p).into())
                     } else {
                         ResourcePattern::Static(ArnPattern::new(p, ArnRule::Resource))
                     }
@@ -740,7 +740,7 @@ impl Entry {
     fn new<'a>(
         operator: Operator,
         key: &str,
-        values: impl IntoIterator<Item = &'a String> + Clone,
+        values: impl IntoIterator<Item = &'a crate::Name> + Clone,
     ) -> Entry {
         let test = if operator.op == Op::Null {
             Test::Null {
@@ -959,7 +959,7 @@ impl StatementList {
                     .map(|s| {
                         let rkey = (
                             s.resource.negated,
-                            s.resource.values.iter().map(String::as_str).collect(),
+                            s.resource.values.iter().map(|v| &**v).collect(),
                         );
                         let resource = match resource_keys.iter().position(|k| *k == rkey) {
                             Some(at) => at,
@@ -974,8 +974,8 @@ impl StatementList {
                             for (key, values) in keys {
                                 let ekey = (
                                     operator,
-                                    key.as_str(),
-                                    values.iter().map(String::as_str).collect::<Vec<_>>(),
+                                    &**key,
+                                    values.iter().map(|v| &**v).collect::<Vec<_>>(),
                                 );
                                 let at = match entry_keys.iter().position(|k| *k == ekey) {
                                     Some(at) => at,

@@ -100,7 +100,7 @@ fn parts(s: &Statement) -> Vec<Statement> {
 /// is left as it is).
 fn split_each(
     statements: Vec<Statement>,
-    list: impl Fn(&mut Statement) -> Option<&mut FlatSet<String>>,
+    list: impl Fn(&mut Statement) -> Option<&mut FlatSet<crate::Name>>,
 ) -> Vec<Statement> {
     let mut out = Vec::with_capacity(statements.len());
     for mut s in statements {
@@ -137,7 +137,7 @@ pub fn witness(s: &Statement) -> Request {
     let resource = if s.resource.negated {
         "arn:aws:govcwitness:us-east-1:111111111111:witness/x".to_string()
     } else {
-        match s.resource.values.iter().next().map(String::as_str) {
+        match s.resource.values.iter().next().map(|v| &**v) {
             Some("*") | None => "arn:aws:govcwitness:us-east-1:111111111111:witness/x".to_string(),
             Some(v) => fill(v),
         }
@@ -145,12 +145,16 @@ pub fn witness(s: &Statement) -> Request {
     let mut r = Request::new(action, resource);
     for (op, keys) in &s.condition {
         for (key, values) in keys {
-            let first = values.iter().next().cloned().unwrap_or_default();
+            let first: String = values
+                .iter()
+                .next()
+                .map(|v| v.to_string())
+                .unwrap_or_default();
             let value = match op.op {
                 Op::Null if first == "true" => continue,
                 Op::Null => r
                     .context
-                    .get(key)
+                    .get(&**key)
                     .cloned()
                     .unwrap_or(ContextValue::One("govc-witness".into())),
                 _ if op.op.is_negated() || op.if_exists => continue,
@@ -163,7 +167,7 @@ pub fn witness(s: &Statement) -> Request {
                 (Some(_), ContextValue::One(v)) => ContextValue::Many(vec![v]),
                 (_, v) => v,
             };
-            r.context.insert(key.clone(), value);
+            r.context.insert(key.to_string(), value);
         }
     }
     r

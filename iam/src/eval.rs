@@ -282,7 +282,7 @@ pub fn nfa_match<P, T>(
 
 /// A `Condition` block: every key under every operator must hold (aws.md §3.2).
 pub fn condition_matches(
-    condition: &FlatMap<Operator, FlatMap<String, FlatSet<String>>>,
+    condition: &FlatMap<Operator, FlatMap<crate::Name, FlatSet<crate::Name>>>,
     r: &Request,
 ) -> bool {
     condition.iter().all(|(&operator, keys)| {
@@ -292,7 +292,12 @@ pub fn condition_matches(
 }
 
 /// One `operator: {key: values}` entry (aws.md §3.2, §3.3).
-pub fn entry_matches(operator: Operator, key: &str, values: &FlatSet<String>, r: &Request) -> bool {
+pub fn entry_matches(
+    operator: Operator,
+    key: &str,
+    values: &FlatSet<crate::Name>,
+    r: &Request,
+) -> bool {
     let present = r.values(key);
     if operator.op == Op::Null {
         // "true" means the key is absent, "false" that it is present; values are ORed.

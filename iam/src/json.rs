@@ -33,8 +33,8 @@ pub fn string(s: &str) -> String {
 }
 
 /// One value as a string, several as an array (IAM accepts both; the string is shorter).
-fn values<'a>(vs: impl IntoIterator<Item = &'a String>, out: &mut String) {
-    let vs: Vec<&String> = vs.into_iter().collect();
+fn values<'a>(vs: impl IntoIterator<Item = &'a crate::Name>, out: &mut String) {
+    let vs: Vec<&crate::Name> = vs.into_iter().collect();
     if let [one] = vs.as_slice() {
         out.push_str(&string(one));
         return;

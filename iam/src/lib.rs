@@ -70,7 +70,7 @@ pub struct Scope {
     /// `NotAction` / `NotResource`.
     pub negated: bool,
     /// The patterns (`*` and `?` wildcards), ORed.
-    pub values: FlatSet<String>,
+    pub values: FlatSet<Name>,
 }
 
 impl Scope {
@@ -83,7 +83,7 @@ impl Scope {
     pub fn of<I, S>(values: I) -> Scope
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Name>,
     {
         Scope {
             negated: false,
@@ -95,7 +95,7 @@ impl Scope {
     pub fn not_of<I, S>(values: I) -> Scope
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Name>,
     {
         Scope {
             negated: true,
@@ -295,16 +295,15 @@ impl fmt::Display for Operator {
 
 /// `Condition`: operator → key → values. Keys are stored in the catalog's canonical spelling
 /// (key names are case-insensitive, aws.md §3.1), so one key never appears twice in two cases.
-pub type Condition = FlatMap<Operator, FlatMap<String, FlatSet<String>>>;
+pub type Condition = FlatMap<Operator, FlatMap<Name, FlatSet<Name>>>;
 
 /// A condition from `(operator, key, values)` entries (tests, hand-built statements).
 pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
     let mut c = Condition::new();
     for &(operator, key, values) in entries {
-        c.entry(operator).or_default().insert(
-            key.to_string(),
-            values.iter().map(|v| v.to_string()).collect(),
-        );
+        c.entry(operator)
+            .or_default()
+            .insert(key.into(), values.iter().map(|&v| v.into()).collect());
     }
     c
 }
@@ -313,6 +312,25 @@ pub fn condition_of(entries: &[(Operator, &str, &[&str])]) -> Condition {
 /// statement made from one block, and statements are cloned and merged by the thousand, so
 /// they share one copy (a clone is a count, not an allocation).
 pub type Name = std::sync::Arc<str>;
+
+/// One shared [`Name`] per distinct string: the statements' actions, resources, keys and
+/// values repeat across thousands of statements (the same Region, key and model patterns), so
+/// the lowering asks for each through one interner per compile and they share one copy.
+#[derive(Debug, Default)]
+pub struct Interner(std::cell::RefCell<rustc_hash::FxHashSet<Name>>);
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn name(&self, s: &str) -> Name {
+        let mut set = self.0.borrow_mut();
+        if let Some(n) = set.get(s) {
+            return n.clone();
+        }
+        let n = Name::from(s);
+        set.insert(n.clone());
+        n
+    }
+}
 
 /// Where a statement came from (the source rule): for the manifest's `sources`, `--sids`
 /// and diagnostics.

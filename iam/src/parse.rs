@@ -140,10 +140,10 @@ fn condition(c: &Map<String, Value>) -> Result<Condition, String> {
         if keys.is_empty() {
             return Err(format!("`{name}` has no condition keys"));
         }
-        let mut entry: FlatMap<String, FlatSet<String>> = FlatMap::new();
+        let mut entry: FlatMap<crate::Name, FlatSet<crate::Name>> = FlatMap::new();
         for (key, values) in keys {
             let values = strings(values).map_err(|e| format!("`{name}` `{key}`: {e}"))?;
-            entry.insert(key.clone(), values);
+            entry.insert(key.as_str().into(), values);
         }
         out.insert(op, entry);
     }
@@ -180,14 +180,14 @@ pub fn operator(name: &str) -> Result<Operator, String> {
 
 /// A string, boolean or number, or a non-empty array of them, as strings (IAM compares
 /// condition values as text: `true` and `"true"` are the same value).
-fn strings(v: &Value) -> Result<FlatSet<String>, String> {
+fn strings(v: &Value) -> Result<FlatSet<crate::Name>, String> {
     let one = |v: &Value| match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(n.to_string()),
+        Value::String(s) => Ok(crate::Name::from(s.as_str())),
+        Value::Bool(b) => Ok(b.to_string().into()),
+        Value::Number(n) => Ok(n.to_string().into()),
         other => Err(format!("{other} is not a string, boolean or number")),
     };
-    let out: FlatSet<String> = match v {
+    let out: FlatSet<crate::Name> = match v {
         Value::Array(items) => items.iter().map(one).collect::<Result<_, _>>()?,
         v => FlatSet::from([one(v)?]),
     };
@@ -221,7 +221,7 @@ mod tests {
         let op = Operator::plain(Op::StringNotEquals);
         assert_eq!(
             s.condition[&op]["aws:PrincipalArn"],
-            FlatSet::from(["arn:aws:iam::992382794994:role/TestRole".to_string()])
+            FlatSet::from(["arn:aws:iam::992382794994:role/TestRole".into()])
         );
         let o = s.origins.iter().next().unwrap();
         assert_eq!((&*o.file, &*o.label), (ORIGIN_FILE, "DenyAgentCore"));
@@ -287,11 +287,11 @@ mod tests {
         let c = &sts[0].condition;
         assert_eq!(
             c[&Operator::plain(Op::Bool)]["aws:ViaAWSMCPService"],
-            FlatSet::from(["true".to_string()])
+            FlatSet::from(["true".into()])
         );
         assert_eq!(
             c[&Operator::plain(Op::NumericLessThan)]["k"],
-            FlatSet::from(["1".to_string(), "2".to_string()])
+            FlatSet::from(["1".into(), "2".into()])
         );
     }
 

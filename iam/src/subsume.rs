@@ -54,7 +54,7 @@ pub fn all_stars(v: &str) -> bool {
 }
 
 /// Whether no value holds a policy variable, whose substituted text the matcher cannot see.
-pub fn no_variables(values: &FlatSet<String>) -> bool {
+pub fn no_variables(values: &FlatSet<crate::Name>) -> bool {
     values.iter().all(|v| !v.contains("${"))
 }
 
@@ -168,7 +168,7 @@ pub fn entry_implied(
     b: &Condition,
     operator: Operator,
     key: &str,
-    a_values: &FlatSet<String>,
+    a_values: &FlatSet<crate::Name>,
 ) -> bool {
     let same_entry = b
         .get(&operator)
@@ -183,12 +183,12 @@ pub fn entry_implied(
 /// so b's values must lie inside a's; a negated one is antitone, so the reverse.
 pub fn values_imply(
     operator: Operator,
-    b_values: &FlatSet<String>,
-    a_values: &FlatSet<String>,
+    b_values: &FlatSet<crate::Name>,
+    a_values: &FlatSet<crate::Name>,
 ) -> bool {
     // Wildcard containment only for StringLike: `Arn*` values match segment-wise.
     let like = matches!(operator.op, Op::StringLike | Op::StringNotLike);
-    let inside = |small: &FlatSet<String>, big: &FlatSet<String>| {
+    let inside = |small: &FlatSet<crate::Name>, big: &FlatSet<crate::Name>| {
         small
             .iter()
             .all(|q| big.contains(q) || (like && big.iter().any(|p| glob_subsumes(p, q, false))))
@@ -259,10 +259,7 @@ const PINNED_VALUES: usize = 2;
 
 /// The least condition key of a statement, `None` without one.
 fn first_key(c: &Condition) -> Option<&str> {
-    c.values()
-        .flat_map(|keys| keys.keys())
-        .map(String::as_str)
-        .min()
+    c.values().flat_map(|keys| keys.keys()).map(|v| &**v).min()
 }
 
 impl<'a> CoverIndex<'a> {
@@ -278,7 +275,7 @@ impl<'a> CoverIndex<'a> {
                     map.entry((None, pin)).or_default().push(j);
                 } else {
                     for v in &a.resource.values {
-                        map.entry((Some(v.as_str()), pin)).or_default().push(j);
+                        map.entry((Some(&**v), pin)).or_default().push(j);
                     }
                 }
             };
@@ -322,7 +319,7 @@ impl<'a> CoverIndex<'a> {
         if b.resource.negated || never_matches(b) {
             return (0..self.len).collect();
         }
-        let resources = [Some(v.as_str()), None];
+        let resources = [Some(&**v), None];
         let mut c: Vec<usize> = Vec::new();
         let take = |pin: Pin<'_>, c: &mut Vec<usize>| {
             for r in resources {
@@ -334,7 +331,7 @@ impl<'a> CoverIndex<'a> {
             .condition
             .values()
             .flat_map(|k| k.keys())
-            .map(String::as_str)
+            .map(|v| &**v)
             .collect();
         keys.sort_unstable();
         keys.dedup();

@@ -197,10 +197,12 @@ fn compile_with(
     let mut lints = crate::lint::PolicyLints::new(&program.catalog);
     let mut lowered = BTreeMap::new();
     let mut errors = Vec::new();
+    // One copy of each string the statements hold, shared by every policy's.
+    let names = ir::Interner::default();
     let mut own_lints = Vec::new();
     for p in &program.policies {
         let mut compute = || {
-            let (l, errors) = lower::lower_policy(&program.catalog, p);
+            let (l, errors) = lower::lower_policy(&program.catalog, p, &names);
             let warnings = lints.of(&l);
             (l, errors, warnings)
         };
@@ -405,7 +407,7 @@ fn compile_with(
     // Merging and dropping statements invent no pattern: an action pattern of a Deny that the
     // lowering does not have came from compression.
     let compressed = if opts.compress_actions {
-        let written: BTreeSet<&String> = lowered
+        let written: BTreeSet<&ir::Name> = lowered
             .values()
             .flat_map(|p| &p.statements)
             .flat_map(|st| &st.action.values)
@@ -416,7 +418,7 @@ fn compile_with(
             .filter(|st| st.effect == ir::Effect::Deny && !st.action.negated)
             .flat_map(|st| &st.action.values)
             .filter(|v| v.contains('*') && !written.contains(v))
-            .cloned()
+            .map(|v| v.to_string())
             .collect()
     } else {
         BTreeSet::new()

@@ -144,7 +144,7 @@ pub fn scp(c: &Control) -> crate::ir::Statement {
         .or_default()
         .insert(
             "aws:RequestedRegion".into(),
-            c.regions.iter().cloned().collect(),
+            c.regions.iter().map(|r| r.as_str().into()).collect(),
         );
     condition
         .entry(Operator::plain(Op::ArnNotLike))
@@ -153,8 +153,9 @@ pub fn scp(c: &Control) -> crate::ir::Statement {
             "aws:PrincipalArn".into(),
             c.exempt_principals
                 .iter()
-                .cloned()
-                .chain(EXEMPT_ROLES.iter().map(|r| r.to_string()))
+                .map(|p| p.as_str())
+                .chain(EXEMPT_ROLES.iter().copied())
+                .map(crate::ir::Name::from)
                 .collect(),
         );
     Statement {

@@ -10,7 +10,7 @@
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::json;
-use crate::ir::{Qualifier, Statement};
+use crate::ir::{Name, Qualifier, Statement};
 
 /// Statements grouped into documents; each inner vector is one document's statements, in the
 /// order given, each with its rendered JSON (rendered once: measuring, packing and writing the
@@ -104,7 +104,7 @@ pub fn pack_with(
 enum ListRef {
     Action,
     Resource,
-    Cond(crate::ir::Operator, String),
+    Cond(crate::ir::Operator, Name),
 }
 
 fn fits(s: &Statement, limit: usize, render: Render) -> bool {
@@ -151,7 +151,7 @@ fn split(
     let Some((_, list)) = candidates.into_iter().next() else {
         return Err(Box::new(too_large(&s, limit, what, render)));
     };
-    let values: Vec<String> = match &list {
+    let values: Vec<Name> = match &list {
         ListRef::Action => s.action.values.iter().cloned().collect(),
         ListRef::Resource => s.resource.values.iter().cloned().collect(),
         ListRef::Cond(op, k) => s
@@ -175,7 +175,7 @@ fn split(
             }
         }
     }
-    let with = |chunk: &[String]| -> Statement {
+    let with = |chunk: &[Name]| -> Statement {
         let mut t = base.clone();
         let set = chunk.iter().cloned().collect();
         match &list {
@@ -192,8 +192,8 @@ fn split(
     // Greedy chunks in value order; a chunk of one value that still does not fit is split
     // further on its other lists (or refused).
     let mut out = Vec::new();
-    let mut chunk: Vec<String> = Vec::new();
-    let finished = |chunk: &[String]| -> Statement {
+    let mut chunk: Vec<Name> = Vec::new();
+    let finished = |chunk: &[Name]| -> Statement {
         let mut t = with(chunk);
         t.origins = origins.clone();
         t
@@ -212,7 +212,7 @@ fn split(
     Ok(out)
 }
 
-fn list_len<'a>(vs: impl Iterator<Item = &'a String>) -> usize {
+fn list_len<'a>(vs: impl Iterator<Item = &'a Name>) -> usize {
     vs.map(|v| json::string(v).len() + 1).sum()
 }
 
@@ -298,7 +298,7 @@ mod tests {
         let all: BTreeSet<String> = packed
             .iter()
             .flatten()
-            .flat_map(|s| s.action.values.iter().cloned())
+            .flat_map(|s| s.action.values.iter().map(|v| v.to_string()))
             .collect();
         assert_eq!(all.len(), 40, "no action lost in the split");
         for d in &packed {
@@ -321,7 +321,7 @@ mod tests {
     #[test]
     fn negated_values_are_refused_not_split() {
         let mut c = Condition::new();
-        let values: FlatSet<String> = (0..50).map(|i| format!("region-{i:02}")).collect();
+        let values: FlatSet<Name> = (0..50).map(|i| format!("region-{i:02}").into()).collect();
         c.entry(Operator::plain(Op::StringNotEquals))
             .or_default()
             .insert("aws:RequestedRegion".into(), values);
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn positive_condition_values_split() {
         let mut c = Condition::new();
-        let values: FlatSet<String> = (0..50).map(|i| format!("model-{i:02}*")).collect();
+        let values: FlatSet<Name> = (0..50).map(|i| format!("model-{i:02}*").into()).collect();
         c.entry(Operator::plain(Op::StringLike))
             .or_default()
             .insert("bedrock-mantle:Model".into(), values.clone());
@@ -343,7 +343,7 @@ mod tests {
         let limit = doc_len(std::slice::from_ref(&s)) / 2 + 40;
         let packed = pack(vec![s], limit, "SCP").unwrap();
         assert!(packed.len() >= 2);
-        let got: FlatSet<String> = packed
+        let got: FlatSet<Name> = packed
             .iter()
             .flatten()
             .flat_map(|s| {

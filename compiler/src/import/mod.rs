@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use govc_syntax::format::quote as lit;
 
 use crate::ir::parse::{parse_policy, parse_rcp};
-use crate::ir::{Effect, FlatSet, Op, Operator, Qualifier, Scope, Statement};
+use crate::ir::{Effect, FlatSet, Name, Op, Operator, Qualifier, Scope, Statement};
 
 /// A template placeholder in a document: text that stands for a value the author fills in —
 /// `${Account}` (a `${…}` with no `:`, which no IAM policy variable lacks), `[PRIVILEGED_ROLE]`,
@@ -189,7 +189,7 @@ fn scope(var: &str, s: &Scope, like: bool) -> Option<String> {
         (false, true) => "like",
         (true, true) => "not like",
     };
-    let values: Vec<String> = s.values.iter().cloned().collect();
+    let values: Vec<String> = s.values.iter().map(|v| v.to_string()).collect();
     Some(format!("{var} {op} {}", list(&values)))
 }
 
@@ -278,7 +278,7 @@ fn surface_statement(s: &Statement, conds: &[String]) -> Option<String> {
     if s.effect != Effect::Deny || s.action.negated || s.resource.negated {
         return None;
     }
-    let actions: Vec<&String> = s.action.values.iter().collect();
+    let actions: Vec<&str> = s.action.values.iter().map(|v| &**v).collect();
     let mut head = if s.action.is_any() {
         "deny all".to_string()
     } else if actions.iter().all(|a| {
@@ -337,7 +337,7 @@ fn clauses(
             if skip(k, o) {
                 continue;
             }
-            let values: Vec<String> = vs.iter().cloned().collect();
+            let values: Vec<String> = vs.iter().map(|v| v.to_string()).collect();
             let plain = o.qualifier.is_none();
             let clause = match (k.to_ascii_lowercase().as_str(), o.op) {
                 ("aws:requestedregion", Op::StringNotEquals) if plain => {
@@ -388,16 +388,16 @@ const APPLICATION_PROFILE: &str = "arn:aws:bedrock:*:*:application-inference-pro
 const MODEL_ARN: &str = "arn:aws:bedrock:*::foundation-model/";
 
 /// The actions of a statement, lower-cased (IAM compares them so).
-fn action_set(s: &Statement) -> FlatSet<String> {
+fn action_set(s: &Statement) -> FlatSet<Name> {
     s.action
         .values
         .iter()
-        .map(|a| a.to_ascii_lowercase())
+        .map(|a| Name::from(a.to_ascii_lowercase()))
         .collect()
 }
 
 /// The values of one plain (unqualified, not `…IfExists`) condition entry.
-fn entry<'s>(s: &'s Statement, op: Op, key: &str) -> Option<&'s FlatSet<String>> {
+fn entry<'s>(s: &'s Statement, op: Op, key: &str) -> Option<&'s FlatSet<Name>> {
     s.condition.iter().find_map(|(o, keys)| {
         (o.op == op && o.qualifier.is_none() && !o.if_exists)
             .then(|| {
@@ -421,7 +421,7 @@ fn with_clauses(head: &str, clauses: &[String]) -> String {
 
 /// The one entry of a statement's condition, when it has exactly one: its operator, key and
 /// values.
-fn only_entry(s: &Statement) -> Option<(&Operator, &String, &FlatSet<String>)> {
+fn only_entry(s: &Statement) -> Option<(&Operator, &Name, &FlatSet<Name>)> {
     match (s.condition.len(), s.condition.iter().next()) {
         (1, Some((o, keys))) if keys.len() == 1 => keys.iter().next().map(|(k, v)| (o, k, v)),
         _ => None,
@@ -432,15 +432,15 @@ fn only_entry(s: &Statement) -> Option<(&Operator, &String, &FlatSet<String>)> {
 /// not a foundation model and on the models, each with `bedrock:ModelArn` like the models if
 /// present; `bedrock-mantle:*` with `bedrock-mantle:Model` like the patterns if present), by
 /// index, and the patterns; `None` unless all four are there, unused.
-fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], FlatSet<String>)> {
+fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], FlatSet<Name>)> {
     let free = |j: usize| !used.get(j).copied().unwrap_or(true);
     let allow = |t: &Statement| t.effect == Effect::Allow;
-    let if_exists = |t: &Statement, op: Op, key: &str| -> Option<FlatSet<String>> {
+    let if_exists = |t: &Statement, op: Op, key: &str| -> Option<FlatSet<Name>> {
         let (o, k, v) = only_entry(t)?;
         (o.op == op && o.if_exists && o.qualifier.is_none() && k.eq_ignore_ascii_case(key))
             .then(|| v.clone())
     };
-    let bedrock_all = FlatSet::from(["bedrock:*".to_string()]);
+    let bedrock_all = FlatSet::from([Name::from("bedrock:*")]);
     let on_models = statements.iter().enumerate().find_map(|(j, t)| {
         let arns = if_exists(t, Op::ArnLike, "bedrock:ModelArn")?;
         (free(j)
@@ -451,13 +451,13 @@ fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], F
             && t.resource.values == arns)
             .then_some((j, arns))
     })?;
-    let patterns: FlatSet<String> = on_models
+    let patterns: FlatSet<Name> = on_models
         .1
         .iter()
         .map(|a| {
             a.strip_prefix(MODEL_ARN)
                 .filter(|p| !p.is_empty())
-                .map(str::to_string)
+                .map(Name::from)
         })
         .collect::<Option<_>>()?;
     let others = statements.iter().enumerate().position(|(j, t)| {
@@ -465,7 +465,7 @@ fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], F
             && allow(t)
             && t.action.negated
             && action_set(t)
-                == FlatSet::from(["bedrock-mantle:*".to_string(), "bedrock:*".to_string()])
+                == FlatSet::from([Name::from("bedrock-mantle:*"), Name::from("bedrock:*")])
             && t.resource.is_any()
             && t.condition.is_empty()
     })?;
@@ -475,14 +475,14 @@ fn only_models(statements: &[Statement], used: &[bool]) -> Option<([usize; 4], F
             && !t.action.negated
             && action_set(t) == bedrock_all
             && t.resource.negated
-            && t.resource.values == FlatSet::from([format!("{MODEL_ARN}*")])
+            && t.resource.values == FlatSet::from([Name::from(format!("{MODEL_ARN}*"))])
             && if_exists(t, Op::ArnLike, "bedrock:ModelArn").as_ref() == Some(&on_models.1)
     })?;
     let mantle = statements.iter().enumerate().position(|(j, t)| {
         free(j)
             && allow(t)
             && !t.action.negated
-            && action_set(t) == FlatSet::from(["bedrock-mantle:*".to_string()])
+            && action_set(t) == FlatSet::from([Name::from("bedrock-mantle:*")])
             && t.resource.is_any()
             && if_exists(t, Op::StringLike, "bedrock-mantle:Model").as_ref() == Some(&patterns)
     })?;
@@ -544,14 +544,15 @@ fn recognise(
             continue;
         }
         let acts = action_set(s);
-        let bedrock_all = FlatSet::from(["bedrock:*".to_string()]);
+        let bedrock_all = FlatSet::from([Name::from("bedrock:*")]);
         // `require application_inference_profile`: its two statements, same clauses.
         let invoke = FlatSet::from([
-            "bedrock:invokemodel".to_string(),
-            "bedrock:invokemodelwithresponsestream".to_string(),
+            Name::from("bedrock:invokemodel"),
+            Name::from("bedrock:invokemodelwithresponsestream"),
         ]);
-        let application =
-            FlatSet::from(["arn:aws:bedrock:*:*:application-inference-profile/*".to_string()]);
+        let application = FlatSet::from([Name::from(
+            "arn:aws:bedrock:*:*:application-inference-profile/*",
+        )]);
         let profile_key = |k: &str, o: &Operator| {
             o.op == Op::StringNotLike
                 && o.qualifier.is_none()
@@ -559,7 +560,7 @@ fn recognise(
                 && k.eq_ignore_ascii_case("bedrock:InferenceProfileArn")
         };
         if acts == invoke
-            && s.resource.values == FlatSet::from([format!("{MODEL_ARN}*")])
+            && s.resource.values == FlatSet::from([Name::from(format!("{MODEL_ARN}*"))])
             && entry(s, Op::StringNotLike, "bedrock:InferenceProfileArn") == Some(&application)
         {
             let own = clauses(s, c, &profile_key)?;
@@ -571,7 +572,7 @@ fn recognise(
                     && !t.resource.negated
                     && action_set(t) == invoke
                     && t.resource.values
-                        == FlatSet::from(["arn:aws:bedrock:*:*:inference-profile/*".to_string()])
+                        == FlatSet::from([Name::from("arn:aws:bedrock:*:*:inference-profile/*")])
                     && conds.get(j).and_then(|cj| clauses(t, cj, none)) == Some(own.clone())
             });
             if let Some(j) = system {
@@ -584,7 +585,7 @@ fn recognise(
             }
         }
         // `deny model`: its three statements, with the same clauses.
-        let models: Option<FlatSet<String>> = (acts == bedrock_all && !s.resource.is_any())
+        let models: Option<FlatSet<Name>> = (acts == bedrock_all && !s.resource.is_any())
             .then(|| {
                 s.resource
                     .values
@@ -592,22 +593,25 @@ fn recognise(
                     .map(|r| {
                         r.strip_prefix(MODEL_ARN)
                             .filter(|p| !p.is_empty())
-                            .map(str::to_string)
+                            .map(Name::from)
                     })
                     .collect()
             })
             .flatten();
         if let Some(ps) = models {
             let own = clauses(s, c, none)?;
-            let arns: FlatSet<String> = ps.iter().map(|p| format!("{MODEL_ARN}{p}")).collect();
-            let partner = |acts_want: &str, op: Op, key: &str, want: &FlatSet<String>| {
+            let arns: FlatSet<Name> = ps
+                .iter()
+                .map(|p| Name::from(format!("{MODEL_ARN}{p}")))
+                .collect();
+            let partner = |acts_want: &str, op: Op, key: &str, want: &FlatSet<Name>| {
                 statements.iter().enumerate().position(|(j, t)| {
                     j > i
                         && !used.get(j).copied().unwrap_or(true)
                         && t.effect == Effect::Deny
                         && !t.action.negated
                         && t.resource.is_any()
-                        && action_set(t) == FlatSet::from([acts_want.to_string()])
+                        && action_set(t) == FlatSet::from([Name::from(acts_want)])
                         && entry(t, op, key) == Some(want)
                         && conds.get(j).and_then(|cj| {
                             clauses(t, cj, &|k, o| {
@@ -640,8 +644,8 @@ fn recognise(
         }
         // `require tags K, … on inference_profile`: one `CreateInferenceProfile` statement per
         // tag (`Null` on `aws:RequestTag/K`), and `UntagResource` of any of them; same clauses.
-        let profile_arn = FlatSet::from([APPLICATION_PROFILE.to_string()]);
-        let create = FlatSet::from(["bedrock:createinferenceprofile".to_string()]);
+        let profile_arn = FlatSet::from([Name::from(APPLICATION_PROFILE)]);
+        let create = FlatSet::from([Name::from("bedrock:createinferenceprofile")]);
         let tag_of = |t: &Statement| -> Option<String> {
             let (o, keys) = t.condition.iter().find(|(o, _)| o.op == Op::Null)?;
             let (k, v) = keys.iter().next()?;
@@ -668,7 +672,7 @@ fn recognise(
             Some((tag, rest))
         };
         if let Some((_, own)) = creates_tag(i, s) {
-            let untag = FlatSet::from(["bedrock:untagresource".to_string()]);
+            let untag = FlatSet::from([Name::from("bedrock:untagresource")]);
             let keys_of = |t: &Statement| {
                 t.condition.iter().find_map(|(o, keys)| {
                     (o.op == Op::StringEquals
@@ -708,7 +712,7 @@ fn recognise(
                         j >= i
                             && !used.get(j).copied().unwrap_or(true)
                             && creates_tag(j, t)
-                                .is_some_and(|(tag, rest)| &tag == key && rest == own)
+                                .is_some_and(|(tag, rest)| *tag == **key && rest == own)
                     });
                     match found {
                         Some(j) => members.push(j),
@@ -732,13 +736,13 @@ fn recognise(
             }
         }
         // `only regions`: whole services denied outside a list of Regions.
-        let services: Option<FlatSet<String>> = (s.resource.is_any())
+        let services: Option<FlatSet<Name>> = (s.resource.is_any())
             .then(|| {
                 acts.iter()
                     .map(|a| {
                         a.strip_suffix(":*")
                             .filter(|svc| !svc.is_empty() && !svc.contains(['*', '?', ':']))
-                            .map(str::to_string)
+                            .map(Name::from)
                     })
                     .collect()
             })
@@ -754,7 +758,7 @@ fn recognise(
                     && k.eq_ignore_ascii_case("aws:RequestedRegion")
             })?;
             let rs: Vec<String> = regions.iter().map(|r| lit(r)).collect();
-            let default = FlatSet::from(["bedrock".to_string(), "bedrock-mantle".to_string()]);
+            let default = FlatSet::from([Name::from("bedrock"), Name::from("bedrock-mantle")]);
             let head = if svcs == default {
                 format!("only regions {}", rs.join(", "))
             } else {
@@ -771,8 +775,8 @@ fn recognise(
         }
         // `deny api_keys`: bearer tokens on both endpoints.
         let bearer = FlatSet::from([
-            "bedrock-mantle:callwithbearertoken".to_string(),
-            "bedrock:callwithbearertoken".to_string(),
+            Name::from("bedrock-mantle:callwithbearertoken"),
+            Name::from("bedrock:callwithbearertoken"),
         ]);
         if acts == bearer && s.resource.is_any() {
             out.push_str(&with_clauses("deny api_keys", &clauses(s, c, none)?));
@@ -780,11 +784,11 @@ fn recognise(
             continue;
         }
         // `deny api_keys long_term|short_term`: one statement per endpoint, by token type.
-        if s.resource.is_any() && acts == FlatSet::from(["bedrock:callwithbearertoken".to_string()])
+        if s.resource.is_any() && acts == FlatSet::from([Name::from("bedrock:callwithbearertoken")])
         {
             let kind =
                 entry(s, Op::StringEquals, "bedrock:BearerTokenType").and_then(|v| {
-                    match v.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+                    match v.iter().map(|v| &**v).collect::<Vec<_>>().as_slice() {
                         ["LONG_TERM"] => Some("long_term"),
                         ["SHORT_TERM"] => Some("short_term"),
                         _ => None,
@@ -805,7 +809,7 @@ fn recognise(
                         && !t.action.negated
                         && t.resource.is_any()
                         && action_set(t)
-                            == FlatSet::from(["bedrock-mantle:callwithbearertoken".to_string()])
+                            == FlatSet::from([Name::from("bedrock-mantle:callwithbearertoken")])
                         && entry(t, Op::StringEquals, "bedrock-mantle:BearerTokenType") == want
                         && conds
                             .get(j)
@@ -905,7 +909,7 @@ pub fn import_policy(
                     refused_here = true;
                     continue;
                 }
-                let vs: Vec<String> = vs.iter().cloned().collect();
+                let vs: Vec<String> = vs.iter().map(|v| v.to_string()).collect();
                 conds.push(predicate(o, k, &vs).map_err(|e| format!("statement {}: {e}", i + 1))?);
             }
         }

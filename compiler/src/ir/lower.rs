@@ -9,7 +9,8 @@
 //! `NumericGreaterThanEqualsIfExists`, `!(any k in L)` is `ForAllValues:StringNotEquals`.
 
 use super::{
-    Condition, Effect, FlatSet, Op, Operator, Policy, PolicyKind, Qualifier, Scope, Statement,
+    Condition, Effect, FlatSet, Interner, Name, Op, Operator, Policy, PolicyKind, Qualifier, Scope,
+    Statement,
 };
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
@@ -18,12 +19,17 @@ use crate::rules::{self, Cond, Family, Pred, ScopeSet, Test};
 /// The most statements one rule may expand to.
 pub const MAX_STATEMENTS_PER_RULE: usize = 64;
 
-/// Lowers one policy block. Errors name the rule that cannot be expressed.
-pub fn lower_policy(cat: &Catalog, p: &rules::Policy) -> (Policy, Vec<Diagnostic>) {
+/// Lowers one policy block. Errors name the rule that cannot be expressed. The statements'
+/// strings come from `names`, shared with every other policy lowered through it.
+pub fn lower_policy(
+    cat: &Catalog,
+    p: &rules::Policy,
+    names: &Interner,
+) -> (Policy, Vec<Diagnostic>) {
     let mut statements = Vec::new();
     let mut diags = Vec::new();
     for r in &p.rules {
-        match lower_rule(cat, r) {
+        match lower_rule(cat, r, names) {
             Ok(s) => statements.extend(s),
             Err(d) => diags.push(*d),
         }
@@ -60,7 +66,11 @@ struct Lit<'a> {
 /// Disjunctive normal form: alternatives of conjunctions. `[]` is false, `[[]]` true.
 type Dnf<'a> = Vec<Vec<Lit<'a>>>;
 
-pub fn lower_rule(cat: &Catalog, r: &rules::Rule) -> Result<Vec<Statement>, Box<Diagnostic>> {
+pub fn lower_rule(
+    cat: &Catalog,
+    r: &rules::Rule,
+    names: &Interner,
+) -> Result<Vec<Statement>, Box<Diagnostic>> {
     let too_many = || {
         Diagnostic::new(
             Code::E0400,
@@ -76,10 +86,10 @@ pub fn lower_rule(cat: &Catalog, r: &rules::Rule) -> Result<Vec<Statement>, Box<
         rules::Effect::Forbid => Effect::Deny,
         rules::Effect::Permit => Effect::Allow,
     };
-    let Some(action) = scope(cat, &r.action, true) else {
+    let Some(action) = scope(cat, &r.action, true, names) else {
         return Ok(Vec::new());
     };
-    let Some(resource) = scope(cat, &r.resource, false) else {
+    let Some(resource) = scope(cat, &r.resource, false, names) else {
         return Ok(Vec::new());
     };
     let origin = r.origin.clone();
@@ -88,7 +98,7 @@ pub fn lower_rule(cat: &Catalog, r: &rules::Rule) -> Result<Vec<Statement>, Box<
         let mut condition = Condition::new();
         let mut satisfiable = true;
         for lit in &conj {
-            match add_literal(&mut condition, lit) {
+            match add_literal(&mut condition, lit, names) {
                 Ok(true) => {}
                 Ok(false) => {
                     satisfiable = false;
@@ -127,14 +137,14 @@ pub fn lower_rule(cat: &Catalog, r: &rules::Rule) -> Result<Vec<Statement>, Box<
 }
 
 /// `None` when the set matches nothing (an empty `In`), so the rule never applies.
-fn scope(cat: &Catalog, s: &ScopeSet, actions: bool) -> Option<Scope> {
-    let canon = |v: &String| -> String {
+fn scope(cat: &Catalog, s: &ScopeSet, actions: bool, names: &Interner) -> Option<Scope> {
+    let canon = |v: &String| -> Name {
         if actions {
             if let Some(a) = cat.action_by_full_name(v) {
-                return a.full_name();
+                return names.name(&a.full_name());
             }
         }
-        v.clone()
+        names.name(v)
     };
     match s {
         ScopeSet::Any => Some(Scope::any()),
@@ -260,10 +270,10 @@ enum Lowered {
     True,
     /// Never true: the conjunction is unsatisfiable.
     False,
-    Entry(Operator, FlatSet<String>),
+    Entry(Operator, FlatSet<Name>),
 }
 
-fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
+fn lower_literal(lit: &Lit<'_>, names: &Interner) -> Result<Lowered, String> {
     let p = lit.pred;
     let neg = lit.negated;
     // `any`/`all` swap under negation: !(any k in L) = all k not in L (aws.md §3.3).
@@ -271,7 +281,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
         (rules::Qualifier::Any, false) | (rules::Qualifier::All, true) => Qualifier::ForAnyValue,
         (rules::Qualifier::All, false) | (rules::Qualifier::Any, true) => Qualifier::ForAllValues,
     });
-    let entry = |op: Op, if_exists: bool, values: FlatSet<String>| {
+    let entry = |op: Op, if_exists: bool, values: FlatSet<Name>| {
         Lowered::Entry(
             Operator {
                 qualifier,
@@ -281,13 +291,13 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
             values,
         )
     };
-    let set = |vs: &[String]| -> FlatSet<String> { vs.iter().cloned().collect() };
+    let set = |vs: &[String]| -> FlatSet<Name> { vs.iter().map(|v| names.name(v)).collect() };
     // A positive test that also holds on a missing key (see `merge_absent`).
     let or_absent = lit.or_absent && !neg && qualifier.is_none();
     match &p.test {
         Test::Absent => Ok(Lowered::Entry(
             Operator::plain(Op::Null),
-            FlatSet::from([if neg { "false" } else { "true" }.to_string()]),
+            FlatSet::from([names.name(if neg { "false" } else { "true" })]),
         )),
         Test::Eq(vs) | Test::Like(vs) if vs.is_empty() => {
             // "equal to one of no values": false; its complement true.
@@ -296,7 +306,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
             } else if or_absent {
                 Lowered::Entry(
                     Operator::plain(Op::Null),
-                    FlatSet::from(["true".to_string()]),
+                    FlatSet::from([names.name("true")]),
                 )
             } else {
                 Lowered::False
@@ -311,17 +321,19 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                 Family::Ip => (Op::IpAddress, Some(Op::NotIpAddress)),
                 Family::Binary => (Op::BinaryEquals, None),
                 Family::Bool => {
-                    let values: FlatSet<String> =
-                        vs.iter().map(|v| v.to_ascii_lowercase()).collect();
+                    let values: FlatSet<Name> = vs
+                        .iter()
+                        .map(|v| names.name(&v.to_ascii_lowercase()))
+                        .collect();
                     if !neg {
                         return Ok(entry(Op::Bool, or_absent, values));
                     }
                     // !(k == true): the key is missing or false. `BoolIfExists` with the other
                     // value says exactly that; under a qualifier the swapped qualifier does.
-                    let other: FlatSet<String> = ["true", "false"]
+                    let other: FlatSet<Name> = ["true", "false"]
                         .iter()
                         .filter(|b| !values.contains(**b))
-                        .map(|b| b.to_string())
+                        .map(|b| names.name(b))
                         .collect();
                     if other.is_empty() {
                         return Ok(if qualifier.is_some() {
@@ -329,7 +341,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                         } else {
                             Lowered::Entry(
                                 Operator::plain(Op::Null),
-                                FlatSet::from(["true".to_string()]),
+                                FlatSet::from([names.name("true")]),
                             )
                         });
                     }
@@ -375,7 +387,7 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
                     pick(Op::NumericLessThan, Op::DateLessThan),
                 ),
             };
-            let values = FlatSet::from([v.clone()]);
+            let values = FlatSet::from([names.name(v)]);
             if !neg {
                 Ok(entry(op, or_absent, values))
             } else {
@@ -388,13 +400,13 @@ fn lower_literal(lit: &Lit<'_>) -> Result<Lowered, String> {
 }
 
 /// ANDs one literal into a condition block. `Ok(false)`: the block can never be true.
-fn add_literal(c: &mut Condition, lit: &Lit<'_>) -> Result<bool, String> {
-    let (op, values) = match lower_literal(lit)? {
+fn add_literal(c: &mut Condition, lit: &Lit<'_>, names: &Interner) -> Result<bool, String> {
+    let (op, values) = match lower_literal(lit, names)? {
         Lowered::True => return Ok(true),
         Lowered::False => return Ok(false),
         Lowered::Entry(op, values) => (op, values),
     };
-    let key = lit.pred.key.clone();
+    let key = names.name(&lit.pred.key);
     if op.op == Op::Null {
         // Null true and Null false on one key contradict each other.
         let other = c
@@ -425,7 +437,7 @@ fn add_literal(c: &mut Condition, lit: &Lit<'_>) -> Result<bool, String> {
     }
     // Exact equality ANDed: the intersection.
     if matches!(op.op, Op::StringEquals | Op::Bool) && op.qualifier.is_none() && !op.if_exists {
-        let both: FlatSet<String> = existing.intersection(&values).cloned().collect();
+        let both: FlatSet<Name> = existing.intersection(&values).cloned().collect();
         if both.is_empty() {
             return Ok(false);
         }
@@ -482,15 +494,19 @@ mod tests {
     }
 
     fn conditions(cond: Cond) -> Vec<String> {
-        lower_rule(&crate::catalog::embedded(), &rule(cond))
-            .unwrap()
-            .iter()
-            .map(|s| {
-                let mut out = String::new();
-                json::condition(&s.condition, &mut out);
-                out
-            })
-            .collect()
+        lower_rule(
+            &crate::catalog::embedded(),
+            &rule(cond),
+            &Interner::default(),
+        )
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let mut out = String::new();
+            json::condition(&s.condition, &mut out);
+            out
+        })
+        .collect()
     }
 
     use super::super::json;
@@ -574,6 +590,7 @@ mod tests {
         let err = lower_rule(
             &crate::catalog::embedded(),
             &rule(Cond::And(vec![like("a*"), like("*b"), like("*c*")])),
+            &Interner::default(),
         );
         assert_eq!(err.unwrap_err().code, Code::E0400);
     }
@@ -584,7 +601,7 @@ mod tests {
         // (8 alternatives)^3 = 512 statements: refused, not built.
         let c = Cond::And(vec![alts(8), alts(8), alts(8)]);
         assert_eq!(
-            lower_rule(&crate::catalog::embedded(), &rule(c))
+            lower_rule(&crate::catalog::embedded(), &rule(c), &Interner::default())
                 .unwrap_err()
                 .code,
             Code::E0400

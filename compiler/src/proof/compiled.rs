@@ -70,7 +70,11 @@ pub fn statement<L: Logic>(l: &mut L, s: &Statement) -> L::B {
 }
 
 fn scope<L: Logic>(l: &mut L, s: &Scope, atom: fn(String) -> Atom) -> L::B {
-    let hits: Vec<L::B> = s.values.iter().map(|v| l.atom(atom(v.clone()))).collect();
+    let hits: Vec<L::B> = s
+        .values
+        .iter()
+        .map(|v| l.atom(atom(v.to_string())))
+        .collect();
     let hit = l.any(hits);
     if s.negated {
         l.not(hit)
@@ -100,7 +104,7 @@ fn entry<'v, L: Logic>(
     l: &mut L,
     op: Operator,
     key: &str,
-    values: impl Iterator<Item = &'v String>,
+    values: impl Iterator<Item = &'v crate::ir::Name>,
 ) -> L::B {
     if op.op == Op::Null {
         // "true": the key is absent; "false": present; values are ORed.
@@ -122,7 +126,7 @@ fn entry<'v, L: Logic>(
     let tests: Vec<Test> = values
         .map(|v| Test {
             op: positive(op.op),
-            value: v.clone(),
+            value: v.to_string(),
         })
         .collect();
     let some = |l: &mut L| {
