@@ -375,7 +375,7 @@ fn allow_list(p: &ir::Policy, out: &mut Vec<Diagnostic>) {
 fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
     // Each `only models` statement (by origin) with its model ARN patterns.
     let mut seen: BTreeSet<&Origin> = BTreeSet::new();
-    let mut lists: Vec<(&Origin, &[String])> = Vec::new();
+    let mut lists: Vec<(&Origin, &[crate::ir::Name])> = Vec::new();
     for p in &program.policies {
         for r in &p.rules {
             if &*r.origin.label != "OnlyModels" {
@@ -399,7 +399,7 @@ fn allow_lists_add_up(program: &Program, out: &mut Vec<Diagnostic>) {
             .unwrap_or_default()
     };
     // Whether every pattern of `a` is covered by one of `b`.
-    let within = |a: &[String], b: &[String]| {
+    let within = |a: &[crate::ir::Name], b: &[crate::ir::Name]| {
         a.iter().all(|q| {
             b.iter().any(|p| {
                 p == q

@@ -12,7 +12,7 @@
 use govc_compiler::catalog::embedded as catalog;
 use govc_compiler::db::{self, Database};
 use govc_compiler::rules::desugar::READ_FROM_STDLIB;
-use govc_compiler::rules::ScopeSet;
+use govc_compiler::rules::{Name, ScopeSet};
 
 /// The program of one file, `a.gov`, holding `text` (and the stdlib).
 fn load_one(text: &str) -> (Database, db::Workspace) {
@@ -51,7 +51,10 @@ fn the_items_the_desugaring_reads_are_defined_in_the_stdlib() {
     let policy = &rules.policies[0];
     assert!(!policy.rules.is_empty());
     for r in &policy.rules {
-        assert_eq!(r.action, ScopeSet::In(invoke.clone()));
+        assert_eq!(
+            r.action,
+            ScopeSet::In(invoke.iter().map(|a| a.as_str().into()).collect())
+        );
     }
 }
 
@@ -72,7 +75,7 @@ fn the_services_rcps_govern_are_catalog_services() {
     }
     // `deny all` in an `rcp` is every action of those services, never `*`.
     let rules = db::program_rules(&database, ws);
-    let want: Vec<String> = services.iter().map(|s| format!("{s}:*")).collect();
+    let want: Vec<Name> = services.iter().map(|s| format!("{s}:*").into()).collect();
     assert_eq!(rules.policies[0].rules[0].action, ScopeSet::In(want));
 }
 
@@ -100,7 +103,7 @@ fn the_global_services_are_the_catalogs() {
     }
     // `for all services` denies every action but theirs.
     let rules = db::program_rules(&database, ws);
-    let want: Vec<String> = services.iter().map(|s| format!("{s}:*")).collect();
+    let want: Vec<Name> = services.iter().map(|s| format!("{s}:*").into()).collect();
     assert_eq!(rules.policies[0].rules[0].action, ScopeSet::NotIn(want));
 }
 

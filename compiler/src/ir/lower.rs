@@ -138,13 +138,13 @@ pub fn lower_rule(
 
 /// `None` when the set matches nothing (an empty `In`), so the rule never applies.
 fn scope(cat: &Catalog, s: &ScopeSet, actions: bool, names: &Interner) -> Option<Scope> {
-    let canon = |v: &String| -> Name {
+    let canon = |v: &Name| -> Name {
         if actions {
             if let Some(a) = cat.action_by_full_name(v) {
                 return names.name(&a.full_name());
             }
         }
-        names.name(v)
+        v.clone()
     };
     match s {
         ScopeSet::Any => Some(Scope::any()),
@@ -291,7 +291,8 @@ fn lower_literal(lit: &Lit<'_>, names: &Interner) -> Result<Lowered, String> {
             values,
         )
     };
-    let set = |vs: &[String]| -> FlatSet<Name> { vs.iter().map(|v| names.name(v)).collect() };
+    // The rules' values are already shared (the desugaring interns them).
+    let set = |vs: &[Name]| -> FlatSet<Name> { vs.iter().cloned().collect() };
     // A positive test that also holds on a missing key (see `merge_absent`).
     let or_absent = lit.or_absent && !neg && qualifier.is_none();
     match &p.test {
@@ -387,7 +388,7 @@ fn lower_literal(lit: &Lit<'_>, names: &Interner) -> Result<Lowered, String> {
                     pick(Op::NumericLessThan, Op::DateLessThan),
                 ),
             };
-            let values = FlatSet::from([names.name(v)]);
+            let values = FlatSet::from([v.clone()]);
             if !neg {
                 Ok(entry(op, or_absent, values))
             } else {
@@ -406,7 +407,7 @@ fn add_literal(c: &mut Condition, lit: &Lit<'_>, names: &Interner) -> Result<boo
         Lowered::False => return Ok(false),
         Lowered::Entry(op, values) => (op, values),
     };
-    let key = names.name(&lit.pred.key);
+    let key = lit.pred.key.clone();
     if op.op == Op::Null {
         // Null true and Null false on one key contradict each other.
         let other = c
@@ -516,7 +517,7 @@ mod tests {
             "aws:RequestedRegion",
             Family::String,
             None,
-            Test::Eq(vs.iter().map(|v| v.to_string()).collect()),
+            Test::Eq(vs.iter().map(|&v| v.into()).collect()),
         )
     }
 

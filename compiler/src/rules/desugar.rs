@@ -31,6 +31,8 @@ pub const READ_FROM_STDLIB: [(&str, &str); 4] = [
 /// The program's user files (stdlib modules are reached through `index`).
 pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
     let mut p = Program::new(index.catalog.clone());
+    // One copy of each label, key and value text of the program's rules.
+    let names = govc_iam::Interner::default();
     for (path, file) in files {
         if Index::is_std(path) {
             continue;
@@ -38,7 +40,7 @@ pub fn desugar(index: &Index, files: &[(&str, &ast::File)]) -> Program {
         let d = Desugar {
             index,
             file: Name::from(*path),
-            labels: Default::default(),
+            names: &names,
         };
         for item in &file.items {
             match &item.kind {
@@ -73,8 +75,8 @@ struct Desugar<'a> {
     index: &'a Index,
     /// The file's path, shared by every origin in it.
     file: Name,
-    /// The origins' labels, one copy of each.
-    labels: std::cell::RefCell<std::collections::HashSet<Name>>,
+    /// The rules' labels, keys and values, one copy of each.
+    names: &'a govc_iam::Interner,
 }
 
 impl Desugar<'_> {
@@ -83,10 +85,41 @@ impl Desugar<'_> {
         self.index.std_literals(module, item)
     }
 
+    /// [`Self::std`], shared.
+    fn std_names(&self, item: (&str, &str)) -> Vec<Name> {
+        self.shared(self.std(item))
+    }
+
+    /// The shared copies of `texts`.
+    fn shared(&self, texts: Vec<String>) -> Vec<Name> {
+        texts.iter().map(|t| self.names.name(t)).collect()
+    }
+
     /// A predicate on a key, its family from the catalog.
     fn pred(&self, key: &str, test: Test) -> Cond {
         let (key, family) = key_of(&self.index.catalog, key);
-        pred_as(&key, family, test)
+        self.pred_as(&key, family, test)
+    }
+
+    /// A predicate compared as `family`, whatever the key's catalog type (the surface
+    /// statements choose the operators their documentation names).
+    fn pred_as(&self, key: &str, family: Family, test: Test) -> Cond {
+        Cond::Pred(Pred {
+            key: self.names.name(key),
+            family,
+            qualifier: None,
+            test,
+        })
+    }
+
+    /// `aws:PrincipalArn` equal to one of the ARNs (`StringEquals`, as seed 001 writes it) or
+    /// like one of the patterns (`ArnLike`); docs/language.md §7.8, §8.2.
+    fn principal_arn(&self, values: Vec<Name>, like: bool) -> Cond {
+        if like {
+            self.pred_as("aws:PrincipalArn", Family::Arn, Test::Like(values))
+        } else {
+            self.pred_as("aws:PrincipalArn", Family::String, Test::Eq(values))
+        }
     }
 
     fn lits(&self, v: &Value) -> Vec<String> {
@@ -101,6 +134,16 @@ impl Desugar<'_> {
             self.index.literals(&self.file, v, &mut out);
         }
         out
+    }
+
+    /// [`Self::lits`], shared: the values of a rule.
+    fn names(&self, v: &Value) -> Vec<Name> {
+        self.shared(self.lits(v))
+    }
+
+    /// [`Self::lits_all`], shared.
+    fn names_all(&self, vs: &[Value]) -> Vec<Name> {
+        self.shared(self.lits_all(vs))
     }
 
     fn org(&self, org: &ast::Org, out: &mut Org) {
@@ -167,10 +210,10 @@ impl Desugar<'_> {
             // An RCP acts only on the services of `rcp::services` (stdlib/rcp.gov): a rule
             // about every action is about every action of those services, and is written
             // with their patterns rather than `*`.
-            let services: Vec<String> = self
+            let services: Vec<Name> = self
                 .std(crate::stdlib::RCP_SERVICES)
                 .iter()
-                .map(|s| format!("{s}:*"))
+                .map(|s| self.names.name(&format!("{s}:*")))
                 .collect();
             for r in &mut rules {
                 if r.action == ScopeSet::Any {
@@ -190,15 +233,7 @@ impl Desugar<'_> {
     }
 
     fn origin(&self, span: Span, policy: &Name, label: &str) -> Origin {
-        let mut labels = self.labels.borrow_mut();
-        let label = match labels.get(label) {
-            Some(l) => l.clone(),
-            None => {
-                let l = Name::from(label);
-                labels.insert(l.clone());
-                l
-            }
-        };
+        let label = self.names.name(label);
         Origin {
             file: self.file.clone(),
             span,
@@ -217,8 +252,11 @@ impl Desugar<'_> {
         };
         match &s.kind {
             StmtKind::DenyModels { models, clauses } => {
-                let models = self.lits_all(models);
-                let arns: Vec<String> = models.iter().map(|m| model_arn(m)).collect();
+                let models = self.names_all(models);
+                let arns: Vec<Name> = models
+                    .iter()
+                    .map(|m| self.names.name(&model_arn(m)))
+                    .collect();
                 let clauses = self.clauses(clauses);
                 out.push(forbid(
                     ScopeSet::In(vec!["bedrock:*".into()]),
@@ -233,7 +271,7 @@ impl Desugar<'_> {
                     ScopeSet::Any,
                     Cond::and(vec![
                         clauses.clone(),
-                        pred_as(MODEL_ARN, Family::Arn, Test::Like(arns)),
+                        self.pred_as(MODEL_ARN, Family::Arn, Test::Like(arns)),
                     ]),
                     "DenyModel",
                 ));
@@ -248,8 +286,11 @@ impl Desugar<'_> {
                 ));
             }
             StmtKind::OnlyModels { models, clauses } => {
-                let models = self.lits_all(models);
-                let arns: Vec<String> = models.iter().map(|m| model_arn(m)).collect();
+                let models = self.names_all(models);
+                let arns: Vec<Name> = models
+                    .iter()
+                    .map(|m| self.names.name(&model_arn(m)))
+                    .collect();
                 let permit = |action: ScopeSet, resource: ScopeSet, cond: Cond| Rule {
                     effect: Effect::Permit,
                     action,
@@ -263,8 +304,8 @@ impl Desugar<'_> {
                 // `bedrock:ModelArn`, when present, must name a listed model.
                 let model_arn_listed = || {
                     Cond::Or(vec![
-                        pred_as(MODEL_ARN, Family::Arn, Test::Absent),
-                        pred_as(MODEL_ARN, Family::Arn, Test::Like(arns.clone())),
+                        self.pred_as(MODEL_ARN, Family::Arn, Test::Absent),
+                        self.pred_as(MODEL_ARN, Family::Arn, Test::Like(arns.clone())),
                     ])
                 };
                 out.push(permit(
@@ -274,7 +315,7 @@ impl Desugar<'_> {
                 ));
                 out.push(permit(
                     bedrock(),
-                    ScopeSet::NotIn(self.std(FOUNDATION_MODELS)),
+                    ScopeSet::NotIn(self.std_names(FOUNDATION_MODELS)),
                     model_arn_listed(),
                 ));
                 out.push(permit(
@@ -305,20 +346,20 @@ impl Desugar<'_> {
                 all,
                 clauses,
             } => {
-                let regions = self.lits_all(regions);
-                let patterns = |services: Vec<String>| -> Vec<String> {
-                    services.iter().map(|s| format!("{s}:*")).collect()
+                let regions = self.names_all(regions);
+                let patterns = |services: Vec<Name>| -> Vec<Name> {
+                    services
+                        .iter()
+                        .map(|s| self.names.name(&format!("{s}:*")))
+                        .collect()
                 };
                 let action = if all.is_some() {
                     // Every action but the global services' (`NotAction`).
-                    ScopeSet::NotIn(patterns(self.std(crate::stdlib::GLOBAL_SERVICES)))
+                    ScopeSet::NotIn(patterns(self.std_names(crate::stdlib::GLOBAL_SERVICES)))
                 } else if services.is_empty() {
-                    ScopeSet::In(patterns(vec![
-                        "bedrock".to_string(),
-                        "bedrock-mantle".to_string(),
-                    ]))
+                    ScopeSet::In(patterns(vec!["bedrock".into(), "bedrock-mantle".into()]))
                 } else {
-                    ScopeSet::In(patterns(self.lits_all(services)))
+                    ScopeSet::In(patterns(self.names_all(services)))
                 };
                 out.push(forbid(
                     action,
@@ -341,11 +382,11 @@ impl Desugar<'_> {
                     let token = value.map(|v| {
                         self.pred(
                             &format!("{ns}:BearerTokenType"),
-                            Test::Eq(vec![v.to_string()]),
+                            Test::Eq(vec![self.names.name(v)]),
                         )
                     });
                     out.push(forbid(
-                        ScopeSet::In(vec![format!("{ns}:CallWithBearerToken")]),
+                        ScopeSet::In(vec![self.names.name(&format!("{ns}:CallWithBearerToken"))]),
                         ScopeSet::Any,
                         Cond::and(vec![token.unwrap_or(Cond::True), clauses.clone()]),
                         "DenyApiKeys",
@@ -353,8 +394,8 @@ impl Desugar<'_> {
                 }
             }
             StmtKind::Require(_) => {
-                let invoke = || ScopeSet::In(self.std(INVOKE));
-                let arn = |item| ScopeSet::In(self.std(item));
+                let invoke = || ScopeSet::In(self.std_names(INVOKE));
+                let arn = |item| ScopeSet::In(self.std_names(item));
                 let profile = "bedrock:InferenceProfileArn";
                 // Seed 000 SCP 1, all three statements; the optimiser drops the first, which
                 // the second subsumes.
@@ -368,10 +409,10 @@ impl Desugar<'_> {
                     invoke(),
                     arn(FOUNDATION_MODELS),
                     // Seed 000 writes `StringNotLike`.
-                    Cond::negate(pred_as(
+                    Cond::negate(self.pred_as(
                         profile,
                         Family::String,
-                        Test::Like(self.std(APPLICATION_PROFILES)),
+                        Test::Like(self.std_names(APPLICATION_PROFILES)),
                     )),
                     "RequireApplicationInferenceProfile",
                 ));
@@ -383,8 +424,8 @@ impl Desugar<'_> {
                 ));
             }
             StmtKind::RequireTags { tags, .. } => {
-                let tags = self.lits_all(tags);
-                let profiles = || ScopeSet::In(self.std(APPLICATION_PROFILES));
+                let tags = self.names_all(tags);
+                let profiles = || ScopeSet::In(self.std_names(APPLICATION_PROFILES));
                 for t in &tags {
                     out.push(forbid(
                         ScopeSet::In(vec!["bedrock:CreateInferenceProfile".into()]),
@@ -397,7 +438,7 @@ impl Desugar<'_> {
                     ScopeSet::In(vec!["bedrock:UntagResource".into()]),
                     profiles(),
                     Cond::Pred(Pred {
-                        key: "aws:TagKeys".into(),
+                        key: self.names.name("aws:TagKeys"),
                         family: Family::String,
                         qualifier: Some(Qualifier::Any),
                         test: Test::Eq(tags),
@@ -412,16 +453,16 @@ impl Desugar<'_> {
                 resources,
                 clauses,
             } => {
-                let actions = || ScopeSet::In(self.lits_all(actions));
+                let actions = || ScopeSet::In(self.names_all(actions));
                 let resources = || {
                     if resources.is_empty() {
                         ScopeSet::Any
                     } else {
-                        ScopeSet::In(self.lits_all(resources))
+                        ScopeSet::In(self.names_all(resources))
                     }
                 };
                 let clauses = self.clauses(clauses);
-                let tags = self.lits_all(tags);
+                let tags = self.names_all(tags);
                 match values {
                     // One tag, its values listed: a request whose tag is none of them (or
                     // missing) is denied.
@@ -433,7 +474,7 @@ impl Desugar<'_> {
                                 Cond::and(vec![
                                     Cond::negate(self.pred(
                                         &format!("aws:RequestTag/{t}"),
-                                        Test::Eq(self.lits(v)),
+                                        Test::Eq(self.names(v)),
                                     )),
                                     clauses.clone(),
                                 ]),
@@ -463,19 +504,25 @@ impl Desugar<'_> {
                 actions,
                 clauses,
             } => {
-                let mut acts = self.lits_all(actions);
-                for s in self.lits_all(services) {
-                    acts.extend(self.index.catalog.tag_removal_actions(&s));
+                let mut acts = self.names_all(actions);
+                for s in self.names_all(services) {
+                    acts.extend(
+                        self.index
+                            .catalog
+                            .tag_removal_actions(&s)
+                            .iter()
+                            .map(|a| self.names.name(a)),
+                    );
                 }
                 out.push(forbid(
                     ScopeSet::In(acts),
                     ScopeSet::Any,
                     Cond::and(vec![
                         Cond::Pred(Pred {
-                            key: "aws:TagKeys".into(),
+                            key: self.names.name("aws:TagKeys"),
                             family: Family::String,
                             qualifier: Some(Qualifier::Any),
-                            test: Test::Eq(self.lits_all(tags)),
+                            test: Test::Eq(self.names_all(tags)),
                         }),
                         self.clauses(clauses),
                     ]),
@@ -483,9 +530,14 @@ impl Desugar<'_> {
                 ));
             }
             StmtKind::DenyServices { services, clauses } => {
-                let services = self.lits_all(services);
+                let services = self.names_all(services);
                 out.push(forbid(
-                    ScopeSet::In(services.iter().map(|s| format!("{s}:*")).collect()),
+                    ScopeSet::In(
+                        services
+                            .iter()
+                            .map(|s| self.names.name(&format!("{s}:*")))
+                            .collect(),
+                    ),
                     ScopeSet::Any,
                     self.clauses(clauses),
                     "DenyService",
@@ -505,10 +557,10 @@ impl Desugar<'_> {
                 let resources = if resources.is_empty() {
                     ScopeSet::Any
                 } else {
-                    ScopeSet::In(self.lits_all(resources))
+                    ScopeSet::In(self.names_all(resources))
                 };
                 out.push(forbid(
-                    ScopeSet::In(self.lits_all(actions)),
+                    ScopeSet::In(self.names_all(actions)),
                     resources,
                     self.clauses(clauses),
                     "DenyActions",
@@ -522,20 +574,21 @@ impl Desugar<'_> {
 
     fn allow(&self, a: &ast::Allow, span: Span, policy: &Name) -> Rule {
         let actions = match &a.what {
-            ast::AllowWhat::Invoke(_) => self.std(INVOKE),
-            ast::AllowWhat::Actions(vs) => self.lits_all(vs),
+            ast::AllowWhat::Invoke(_) => self.std_names(INVOKE),
+            ast::AllowWhat::Actions(vs) => self.names_all(vs),
         };
         let account = a
             .account
             .as_ref()
             .and_then(|v| self.lits(v).into_iter().next())
             .unwrap_or_else(|| "*".to_string());
-        let values = self.lits_all(&a.resources);
+        let values = self.names_all(&a.resources);
         // KIND turns each value into that resource type's ARN (docs/language.md §9).
         let resources = match &a.kind {
             Some(kind) => values
                 .iter()
                 .filter_map(|v| self.index.catalog.kind_arn(&kind.name, v, &account))
+                .map(|arn| self.names.name(&arn))
                 .collect(),
             None => values,
         };
@@ -556,7 +609,7 @@ impl Desugar<'_> {
             let Some((op, v)) = &e.constraint else {
                 continue;
             };
-            let values = self.lits(v);
+            let values = self.names(v);
             let negated = matches!(
                 op,
                 ast::ScopeOp::NotEq | ast::ScopeOp::NotIn | ast::ScopeOp::NotLike
@@ -577,7 +630,7 @@ impl Desugar<'_> {
                 ast::ScopeVar::Principal => {
                     // docs/language.md §8.2: `==`/`in` compare exactly, `like` as an ARN.
                     let like = matches!(op, ast::ScopeOp::Like | ast::ScopeOp::NotLike);
-                    let p = principal_arn(values, like);
+                    let p = self.principal_arn(values, like);
                     conds.push(if negated { Cond::negate(p) } else { p });
                 }
             }
@@ -604,24 +657,24 @@ impl Desugar<'_> {
         for c in clauses {
             let cond = match &c.pred {
                 ast::SurfacePred::Region(v) => {
-                    self.pred("aws:RequestedRegion", Test::Eq(self.lits(v)))
+                    self.pred("aws:RequestedRegion", Test::Eq(self.names(v)))
                 }
                 ast::SurfacePred::Principal(v) => {
-                    let values = self.lits(v);
+                    let values = self.names(v);
                     // stdlib/bedrock.gov: patterns compare as ARNs.
                     let like = values.iter().any(|v| is_glob(v));
-                    principal_arn(values, like)
+                    self.principal_arn(values, like)
                 }
                 ast::SurfacePred::PrincipalAccount(v) => {
-                    self.pred("aws:PrincipalAccount", Test::Eq(self.lits(v)))
+                    self.pred("aws:PrincipalAccount", Test::Eq(self.names(v)))
                 }
-                ast::SurfacePred::ViaMcp(None) => pred_as(
+                ast::SurfacePred::ViaMcp(None) => self.pred_as(
                     "aws:ViaAWSMCPService",
                     Family::Bool,
                     Test::Eq(vec!["true".into()]),
                 ),
                 ast::SurfacePred::ViaMcp(Some(v)) => {
-                    self.pred("aws:CalledViaAWSMCP", Test::Eq(self.lits(v)))
+                    self.pred("aws:CalledViaAWSMCP", Test::Eq(self.names(v)))
                 }
                 ast::SurfacePred::Cond(c) => self.cond(c),
             };
@@ -641,13 +694,14 @@ impl Desugar<'_> {
                 Some((file, c)) => Desugar {
                     index: self.index,
                     file: Name::from(file),
-                    labels: Default::default(),
+                    names: self.names,
                 }
                 .cond(c),
                 None => Cond::True,
             },
             ast::Cond::Pred(p) => {
                 let (key, family) = key_of(&self.index.catalog, &p.key.value);
+                let key = self.names.name(&key);
                 let qualifier = p.qualifier.map(|(q, _)| q);
                 let mk_q = |qualifier: Option<Qualifier>, test: Test| {
                     Cond::Pred(Pred {
@@ -668,22 +722,27 @@ impl Desugar<'_> {
                     });
                     Cond::negate(mk_q(swapped, test))
                 };
-                let one = |v: &Value| self.lits(v).into_iter().next().unwrap_or_default();
+                let one = |v: &Value| {
+                    self.names(v)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_else(|| self.names.name(""))
+                };
                 match &p.op {
                     ast::PredOp::Absent => mk(Test::Absent),
                     ast::PredOp::Present => Cond::negate(mk(Test::Absent)),
                     ast::PredOp::Cmp(op, v) => match op {
-                        ast::CmpOp::Eq => mk(Test::Eq(self.lits(v))),
-                        ast::CmpOp::Ne => not(Test::Eq(self.lits(v))),
+                        ast::CmpOp::Eq => mk(Test::Eq(self.names(v))),
+                        ast::CmpOp::Ne => not(Test::Eq(self.names(v))),
                         ast::CmpOp::Lt => mk(Test::Lt(one(v))),
                         ast::CmpOp::Le => mk(Test::Le(one(v))),
                         ast::CmpOp::Gt => mk(Test::Gt(one(v))),
                         ast::CmpOp::Ge => mk(Test::Ge(one(v))),
                     },
-                    ast::PredOp::In(v) => mk(Test::Eq(self.lits(v))),
-                    ast::PredOp::NotIn(v) => not(Test::Eq(self.lits(v))),
-                    ast::PredOp::Like(v) => mk(Test::Like(self.lits(v))),
-                    ast::PredOp::NotLike(v) => not(Test::Like(self.lits(v))),
+                    ast::PredOp::In(v) => mk(Test::Eq(self.names(v))),
+                    ast::PredOp::NotIn(v) => not(Test::Eq(self.names(v))),
+                    ast::PredOp::Like(v) => mk(Test::Like(self.names(v))),
+                    ast::PredOp::NotLike(v) => not(Test::Like(self.names(v))),
                 }
             }
         }
@@ -806,27 +865,6 @@ impl Desugar<'_> {
 /// global cross-Region inference (aws.md §5.2).
 fn model_arn(model: &str) -> String {
     format!("arn:aws:bedrock:*::foundation-model/{model}")
-}
-
-/// A predicate compared as `family`, whatever the key's catalog type (the surface statements
-/// choose the operators their documentation names).
-fn pred_as(key: &str, family: Family, test: Test) -> Cond {
-    Cond::Pred(Pred {
-        key: key.to_string(),
-        family,
-        qualifier: None,
-        test,
-    })
-}
-
-/// `aws:PrincipalArn` equal to one of the ARNs (`StringEquals`, as seed 001 writes it) or
-/// like one of the patterns (`ArnLike`); docs/language.md §7.8, §8.2.
-fn principal_arn(values: Vec<String>, like: bool) -> Cond {
-    if like {
-        pred_as("aws:PrincipalArn", Family::Arn, Test::Like(values))
-    } else {
-        pred_as("aws:PrincipalArn", Family::String, Test::Eq(values))
-    }
 }
 
 /// The canonical spelling and operator family of a condition key. Template keys

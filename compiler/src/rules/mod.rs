@@ -253,9 +253,9 @@ pub enum ScopeSet {
     /// Every value (`*`).
     Any,
     /// Values that match one of these patterns.
-    In(Vec<String>),
+    In(Vec<Name>),
     /// Values that match none of these patterns.
-    NotIn(Vec<String>),
+    NotIn(Vec<Name>),
 }
 
 /// A condition tree.
@@ -310,11 +310,12 @@ pub enum Family {
     Binary,
 }
 
-/// `[any|all] context[key] test`. `values` are literal texts.
+/// `[any|all] context[key] test`. `values` are literal texts, shared (one copy of each
+/// distinct text per program, from the desugaring's interner).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pred {
     /// Canonical spelling (condition key names are case-insensitive, aws.md §3.1).
-    pub key: String,
+    pub key: Name,
     /// The operator family, from the key's catalog type.
     pub family: Family,
     /// `ForAnyValue:` (`any`) or `ForAllValues:` (`all`), for a multivalued key.
@@ -329,17 +330,17 @@ pub enum Test {
     /// The key is not in the request (`Null: true`).
     Absent,
     /// Equal to one of the values.
-    Eq(Vec<String>),
+    Eq(Vec<Name>),
     /// Like one of the patterns.
-    Like(Vec<String>),
+    Like(Vec<Name>),
     /// Less than the value (a number or a date).
-    Lt(String),
+    Lt(Name),
     /// Less than or equal to the value.
-    Le(String),
+    Le(Name),
     /// Greater than the value.
-    Gt(String),
+    Gt(Name),
     /// Greater than or equal to the value.
-    Ge(String),
+    Ge(Name),
 }
 
 /// A `guardrail` block (BEDROCK_POLICY, aws.md §2.1).
