@@ -60,6 +60,11 @@ impl<T> FlatSet<T> {
     pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
         self.items.retain(keep);
     }
+
+    /// Frees the spare capacity (a set built one insert at a time keeps room for four).
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+    }
 }
 
 impl<T: Ord> FlatSet<T> {
@@ -307,6 +312,11 @@ impl<K, V> FlatMap<K, V> {
     /// Keeps the entries for which `keep` holds.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// Frees the spare capacity (a map built one insert at a time keeps room for four).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
     }
 }
 

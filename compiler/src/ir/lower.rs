@@ -121,7 +121,7 @@ pub fn lower_rule(
         if !satisfiable {
             continue;
         }
-        let s = Statement {
+        let mut s = Statement {
             effect,
             action: action.clone(),
             resource: resource.clone(),
@@ -130,6 +130,7 @@ pub fn lower_rule(
             sid: None,
         };
         if !out.contains(&s) {
+            s.shrink_to_fit();
             out.push(s);
         }
     }
