@@ -774,8 +774,7 @@ impl Compiled {
 
     /// `file:line:col` of a span.
     fn locate(&self, file: &str, span: govc_compiler::syntax::Span) -> String {
-        let (line, col) = self.line_col(file, span);
-        format!("{file}:{line}:{col}")
+        self.sources.locate(file, span.start as usize)
     }
 
     fn program(&self) -> &govc_compiler::rules::Program {

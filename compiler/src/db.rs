@@ -376,6 +376,12 @@ impl Sources {
             None => (1, 1),
         }
     }
+
+    /// `path:line:col` of a byte offset in `path`.
+    pub fn locate(&self, path: &str, offset: usize) -> String {
+        let (line, col) = self.line_col(path, offset);
+        format!("{path}:{line}:{col}")
+    }
 }
 
 impl Detached {

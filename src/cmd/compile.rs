@@ -11,13 +11,29 @@ pub(crate) fn compile_cmd(
     emit: &[EmitArg],
     report: &Report,
 ) -> ExitCode {
-    let c = match compiled(paths, opts, report, false) {
+    let Compiled {
+        sources,
+        program,
+        mut output,
+        diags,
+        ..
+    } = match compiled(paths, opts, report, false) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let output = &c.output;
-    let text_of = |p: &str| c.text(p);
-    let locate = |file: &str, span: govc_compiler::syntax::Span| c.locate(file, span);
+    // What is written is the documents' texts, the manifest and the deployment files: the
+    // core rules, the lowered statements and the documents' statements are freed before the
+    // manifest is built, rather than held beside it and the texts to the end of the compile.
+    let org_id = program.org.id.clone();
+    drop(program);
+    output.lowered = Default::default();
+    for d in &mut output.documents {
+        d.statements = Vec::new();
+    }
+    let output = &output;
+    let text_of = |p: &str| sources.text(p);
+    let locate =
+        |file: &str, span: govc_compiler::syntax::Span| sources.locate(file, span.start as usize);
     let manifest = manifest::render(output, &locate);
     // With `--dry-run --format json`, one JSON document: the warnings and the manifest.
     if dry_run && matches!(report.format, Format::Json | Format::Junit) {
@@ -25,7 +41,7 @@ pub(crate) fn compile_cmd(
             serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null)
         };
         let v = serde_json::json!({
-            "diagnostics": parse(&govc_compiler::diagnostics::render::render_json(&c.diags, &text_of)),
+            "diagnostics": parse(&govc_compiler::diagnostics::render::render_json(&diags, &text_of)),
             "manifest": parse(&manifest),
         });
         // Parsing the diagnostics back undid their escapes: escape the whole document again.
@@ -35,8 +51,8 @@ pub(crate) fn compile_cmd(
         );
         return ExitCode::SUCCESS;
     }
-    report.print(&c.diags, &text_of);
-    if fails(&c.diags, deny_warnings) {
+    report.print(&diags, &text_of);
+    if fails(&diags, deny_warnings) {
         errln!("error: warnings are denied (--deny-warnings); nothing written");
         return ExitCode::from(1);
     }
@@ -63,7 +79,7 @@ pub(crate) fn compile_cmd(
     }
     let cloudformation = emit
         .contains(&EmitArg::Cloudformation)
-        .then(|| compile::cloudformation::render(output, c.program().org.id.as_deref()));
+        .then(|| compile::cloudformation::render(output, org_id.as_deref()));
     if let Some(text) = &cloudformation {
         files.push((compile::cloudformation::FILE.to_string(), text));
     }
