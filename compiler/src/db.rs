@@ -377,10 +377,18 @@ impl Sources {
         }
     }
 
-    /// `path:line:col` of a byte offset in `path`.
+    /// `path:line:col` of a byte offset in `path` ([`locate`]); `path:1:1` for a file that
+    /// is not loaded.
     pub fn locate(&self, path: &str, offset: usize) -> String {
-        let (line, col) = self.line_col(path, offset);
-        format!("{path}:{line}:{col}")
+        match self.files.get(path) {
+            Some((text, index)) => locate(
+                path,
+                index.get_or_init(|| crate::diagnostics::render::LineIndex::new(text)),
+                text,
+                offset,
+            ),
+            None => format!("{path}:1:1"),
+        }
     }
 }
 
