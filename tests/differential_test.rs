@@ -20,9 +20,9 @@
     reason = "tests"
 )]
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use govc_compiler::ir::eval::{ContextValue, Request};
 use govc_compiler::ir::parse::parse_policy;
@@ -647,25 +647,6 @@ fn govc_decision(c: &Value) -> String {
     .to_string()
 }
 
-/// The simulator's decisions, in order.
-fn simulate(dir: &Path, cases: &[Value]) -> Vec<Value> {
-    let mut child = Command::new("node")
-        .arg(dir.join("simulate.mjs"))
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("node must be on PATH when tests/differential/node_modules is installed");
-    let input = serde_json::to_vec(cases).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "simulate.mjs failed: {}", out.status);
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// Each disagreeing case with the statements in it that the two evaluators match differently
 /// (each statement alone, as an `Allow`, against the same request): the case is what failed,
 /// the statements are where to look.
@@ -688,7 +669,7 @@ fn narrow(dir: &Path, disagreeing: &[(&Value, String, String)]) -> Vec<String> {
     let theirs = if singles.is_empty() {
         Vec::new()
     } else {
-        simulate(dir, &singles)
+        common::simulate(dir, &singles)
     };
     let mut verdicts = singles.iter().zip(theirs);
     disagreeing
@@ -741,7 +722,7 @@ fn differential(seed: u8) {
     let cases: Vec<Value> = (0..CASES)
         .map(|_| strategy.new_tree(&mut runner).unwrap().current())
         .collect();
-    let theirs = simulate(&dir, &cases);
+    let theirs = common::simulate(&dir, &cases);
     assert_eq!(theirs.len(), cases.len());
 
     let mut disagreeing = Vec::new();

@@ -25,10 +25,10 @@
     reason = "tests"
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use govc_compiler::compile::Options;
 use govc_compiler::db::{self, Database};
@@ -1648,25 +1648,6 @@ fn verdict(allowed: bool) -> &'static str {
 /// The cases sent to one run of the independent evaluator.
 const SIMULATE_BATCH: usize = 10_000;
 
-/// The independent evaluator's answers to `batch`, in order.
-fn simulate(dir: &Path, batch: &[Value]) -> Vec<Value> {
-    let mut child = Command::new("node")
-        .arg(dir.join("simulate.mjs"))
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("node");
-    let bytes = serde_json::to_vec(batch).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "simulate.mjs failed");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// The third decider; returns what it did, for the figures.
 fn independent(
     cases: &[Case],
@@ -1710,7 +1691,7 @@ fn independent(
     // programs (`GOVC_SEMANTICS_PROGRAMS=3000`).
     let theirs: Vec<Value> = input
         .chunks(SIMULATE_BATCH)
-        .flat_map(|batch| simulate(&dir, batch))
+        .flat_map(|batch| common::simulate(&dir, batch))
         .collect();
     assert_eq!(theirs.len(), cases.len(), "one answer per case");
     let (mut invalid, mut differ) = (0, 0);

@@ -84,3 +84,23 @@ pub fn piped(mut cmd: Command, input: &[u8]) -> Output {
     let _ = writer.join();
     out
 }
+
+/// The independent evaluator's decisions (`tests/differential/simulate.mjs`, run with Node in
+/// `dir`) on `cases`, in order.
+#[allow(
+    dead_code,
+    reason = "only the differential tests ask the independent evaluator"
+)]
+pub fn simulate(dir: &std::path::Path, cases: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let mut cmd = Command::new("node");
+    cmd.arg(dir.join("simulate.mjs")).current_dir(dir);
+    let input = serde_json::to_vec(cases).unwrap_or_else(|e| panic!("cases as JSON: {e}"));
+    let out = piped(cmd, &input);
+    assert!(
+        out.status.success(),
+        "simulate.mjs failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("simulate.mjs's answer: {e}"))
+}
